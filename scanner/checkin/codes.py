@@ -1,0 +1,192 @@
+"""Parse and verify ticket codes of both formats (spec: ticket-codes.md).
+
+`verify_code` never raises on any input text: every outcome is a `CodeCheck` with either the
+parsed ticket or one of the code-level reasons.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from scanner.checkin.base32 import b32decode_canonical
+from scanner.checkin.keyring import KID_PATTERN, Keyring
+from scanner.checkin.reasons import Reason
+
+MAX_CODE_LENGTH = 512
+STRIP_CHARS = " \t\r\n"
+CodeFormat = Literal["TK1", "SEEDJSON"]
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+# Given a ticket id, the signature of its issued SEEDJSON code from the snapshot (if any).
+SeedSignatureLookup = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class TicketCode:
+    """A code whose signature verified: who it is for and what it claims."""
+
+    format: CodeFormat
+    ticket_id: str
+    claims: dict[str, Any] = field(hash=False)
+    signature: bytes = field(repr=False)
+    event_id: str | None = None
+    ticket_type: str | None = None
+    days: frozenset[int] | None = None
+    not_before: int | None = None
+    expires: int | None = None
+    timestamp_ms: int | None = None  # SEEDJSON only
+    holder_name: str | None = None
+    seat: str | None = None
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    ok: bool
+    reason: Reason | None = None
+    format: CodeFormat | None = None
+    code: TicketCode | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The `scanner verify-code` output object."""
+        out: dict[str, Any] = {
+            "valid": self.ok,
+            "reason": None if self.reason is None else str(self.reason),
+            "format": self.format,
+            "ticket_id": self.code.ticket_id if self.code else None,
+            "claims": self.code.claims if self.code else None,
+        }
+        if self.code is not None and self.code.timestamp_ms is not None:
+            out["timestamp"] = self.code.timestamp_ms
+        return out
+
+
+def _fail(reason: Reason, fmt: CodeFormat | None = None) -> CodeCheck:
+    return CodeCheck(False, reason, fmt)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) and 1 <= len(value) <= 64
+
+
+def clean_code_text(text: str) -> str:
+    return text.strip(STRIP_CHARS)
+
+
+def verify_code(
+    text: str, keyring: Keyring, seed_signature: SeedSignatureLookup | None = None
+) -> CodeCheck:
+    text = clean_code_text(text)
+    if not text or len(text) > MAX_CODE_LENGTH:
+        return _fail(Reason.MALFORMED)
+    if text[:4].upper() == "TK1.":
+        return _verify_tk1(text, keyring)
+    if text.startswith("{"):
+        return _verify_seedjson(text, keyring, seed_signature)
+    return _fail(Reason.MALFORMED)
+
+
+def _verify_tk1(text: str, keyring: Keyring) -> CodeCheck:
+    if not text.isascii():
+        return _fail(Reason.MALFORMED, "TK1")
+    text = text.upper()  # a wedge scanner with Caps Lock on inverts the case
+    parts = text.split(".")
+    if len(parts) != 4 or parts[0] != "TK1" or not KID_PATTERN.fullmatch(parts[1]):
+        return _fail(Reason.MALFORMED, "TK1")
+    claims_raw = b32decode_canonical(parts[2])
+    signature = b32decode_canonical(parts[3])
+    if claims_raw is None or signature is None:
+        return _fail(Reason.MALFORMED, "TK1")
+    key = keyring.get(parts[1])
+    if key is None:
+        return _fail(Reason.UNKNOWN_KEY, "TK1")
+    signed = text[: len(parts[0]) + len(parts[1]) + len(parts[2]) + 2].encode("ascii")
+    if not key.verify(signed, signature):
+        return _fail(Reason.BAD_SIGNATURE, "TK1")
+    code = _tk1_claims(claims_raw, signature)
+    if code is None:
+        return _fail(Reason.MALFORMED, "TK1")
+    return CodeCheck(True, None, "TK1", code)
+
+
+def _tk1_claims(raw: bytes, signature: bytes) -> TicketCode | None:
+    try:
+        claims = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(claims, dict):
+        return None
+    if not all(_is_id(claims.get(name)) for name in ("e", "t", "k")):
+        return None
+    days = claims.get("d")
+    if days is not None and not (
+        isinstance(days, list) and days and all(_is_int(day) and 1 <= day <= 366 for day in days)
+    ):
+        return None
+    if any(name in claims and not _is_int(claims[name]) for name in ("nbf", "exp", "iat")):
+        return None
+    if any(name in claims and not isinstance(claims[name], str) for name in ("n", "s")):
+        return None
+    return TicketCode(
+        format="TK1",
+        ticket_id=claims["t"],
+        claims=claims,
+        signature=signature,
+        event_id=claims["e"],
+        ticket_type=claims["k"],
+        days=None if days is None else frozenset(days),
+        not_before=claims.get("nbf"),
+        expires=claims.get("exp"),
+        holder_name=claims.get("n"),
+        seat=claims.get("s"),
+    )
+
+
+def seedjson_message(ticket_id: str, timestamp_ms: int) -> bytes:
+    return f"{ticket_id}:{timestamp_ms}".encode()
+
+
+def _verify_seedjson(
+    text: str, keyring: Keyring, seed_signature: SeedSignatureLookup | None
+) -> CodeCheck:
+    try:
+        obj = json.loads(text)
+    except (ValueError, RecursionError):
+        return _fail(Reason.MALFORMED)
+    if not isinstance(obj, dict):
+        return _fail(Reason.MALFORMED)
+    ticket_id, timestamp, sig_hex = obj.get("ticketId"), obj.get("timestamp"), obj.get("signature")
+    if not isinstance(ticket_id, str) or not _is_id(ticket_id):
+        return _fail(Reason.MALFORMED, "SEEDJSON")
+    if not isinstance(timestamp, int) or not _is_int(timestamp) or timestamp < 0:
+        return _fail(Reason.MALFORMED, "SEEDJSON")
+    if not isinstance(sig_hex, str) or not _HEX64.fullmatch(sig_hex):
+        return _fail(Reason.MALFORMED, "SEEDJSON")
+    signature = bytes.fromhex(sig_hex)
+    expected = _expected_seed_signature(ticket_id, timestamp, keyring, seed_signature)
+    if expected is None:
+        return _fail(Reason.UNKNOWN_KEY, "SEEDJSON")
+    if not hmac.compare_digest(expected, signature):
+        return _fail(Reason.BAD_SIGNATURE, "SEEDJSON")
+    claims = {"ticketId": ticket_id, "timestamp": timestamp}
+    code = TicketCode("SEEDJSON", ticket_id, claims, signature, timestamp_ms=timestamp)
+    return CodeCheck(True, None, "SEEDJSON", code)
+
+
+def _expected_seed_signature(
+    ticket_id: str, timestamp: int, keyring: Keyring, lookup: SeedSignatureLookup | None
+) -> bytes | None:
+    if keyring.seed_json_secret is not None:
+        key = keyring.seed_json_secret.encode("utf-8")
+        return hmac.new(key, seedjson_message(ticket_id, timestamp), "sha256").digest()
+    stored = lookup(ticket_id) if lookup is not None else None
+    if stored is None or not _HEX64.fullmatch(stored):
+        return None
+    return bytes.fromhex(stored)
