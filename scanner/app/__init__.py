@@ -1,0 +1,1 @@
+"""Wiring: the one place that knows the store, the check-in core, sync and the camera."""

@@ -1,0 +1,159 @@
+"""A demo event: keys, a few hundred attendees, a signed snapshot and a mix of codes to scan.
+
+Also the generator the tests and benchmarks use for large snapshots, so there is one way to
+make an event.
+"""
+
+from __future__ import annotations
+
+import gzip
+import random
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from scanner.checkin.attendees import AttendeeRow
+from scanner.checkin.issuing import SigningKey, keyring_for, mint_seedjson, mint_tk1
+from scanner.checkin.keyring import Keyring
+from scanner.checkin.reasons import TicketStatus
+from scanner.checkin.snapshot_file import SnapshotWriter, key_fingerprint
+
+FIRST = [
+    "Ada",
+    "Jürgen",
+    "Zoë",
+    "Ngozi",
+    "Łukasz",
+    "Søren",
+    "Amélie",
+    "Hiroshi",
+    "Fatima",
+    "Mateo",
+    "Ava",
+    "Chloé",
+    "Björn",
+    "Priya",
+    "Oğuz",
+    "Siobhán",
+    "Дмитрий",
+    "عمر",
+    "Ana",
+]
+LAST = [
+    "Lovelace",
+    "Müller",
+    "Kowalski",
+    "Okafor",
+    "Ødegaard",
+    "García",
+    "Nguyễn",
+    "O'Brien",
+    "Tanaka",
+    "Dubois",
+    "Smith",
+    "Núñez",
+    "Łęcki",
+    "Schmidt",
+    "Rossi",
+    "Иванов",
+    "حداد",
+]
+TYPES = [("ga", "General admission"), ("vip", "VIP"), ("crew", "Crew")]
+
+
+@dataclass
+class DemoEvent:
+    event_id: str
+    keys: list[SigningKey]
+    seed_secret: str
+    platform_secret: bytes = field(repr=False)
+    rows: list[AttendeeRow]
+    codes: dict[str, str]  # ticket id -> its code
+
+    @property
+    def keyring(self) -> Keyring:
+        return keyring_for(self.keys)  # no SEEDJSON secret: doors use the stored signatures
+
+    @property
+    def platform_fingerprint(self) -> str:
+        return key_fingerprint(SnapshotWriter(self.platform_secret).public_key)
+
+    def event_json(self, day: date) -> dict[str, Any]:
+        return {
+            "id": self.event_id,
+            "name": "Spring Ball (demo)",
+            "timezone": "Europe/Berlin",
+            "days": [{"day": 1, "date": day.isoformat()}],
+            "reentry": True,
+            "max_code_age_s": None,
+            "ticket_types": [{"id": i, "name": n} for i, n in TYPES],
+            "checkin_lists": [
+                {"id": "main", "name": "Main entrance", "types": ["ga", "vip"]},
+                {"id": "backstage", "name": "Backstage", "types": ["crew", "vip"]},
+            ],
+        }
+
+
+def _row(rng: random.Random, index: int, ticket_id: str, seed_sig: str | None) -> AttendeeRow:
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    status = TicketStatus.VALID
+    if index % 50 == 7:
+        status = TicketStatus.CANCELED
+    elif index % 97 == 11:
+        status = TicketStatus.UNPAID
+    return AttendeeRow(
+        ticket_id=ticket_id,
+        ticket_type=rng.choices([t for t, _ in TYPES], weights=[85, 10, 5])[0],
+        status=status,
+        holder_name=f"{first} {last}",
+        email=f"{first}.{last}{index}@example.org".lower(),
+        order_code=f"ORD-{index // 2:06d}",
+        flags=("check_id",) if index % 13 == 0 else (),
+        seed_signature=seed_sig,
+    )
+
+
+def make_event(attendees: int = 300, *, seed: int = 1, event_id: str = "evt_demo") -> DemoEvent:
+    """Attendees and their codes: most TK1 (Ed25519), every fifth a SEEDJSON code."""
+    rng = random.Random(seed)
+    keys = [SigningKey.generate("E1", "Ed25519")]
+    seed_secret = secrets.token_urlsafe(24)
+    rows: list[AttendeeRow] = []
+    codes: dict[str, str] = {}
+    issued_ms = 1_760_000_000_000
+    for index in range(attendees):
+        ticket_id = f"t{index:07d}{rng.randrange(36**3):03x}"
+        if index % 5 == 4:
+            codes[ticket_id] = mint_seedjson(seed_secret, ticket_id, issued_ms + index)
+            sig = codes[ticket_id].split('"signature":"')[1][:64]
+            rows.append(_row(rng, index, ticket_id, sig))
+            continue
+        row = _row(rng, index, ticket_id, None)
+        rows.append(row)
+        codes[ticket_id] = mint_tk1(keys[0], {"e": event_id, "t": ticket_id, "k": row.ticket_type})
+    return DemoEvent(event_id, keys, seed_secret, secrets.token_bytes(32), rows, codes)
+
+
+def snapshot_lines(event: DemoEvent, day: date, now: datetime) -> Iterator[bytes]:
+    writer = SnapshotWriter(event.platform_secret)
+    yield writer.header(
+        event=event.event_json(day),
+        keyring=event.keyring,
+        cursor=None,
+        generated_at=now.isoformat(),
+    )
+    for row in event.rows:
+        yield writer.record(row.to_snapshot())
+    yield writer.end()
+
+
+def write_snapshot(event: DemoEvent, path: Path, day: date, now: datetime | None = None) -> Path:
+    moment = now or datetime.now(UTC)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "wb") as out:
+        for line in snapshot_lines(event, day, moment):
+            out.write(line)
+    return path

@@ -1,0 +1,95 @@
+"""A door: the store, this door's settings and a clock, behind the calls the UI and CLI make."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from scanner.app.clock import Clock, SystemClock
+from scanner.checkin.reasons import Direction
+from scanner.checkin.records import DoorSettings, Verdict
+from scanner.store import tickets
+from scanner.store.location import data_dir
+from scanner.store.store import Store
+
+DEFAULT_DOOR = "Main entrance"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    entry_id: str
+    seq: int
+    verdict: Verdict
+    captured_at: float | None = None
+
+
+class Door:
+    def __init__(self, store: Store, settings: DoorSettings, clock: Clock | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.clock = clock or SystemClock()
+
+    def check(
+        self, text: str, source: str = "camera", captured_at: float | None = None
+    ) -> CheckResult:
+        """Decide on a code and commit it to the journal; returns only after the commit."""
+        record = self.store.scan(text, self.settings, self.clock.now(), source)
+        return CheckResult(record.entry_id, record.seq, record.verdict, captured_at)
+
+    def undo(self, entry_id: str, why: str) -> CheckResult:
+        operator = self.settings.operator or "unknown"
+        record = self.store.undo(entry_id, operator, why, self.clock.now())
+        return CheckResult(record.entry_id, record.seq, record.verdict)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def door_settings(
+    store: Store, door_name: str | None, exit: bool = False, operator: str | None = None
+) -> DoorSettings:
+    """This door's settings; a door named like one of the event's check-in lists admits only
+    that list's ticket types."""
+    name = door_name or DEFAULT_DOOR
+
+    def admits(conn: Connection) -> frozenset[str] | None:
+        try:
+            _policy, _keyring, info = tickets.load_event(conn, tickets.current_event_id(conn))
+        except tickets.NoEventError:
+            return None
+        for list_id, (list_name, types) in info["checkin_lists"].items():
+            if name.casefold() in (str(list_id).casefold(), str(list_name).casefold()):
+                return frozenset(types)
+        return None
+
+    return DoorSettings(
+        door=name,
+        device_id=store.device_id,
+        admits_types=store.read(admits),
+        direction=Direction.EXIT if exit else Direction.ENTRY,
+        operator=operator or os.environ.get("SCANNER_OPERATOR") or _login(),
+    )
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def open_door(
+    directory: Path | str | None = None,
+    door_name: str | None = None,
+    exit: bool = False,
+    *,
+    clock: Clock | None = None,
+    synchronous: bool = True,
+    operator: str | None = None,
+) -> Door:
+    store = Store(data_dir(directory), synchronous=synchronous)
+    return Door(store, door_settings(store, door_name, exit, operator), clock)

@@ -1,0 +1,146 @@
+"""Importing attendee lists: the signed snapshot file and organizers' CSV files.
+
+Each import is one transaction on the writer: the old list is replaced only when the whole new
+one has been read and (for snapshots) its signature verified. Any error rolls everything back,
+so a refused file leaves the data file as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Connection
+
+from scanner.checkin.attendee_csv import read_attendee_csv
+from scanner.checkin.attendees import AttendeeRow, RowError, attendee_from_mapping
+from scanner.checkin.keyring import Keyring
+from scanner.checkin.snapshot_file import SnapshotError, SnapshotHeader, TrustCheck, read_snapshot
+from scanner.store import records
+
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    event_id: str
+    tickets: int
+    revocations: int = 0
+    passages: int = 0
+    source: str = "snapshot"
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """An event as a snapshot header describes it (CSV imports give the same fields by hand)."""
+
+    id: str
+    name: str
+    timezone: str
+    days: dict[int, date]
+    reentry: bool
+    max_code_age_s: int | None
+    ticket_types: list[tuple[str, str]]
+    checkin_lists: list[tuple[str, str, list[str]]]
+    keyring: Keyring
+
+
+def event_spec(event: dict[str, Any], keyring: Keyring) -> EventSpec:
+    """Validate the header's event object; raises SnapshotError naming the bad member."""
+    try:
+        return _event_spec(event, keyring)
+    except (KeyError, TypeError, ValueError, ZoneInfoNotFoundError) as exc:
+        raise SnapshotError(f"line 1: event description is invalid ({exc!s})") from None
+
+
+def _event_spec(event: dict[str, Any], keyring: Keyring) -> EventSpec:
+    timezone = str(event.get("timezone") or "UTC")
+    ZoneInfo(timezone)
+    max_age = event.get("max_code_age_s")
+    if max_age is not None and (not isinstance(max_age, int) or max_age <= 0):
+        raise ValueError("max_code_age_s must be a positive integer or null")
+    return EventSpec(
+        id=str(event["id"]),
+        name=str(event.get("name") or ""),
+        timezone=timezone,
+        days={int(d["day"]): date.fromisoformat(d["date"]) for d in event.get("days") or []},
+        reentry=bool(event.get("reentry", False)),
+        max_code_age_s=max_age,
+        ticket_types=[
+            (str(t["id"]), str(t.get("name", ""))) for t in event.get("ticket_types") or []
+        ],
+        checkin_lists=[
+            (str(c["id"]), str(c.get("name", "")), [str(t) for t in c["types"]])
+            for c in event.get("checkin_lists") or []
+        ],
+        keyring=keyring,
+    )
+
+
+def import_snapshot(
+    conn: Connection, lines: Iterable[bytes], trust: TrustCheck, now: datetime, source: str
+) -> ImportSummary:
+    stream = read_snapshot(lines, trust)
+    header = next(stream)
+    assert isinstance(header, SnapshotHeader)
+    spec = event_spec(header.event, header.keyring)
+    records.replace_event(conn, spec, now=now, source=source)
+    records.set_cursor(conn, spec.id, header.cursor, header.generated_at)
+    counts = {"ticket": 0, "revocation": 0, "passage": 0}
+    batches: dict[str, list[dict[str, Any]]] = {kind: [] for kind in counts}
+    seen: set[str] = set()
+    for item in stream:
+        assert isinstance(item, tuple)
+        number, obj = item
+        kind = obj["k"]
+        row = _snapshot_row(kind, obj, number, spec.id)
+        if kind == "ticket":
+            if row["ticket_id"] in seen:
+                raise SnapshotError(f"line {number}: ticket id {row['ticket_id']!r} appears twice")
+            seen.add(row["ticket_id"])
+        batches[kind].append(row)
+        counts[kind] += 1
+        if len(batches[kind]) >= BATCH:
+            records.insert(conn, kind, batches[kind])
+            batches[kind] = []
+    for kind, rows in batches.items():
+        records.insert(conn, kind, rows)
+    return ImportSummary(spec.id, counts["ticket"], counts["revocation"], counts["passage"], source)
+
+
+def _snapshot_row(kind: str, obj: dict[str, Any], number: int, event_id: str) -> dict[str, Any]:
+    try:
+        if kind == "ticket":
+            return records.ticket_row(event_id, attendee_from_mapping(obj))
+        if kind == "revocation":
+            return records.revocation_row(event_id, obj)
+        return records.passage_row(event_id, obj)
+    except (RowError, KeyError, TypeError, ValueError) as exc:
+        raise SnapshotError(f"line {number}: {kind}: {exc}") from None
+
+
+def import_csv(
+    conn: Connection, lines: Iterable[bytes], spec: EventSpec | None, now: datetime
+) -> ImportSummary:
+    """Replace the event's tickets with the file's rows. `spec` creates or replaces the event;
+    without it the current event keeps its settings and keys."""
+    event_id = records.prepare_csv_event(conn, spec, now=now)
+    count = 0
+    for batch in _batches(read_attendee_csv(lines)):
+        records.insert(conn, "ticket", [records.ticket_row(event_id, row) for row in batch])
+        count += len(batch)
+    return ImportSummary(event_id, count, source="csv")
+
+
+def _batches(rows: Iterator[tuple[int, AttendeeRow]]) -> Iterator[list[AttendeeRow]]:
+    batch: list[AttendeeRow] = []
+    for _number, row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,17 @@
+"""Alembic environment: migrations run on the connection the store hands over."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from scanner.store.schema import Base
+
+connection = context.config.attributes.get("connection")
+if connection is None:  # only `alembic revision --autogenerate` during development
+    from sqlalchemy import create_engine
+
+    url = context.config.get_main_option("sqlalchemy.url") or "sqlite://"
+    connection = create_engine(url).connect()
+context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

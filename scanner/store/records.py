@@ -1,0 +1,200 @@
+"""Writing the event, its tickets, revocations and other devices' passages (import and sync)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, text
+
+from scanner.checkin.attendees import AttendeeRow, require_id
+from scanner.checkin.reasons import Direction
+from scanner.store.search_index import index_rows
+from scanner.store.tickets import current_event_id
+
+if TYPE_CHECKING:
+    from scanner.store.imports import EventSpec
+
+_INSERTS = {
+    "ticket": text(
+        "INSERT INTO tickets (event_id, ticket_id, ticket_type, status, days_json, holder_name,"
+        " email, order_code, seat, flags_json, note, valid_from, valid_until, seed_sig) VALUES"
+        " (:event_id, :ticket_id, :ticket_type, :status, :days_json, :holder_name, :email,"
+        " :order_code, :seat, :flags_json, :note, :valid_from, :valid_until, :seed_sig)"
+    ),
+    "revocation": text(
+        "INSERT INTO revocations (event_id, ticket_id, code_fp)"
+        " VALUES (:event_id, :ticket_id, :code_fp)"
+    ),
+    "passage": text(
+        "INSERT OR REPLACE INTO remote_passages (entry_id, event_id, ticket_id, direction, at,"
+        " door, device_id, day, annulled) VALUES (:entry_id, :event_id, :ticket_id, :direction,"
+        " :at, :door, :device_id, :day, 0)"
+    ),
+}
+_INSERT_SEARCH = text(
+    "INSERT INTO ticket_search (event_id, ticket_id, body) VALUES (:event_id, :ticket_id, :body)"
+)
+_EVENT_TABLES = ("event_days", "ticket_types", "checkin_lists")
+_LIST_TABLES = ("tickets", "ticket_search", "revocations", "remote_passages")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def ticket_row(event_id: str, row: AttendeeRow) -> dict[str, Any]:
+    return {
+        "event_id": event_id,
+        "ticket_id": row.ticket_id,
+        "ticket_type": row.ticket_type,
+        "status": str(row.status),
+        "days_json": None if row.days is None else json.dumps(list(row.days)),
+        "holder_name": row.holder_name,
+        "email": row.email,
+        "order_code": row.order_code,
+        "seat": row.seat,
+        "flags_json": json.dumps(list(row.flags), ensure_ascii=False),
+        "note": row.note,
+        "valid_from": _iso(row.valid_from),
+        "valid_until": _iso(row.valid_until),
+        "seed_sig": row.seed_signature,
+    }
+
+
+def revocation_row(event_id: str, obj: dict[str, Any]) -> dict[str, Any]:
+    fp = obj.get("code_fp")
+    if fp is not None and (not isinstance(fp, str) or len(fp) != 32):
+        raise ValueError("code_fp must be 32 hexadecimal characters or null")
+    return {
+        "event_id": event_id,
+        "ticket_id": require_id(obj.get("ticket_id"), "ticket_id"),
+        "code_fp": fp,
+    }
+
+
+def passage_row(event_id: str, obj: dict[str, Any]) -> dict[str, Any]:
+    day = obj.get("day")
+    if day is not None and (not isinstance(day, int) or isinstance(day, bool)):
+        raise ValueError("day must be an integer or null")
+    return {
+        "entry_id": require_id(obj.get("entry_id"), "entry_id"),
+        "event_id": event_id,
+        "ticket_id": require_id(obj.get("ticket_id"), "ticket_id"),
+        "direction": str(Direction(str(obj.get("direction")))),
+        "at": datetime.fromisoformat(str(obj.get("at"))).isoformat(timespec="microseconds"),
+        "door": str(obj.get("door") or ""),
+        "device_id": str(obj.get("device_id") or ""),
+        "day": day,
+    }
+
+
+def insert(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    conn.execute(_INSERTS[kind], rows)
+    if kind == "ticket":
+        conn.execute(
+            _INSERT_SEARCH,
+            [
+                index_rows(
+                    r["event_id"], r["ticket_id"], r["holder_name"], r["email"], r["order_code"]
+                )
+                for r in rows
+            ],
+        )
+
+
+def clear_list(conn: Connection, event_id: str, tables: tuple[str, ...] = _LIST_TABLES) -> None:
+    for table in tables:
+        conn.execute(text(f"DELETE FROM {table} WHERE event_id = :id"), {"id": event_id})  # noqa: S608
+
+
+def replace_event(conn: Connection, spec: EventSpec, *, now: datetime, source: str) -> None:
+    clear_list(conn, spec.id, _LIST_TABLES + _EVENT_TABLES)
+    conn.execute(text("DELETE FROM events WHERE id = :id"), {"id": spec.id})
+    conn.execute(
+        text(
+            "INSERT INTO events (id, name, timezone, reentry, max_code_age_s, keyring_json,"
+            " cursor, snapshot_generated_at, imported_at, source) VALUES (:id, :name, :tz,"
+            " :reentry, :max_age, :keyring, NULL, NULL, :now, :source)"
+        ),
+        {
+            "id": spec.id,
+            "name": spec.name,
+            "tz": spec.timezone,
+            "reentry": spec.reentry,
+            "max_age": spec.max_code_age_s,
+            "keyring": json.dumps(spec.keyring.to_json()),
+            "now": now.isoformat(),
+            "source": source,
+        },
+    )
+    _insert_many(
+        conn,
+        "INSERT INTO event_days (event_id, day, date) VALUES (:e, :a, :b)",
+        spec.id,
+        [(d, v.isoformat()) for d, v in spec.days.items()],
+    )
+    _insert_many(
+        conn,
+        "INSERT INTO ticket_types (event_id, id, name) VALUES (:e, :a, :b)",
+        spec.id,
+        spec.ticket_types,
+    )
+    _insert_many(
+        conn,
+        "INSERT INTO checkin_lists (event_id, id, name, types_json) VALUES (:e, :a, :b, :c)",
+        spec.id,
+        [(i, n, json.dumps(t)) for i, n, t in spec.checkin_lists],
+    )
+    set_current_event(conn, spec.id)
+
+
+def _insert_many(conn: Connection, sql: str, event_id: str, rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        keys = ("a", "b", "c")
+        conn.execute(text(sql), [{"e": event_id, **dict(zip(keys, r, strict=False))} for r in rows])
+
+
+def set_current_event(conn: Connection, event_id: str) -> None:
+    put_setting(conn, "event_id", event_id)
+    generation = int(get_setting(conn, "event_generation") or 0) + 1
+    put_setting(conn, "event_generation", str(generation))
+
+
+def set_cursor(conn: Connection, event_id: str, cursor: str | None, generated_at: str) -> None:
+    conn.execute(
+        text("UPDATE events SET cursor = :c, snapshot_generated_at = :g WHERE id = :id"),
+        {"c": cursor, "g": generated_at, "id": event_id},
+    )
+
+
+def prepare_csv_event(conn: Connection, spec: EventSpec | None, *, now: datetime) -> str:
+    if spec is not None:
+        replace_event(conn, spec, now=now, source="csv")
+        return spec.id
+    event_id = current_event_id(conn)
+    clear_list(conn, event_id, ("tickets", "ticket_search"))
+    conn.execute(
+        text("UPDATE events SET imported_at = :now, source = 'csv' WHERE id = :id"),
+        {"now": now.isoformat(), "id": event_id},
+    )
+    set_current_event(conn, event_id)
+    return event_id
+
+
+def get_setting(conn: Connection, key: str) -> str | None:
+    row = conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": key}).first()
+    return None if row is None else str(row[0])
+
+
+def put_setting(conn: Connection, key: str, value: str) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO settings (key, value) VALUES (:k, :v)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+        ),
+        {"k": key, "v": value},
+    )

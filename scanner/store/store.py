@@ -1,0 +1,127 @@
+"""The store as the rest of the scanner sees it: one object per data directory."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine
+
+from scanner.checkin.attendee_csv import CsvError
+from scanner.checkin.attendees import RowError
+from scanner.checkin.records import DoorSettings
+from scanner.checkin.snapshot_file import SnapshotError, open_snapshot_file
+from scanner.store import imports, journal, records, search, status, tickets, trust
+from scanner.store.database import make_engine, open_engine
+from scanner.store.location import database_path
+from scanner.store.writer import Writer, use_immediate_transactions
+
+T = TypeVar("T")
+
+
+class ImportRefused(ValueError):
+    """The file was refused as a whole; nothing was changed. The message names line and reason."""
+
+
+class Store:
+    def __init__(self, directory: Path, *, synchronous: bool = False) -> None:
+        self.directory = directory
+        self.path = database_path(directory)
+        open_engine(directory).dispose()  # creates or upgrades the file
+        write_engine = make_engine(self.path)
+        use_immediate_transactions(write_engine)
+        self.writer = Writer(write_engine, synchronous=synchronous)
+        self._read_engine: Engine = make_engine(self.path)
+        self._context: tuple[str, journal.EventContext] | None = None
+        self.device_id = self.writer.run(_device_id)
+
+    def close(self) -> None:
+        self.writer.close()
+        self._read_engine.dispose()
+
+    def read(self, job: Callable[[Connection], T]) -> T:
+        """Run a read-only job on the calling thread (WAL readers never block the writer)."""
+        with self._read_engine.connect() as conn:
+            return job(conn)
+
+    # -- the door --------------------------------------------------------------------------
+
+    def event_context(self, conn: Connection) -> journal.EventContext:
+        generation = records.get_setting(conn, "event_generation") or "0"
+        if self._context is None or self._context[0] != generation:
+            policy, keyring, _info = tickets.load_event(conn, tickets.current_event_id(conn))
+            self._context = (generation, journal.EventContext(policy, keyring))
+        return self._context[1]
+
+    def scan(
+        self, code_text: str, door: DoorSettings, now: datetime, source: str
+    ) -> journal.ScanRecord:
+        def job(conn: Connection) -> journal.ScanRecord:
+            return journal.record_scan(conn, self.event_context(conn), code_text, door, now, source)
+
+        return self.writer.run(job)
+
+    def undo(self, entry_id: str, operator: str, why: str, now: datetime) -> journal.ScanRecord:
+        return self.writer.run(
+            lambda conn: journal.undo(
+                conn, entry_id, device_id=self.device_id, operator=operator, why=why, now=now
+            )
+        )
+
+    # -- imports ---------------------------------------------------------------------------
+
+    def import_snapshot(
+        self,
+        lines: Iterable[bytes],
+        now: datetime,
+        *,
+        vouched: str | None = None,
+        source: str = "snapshot",
+    ) -> imports.ImportSummary:
+        def job(conn: Connection) -> imports.ImportSummary:
+            check = trust.trust_check(conn, now, vouched)
+            return imports.import_snapshot(conn, lines, check, now, source)
+
+        return self._refusing(job)
+
+    def import_snapshot_file(
+        self, path: Path, now: datetime, *, vouched: str | None = None
+    ) -> imports.ImportSummary:
+        return self.import_snapshot(open_snapshot_file(path), now, vouched=vouched)
+
+    def import_csv(
+        self, lines: Iterable[bytes], now: datetime, spec: imports.EventSpec | None = None
+    ) -> imports.ImportSummary:
+        return self._refusing(lambda conn: imports.import_csv(conn, lines, spec, now))
+
+    def _refusing(self, job: Callable[[Connection], T]) -> T:
+        try:
+            return self.writer.run(job)
+        except (SnapshotError, RowError, CsvError) as exc:
+            raise ImportRefused(str(exc)) from None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 20) -> list[search.SearchHit]:
+        return self.read(
+            lambda conn: search.search(conn, tickets.current_event_id(conn), query, limit)
+        )
+
+    def status(self, now: datetime) -> status.Status:
+        def job(conn: Connection) -> status.Status:
+            policy, _keyring, info = tickets.load_event(conn, tickets.current_event_id(conn))
+            return status.read_status(conn, policy, info, now)
+
+        return self.read(job)
+
+
+def _device_id(conn: Connection) -> str:
+    existing = records.get_setting(conn, "device_id")
+    if existing:
+        return existing
+    device_id = "dev-" + secrets.token_hex(4)
+    records.put_setting(conn, "device_id", device_id)
+    return device_id

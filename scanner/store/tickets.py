@@ -1,0 +1,113 @@
+"""Reading what the rules need: the event's policy, a ticket, its passages, revocations."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from scanner.checkin.keyring import Keyring, keyring_from_text
+from scanner.checkin.reasons import Direction, TicketStatus
+from scanner.checkin.records import EventPolicy, Passage, TicketRecord
+
+_TICKET = text(
+    "SELECT ticket_id, ticket_type, status, days_json, holder_name, seat, flags_json, note,"
+    " valid_from, valid_until FROM tickets WHERE event_id = :event AND ticket_id = :ticket"
+)
+_SEED_SIG = text("SELECT seed_sig FROM tickets WHERE event_id = :event AND ticket_id = :ticket")
+_PASSAGES = text(
+    "SELECT direction, at, door, device_id, day FROM passages"
+    " WHERE event_id = :event AND ticket_id = :ticket"
+)
+_REVOKED = text(
+    "SELECT 1 FROM revocations WHERE event_id = :event AND ticket_id = :ticket"
+    " AND (code_fp IS NULL OR code_fp = :fp) LIMIT 1"
+)
+
+
+def _time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def load_ticket(conn: Connection, event_id: str, ticket_id: str) -> TicketRecord | None:
+    row = conn.execute(_TICKET, {"event": event_id, "ticket": ticket_id}).first()
+    if row is None:
+        return None
+    days = json.loads(row.days_json) if row.days_json else None
+    return TicketRecord(
+        ticket_id=row.ticket_id,
+        ticket_type=row.ticket_type,
+        status=TicketStatus(row.status),
+        days=None if days is None else frozenset(days),
+        holder_name=row.holder_name,
+        seat=row.seat,
+        flags=tuple(json.loads(row.flags_json)),
+        note=row.note,
+        valid_from=_time(row.valid_from),
+        valid_until=_time(row.valid_until),
+    )
+
+
+def seed_signature(conn: Connection, event_id: str, ticket_id: str) -> str | None:
+    row = conn.execute(_SEED_SIG, {"event": event_id, "ticket": ticket_id}).first()
+    return None if row is None else row[0]
+
+
+def passages(conn: Connection, event_id: str, ticket_id: str) -> list[Passage]:
+    rows = conn.execute(_PASSAGES, {"event": event_id, "ticket": ticket_id})
+    return [Passage(Direction(r[0]), datetime.fromisoformat(r[1]), r[2], r[3], r[4]) for r in rows]
+
+
+def is_revoked(conn: Connection, event_id: str, ticket_id: str, code_fp: str) -> bool:
+    params = {"event": event_id, "ticket": ticket_id, "fp": code_fp}
+    return conn.execute(_REVOKED, params).first() is not None
+
+
+class NoEventError(LookupError):
+    """Nothing imported yet: the door has no attendee list."""
+
+
+def current_event_id(conn: Connection) -> str:
+    row = conn.execute(text("SELECT value FROM settings WHERE key = 'event_id'")).first()
+    if row is None:
+        raise NoEventError("no event on this device yet: import a snapshot or attendee CSV first")
+    return str(row[0])
+
+
+def load_event(conn: Connection, event_id: str) -> tuple[EventPolicy, Keyring, dict[str, Any]]:
+    """The event's policy, its keyring and its descriptive fields (name, lists, types)."""
+    row = conn.execute(text("SELECT * FROM events WHERE id = :id"), {"id": event_id}).first()
+    if row is None:
+        raise NoEventError(f"event {event_id!r} is not on this device")
+    days = {
+        d: date.fromisoformat(iso)
+        for d, iso in conn.execute(
+            text("SELECT day, date FROM event_days WHERE event_id = :id"), {"id": event_id}
+        )
+    }
+    lists = {
+        list_id: (name, frozenset(json.loads(types)))
+        for list_id, name, types in conn.execute(
+            text("SELECT id, name, types_json FROM checkin_lists WHERE event_id = :id"),
+            {"id": event_id},
+        )
+    }
+    policy = EventPolicy(
+        event_id=row.id,
+        timezone=row.timezone,
+        days=days,
+        reentry=bool(row.reentry),
+        max_code_age_s=row.max_code_age_s,
+    )
+    info = {
+        "id": row.id,
+        "name": row.name,
+        "checkin_lists": lists,
+        "cursor": row.cursor,
+        "snapshot_generated_at": row.snapshot_generated_at,
+        "imported_at": row.imported_at,
+        "source": row.source,
+    }
+    return policy, keyring_from_text(row.keyring_json), info
