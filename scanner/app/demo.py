@@ -9,17 +9,22 @@ from __future__ import annotations
 import gzip
 import random
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from scanner.app.door import open_door
 from scanner.checkin.attendees import AttendeeRow
 from scanner.checkin.issuing import SigningKey, keyring_for, mint_seedjson, mint_tk1
 from scanner.checkin.keyring import Keyring
 from scanner.checkin.reasons import TicketStatus
+from scanner.checkin.records import Verdict
 from scanner.checkin.snapshot_file import SnapshotWriter, key_fingerprint
+from scanner.store.store import Store
 
 FIRST = [
     "Ada",
@@ -61,6 +66,7 @@ LAST = [
     "Иванов",
     "حداد",
 ]
+DEMO_TIMEZONE = "Europe/Berlin"
 TYPES = [("ga", "General admission"), ("vip", "VIP"), ("crew", "Crew")]
 
 
@@ -85,7 +91,7 @@ class DemoEvent:
         return {
             "id": self.event_id,
             "name": "Spring Ball (demo)",
-            "timezone": "Europe/Berlin",
+            "timezone": DEMO_TIMEZONE,
             "days": [{"day": 1, "date": day.isoformat()}],
             "reentry": True,
             "max_code_age_s": None,
@@ -157,3 +163,95 @@ def write_snapshot(event: DemoEvent, path: Path, day: date, now: datetime | None
         for line in snapshot_lines(event, day, moment):
             out.write(line)
     return path
+
+
+@dataclass(frozen=True)
+class DemoScript:
+    label: str
+    verdict: Verdict
+    ms: float
+    timezone: str
+
+
+def _tampered(code: str) -> str:
+    head, kid, claims, sig = code.split(".")
+    middle = len(claims) // 2
+    swapped = "A" if claims[middle] != "A" else "B"
+    return ".".join((head, kid, claims[:middle] + swapped + claims[middle + 1 :], sig))
+
+
+def _pick(event: DemoEvent, *, status: TicketStatus, types: tuple[str, ...], tk1: bool) -> str:
+    for row in event.rows:
+        code = event.codes[row.ticket_id]
+        if row.status is status and row.ticket_type in types and code.startswith("TK1") == tk1:
+            return code
+    raise LookupError("demo event too small for this step")
+
+
+def demo_codes(event: DemoEvent) -> list[tuple[str, str, bool]]:
+    """(label, code, exit?) in the order the demo scans them."""
+    first = _pick(event, status=TicketStatus.VALID, types=("ga",), tk1=True)
+    stranger = SigningKey.generate("X9", "Ed25519")
+    return [
+        ("A valid ticket (TK1, Ed25519)", first, False),
+        ("The same ticket again", first, False),
+        (
+            "A platform ticket (SEEDJSON)",
+            _pick(event, status=TicketStatus.VALID, types=("ga", "vip"), tk1=False),
+            False,
+        ),
+        ("A tampered code", _tampered(first), False),
+        (
+            "A code from another platform",
+            mint_tk1(stranger, {"e": "x", "t": "y", "k": "ga"}),
+            False,
+        ),
+        (
+            "A ticket for another event",
+            mint_tk1(event.keys[0], {"e": "evt_other", "t": "zz1", "k": "ga"}),
+            False,
+        ),
+        (
+            "A canceled ticket",
+            _pick(event, status=TicketStatus.CANCELED, types=("ga", "vip", "crew"), tk1=True),
+            False,
+        ),
+        (
+            "A crew ticket at the main entrance",
+            _pick(event, status=TicketStatus.VALID, types=("crew",), tk1=True),
+            False,
+        ),
+        ("Not a ticket at all", "https://example.com/ticket/123", False),
+        (
+            "Sold after the last sync",
+            mint_tk1(
+                event.keys[0], {"e": event.event_id, "t": "late01", "k": "ga", "n": "Late Buyer"}
+            ),
+            False,
+        ),
+        ("The first guest leaves", first, True),
+        ("...and comes back (re-entry allowed)", first, False),
+    ]
+
+
+def run_demo(directory: Path, attendees: int = 300) -> Iterator[DemoScript]:
+    event = make_event(attendees)
+    now = datetime.now(UTC)
+    day = now.astimezone(ZoneInfo(DEMO_TIMEZONE)).date()
+    snapshot = write_snapshot(event, directory / "demo-snapshot.jsonl", day, now)
+    store = Store(directory, synchronous=True)
+    store.import_snapshot_file(snapshot, now, vouched=event.platform_fingerprint)
+    store.close()
+    doors = {
+        False: open_door(directory, "Main entrance"),
+        True: open_door(directory, "Main entrance", exit=True),
+    }
+    try:
+        for label, code, leaving in demo_codes(event):
+            started = time.perf_counter()
+            result = doors[leaving].check(code, source="demo")
+            elapsed = (time.perf_counter() - started) * 1000
+            yield DemoScript(label, result.verdict, elapsed, DEMO_TIMEZONE)
+    finally:
+        for door in doors.values():
+            door.close()

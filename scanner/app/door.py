@@ -45,6 +45,12 @@ class Door:
         record = self.store.undo(entry_id, operator, why, self.clock.now())
         return CheckResult(record.entry_id, record.seq, record.verdict)
 
+    def timezone(self) -> str:
+        """The event's time zone, in which door staff read times."""
+        return self.store.read(
+            lambda conn: tickets.load_event(conn, tickets.current_event_id(conn))[0].timezone
+        )
+
     def close(self) -> None:
         self.store.close()
 

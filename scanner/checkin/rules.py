@@ -52,7 +52,9 @@ def decide(
     first = _blocking_admission(history, day, event)
     if first is not None:
         return _with(base, Outcome.REJECTED, Reason.ALREADY_CHECKED_IN, first=first)
-    return _with(base, Outcome.ADMITTED, Reason.OK)
+    # Admitted on its signature alone: staff should know the list did not vouch for it.
+    extra = ("not_in_snapshot",) if ticket is None else ()
+    return _with(base, Outcome.ADMITTED, Reason.OK, extra=extra)
 
 
 # Someone leaving is never held back by a day or a status; only a code not of this event is.
@@ -127,7 +129,7 @@ def _blocking_admission(
 
 
 def _describe(code: TicketCode, ticket: TicketRecord | None, day: int | None) -> Verdict:
-    attention: tuple[str, ...] = ticket.flags if ticket else ("not_in_snapshot",)
+    attention: tuple[str, ...] = ticket.flags if ticket else ()
     return Verdict(
         Outcome.REJECTED,
         Reason.MALFORMED,

@@ -1,0 +1,378 @@
+"""Rendering ticket codes into camera-like frames: the one renderer behind the synthetic frame
+source (demo), the decoding tests and the benchmarks.
+
+Everything is seeded: the same seed gives the same frames, so test floors are reproducible.
+Frames are 8-bit grayscale; the pipeline reduces camera frames to gray before decoding anyway.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import segno
+
+from scanner.checkin.issuing import SigningKey, keyring_for, mint_seedjson, mint_tk1
+from scanner.checkin.keyring import Keyring
+
+Image = np.ndarray
+FRAME_SIZE = (1280, 720)  # width, height
+QUIET_ZONE = 4  # modules of light margin the QR standard asks for
+
+CODE_CATEGORIES = (
+    "nominal",
+    "blur",
+    "motion_blur",
+    "rotation",
+    "perspective",
+    "small",
+    "low_light",
+    "glare",
+    "noise",
+    "phone",
+    "phone_dark",
+    "clutter",
+    "multi",
+)
+EMPTY_CATEGORIES = ("empty_room", "empty_clutter", "empty_dark", "empty_ticket")
+SEEDJSON_SECRET = "synthetic-platform-secret"  # noqa: S105 (test material, not a secret)
+
+
+class TicketMint:
+    """Seeded signed codes in the mix a door sees: TK1 Ed25519, TK1 HS256 and SEEDJSON."""
+
+    def __init__(self, seed: int = 0, event_id: str = "EVT1") -> None:
+        rng = np.random.default_rng(seed)
+        self.event_id = event_id
+        self.ed25519 = SigningKey("E1", "Ed25519", rng.bytes(32))
+        self.hs256 = SigningKey("H1", "HS256", rng.bytes(32))
+
+    @property
+    def keyring(self) -> Keyring:
+        return keyring_for([self.ed25519, self.hs256], SEEDJSON_SECRET)
+
+    def code(self, rng: np.random.Generator) -> str:
+        alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+        ticket = "".join(alphabet[i] for i in rng.integers(0, len(alphabet), 10))
+        kind = int(rng.integers(0, 3))
+        if kind == 0:
+            return mint_seedjson(SEEDJSON_SECRET, ticket, int(rng.integers(1.6e12, 1.8e12)))
+        key = self.ed25519 if kind == 1 else self.hs256
+        return mint_tk1(key, {"e": self.event_id, "t": ticket, "k": "GA"})
+
+
+@dataclass(frozen=True)
+class Sample:
+    category: str
+    image: Image
+    texts: tuple[str, ...]  # the codes drawn in the frame, empty for a frame without a code
+
+
+def qr_modules(text: str) -> Image:
+    """The code's modules, dark = 1, with the quiet zone. Level M as the tickets are printed;
+    segno picks alphanumeric mode for upper-case TK1 text by itself."""
+    qr = segno.make_qr(text, error="m", boost_error=False)
+    return np.array(list(qr.matrix_iter(border=QUIET_ZONE)), dtype=np.uint8)
+
+
+# --- scenes -------------------------------------------------------------------------------
+
+
+def _background(rng: np.random.Generator, size: tuple[int, int], busy: bool) -> Image:
+    width, height = size
+    top, bottom = rng.uniform(60, 200, 2)
+    left_right = rng.uniform(-40, 40)
+    ys = np.linspace(top, bottom, height, dtype=np.float32)[:, None]
+    xs = np.linspace(-left_right, left_right, width, dtype=np.float32)[None, :]
+    img = np.clip(ys + xs, 0, 255).astype(np.uint8)
+    for _ in range(int(rng.integers(3, 8)) + (25 if busy else 0)):
+        _clutter_item(img, rng, busy)
+    return img
+
+
+def _clutter_item(img: Image, rng: np.random.Generator, busy: bool) -> None:
+    """One object of a room or a desk: boxes, lines, printed text, a barcode, a checkerboard."""
+    height, width = img.shape
+    x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
+    shade = int(rng.integers(0, 256))
+    kind = int(rng.integers(0, 6 if busy else 3))
+    if kind == 0:
+        w, h = (int(v) for v in rng.integers(20, 300, 2))
+        cv2.rectangle(img, (x, y), (x + w, y + h), shade, -1)
+    elif kind == 1:
+        end = (int(rng.integers(0, width)), int(rng.integers(0, height)))
+        cv2.line(img, (x, y), end, shade, int(rng.integers(1, 6)))
+    elif kind == 2:
+        text = "".join(chr(c) for c in rng.integers(65, 91, int(rng.integers(4, 16))))
+        font_scale = float(rng.uniform(0.5, 2.5))
+        cv2.putText(img, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, font_scale, shade, 2)
+    elif kind == 3:
+        _draw_barcode(img, rng, x, y)
+    elif kind == 4:
+        _draw_checkerboard(img, rng, x, y)
+    else:
+        cv2.circle(img, (x, y), int(rng.integers(5, 80)), shade, int(rng.integers(-1, 6)))
+
+
+def _draw_barcode(img: Image, rng: np.random.Generator, x: int, y: int) -> None:
+    """A 1-D barcode-like stripe block: decoders limited to QR must never read anything here."""
+    bars = rng.integers(1, 5, 60)
+    unit = int(rng.integers(1, 4))
+    height = int(rng.integers(30, 120))
+    pos = x
+    for i, bar in enumerate(bars):
+        if i % 2 == 0:
+            cv2.rectangle(img, (pos, y), (pos + int(bar) * unit - 1, y + height), 20, -1)
+        pos += int(bar) * unit
+
+
+def _draw_checkerboard(img: Image, rng: np.random.Generator, x: int, y: int) -> None:
+    """Nested squares and grids look like finder patterns to a QR detector: false candidates."""
+    cell = int(rng.integers(4, 20))
+    for i in range(int(rng.integers(3, 8))):
+        for j in range(int(rng.integers(3, 8))):
+            if (i + j) % 2 == 0:
+                x0, y0 = x + i * cell, y + j * cell
+                cv2.rectangle(img, (x0, y0), (x0 + cell - 1, y0 + cell - 1), 10, -1)
+    side = cell * 7
+    cv2.rectangle(img, (x - side, y), (x - 1, y + side - 1), 15, -1)
+    cv2.rectangle(img, (x - side + cell, y + cell), (x - cell - 1, y + side - cell - 1), 240, -1)
+    inner = (x - side + 2 * cell, y + 2 * cell)
+    cv2.rectangle(img, inner, (x - 2 * cell - 1, y + side - 2 * cell - 1), 15, -1)
+
+
+# --- placing a ticket ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pose:
+    """Where a ticket sits in front of the camera: centre, module size at the centre, angles."""
+
+    center: tuple[float, float]
+    module_px: float
+    roll_deg: float = 0.0
+    tilt_x_deg: float = 0.0
+    tilt_y_deg: float = 0.0
+
+
+def _ticket_face(modules: Image, px: int, dark: int, light: int, margin: int) -> Image:
+    """The ticket as printed (or shown): the code at `px` pixels per module on paper or screen."""
+    code = np.where(modules == 1, dark, light).astype(np.uint8)
+    code = cv2.resize(code, None, fx=px, fy=px, interpolation=cv2.INTER_NEAREST)
+    border = cv2.BORDER_CONSTANT
+    return cv2.copyMakeBorder(code, margin, margin, margin, margin, border, value=light)
+
+
+def _projected_corners(face_side: float, pose: Pose, focal: float = 1100.0) -> Image:
+    """The four corners of a square face of `face_side` units after rotating it in 3-D and
+    projecting it through a pinhole camera."""
+    ax, ay, az = (math.radians(a) for a in (pose.tilt_x_deg, pose.tilt_y_deg, pose.roll_deg))
+    rx = np.array([[1, 0, 0], [0, math.cos(ax), -math.sin(ax)], [0, math.sin(ax), math.cos(ax)]])
+    ry = np.array([[math.cos(ay), 0, math.sin(ay)], [0, 1, 0], [-math.sin(ay), 0, math.cos(ay)]])
+    rz = np.array([[math.cos(az), -math.sin(az), 0], [math.sin(az), math.cos(az), 0], [0, 0, 1]])
+    half = face_side / 2
+    square = np.array([[-half, -half, 0], [half, -half, 0], [half, half, 0], [-half, half, 0]])
+    points = square @ (rz @ ry @ rx).T
+    points[:, 2] += focal
+    cx, cy = pose.center
+    return np.stack(
+        [focal * points[:, 0] / points[:, 2] + cx, focal * points[:, 1] / points[:, 2] + cy], axis=1
+    ).astype(np.float32)
+
+
+def place_face(scene: Image, face: Image, face_px_per_unit: float, pose: Pose) -> None:
+    """Warp a square `face` image (drawn at `face_px_per_unit` pixels per module) into `scene`
+    so that one module measures `pose.module_px` pixels; anti-aliased like a lens would."""
+    side_units = face.shape[0] / face_px_per_unit
+    target = _projected_corners(side_units * pose.module_px, pose)
+    shrink = face_px_per_unit / pose.module_px
+    if shrink > 1:
+        face = cv2.GaussianBlur(face, (0, 0), 0.45 * shrink)
+    n = face.shape[0] - 1
+    source = np.array([[0, 0], [n, 0], [n, n], [0, n]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(source, target)
+    height, width = scene.shape
+    warped = cv2.warpPerspective(face, matrix, (width, height), flags=cv2.INTER_LINEAR)
+    mask = cv2.warpPerspective(
+        np.full(face.shape, 255, np.uint8), matrix, (width, height), flags=cv2.INTER_LINEAR
+    )
+    alpha = mask.astype(np.float32) / 255.0
+    scene[:] = (scene * (1 - alpha) + warped * alpha).astype(np.uint8)
+
+
+def paper_ticket(modules: Image, rng: np.random.Generator, px: int = 6) -> Image:
+    ink, paper = int(rng.integers(10, 60)), int(rng.integers(200, 250))
+    return _ticket_face(modules, px, ink, paper, margin=int(px * rng.uniform(1, 4)))
+
+
+def phone_screen(modules: Image, rng: np.random.Generator, dark_mode: bool, px: int = 6) -> Image:
+    """A phone showing the code: a black bezel around a lit screen; dark mode swaps the colours."""
+    lit, unlit = int(rng.integers(190, 255)), int(rng.integers(15, 50))
+    dark, light = (lit, unlit) if dark_mode else (unlit, lit)
+    face = _ticket_face(modules, px, dark, light, margin=px * 2)
+    face = cv2.copyMakeBorder(face, px * 2, px * 2, px * 2, px * 2, cv2.BORDER_CONSTANT, value=8)
+    # Screens show a faint pixel grid and reflections: a low-amplitude ripple.
+    ys, xs = np.mgrid[0 : face.shape[0], 0 : face.shape[1]]
+    ripple = 6 * np.sin(xs * rng.uniform(0.8, 1.6)) * np.sin(ys * rng.uniform(0.8, 1.6))
+    return np.clip(face + ripple, 0, 255).astype(np.uint8)
+
+
+# --- corpus categories --------------------------------------------------------------------
+
+
+def _pose(
+    rng: np.random.Generator,
+    size: tuple[int, int],
+    module_px: tuple[float, float],
+    extent_modules: float,
+    roll: float = 15,
+    tilt: float = 15,
+) -> Pose:
+    """A random pose whose ticket stays inside the frame."""
+    m = float(rng.uniform(*module_px))
+    reach = extent_modules * m * 0.75 + 10
+    width, height = size
+    center = (float(rng.uniform(reach, width - reach)), float(rng.uniform(reach, height - reach)))
+    roll_deg = float(rng.uniform(-roll, roll))
+    tilt_x, tilt_y = (float(v) for v in rng.uniform(-tilt, tilt, 2))
+    return Pose(center, m, roll_deg, tilt_x, tilt_y)
+
+
+def _face_for(category: str, modules: Image, rng: np.random.Generator) -> Image:
+    if category in ("phone", "phone_dark"):
+        return phone_screen(modules, rng, dark_mode=category == "phone_dark")
+    return paper_ticket(modules, rng)
+
+
+# Per category: module size range (pixels), roll and tilt limits (degrees).
+_GEOMETRY: dict[str, tuple[tuple[float, float], float, float]] = {
+    "nominal": ((3.0, 6.0), 15, 15),
+    "blur": ((3.5, 6.0), 15, 15),
+    "motion_blur": ((3.5, 6.0), 15, 15),
+    "rotation": ((3.0, 5.0), 180, 10),
+    "perspective": ((3.5, 6.0), 30, 55),
+    "small": ((1.6, 2.6), 10, 10),
+    "low_light": ((3.0, 6.0), 15, 15),
+    "glare": ((3.5, 6.0), 15, 15),
+    "noise": ((3.0, 5.5), 15, 15),
+    "phone": ((3.0, 5.0), 25, 25),
+    "phone_dark": ((3.0, 5.0), 25, 25),
+    "clutter": ((2.5, 5.0), 20, 20),
+    "multi": ((3.0, 4.5), 20, 15),
+}
+
+
+def _place_codes(
+    scene: Image, category: str, texts: Sequence[str], rng: np.random.Generator
+) -> list[Pose]:
+    module_px, roll, tilt = _GEOMETRY[category]
+    height, width = scene.shape
+    lanes = len(texts)
+    poses = []
+    for lane, text in enumerate(texts):
+        modules = qr_modules(text)
+        face = _face_for(category, modules, rng)
+        extent = face.shape[0] / 6  # faces are drawn at 6 px per module
+        # Several tickets share the frame side by side, one lane each, so none overlap.
+        lane_size = (width // lanes, height)
+        pose = _pose(rng, lane_size, module_px, extent, roll, tilt)
+        cx, cy = pose.center
+        pose = dataclasses.replace(pose, center=(cx + lane * lane_size[0], cy))
+        place_face(scene, face, 6, pose)
+        poses.append(pose)
+    return poses
+
+
+def _degrade(scene: Image, category: str, poses: list[Pose], rng: np.random.Generator) -> Image:
+    """What the category does to the whole frame after the tickets are in it."""
+    m = poses[0].module_px if poses else 4.0
+    img = scene.astype(np.float32)
+    if category == "blur":
+        img = cv2.GaussianBlur(img, (0, 0), m * float(rng.uniform(0.35, 0.55)))
+    elif category == "motion_blur":
+        img = _motion_blur(img, m * float(rng.uniform(0.8, 1.6)), float(rng.uniform(0, 180)))
+    elif category in ("low_light", "empty_dark"):
+        img = img * float(rng.uniform(0.1, 0.25)) + rng.normal(0, 4, img.shape)
+    elif category == "glare":
+        img = _glare(img, poses[0], rng)
+    elif category == "noise":
+        img = img + rng.normal(0, float(rng.uniform(18, 30)), img.shape)
+    elif category in ("phone", "phone_dark"):
+        img = cv2.GaussianBlur(img, (0, 0), 0.8)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def _motion_blur(img: Image, length: float, angle_deg: float) -> Image:
+    size = max(3, math.ceil(length) | 1)
+    kernel = np.zeros((size, size), np.float32)
+    kernel[size // 2, :] = 1.0
+    rotation = cv2.getRotationMatrix2D((size / 2 - 0.5, size / 2 - 0.5), angle_deg, 1.0)
+    kernel = cv2.warpAffine(kernel, rotation, (size, size))
+    return cv2.filter2D(img, -1, kernel / kernel.sum())
+
+
+def _glare(img: Image, pose: Pose, rng: np.random.Generator) -> Image:
+    """A bright reflection over part of the ticket, saturating what it covers."""
+    height, width = img.shape
+    cx, cy = pose.center
+    spread = pose.module_px * 12
+    gx, gy = cx + rng.uniform(-spread, spread), cy + rng.uniform(-spread, spread)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    sigma = pose.module_px * float(rng.uniform(4, 8))
+    blob = np.exp(-((xs - gx) ** 2 + (ys - gy) ** 2) / (2 * sigma**2))
+    return img + float(rng.uniform(120, 220)) * blob
+
+
+def camera_finish(img: Image, rng: np.random.Generator) -> Image:
+    """What every frame goes through: lens softness, sensor noise and MJPEG compression."""
+    soft = cv2.GaussianBlur(img, (0, 0), 0.6).astype(np.float32)
+    noisy = np.clip(soft + rng.normal(0, 2.5, img.shape), 0, 255).astype(np.uint8)
+    quality = int(rng.integers(70, 92))
+    ok, jpeg = cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE) if ok else noisy
+
+
+def render_sample(
+    category: str, rng: np.random.Generator, mint: TicketMint, size: tuple[int, int] = FRAME_SIZE
+) -> Sample:
+    busy = category in ("clutter", "empty_clutter", "empty_ticket")
+    scene = _background(rng, size, busy)
+    texts: tuple[str, ...] = ()
+    poses: list[Pose] = []
+    if category in CODE_CATEGORIES:
+        count = int(rng.integers(2, 4)) if category == "multi" else 1
+        texts = tuple(mint.code(rng) for _ in range(count))
+        poses = _place_codes(scene, category, texts, rng)
+    elif category == "empty_ticket":
+        _place_blank_ticket(scene, rng)
+    elif category not in EMPTY_CATEGORIES:
+        raise ValueError(f"unknown category {category!r}")
+    return Sample(category, camera_finish(_degrade(scene, category, poses, rng), rng), texts)
+
+
+def _place_blank_ticket(scene: Image, rng: np.random.Generator) -> None:
+    """A printed ticket with text and boxes but no code (a ticket folded the wrong way)."""
+    face = np.full((300, 300), int(rng.integers(200, 250)), np.uint8)
+    for _ in range(12):
+        _clutter_item(face, rng, busy=True)
+    pose = _pose(rng, (scene.shape[1], scene.shape[0]), (3.0, 5.0), 50)
+    place_face(scene, face, 6, pose)
+
+
+def corpus(
+    seed: int,
+    per_category: int,
+    categories: Sequence[str] = CODE_CATEGORIES + EMPTY_CATEGORIES,
+    size: tuple[int, int] = FRAME_SIZE,
+) -> Iterator[Sample]:
+    """`per_category` frames of each category. Each frame has its own generator derived from
+    (seed, category, index), so a subset or a different count renders the same frames."""
+    mint = TicketMint(seed)
+    for category in categories:
+        tag = sum(category.encode())  # stable across runs, unlike hash()
+        for index in range(per_category):
+            yield render_sample(category, np.random.default_rng([seed, tag, index]), mint, size)

@@ -1,0 +1,40 @@
+"""What door staff read: one headline and a few detail lines for a verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from scanner.checkin.reasons import REASON_TEXT, Outcome, Reason
+from scanner.checkin.records import FLAG_TEXT, Verdict
+
+HEADLINES = {Outcome.ADMITTED: "ADMITTED", Outcome.REJECTED: "REFUSED", Outcome.EXITED: "EXIT"}
+
+
+@dataclass(frozen=True)
+class Wording:
+    headline: str
+    reason: str
+    details: tuple[str, ...]
+
+    def one_line(self) -> str:
+        return " · ".join((self.headline, self.reason, *self.details))
+
+
+def describe(verdict: Verdict, timezone: str = "UTC") -> Wording:
+    details: list[str] = []
+    if verdict.holder_name:
+        details.append(verdict.holder_name)
+    if verdict.ticket_type:
+        details.append(verdict.ticket_type + (f", seat {verdict.seat}" if verdict.seat else ""))
+    first = verdict.first_admission
+    if verdict.reason is Reason.ALREADY_CHECKED_IN and first is not None:
+        local = first.at.astimezone(ZoneInfo(timezone))
+        details.append(f"first in at {local:%H:%M:%S} ({first.door}, device {first.device_id})")
+    details.extend(FLAG_TEXT.get(flag, flag) for flag in verdict.attention)
+    if verdict.note:
+        details.append(f"Note: {verdict.note}")
+    reason = REASON_TEXT[verdict.reason] if verdict.reason is not Reason.OK else ""
+    if verdict.outcome is Outcome.EXITED:
+        reason = "Goodbye"
+    return Wording(HEADLINES[verdict.outcome], reason or REASON_TEXT[Reason.OK], tuple(details))

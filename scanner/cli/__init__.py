@@ -1,0 +1,1 @@
+"""The `scanner` command line: door work, imports and diagnostics for technicians."""

@@ -1,0 +1,123 @@
+"""Data in and out: verify-code, import, demo."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from scanner.checkin.codes import verify_code
+from scanner.checkin.keyring import Keyring, KeyringError, keyring_from_text
+from scanner.cli import exits
+from scanner.cli.exits import CliError
+from scanner.cli.output import emit, emit_json
+from scanner.store.database import StoreError
+from scanner.store.imports import EventSpec
+from scanner.store.location import data_dir
+from scanner.store.store import ImportRefused, Store
+
+Commands = argparse._SubParsersAction  # type: ignore[type-arg]
+
+
+def register(commands: Commands) -> None:
+    verify = commands.add_parser(
+        "verify-code", help="say whether codes are valid and why not (no data file needed)"
+    )
+    verify.add_argument("--keyring", required=True, type=Path, help="keyring JSON file")
+    verify.add_argument("--json", action="store_true", help="(the output is always JSON lines)")
+    verify.add_argument("texts", nargs="+", metavar="TEXT")
+    verify.set_defaults(func=run_verify)
+
+    imp = commands.add_parser("import", help="import a signed snapshot file or attendee CSV")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--trust", metavar="FINGERPRINT", help="trust this platform signing key")
+    imp.add_argument("--event-id", help="CSV: the event the rows belong to (TK1 'e' claim)")
+    imp.add_argument("--name", default="", help="CSV: the event's name")
+    imp.add_argument("--timezone", default="UTC", help="CSV: the event's IANA time zone")
+    imp.add_argument("--keyring", type=Path, help="CSV: the event's keyring JSON file")
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(func=run_import)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file", exits.NOT_FOUND) from None
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read ({exc.strerror})", exits.NOT_FOUND) from None
+
+
+def _keyring(path: Path) -> Keyring:
+    try:
+        return keyring_from_text(_read(path))
+    except KeyringError as exc:
+        raise CliError(f"{path}: {exc}", exits.USAGE) from None
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    keyring = _keyring(args.keyring)
+    all_valid = True
+    for text in args.texts:
+        check = verify_code(text, keyring)
+        all_valid &= check.ok
+        emit_json(check.to_json())
+    return exits.OK if all_valid else exits.REFUSED
+
+
+def _is_snapshot(path: Path) -> bool:
+    with path.open("rb") as head:
+        start = head.read(64)
+    return start.startswith(b"\x1f\x8b") or start.lstrip().startswith(b'{"k":"header"')
+
+
+def run_import(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    if not path.is_file():
+        raise CliError(f"{path}: no such file", exits.NOT_FOUND)
+    now = datetime.now(UTC)
+    try:
+        store = Store(data_dir(args.data_dir), synchronous=True)
+    except StoreError as exc:
+        raise CliError(str(exc), exits.DATA_FILE) from None
+    try:
+        if _is_snapshot(path):
+            summary = store.import_snapshot_file(path, now, vouched=args.trust)
+        else:
+            with path.open("rb") as lines:
+                summary = store.import_csv(lines, now, _csv_spec(args))
+    except ImportRefused as exc:
+        raise CliError(f"{path}: refused, nothing changed: {exc}", exits.IMPORT_REFUSED) from None
+    finally:
+        store.close()
+    if args.json:
+        emit_json(summary.__dict__)
+    else:
+        emit(
+            f"imported {summary.tickets} tickets for event {summary.event_id}"
+            f" ({summary.revocations} revocations, {summary.passages} passages)"
+        )
+    return exits.OK
+
+
+def _csv_spec(args: argparse.Namespace) -> EventSpec | None:
+    if args.event_id is None:
+        return None  # rows replace the current event's list
+    if args.keyring is None:
+        raise CliError("a CSV import for a new event needs --keyring", exits.USAGE)
+    try:
+        ZoneInfo(args.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CliError(f"unknown time zone {args.timezone!r}", exits.USAGE) from None
+    return EventSpec(
+        id=args.event_id,
+        name=args.name,
+        timezone=args.timezone,
+        days={},
+        reentry=False,
+        max_code_age_s=None,
+        ticket_types=[],
+        checkin_lists=[],
+        keyring=_keyring(args.keyring),
+    )

@@ -1,0 +1,108 @@
+"""Door work from the command line: check, undo, search, status."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+
+from scanner.checkin.wording import describe
+from scanner.cli import exits
+from scanner.cli.context import door_for
+from scanner.cli.exits import CliError
+from scanner.cli.output import emit, emit_json
+from scanner.store.journal import UndoError
+
+Commands = argparse._SubParsersAction  # type: ignore[type-arg]
+
+
+def register(commands: Commands) -> None:
+    check = commands.add_parser("check", help="decide on one ticket code and record it")
+    check.add_argument("text", metavar="TEXT", help="the code text (quote it)")
+    check.add_argument("--door", help="door name; a check-in list's name limits ticket types")
+    check.add_argument("--exit", action="store_true", help="record an exit instead of an entry")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(func=run_check)
+
+    undo = commands.add_parser("undo", help="annul an admission (recorded, never deleted)")
+    undo.add_argument("scan_id", metavar="SCAN_ID", help="the journal entry id of the admission")
+    undo.add_argument("--reason", required=True, help="why (kept in the journal)")
+    undo.add_argument("--json", action="store_true")
+    undo.set_defaults(func=run_undo)
+
+    search = commands.add_parser("search", help="find tickets by name, e-mail, order or id")
+    search.add_argument("query", metavar="QUERY")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(func=run_search)
+
+    status = commands.add_parser("status", help="admitted / expected, inside, waiting uploads")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=run_status)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    if not args.text.strip():
+        raise CliError("the code text is empty", exits.USAGE)
+    with door_for(args, exit=args.exit) as door:
+        result = door.check(args.text, source="cli")
+        verdict = result.verdict
+        if args.json:
+            emit_json({"scan_id": result.entry_id, "seq": result.seq, **verdict.to_json()})
+        else:
+            wording = describe(verdict, door.timezone())
+            emit(f"{wording.one_line()}  [scan {result.entry_id}]")
+    return exits.OK if verdict.outcome != "rejected" else exits.REFUSED
+
+
+def run_undo(args: argparse.Namespace) -> int:
+    with door_for(args) as door:
+        try:
+            result = door.undo(args.scan_id, args.reason)
+        except UndoError as exc:
+            code = exits.NOT_FOUND if "no journal entry" in str(exc) else exits.USAGE
+            raise CliError(str(exc), code) from None
+    if args.json:
+        emit_json({"undo_id": result.entry_id, "annuls": args.scan_id, "seq": result.seq})
+    else:
+        emit(f"undone: {args.scan_id} (recorded as {result.entry_id})")
+    return exits.OK
+
+
+def run_search(args: argparse.Namespace) -> int:
+    with door_for(args) as door:
+        hits = door.store.search(args.query, args.limit)
+    for hit in hits:
+        if args.json:
+            emit_json(asdict(hit))
+        else:
+            inside = f"  in since {hit.first_admitted_at[:19]}" if hit.first_admitted_at else ""
+            emit(f"{hit.ticket_id}  {hit.holder_name}  {hit.ticket_type}  {hit.status}{inside}")
+    return exits.OK if hits else exits.REFUSED
+
+
+def run_status(args: argparse.Namespace) -> int:
+    with door_for(args) as door:
+        status = door.store.status(door.clock.now())
+    if args.json:
+        emit_json({**asdict(status), "admitted": status.admitted, "expected": status.expected})
+        return exits.OK
+    emit(f"{status.event_name or status.event_id}: {status.admitted} admitted of {status.expected}")
+    for ticket_type, expected in sorted(status.expected_by_type.items()):
+        emit(f"  {ticket_type:<20} {status.admitted_by_type.get(ticket_type, 0):>6} / {expected}")
+    for door_name, count in sorted(status.admitted_by_door.items()):
+        emit(f"  at {door_name:<17} {count:>6}")
+    if status.inside is not None:
+        emit(f"inside now: {status.inside}")
+    emit(f"journal entries not yet uploaded: {status.pending_upload}")
+    if status.snapshot_age_s is not None:
+        emit(f"attendee list age: {_age(status.snapshot_age_s)}")
+    return exits.OK
+
+
+def _age(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"

@@ -1,0 +1,18 @@
+"""Exit codes of the `scanner` command (documented in docs/cli.md)."""
+
+OK = 0
+REFUSED = 1  # a code or ticket was refused (verify-code, check)
+USAGE = 2  # bad arguments or bad input text
+NOT_FOUND = 3  # a file, camera or journal entry that is not there
+IMPORT_REFUSED = 4  # an import file was refused as a whole; nothing changed
+NO_EVENT = 5  # nothing imported yet
+DATA_FILE = 6  # the data file cannot be opened (newer schema, damaged)
+INTERNAL = 70
+
+
+class CliError(Exception):
+    """A one-line message for stderr and the exit code that goes with it."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
