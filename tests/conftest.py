@@ -1,8 +1,70 @@
-"""Top-level test set-up. Qt aborts with no summary when it finds no display, so default to
-the offscreen platform before anything imports Qt."""
+"""Top-level test set-up and shared fixtures.
+
+Qt aborts with no summary when it finds no display, so default to the offscreen platform
+before anything imports Qt.
+"""
 
 from __future__ import annotations
 
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import shutil  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+from pathlib import Path  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
+
+import pytest  # noqa: E402
+
+from scanner.app.clock import FixedClock  # noqa: E402
+from scanner.app.demo import DEMO_TIMEZONE, DemoEvent, make_event, write_snapshot  # noqa: E402
+from scanner.app.door import Door, open_door  # noqa: E402
+from scanner.store.store import Store  # noqa: E402
+
+# A fixed evening of the demo event, so day rules and times are reproducible.
+EVENT_NOW = datetime(2026, 5, 1, 19, 30, tzinfo=ZoneInfo(DEMO_TIMEZONE)).astimezone(UTC)
+
+
+@pytest.fixture(scope="session")
+def demo_event() -> DemoEvent:
+    return make_event(200, seed=7)
+
+
+@pytest.fixture(scope="session")
+def snapshot_file(demo_event: DemoEvent, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("snapshot") / "event.jsonl"
+    day = EVENT_NOW.astimezone(ZoneInfo(DEMO_TIMEZONE)).date()
+    return write_snapshot(demo_event, path, day, EVENT_NOW)
+
+
+@pytest.fixture(scope="session")
+def template_dir(
+    demo_event: DemoEvent, snapshot_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """A data directory with the demo event imported; tests get copies of it."""
+    directory = tmp_path_factory.mktemp("template")
+    store = Store(directory, synchronous=True)
+    store.import_snapshot_file(snapshot_file, EVENT_NOW, vouched=demo_event.platform_fingerprint)
+    store.close()
+    return directory
+
+
+@pytest.fixture
+def data_dir(template_dir: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(template_dir, target)
+    return target
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(EVENT_NOW)
+
+
+@pytest.fixture
+def door(data_dir: Path, clock: FixedClock) -> Iterator[Door]:
+    opened = open_door(data_dir, "Main entrance", clock=clock, operator="tester")
+    yield opened
+    opened.close()
