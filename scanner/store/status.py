@@ -73,7 +73,7 @@ def read_status(
         event_id=policy.event_id,
         event_name=str(info.get("name") or ""),
         day=day,
-        expected_by_type=dict(conn.execute(_EXPECTED, params).tuples().all()),
+        expected_by_type={str(t): int(n) for t, n in conn.execute(_EXPECTED, params)},
         admitted_by_type=by_type,
         admitted_by_door=by_door,
         inside=int(conn.execute(_INSIDE, params).scalar_one()) if policy.reentry else None,

@@ -1,0 +1,56 @@
+"""Small helpers for store tests: snapshots with chosen content, file fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from scanner.app.demo import DemoEvent
+from scanner.checkin.snapshot_file import SnapshotWriter
+
+
+def write_lines(path: Path, lines: Iterable[bytes]) -> Path:
+    path.write_bytes(b"".join(lines))
+    return path
+
+
+def custom_snapshot(
+    event: DemoEvent,
+    records: list[dict[str, Any]],
+    day: Any,
+    now: datetime,
+    secret: bytes | None = None,
+) -> list[bytes]:
+    writer = SnapshotWriter(secret or event.platform_secret)
+    lines = [
+        writer.header(
+            event=event.event_json(day),
+            keyring=event.keyring,
+            cursor="c1",
+            generated_at=now.isoformat(),
+        )
+    ]
+    lines += [writer.record(r) for r in records]
+    lines.append(writer.end())
+    return lines
+
+
+def db_digest(directory: Path) -> str:
+    """The data file's bytes after folding the WAL in, as a hash."""
+    path = directory / "scanner.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def query(directory: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(directory / "scanner.sqlite3")
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
