@@ -10,18 +10,18 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import shutil  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
-from pathlib import Path  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
-import pytest  # noqa: E402
+import pytest
 
-from scanner.app.clock import FixedClock  # noqa: E402
-from scanner.app.demo import DEMO_TIMEZONE, DemoEvent, make_event, write_snapshot  # noqa: E402
-from scanner.app.door import Door, open_door  # noqa: E402
-from scanner.store.store import Store  # noqa: E402
+from scanner.app.clock import FixedClock
+from scanner.app.demo import DEMO_TIMEZONE, DemoEvent, make_event, write_snapshot
+from scanner.app.door import Door, open_door
+from scanner.store.store import Store
 
 # A fixed evening of the demo event, so day rules and times are reproducible.
 EVENT_NOW = datetime(2026, 5, 1, 19, 30, tzinfo=ZoneInfo(DEMO_TIMEZONE)).astimezone(UTC)

@@ -14,7 +14,7 @@ from typing import Any
 
 from scanner.checkin.reasons import TicketStatus
 
-MAX_TEXT = 10_000  # names and notes longer than this are refused, not cut
+MAX_TEXT = 16_384  # names and notes longer than this are refused, not cut
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 
 

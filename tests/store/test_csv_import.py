@@ -37,9 +37,13 @@ def _import(directory: Path, content: bytes, spec: EventSpec | None = SPEC) -> o
 @pytest.mark.parametrize(
     "content",
     [
-        b"Ticket ID,Ticket Type,First Name,Last Name,E-mail\nA1,ga,J\xc3\xbcrgen,M\xc3\xbcller,j@x.org\nA2,vip,Ana,Lima,\n",
-        b"\xef\xbb\xbfbarcode;product;attendee;order\nA1;ga;J\xc3\xbcrgen M\xc3\xbcller;O-1\nA2;vip;Ana Lima;O-1\n",
-        b'"ticket_id","type","name","flags","days"\r\n"A1","ga","J\xc3\xbcrgen M\xc3\xbcller","check_id","1,2"\r\n"A2","vip","Ana Lima","",""\r\n',
+        b"Ticket ID,Ticket Type,First Name,Last Name,E-mail\n"
+        b"A1,ga,J\xc3\xbcrgen,M\xc3\xbcller,j@x.org\nA2,vip,Ana,Lima,\n",
+        b"\xef\xbb\xbfbarcode;product;attendee;order\n"
+        b"A1;ga;J\xc3\xbcrgen M\xc3\xbcller;O-1\nA2;vip;Ana Lima;O-1\n",
+        b'"ticket_id","type","name","flags","days"\r\n'
+        b'"A1","ga","J\xc3\xbcrgen M\xc3\xbcller","check_id","1,2"\r\n'
+        b'"A2","vip","Ana Lima","",""\r\n',
     ],
     ids=["comma-first-last", "bom-semicolon-synonyms", "quoted-crlf"],
 )

@@ -104,7 +104,7 @@ def test_duplicate_ticket_ids_are_refused(
 ) -> None:
     rows = [r.to_snapshot() for r in demo_event.rows[:2]] * 2
     path = write_lines(tmp_path / "s.jsonl", custom_snapshot(demo_event, rows, DAY, EVENT_NOW))
-    with pytest.raises(ImportRefused, match="line 4: .* appears twice"):
+    with pytest.raises(ImportRefused, match=r"line 4: .* appears twice"):
         _import(data_dir, path)
 
 
