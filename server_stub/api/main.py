@@ -1,0 +1,43 @@
+"""The FastAPI application: routes under /api/v1, OpenAPI at /docs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from server_stub import __version__
+from server_stub.api import errors
+from server_stub.api.limits import BodyLimit
+from server_stub.api.routes import enroll, health, organizer, sync
+from server_stub.core.config import Settings
+from server_stub.db import Database, migrate, open_database
+from server_stub.services.platform import signing_secret
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    db = db or open_database(settings.database_url)
+    migrate(db)
+    with db.writing() as session:
+        secret = signing_secret(session)  # made now, so serving never has to write it
+    app = FastAPI(
+        title="Door scanner companion API",
+        version=__version__,
+        description="The ticketing platform's side of check-in. See docs/server.md.",
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.signing_secret = secret
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (health, enroll, sync, organizer):
+        api.include_router(module.router)
+    app.include_router(api)
+    errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory server_stub.api.main:app_from_env` (settings from the environment)."""
+    return create_app()

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from scanner.checkin.keyring import b64u_encode
+from scanner.checkin.snapshot_file import key_fingerprint
+from server_stub.api.deps import DbDep
+from server_stub.api.errors import ApiError, responses
+from server_stub.schemas import EnrollRequest, EnrollResponse
+from server_stub.services.devices import EnrollError, enroll
+from server_stub.services.platform import public_key
+
+router = APIRouter(tags=["devices"])
+
+
+@router.post("/enroll", response_model=EnrollResponse, responses=responses(403, 413, 422))
+def enroll_device(body: EnrollRequest, db: DbDep, request: Request) -> EnrollResponse:
+    """Trade a one-time enrolment code (from `scanner-server enroll-code`) for a device token.
+
+    The answer names the platform's snapshot-signing key: the device trusts it from now on.
+    """
+    try:
+        with db.writing() as session:
+            device, token = enroll(session, body.code, body.name)
+    except EnrollError as exc:
+        raise ApiError(403, exc.reason, exc.detail) from None
+    public = public_key(request.app.state.signing_secret)
+    return EnrollResponse(
+        device_id=device.id,
+        token=token,
+        event_id=device.event_id,
+        door=device.door,
+        checkin_list=device.checkin_list,
+        platform_public_b64u=b64u_encode(public),
+        platform_fingerprint=key_fingerprint(public),
+    )

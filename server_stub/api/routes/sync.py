@@ -1,0 +1,82 @@
+"""What door devices call: the snapshot, the changes since a cursor, and check-in upload."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+
+from server_stub.api.deps import DbDep, DeviceDep, EventDep
+from server_stub.api.errors import ApiError, responses
+from server_stub.models import Event, utcnow
+from server_stub.schemas import ChangesResponse, CheckinBatch, CheckinResponse
+from server_stub.services.changes import SnapshotRequired, parse_cursor, read_changes
+from server_stub.services.ingest import Uploader, ingest
+from server_stub.services.snapshot import snapshot_lines
+
+router = APIRouter(tags=["devices"])
+
+NDJSON: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the snapshot file (docs/snapshot-format.md), streamed",
+        "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@router.get(
+    "/events/{event_id}/snapshot",
+    response_class=StreamingResponse,
+    responses={**NDJSON, **responses(401, 403)},
+)
+def snapshot(event_id: str, _who: EventDep, db: DbDep, request: Request) -> StreamingResponse:
+    """The event's signed attendee snapshot; its header's `cursor` starts `changes`."""
+    lines = snapshot_lines(db, event_id, request.app.state.signing_secret)
+    return StreamingResponse(lines, media_type="application/x-ndjson")
+
+
+@router.get(
+    "/events/{event_id}/changes",
+    response_model=ChangesResponse,
+    responses=responses(400, 401, 403, 410, 422),
+)
+def changes(
+    event_id: str,
+    _who: EventDep,
+    db: DbDep,
+    request: Request,
+    since: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=5000)] = None,
+) -> ChangesResponse:
+    """Records (ticket, revocation, passage, annulment) after `since`; 410 means re-snapshot."""
+    try:
+        cursor = parse_cursor(since)
+    except ValueError as exc:
+        raise ApiError(400, "bad_cursor", str(exc)) from None
+    page_size = limit or request.app.state.settings.changes_page
+    with db.reading() as session:
+        event = session.get(Event, event_id)
+        assert event is not None  # a token's event exists
+        try:
+            page = read_changes(session, event, cursor, page_size)
+        except SnapshotRequired:
+            raise ApiError(
+                410, "snapshot_required", "this cursor is older than the server keeps"
+            ) from None
+    return ChangesResponse(cursor=page.cursor, records=page.records, more=page.more)
+
+
+@router.post(
+    "/events/{event_id}/checkins",
+    response_model=CheckinResponse,
+    responses=responses(401, 403, 413, 422),
+)
+def upload_checkins(
+    event_id: str, batch: CheckinBatch, who: DeviceDep, db: DbDep
+) -> dict[str, Any]:
+    """Store journal entries once each (idempotent by `id`); answer per entry, in order."""
+    now = utcnow()
+    with db.writing() as session:
+        results = ingest(session, event_id, Uploader(who.id, who.checkin_list), batch.entries, now)
+    return {"results": results, "server_time": now}

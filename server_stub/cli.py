@@ -1,0 +1,53 @@
+"""`scanner-server`: the admin command line of the companion API (docs/server.md).
+
+Each command opens the database named by --db (or SCANNER_SERVER_DATABASE_URL / DATABASE_URL,
+or a SQLite file in the data directory), brings its schema up to date and does one thing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from server_stub import cli_admin, cli_tickets
+from server_stub.core.config import default_database_url
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        default=None,
+        help="database URL (sqlite:///file or postgresql+psycopg://...); default: "
+        "$SCANNER_SERVER_DATABASE_URL, $DATABASE_URL, or server.sqlite3 in the data directory",
+    )
+    parser = argparse.ArgumentParser(
+        prog="scanner-server",
+        description="The companion API of the door scanner: the ticketing platform's side of "
+        "check-in. Run `scanner-server COMMAND --help` for each command.",
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in (cli_admin, cli_tickets):
+        module.register(commands, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.db = args.db or default_database_url()
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except (ValueError, LookupError) as exc:  # the services' errors are for people to read
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

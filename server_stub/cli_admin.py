@@ -1,0 +1,259 @@
+"""Commands about events, devices, the platform key, files and serving."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from server_stub.cli_common import database, emit
+from server_stub.models import Event
+from server_stub.services import devices, events, platform
+from server_stub.services.changes import prune_changes
+from server_stub.services.journal import import_journal
+from server_stub.services.snapshot import snapshot_lines
+
+
+def _pairs(items: list[str]) -> tuple[tuple[str, str], ...]:
+    return tuple((i.partition("=")[0], i.partition("=")[2] or i.partition("=")[0]) for i in items)
+
+
+def _lists(items: list[str]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    out = []
+    for item in items:
+        list_id, _, types = item.partition("=")
+        out.append((list_id, list_id, tuple(t for t in types.split(",") if t)))
+    return tuple(out)
+
+
+def _seed_secret(args: argparse.Namespace) -> str | None:
+    if args.seed_secret_env:
+        value = os.environ.get(args.seed_secret_env)
+        if not value:
+            raise ValueError(f"environment variable {args.seed_secret_env} is empty or unset")
+        return value
+    if args.seed_secret_file:
+        return Path(args.seed_secret_file).read_text(encoding="utf-8").strip()
+    return None
+
+
+def create_event(args: argparse.Namespace) -> int:
+    algs = {"ed25519": "Ed25519", "hs256": "HS256"}
+    keys = [k.strip().lower() for k in args.keys.split(",") if k.strip() and k.strip() != "none"]
+    if any(k not in algs for k in keys):
+        raise ValueError("--keys takes ed25519, hs256, both comma-separated, or none")
+    spec = events.EventSpec(
+        name=args.name,
+        event_id=args.id,
+        timezone=args.timezone,
+        days=tuple(date.fromisoformat(d) for d in args.day),
+        ticket_types=_pairs(args.type) or (("general", "General admission"),),
+        checkin_lists=_lists(args.list),
+        reentry=args.reentry,
+        max_code_age_s=args.max_code_age,
+        algorithms=tuple(algs[k] for k in keys),
+        seed_json_secret=_seed_secret(args),
+        seed_secret_to_devices=args.share_seed_secret,
+    )
+    db = database(args)
+    with db.writing() as session:
+        event = events.create_event(session, spec)
+        token = devices.create_organizer_token(session, event.id, "created with the event")
+    emit(
+        args,
+        {"event_id": event.id, "organizer_token": token},
+        f"event {event.id} created\norganizer token (shown once): {token}",
+    )
+    return 0
+
+
+def list_events(args: argparse.Namespace) -> int:
+    with database(args).reading() as session:
+        rows = session.scalars(select(Event).order_by(Event.created_at)).all()
+        data = [{"id": e.id, "name": e.name, "days": e.days, "timezone": e.timezone} for e in rows]
+    emit(args, data, "\n".join(f"{e['id']}\t{e['name']}\t{e['timezone']}" for e in data))
+    return 0
+
+
+def organizer_token(args: argparse.Namespace) -> int:
+    with database(args).writing() as session:
+        if session.get(Event, args.event) is None:
+            raise LookupError(f"no event {args.event}")
+        token = devices.create_organizer_token(session, args.event, args.label)
+    emit(args, {"organizer_token": token}, token)
+    return 0
+
+
+def enroll_code(args: argparse.Namespace) -> int:
+    with database(args).writing() as session:
+        event = session.get(Event, args.event)
+        if event is None:
+            raise LookupError(f"no event {args.event}")
+        code, expires = devices.create_enrollment_code(
+            session, event, args.door, args.list, args.ttl
+        )
+    emit(
+        args,
+        {"code": code, "expires_at": expires.isoformat(), "door": args.door},
+        f"{code}\n(one device, door {args.door!r}, valid until {expires:%Y-%m-%d %H:%M} UTC)",
+    )
+    return 0
+
+
+def list_devices(args: argparse.Namespace) -> int:
+    with database(args).writing() as session:
+        if args.revoke and not devices.revoke_device(session, args.event, args.revoke):
+            raise LookupError(f"no device {args.revoke} in event {args.event}")
+        rows = devices.list_devices(session, args.event)
+        data: list[dict[str, Any]] = [
+            {
+                "device_id": d.id,
+                "door": d.door,
+                "name": d.name,
+                "enrolled_at": d.created_at.isoformat(),
+                "revoked_at": d.revoked_at.isoformat() if d.revoked_at else None,
+            }
+            for d in rows
+        ]
+    lines = [
+        f"{d['device_id']}\t{d['door']}\t{d['name'] or ''}\t"
+        f"{'revoked' if d['revoked_at'] else 'active'}"
+        for d in data
+    ]
+    emit(args, data, "\n".join(lines) or "no devices")
+    return 0
+
+
+def platform_key(args: argparse.Namespace) -> int:
+    with database(args).writing() as session:
+        info = platform.public_info(session)
+    emit(args, info, f"fingerprint: {info['fingerprint']}\npublic key:  {info['public_b64u']}")
+    return 0
+
+
+def export_snapshot(args: argparse.Namespace) -> int:
+    db = database(args)
+    with db.writing() as session:
+        secret = platform.signing_secret(session)
+        if session.get(Event, args.event) is None:
+            raise LookupError(f"no event {args.event}")
+    out = Path(args.output)
+    opener: Any = gzip.open if out.suffix == ".gz" else open
+    partial = out.with_name(out.name + ".part")  # a cut-short export never looks complete
+    with opener(partial, "wb") as handle:
+        for chunk in snapshot_lines(db, args.event, secret):
+            handle.write(chunk)
+    partial.replace(out)
+    print(f"snapshot of {args.event} written to {out}", file=sys.stderr)
+    return 0
+
+
+def journal(args: argparse.Namespace) -> int:
+    with database(args).writing() as session:
+        counts = import_journal(session, args.event, Path(args.file), args.device)
+    emit(args, dict(counts), ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "empty")
+    return 0
+
+
+def prune(args: argparse.Namespace) -> int:
+    with database(args).writing() as session:
+        floor = prune_changes(session, args.event, args.keep)
+    emit(args, {"floor": floor}, f"changes up to {floor} forgotten; older cursors get 410")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn  # only this command needs it
+
+    database(args).dispose()  # migrate once, before any worker starts
+    os.environ["SCANNER_SERVER_DATABASE_URL"] = args.db
+    uvicorn.run(
+        "server_stub.api.main:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        ws="none",
+    )
+    return 0
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    def add(name: str, handler: Any, text: str) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = commands.add_parser(
+            name, help=text, description=text, parents=[common]
+        )
+        sub.set_defaults(handler=handler)
+        sub.add_argument("--json", action="store_true", help="print JSON")
+        return sub
+
+    p = add("serve", serve, "run the HTTP API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--log-level", default="info")
+    p = add(
+        "create-event", create_event, "create an event with its keys; prints an organizer token"
+    )
+    p.add_argument("name")
+    p.add_argument("--id", help="event id (default: 6 random characters)")
+    p.add_argument("--timezone", default="UTC", help="IANA name; days count in this zone")
+    p.add_argument(
+        "--day", action="append", default=[], metavar="YYYY-MM-DD", help="an event day (repeat)"
+    )
+    p.add_argument(
+        "--type", action="append", default=[], metavar="ID[=NAME]", help="a ticket type (repeat)"
+    )
+    p.add_argument(
+        "--list",
+        action="append",
+        default=[],
+        metavar="ID=TYPE,TYPE",
+        help="a check-in list (repeat)",
+    )
+    p.add_argument(
+        "--reentry", action="store_true", help="exits are scanned and tickets may come back"
+    )
+    p.add_argument(
+        "--max-code-age", type=int, metavar="SECONDS", help="refuse older SEEDJSON codes"
+    )
+    p.add_argument("--keys", default="ed25519", help="ed25519, hs256, ed25519,hs256 or none")
+    p.add_argument(
+        "--seed-secret-env", metavar="VAR", help="read the platform's SEEDJSON secret from $VAR"
+    )
+    p.add_argument(
+        "--seed-secret-file", metavar="PATH", help="read the SEEDJSON secret from a file"
+    )
+    p.add_argument(
+        "--share-seed-secret", action="store_true", help="give devices the SEEDJSON secret"
+    )
+    add("events", list_events, "list events")
+    p = add("organizer-token", organizer_token, "make another organizer token for an event")
+    p.add_argument("event")
+    p.add_argument("--label")
+    p = add("enroll-code", enroll_code, "make a one-time, expiring enrolment code for one door")
+    p.add_argument("event")
+    p.add_argument("--door", required=True)
+    p.add_argument("--list", help="the door's check-in list (default: every ticket type)")
+    p.add_argument("--ttl", type=int, default=24 * 3600, metavar="SECONDS")
+    p = add("devices", list_devices, "list an event's devices, or revoke one")
+    p.add_argument("event")
+    p.add_argument("--revoke", metavar="DEVICE_ID")
+    add("platform-key", platform_key, "print the snapshot-signing key's fingerprint and public key")
+    p = add("export-snapshot", export_snapshot, "write the signed snapshot file (.gz: compressed)")
+    p.add_argument("event")
+    p.add_argument("-o", "--output", required=True)
+    p = add("import-journal", journal, "import the journal file a scanner exported")
+    p.add_argument("event")
+    p.add_argument("file")
+    p.add_argument("--device", help="device id, when the file has no header line")
+    p = add("prune-changes", prune, "forget old change-log records (devices behind re-snapshot)")
+    p.add_argument("event")
+    p.add_argument("--keep", type=int, default=100_000)

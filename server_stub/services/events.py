@@ -1,0 +1,147 @@
+"""Events: creation, and their views for the door (policy, keyring, snapshot header)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+
+from scanner.checkin.issuing import SigningKey, keyring_for
+from scanner.checkin.keyring import Keyring
+from scanner.checkin.records import EventPolicy
+from server_stub.core.security import new_id
+from server_stub.models import Event
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+class EventError(ValueError):
+    """The event settings cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    name: str
+    timezone: str = "UTC"
+    days: tuple[date, ...] = ()
+    ticket_types: tuple[tuple[str, str], ...] = (("general", "General admission"),)
+    checkin_lists: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    reentry: bool = False
+    max_code_age_s: int | None = None
+    algorithms: tuple[str, ...] = ("Ed25519",)
+    seed_json_secret: str | None = field(default=None, repr=False)
+    seed_secret_to_devices: bool = False
+    event_id: str | None = None
+
+
+def _check(spec: EventSpec) -> None:
+    if not spec.name.strip():
+        raise EventError("the event needs a name")
+    if spec.event_id is not None and not ID_PATTERN.fullmatch(spec.event_id):
+        raise EventError("event id: 1 to 64 of A-Z a-z 0-9 . _ - (starting with a letter/digit)")
+    try:
+        ZoneInfo(spec.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise EventError(f"unknown time zone {spec.timezone!r} (use an IANA name)") from None
+    type_ids = [type_id for type_id, _ in spec.ticket_types]
+    if not type_ids or len(set(type_ids)) != len(type_ids):
+        raise EventError("ticket type ids must be given and distinct")
+    for type_id in type_ids:
+        if not ID_PATTERN.fullmatch(type_id):
+            raise EventError(f"ticket type id {type_id!r}: use 1 to 64 of A-Z a-z 0-9 . _ -")
+    for list_id, _, types in spec.checkin_lists:
+        unknown = set(types) - set(type_ids)
+        if not ID_PATTERN.fullmatch(list_id) or unknown:
+            raise EventError(f"check-in list {list_id!r}: bad id or unknown types {unknown}")
+    if len(set(spec.days)) != len(spec.days):
+        raise EventError("the same date is given twice")
+    if not spec.algorithms and spec.seed_json_secret is None:
+        raise EventError("the event needs a signing key or a SEEDJSON secret")
+    if any(alg not in ("Ed25519", "HS256") for alg in spec.algorithms):
+        raise EventError("key algorithms are Ed25519 and HS256")
+
+
+def create_event(session: Session, spec: EventSpec) -> Event:
+    _check(spec)
+    event_id = spec.event_id or new_id("", 6)
+    if session.get(Event, event_id) is not None:
+        raise EventError(f"event {event_id!r} exists already")
+    kids = {"Ed25519": "E1", "HS256": "H1"}
+    keys = [SigningKey.generate(kids[alg], alg).to_json() for alg in spec.algorithms]  # type: ignore[arg-type]
+    event = Event(
+        id=event_id,
+        name=spec.name.strip(),
+        timezone=spec.timezone,
+        days=[{"day": n, "date": d.isoformat()} for n, d in enumerate(sorted(spec.days), 1)],
+        reentry=spec.reentry,
+        max_code_age_s=spec.max_code_age_s,
+        ticket_types=[{"id": i, "name": n} for i, n in spec.ticket_types],
+        checkin_lists=[{"id": i, "name": n, "types": list(t)} for i, n, t in spec.checkin_lists],
+        signing_keys=keys,
+        seed_json_secret=spec.seed_json_secret,
+        seed_secret_to_devices=spec.seed_secret_to_devices,
+        last_seq=0,
+        changes_floor=0,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def signing_keys(event: Event) -> list[SigningKey]:
+    return [SigningKey.from_json(data) for data in event.signing_keys]
+
+
+def door_keyring(event: Event) -> Keyring:
+    """What devices get: public keys (and HS256 secrets); the platform secret only if allowed."""
+    seed = event.seed_json_secret if event.seed_secret_to_devices else None
+    return keyring_for(signing_keys(event), seed)
+
+
+def verifying_keyring(event: Event) -> Keyring:
+    """The server's own view: it always knows the platform secret."""
+    return keyring_for(signing_keys(event), event.seed_json_secret)
+
+
+def policy(event: Event) -> EventPolicy:
+    return EventPolicy(
+        event_id=event.id,
+        timezone=event.timezone,
+        days={d["day"]: date.fromisoformat(d["date"]) for d in event.days},
+        reentry=event.reentry,
+        max_code_age_s=event.max_code_age_s,
+    )
+
+
+def admitted_types(event: Event, checkin_list: str | None) -> frozenset[str] | None:
+    for entry in event.checkin_lists:
+        if entry["id"] == checkin_list:
+            return frozenset(entry["types"])
+    return None  # no list: the door admits every type
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    """The snapshot header's `event` member."""
+    return {
+        "id": event.id,
+        "name": event.name,
+        "timezone": event.timezone,
+        "days": list(event.days),
+        "reentry": event.reentry,
+        "max_code_age_s": event.max_code_age_s,
+        "ticket_types": list(event.ticket_types),
+        "checkin_lists": list(event.checkin_lists),
+    }
+
+
+def ensure_ticket_types(event: Event, type_ids: set[str]) -> list[str]:
+    """Add ticket types an attendee import names but the event lacks; return the added ids."""
+    known = {t["id"] for t in event.ticket_types}
+    added = sorted(type_ids - known)
+    if added:
+        event.ticket_types = [*event.ticket_types, *({"id": t, "name": t} for t in added)]
+    return added

@@ -1,0 +1,44 @@
+"""The platform's one Ed25519 snapshot-signing key, made on first use and kept in the database."""
+
+from __future__ import annotations
+
+import secrets
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from scanner.checkin.keyring import b64u_decode, b64u_encode
+from scanner.checkin.snapshot_file import key_fingerprint
+from server_stub.models import PlatformSetting
+
+SIGNING_KEY = "snapshot_signing_key"
+
+
+def signing_secret(session: Session) -> bytes:
+    """The 32-byte private seed; created once (two servers racing agree on the first one)."""
+    stored = session.get(PlatformSetting, SIGNING_KEY)
+    if stored is None:
+        values = {"name": SIGNING_KEY, "value": b64u_encode(secrets.token_bytes(32))}
+        insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert  # type: ignore[union-attr]
+        session.execute(insert(PlatformSetting).values(values).on_conflict_do_nothing())
+        stored_value = session.scalars(
+            select(PlatformSetting.value).where(PlatformSetting.name == SIGNING_KEY)
+        ).one()
+        return b64u_decode(stored_value)
+    return b64u_decode(stored.value)
+
+
+def public_key(secret: bytes) -> bytes:
+    return (
+        Ed25519PrivateKey.from_private_bytes(secret)
+        .public_key()
+        .public_bytes(Encoding.Raw, PublicFormat.Raw)
+    )
+
+
+def public_info(session: Session) -> dict[str, str]:
+    public = public_key(signing_secret(session))
+    return {"public_b64u": b64u_encode(public), "fingerprint": key_fingerprint(public)}
