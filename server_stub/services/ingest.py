@@ -135,7 +135,8 @@ def ingest(
     admits = events.admitted_types(event, uploader.checkin_list)
     changes: list[dict[str, Any]] = []
     annulled: list[tuple[str, str]] = []  # (stored entry id, undo id)
-    answers: list[tuple[str, bool, str | None, str | None]] = []  # id, new, ticket, reason
+    answers: list[dict[str, Any]] = []
+    resent: list[tuple[dict[str, Any], str | None]] = []  # duplicates: answered at the end
     for entry in entries:
         eid = str(entry.id)
         if eid in batch.existing or eid in batch.new_rows:
@@ -143,10 +144,12 @@ def ingest(
                 batch.new_rows[eid]["ticket_id"],
                 batch.new_rows[eid]["server_reason"],
             )
-            answers.append((eid, False, ticket_id, reason))
+            answers.append(_answer(eid, "duplicate", None, reason))
+            resent.append((answers[-1], ticket_id))
             continue
         row = _row(event, uploader, entry, received_at)
         row["annulled_by"] = batch.pending_undos.get(eid)
+        other: Mark | None = None
         if entry.kind == "undo":
             _undo(batch, eid, str(entry.annuls), changes, annulled)
         else:
@@ -166,8 +169,11 @@ def ingest(
                 mark = mark_of(SimpleNamespace(**row))
                 batch.marks.setdefault(entry.ticket_id, []).append(mark)
                 changes.append(mark.record())
+                # Judged now, as if the batch's entries had come one by one.
+                other = partner(eid, _pairs(batch, entry.ticket_id))
         batch.new_rows[eid] = row
-        answers.append((eid, True, row["ticket_id"], row["server_reason"]))
+        status = "conflict" if other else "accepted"
+        answers.append(_answer(eid, status, other, row["server_reason"]))
     if batch.new_rows:
         session.execute(insert(Checkin), list(batch.new_rows.values()))
     for target, undo_id in annulled:
@@ -177,7 +183,10 @@ def ingest(
             .values(annulled_by=undo_id)
         )
     append_changes(session, event, changes)
-    return _answers(batch, answers)
+    for answer, ticket_id in resent:  # a re-sent entry learns what it collides with now
+        other = partner(answer["id"], _pairs(batch, ticket_id)) if ticket_id else None
+        answer["conflict"] = other.ref() if other else None
+    return answers
 
 
 def _row(event: Event, uploader: Uploader, e: CheckinEntry, now: datetime) -> dict[str, Any]:
@@ -233,21 +242,14 @@ def _undo(
         changes.append({"k": "annulment", "entry_id": target, "ticket_id": ticket_id})
 
 
-def _answers(
-    batch: _Batch, answers: list[tuple[str, bool, str | None, str | None]]
-) -> list[dict[str, Any]]:
-    multi_day = bool(batch.event.days)
-    pairs: dict[str, list[Pair]] = {}
-    results = []
-    for eid, new, ticket_id, reason in answers:
-        other = None
-        if ticket_id:
-            if ticket_id not in pairs:
-                pairs[ticket_id] = conflict_pairs(
-                    batch.marks.get(ticket_id, ()), reentry=batch.event.reentry, multi_day=multi_day
-                )
-            other = partner(eid, pairs[ticket_id])
-        status = "duplicate" if not new else ("conflict" if other else "accepted")
-        conflict = other.ref() if other else None
-        results.append({"id": eid, "status": status, "conflict": conflict, "server_reason": reason})
-    return results
+def _answer(eid: str, status: str, other: Mark | None, reason: str | None) -> dict[str, Any]:
+    conflict = other.ref() if other else None
+    return {"id": eid, "status": status, "conflict": conflict, "server_reason": reason}
+
+
+def _pairs(batch: _Batch, ticket_id: str) -> list[Pair]:
+    return conflict_pairs(
+        batch.marks.get(ticket_id, ()),
+        reentry=batch.event.reentry,
+        multi_day=bool(batch.event.days),
+    )
