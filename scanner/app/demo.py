@@ -10,8 +10,8 @@ import gzip
 import random
 import secrets
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,14 @@ from zoneinfo import ZoneInfo
 
 from scanner.app.door import open_door
 from scanner.checkin.attendees import AttendeeRow
-from scanner.checkin.issuing import SigningKey, keyring_for, mint_seedjson, mint_tk1
+from scanner.checkin.codes import issued_code_digest
+from scanner.checkin.issuing import (
+    SigningKey,
+    keyring_for,
+    mint_seedjson,
+    mint_tk1,
+    seedjson_signature,
+)
 from scanner.checkin.keyring import Keyring
 from scanner.checkin.reasons import TicketStatus
 from scanner.checkin.records import Verdict
@@ -122,28 +129,43 @@ def _row(rng: random.Random, index: int, ticket_id: str, seed_sig: str | None) -
     )
 
 
-def make_event(attendees: int = 300, *, seed: int = 1, event_id: str = "evt_demo") -> DemoEvent:
-    """Attendees and their codes: most TK1 (Ed25519), every fifth a SEEDJSON code."""
+def iter_tickets(
+    event: DemoEvent, count: int, *, seed: int = 1, mint: bool = True
+) -> Iterator[tuple[AttendeeRow, str | None]]:
+    """Attendees and (when `mint`) their codes: most TK1 (Ed25519), every fifth SEEDJSON.
+    The same seed gives the same tickets, so large benchmarks can mint codes for a few later."""
     rng = random.Random(seed)
-    keys = [SigningKey.generate("E1", "Ed25519")]
-    seed_secret = secrets.token_urlsafe(24)
-    rows: list[AttendeeRow] = []
-    codes: dict[str, str] = {}
     issued_ms = 1_760_000_000_000
-    for index in range(attendees):
+    for index in range(count):
         ticket_id = f"t{index:07d}{rng.randrange(36**3):03x}"
         if index % 5 == 4:
-            codes[ticket_id] = mint_seedjson(seed_secret, ticket_id, issued_ms + index)
-            sig = codes[ticket_id].split('"signature":"')[1][:64]
-            rows.append(_row(rng, index, ticket_id, sig))
+            seedjson = mint_seedjson(event.seed_secret, ticket_id, issued_ms + index)
+            signature = seedjson_signature(event.seed_secret, ticket_id, issued_ms + index)
+            yield _row(rng, index, ticket_id, signature), seedjson
             continue
         row = _row(rng, index, ticket_id, None)
-        rows.append(row)
-        codes[ticket_id] = mint_tk1(keys[0], {"e": event_id, "t": ticket_id, "k": row.ticket_type})
-    return DemoEvent(event_id, keys, seed_secret, secrets.token_bytes(32), rows, codes)
+        if not mint:
+            yield row, None
+            continue
+        code = mint_tk1(event.keys[0], {"e": event.event_id, "t": ticket_id, "k": row.ticket_type})
+        yield replace(row, code_digest=issued_code_digest(code)), code
 
 
-def snapshot_lines(event: DemoEvent, day: date, now: datetime) -> Iterator[bytes]:
+def make_event(
+    attendees: int = 300, *, seed: int = 1, event_id: str = "evt_demo", mint: bool = True
+) -> DemoEvent:
+    keys = [SigningKey.generate("E1", "Ed25519")]
+    event = DemoEvent(event_id, keys, secrets.token_urlsafe(24), secrets.token_bytes(32), [], {})
+    for row, code in iter_tickets(event, attendees, seed=seed, mint=mint):
+        event.rows.append(row)
+        if code is not None:
+            event.codes[row.ticket_id] = code
+    return event
+
+
+def snapshot_lines(
+    event: DemoEvent, day: date, now: datetime, rows: Iterable[AttendeeRow] | None = None
+) -> Iterator[bytes]:
     writer = SnapshotWriter(event.platform_secret)
     yield writer.header(
         event=event.event_json(day),
@@ -151,16 +173,22 @@ def snapshot_lines(event: DemoEvent, day: date, now: datetime) -> Iterator[bytes
         cursor=None,
         generated_at=now.isoformat(),
     )
-    for row in event.rows:
+    for row in rows if rows is not None else event.rows:
         yield writer.record(row.to_snapshot())
     yield writer.end()
 
 
-def write_snapshot(event: DemoEvent, path: Path, day: date, now: datetime | None = None) -> Path:
+def write_snapshot(
+    event: DemoEvent,
+    path: Path,
+    day: date,
+    now: datetime | None = None,
+    rows: Iterable[AttendeeRow] | None = None,
+) -> Path:
     moment = now or datetime.now(UTC)
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "wb") as out:
-        for line in snapshot_lines(event, day, moment):
+        for line in snapshot_lines(event, day, moment, rows):
             out.write(line)
     return path
 

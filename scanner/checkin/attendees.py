@@ -16,6 +16,7 @@ from scanner.checkin.reasons import TicketStatus
 
 MAX_TEXT = 16_384  # names and notes longer than this are refused, not cut
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+_HEX32 = re.compile(r"[0-9a-f]{32}")
 
 
 class RowError(ValueError):
@@ -37,6 +38,7 @@ class AttendeeRow:
     valid_from: datetime | None = None
     valid_until: datetime | None = None
     seed_signature: str | None = None
+    code_digest: str | None = None
 
     def to_snapshot(self) -> dict[str, Any]:
         return {
@@ -54,6 +56,7 @@ class AttendeeRow:
             "valid_from": None if self.valid_from is None else self.valid_from.isoformat(),
             "valid_until": None if self.valid_until is None else self.valid_until.isoformat(),
             "seed_sig": self.seed_signature,
+            "code_digest": self.code_digest,
         }
 
 
@@ -144,6 +147,14 @@ def parse_seed_signature(value: object) -> str | None:
     return value.strip().lower()
 
 
+def parse_code_digest(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not _HEX32.fullmatch(value):
+        raise RowError("code digest must be 32 lower-case hexadecimal characters")
+    return value
+
+
 def attendee_from_mapping(row: Mapping[str, object]) -> AttendeeRow:
     """Build a row from the snapshot's member names (the CSV importer maps its headers to them)."""
     valid_from = parse_time(row.get("valid_from"), "valid_from")
@@ -164,4 +175,5 @@ def attendee_from_mapping(row: Mapping[str, object]) -> AttendeeRow:
         valid_from=valid_from,
         valid_until=valid_until,
         seed_signature=parse_seed_signature(row.get("seed_sig")),
+        code_digest=parse_code_digest(row.get("code_digest")),
     )

@@ -69,7 +69,7 @@ def record_scan(
 ) -> ScanRecord:
     event_id = context.policy.event_id
     check = verify_code(
-        code_text, context.keyring, lambda t: tickets.seed_signature(conn, event_id, t)
+        code_text, context.keyring, lambda t: tickets.issued_proof(conn, event_id, t)
     )
     verdict, fp = _decide(conn, context, check, door, now)
     entry_id, seq = append(

@@ -19,9 +19,11 @@ if TYPE_CHECKING:
 _INSERTS = {
     "ticket": text(
         "INSERT INTO tickets (event_id, ticket_id, ticket_type, status, days_json, holder_name,"
-        " email, order_code, seat, flags_json, note, valid_from, valid_until, seed_sig) VALUES"
-        " (:event_id, :ticket_id, :ticket_type, :status, :days_json, :holder_name, :email,"
-        " :order_code, :seat, :flags_json, :note, :valid_from, :valid_until, :seed_sig)"
+        " email, order_code, seat, flags_json, note, valid_from, valid_until, seed_sig,"
+        " code_digest)"
+        " VALUES (:event_id, :ticket_id, :ticket_type, :status, :days_json, :holder_name, :email,"
+        " :order_code, :seat, :flags_json, :note, :valid_from, :valid_until, :seed_sig,"
+        " :code_digest)"
     ),
     "revocation": text(
         "INSERT INTO revocations (event_id, ticket_id, code_fp)"
@@ -60,6 +62,7 @@ def ticket_row(event_id: str, row: AttendeeRow) -> dict[str, Any]:
         "valid_from": _iso(row.valid_from),
         "valid_until": _iso(row.valid_until),
         "seed_sig": row.seed_signature,
+        "code_digest": row.code_digest,
     }
 
 

@@ -72,6 +72,7 @@ class Ticket(Base):
     valid_from: Mapped[str | None] = mapped_column(Text)
     valid_until: Mapped[str | None] = mapped_column(Text)
     seed_sig: Mapped[str | None] = mapped_column(String(64))
+    code_digest: Mapped[str | None] = mapped_column(String(32))
 
 
 class Revocation(Base):

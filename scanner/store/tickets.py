@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from scanner.checkin.codes import IssuedProof
 from scanner.checkin.keyring import Keyring, keyring_from_text
 from scanner.checkin.reasons import Direction, TicketStatus
 from scanner.checkin.records import EventPolicy, Passage, TicketRecord
@@ -16,7 +17,9 @@ _TICKET = text(
     "SELECT ticket_id, ticket_type, status, days_json, holder_name, seat, flags_json, note,"
     " valid_from, valid_until FROM tickets WHERE event_id = :event AND ticket_id = :ticket"
 )
-_SEED_SIG = text("SELECT seed_sig FROM tickets WHERE event_id = :event AND ticket_id = :ticket")
+_PROOF = text(
+    "SELECT seed_sig, code_digest FROM tickets WHERE event_id = :event AND ticket_id = :ticket"
+)
 _PASSAGES = text(
     "SELECT direction, at, door, device_id, day FROM passages"
     " WHERE event_id = :event AND ticket_id = :ticket"
@@ -50,9 +53,9 @@ def load_ticket(conn: Connection, event_id: str, ticket_id: str) -> TicketRecord
     )
 
 
-def seed_signature(conn: Connection, event_id: str, ticket_id: str) -> str | None:
-    row = conn.execute(_SEED_SIG, {"event": event_id, "ticket": ticket_id}).first()
-    return None if row is None else row[0]
+def issued_proof(conn: Connection, event_id: str, ticket_id: str) -> IssuedProof | None:
+    row = conn.execute(_PROOF, {"event": event_id, "ticket": ticket_id}).first()
+    return None if row is None else IssuedProof(row[0], row[1])
 
 
 def passages(conn: Connection, event_id: str, ticket_id: str) -> list[Passage]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from scanner.checkin.codes import verify_code
+from scanner.checkin.codes import IssuedProof, verify_code
 from scanner.checkin.keyring import keyring_from_json
 
 VECTORS = json.loads((Path(__file__).parents[1] / "data" / "ticket-code-vectors.json").read_text())
@@ -64,5 +64,6 @@ def test_seedjson_without_secret_uses_the_stored_signature() -> None:
     case = next(c for c in CASES if c["name"] == "seed_json_valid_0")
     signature = json.loads(case["text"])["signature"]
     assert verify_code(case["text"], keyring).reason == "unknown_key"
-    assert verify_code(case["text"], keyring, lambda _tid: signature).ok
-    assert verify_code(case["text"], keyring, lambda _tid: "0" * 64).reason == "bad_signature"
+    assert verify_code(case["text"], keyring, lambda _tid: IssuedProof(signature)).ok
+    wrong = IssuedProof("0" * 64)
+    assert verify_code(case["text"], keyring, lambda _tid: wrong).reason == "bad_signature"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from scanner.checkin.codes import verify_code
+from scanner.checkin.codes import IssuedProof, verify_code
 from scanner.checkin.snapshot_file import (
     SnapshotHeader,
     code_fingerprint,
@@ -100,7 +100,7 @@ def test_seedjson_codes_from_the_platform_secret(
     header, records = read_file(out)
     assert header.keyring.seed_json_secret is None  # not shared unless --share-seed-secret
     seed_sig = {r["id"]: r["seed_sig"] for r in records if r["k"] == "ticket"}["abc123"]
-    check = verify_code(code["code"], header.keyring, lambda ticket: seed_sig)
+    check = verify_code(code["code"], header.keyring, lambda ticket: IssuedProof(seed_sig))
     assert check.ok and check.code is not None and check.code.ticket_id == "abc123"
 
 
