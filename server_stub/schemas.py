@@ -6,7 +6,7 @@ lone surrogates, and letting it find them would turn bad input into a 500.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -25,18 +25,25 @@ def _clean(value: str) -> str:
     return value
 
 
-def _sane_time(value: datetime) -> datetime:
-    # Far-off years overflow when converted to UTC; no door scans before 2000 or after 2200.
-    if not 2000 <= value.year <= 2200:
-        raise ValueError("time must be between the years 2000 and 2200")
+def _storable_time(value: datetime) -> datetime:
+    """Any time a device sends is kept (a clock reset to 1970 still scanned someone), but the
+    very ends of the calendar overflow in UTC: those are clamped; scanned_local keeps the text."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        edge = datetime.min if value.year < 5000 else datetime.max
+        return edge.replace(tzinfo=UTC)
     return value
 
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_clean)]
-Label = Annotated[str, StringConstraints(max_length=200), AfterValidator(_clean)]
-Note = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_clean)]
+NO_NUL = r"^[^\x00]*$"  # in the schema too, so clients and fuzzers know it
+Id = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=NO_NUL), AfterValidator(_clean)
+]
+Label = Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL), AfterValidator(_clean)]
+Note = Annotated[str, StringConstraints(max_length=2000, pattern=NO_NUL), AfterValidator(_clean)]
 Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
-ScanTime = Annotated[AwareDatetime, AfterValidator(_sane_time)]
+ScanTime = Annotated[AwareDatetime, AfterValidator(_storable_time)]
 
 
 class ErrorBody(BaseModel):
@@ -51,7 +58,7 @@ class Health(BaseModel):
 
 
 class EnrollRequest(BaseModel):
-    code: Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_clean)]
+    code: Id
     name: Label | None = Field(None, description="a label for the device, e.g. 'North door laptop'")
 
 

@@ -52,9 +52,10 @@ def error_response(
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the refusals a route can give (schemathesis checks they match).
 
-    422 is always listed: FastAPI would otherwise document its own shape, not ErrorBody.
+    400 and 422 are always listed: any request can be malformed, and FastAPI would otherwise
+    document its own 422 shape instead of ErrorBody.
     """
-    return {status: {"model": ErrorBody} for status in (*statuses, 422)}
+    return {status: {"model": ErrorBody} for status in sorted({*statuses, 400, 422})}
 
 
 def _problems(exc: RequestValidationError) -> list[dict[str, Any]]:

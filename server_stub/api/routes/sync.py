@@ -46,7 +46,7 @@ def changes(
     _who: EventDep,
     db: DbDep,
     request: Request,
-    since: Annotated[str | None, Query(max_length=40)] = None,
+    since: Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$")] = None,
     limit: Annotated[int | None, Query(ge=1, le=5000)] = None,
 ) -> ChangesResponse:
     """Records (ticket, revocation, passage, annulment) after `since`; 410 means re-snapshot."""
