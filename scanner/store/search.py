@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from scanner.checkin.folding import fold, tokens
 
@@ -20,9 +20,9 @@ _MATCH = text(
     " ORDER BY score LIMIT :limit"
 )
 _ADMITTED = text(
-    "SELECT MIN(at) FROM passages WHERE event_id = :event AND ticket_id = :ticket"
-    " AND direction = 'entry'"
-)
+    "SELECT ticket_id, MIN(at) FROM passages WHERE event_id = :event"
+    " AND ticket_id IN :tickets AND direction = 'entry' GROUP BY ticket_id"
+).bindparams(bindparam("tickets", expanding=True))
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,10 @@ def search(conn: Connection, event_id: str, query: str, limit: int = 20) -> list
         return (0 if exact_id else 1, -whole_words, score)
 
     ranked = sorted((tuple(r) for r in rows), key=rank)[:limit]
+    if not ranked:
+        return []
+    params = {"event": event_id, "tickets": [r[0] for r in ranked]}
+    admitted = {str(t): str(at) for t, at in conn.execute(_ADMITTED, params)}
     return [
         SearchHit(
             ticket_id=str(r[0]),
@@ -60,9 +64,7 @@ def search(conn: Connection, event_id: str, query: str, limit: int = 20) -> list
             order_code=None if r[3] is None else str(r[3]),
             ticket_type=str(r[4]),
             status=str(r[5]),
-            first_admitted_at=conn.execute(
-                _ADMITTED, {"event": event_id, "ticket": r[0]}
-            ).scalar_one_or_none(),
+            first_admitted_at=admitted.get(r[0]),
         )
         for r in ranked
     ]

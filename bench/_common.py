@@ -1,0 +1,68 @@
+"""Shared by the benchmarks: percentiles, one JSON line of figures, a large event on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import statistics
+import sys
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scanner.app.demo import DemoEvent, iter_tickets, write_snapshot
+from scanner.checkin.attendees import AttendeeRow
+from scanner.store.store import Store
+
+NOW = datetime(2026, 5, 1, 18, 0, tzinfo=UTC)
+DAY = date(2026, 5, 1)
+
+
+def one_core() -> None:
+    """Benchmarks that promise a figure 'on one core' run pinned to one."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+def ms_percentiles(seconds: list[float]) -> dict[str, float]:
+    ordered = sorted(seconds)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000, 3),
+        "p95_ms": round(pick(0.95), 3),
+        "p99_ms": round(pick(0.99), 3),
+        "max_ms": round(ordered[-1] * 1000, 3),
+    }
+
+
+def emit(benchmark: str, **figures: Any) -> None:
+    print(json.dumps({"benchmark": benchmark, **figures}), flush=True)
+
+
+def write_large_snapshot(
+    event: DemoEvent,
+    path: Path,
+    tickets: int,
+    seed: int = 3,
+    rows: Iterable[AttendeeRow] | None = None,
+) -> Path:
+    """A snapshot of `tickets` attendees, streamed to disk. Without `rows`, codes are not minted
+    (too slow for a million) and each row gets a stand-in code digest of the real size."""
+    if rows is None:
+        rows = (
+            replace(row, code_digest=hashlib.sha256(row.ticket_id.encode()).hexdigest()[:32])
+            for row, _code in iter_tickets(event, tickets, seed=seed, mint=False)
+        )
+    return write_snapshot(event, path, DAY, NOW, rows)
+
+
+def loaded_store(directory: Path, event: DemoEvent, snapshot: Path) -> Path:
+    store = Store(directory / "data", synchronous=True)
+    store.import_snapshot_file(snapshot, NOW, vouched=event.platform_fingerprint)
+    store.close()
+    return directory / "data"
