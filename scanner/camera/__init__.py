@@ -1,0 +1,1 @@
+"""From frames and keystrokes to code texts: sources, decoders, wedge scanners."""

@@ -1,0 +1,1 @@
+"""The local SQLite store: attendee snapshot, keyrings, the journal, settings."""
