@@ -57,8 +57,9 @@ def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    with live_server(sqlite_url(tmp_path)) as running:
+def server(any_db_url: str) -> Iterator[LiveServer]:
+    """A live server on each backend (the PostgreSQL run skips without DATABASE_URL_TEST)."""
+    with live_server(any_db_url) as running:
         yield running
 
 
