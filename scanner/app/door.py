@@ -14,6 +14,7 @@ from scanner.checkin.reasons import Direction
 from scanner.checkin.records import DoorSettings, Verdict
 from scanner.store import tickets
 from scanner.store.location import data_dir
+from scanner.store.records import get_setting
 from scanner.store.store import Store
 
 DEFAULT_DOOR = "Main entrance"
@@ -60,7 +61,11 @@ def door_settings(
 ) -> DoorSettings:
     """This door's settings; a door named like one of the event's check-in lists admits only
     that list's ticket types."""
-    name = door_name or DEFAULT_DOOR
+    enrolled_door, enrolled_list = store.read(
+        lambda conn: (get_setting(conn, "door"), get_setting(conn, "checkin_list"))
+    )
+    name = door_name or enrolled_door or DEFAULT_DOOR
+    wanted = {name.casefold()} | ({enrolled_list.casefold()} if enrolled_list else set())
 
     def admits(conn: Connection) -> frozenset[str] | None:
         try:
@@ -68,7 +73,7 @@ def door_settings(
         except tickets.NoEventError:
             return None
         for list_id, (list_name, types) in info["checkin_lists"].items():
-            if name.casefold() in (str(list_id).casefold(), str(list_name).casefold()):
+            if wanted & {str(list_id).casefold(), str(list_name).casefold()}:
                 return frozenset(types)
         return None
 

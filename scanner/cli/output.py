@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date, datetime
 from typing import Any
 
 
+def _plain(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot print {type(value).__name__} as JSON")
+
+
 def emit_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=_plain) + "\n")
     sys.stdout.flush()
 
 

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, text
 
 from scanner.checkin.attendees import AttendeeRow, require_id
+from scanner.checkin.keyring import Keyring
 from scanner.checkin.reasons import Direction
+from scanner.store.sealing import seal
 from scanner.store.search_index import index_rows
 from scanner.store.tickets import current_event_id
 
@@ -129,7 +131,7 @@ def replace_event(conn: Connection, spec: EventSpec, *, now: datetime, source: s
             "tz": spec.timezone,
             "reentry": spec.reentry,
             "max_age": spec.max_code_age_s,
-            "keyring": json.dumps(spec.keyring.to_json()),
+            "keyring": _keyring_text(spec.keyring),
             "now": now.isoformat(),
             "source": source,
         },
@@ -153,6 +155,11 @@ def replace_event(conn: Connection, spec: EventSpec, *, now: datetime, source: s
         [(i, n, json.dumps(t)) for i, n, t in spec.checkin_lists],
     )
     set_current_event(conn, spec.id)
+
+
+def _keyring_text(keyring: Keyring) -> str:
+    text = json.dumps(keyring.to_json())
+    return seal(text) if keyring.can_mint else text  # public keys need no protection
 
 
 def _insert_many(conn: Connection, sql: str, event_id: str, rows: list[tuple[Any, ...]]) -> None:

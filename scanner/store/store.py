@@ -88,9 +88,9 @@ class Store:
         return self._refusing(job)
 
     def import_snapshot_file(
-        self, path: Path, now: datetime, *, vouched: str | None = None
+        self, path: Path, now: datetime, *, vouched: str | None = None, source: str = "snapshot"
     ) -> imports.ImportSummary:
-        return self.import_snapshot(open_snapshot_file(path), now, vouched=vouched)
+        return self.import_snapshot(open_snapshot_file(path), now, vouched=vouched, source=source)
 
     def import_csv(
         self, lines: Iterable[bytes], now: datetime, spec: imports.EventSpec | None = None

@@ -12,6 +12,7 @@ from scanner.checkin.codes import IssuedProof
 from scanner.checkin.keyring import Keyring, keyring_from_text
 from scanner.checkin.reasons import Direction, TicketStatus
 from scanner.checkin.records import EventPolicy, Passage, TicketRecord
+from scanner.store.sealing import unseal
 
 _TICKET = text(
     "SELECT ticket_id, ticket_type, status, days_json, holder_name, seat, flags_json, note,"
@@ -113,4 +114,4 @@ def load_event(conn: Connection, event_id: str) -> tuple[EventPolicy, Keyring, d
         "imported_at": row.imported_at,
         "source": row.source,
     }
-    return policy, keyring_from_text(row.keyring_json), info
+    return policy, keyring_from_text(unseal(row.keyring_json)), info

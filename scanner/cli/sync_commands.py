@@ -1,0 +1,176 @@
+"""Sync from the command line: enroll, sync, conflicts, export-journal, reset."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+
+from scanner.app.clock import SystemClock
+from scanner.app.syncing import export_to, service_for, syncer_for
+from scanner.cli import exits
+from scanner.cli.exits import CliError
+from scanner.cli.output import emit, emit_json
+from scanner.store import device, outbox
+from scanner.store.database import StoreError
+from scanner.store.location import data_dir
+from scanner.store.store import Store
+from scanner.sync.enrolment import UnsentEntries, enroll, require_nothing_unsent, unsent
+from scanner.sync.errors import SyncError
+from scanner.sync.state import Link, SyncState
+
+Commands = argparse._SubParsersAction  # type: ignore[type-arg]
+LINK_EXIT = {Link.ONLINE: exits.OK, Link.NOT_ENROLLED: exits.NO_EVENT}
+
+
+def register(commands: Commands) -> None:
+    p = commands.add_parser("enroll", help="enrol this device with a companion API")
+    p.add_argument("url", metavar="URL", help="the companion API, e.g. https://checkin.example")
+    p.add_argument("code", metavar="CODE", help="the one-time enrolment code")
+    p.add_argument("--name", help="a label for this device on the server")
+    _unsent_options(p)
+    p.set_defaults(func=run_enroll)
+
+    p = commands.add_parser("sync", help="upload the journal and pull changes")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="one cycle, then exit (the default)")
+    mode.add_argument("--watch", action="store_true", help="keep syncing until interrupted")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run_sync)
+
+    p = commands.add_parser("conflicts", help="admissions that collided with another door's")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run_conflicts)
+
+    p = commands.add_parser("export-journal", help="write the journal to a file for the platform")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--pending-only", action="store_true", help="only entries not yet uploaded")
+    p.set_defaults(func=run_export)
+
+    p = commands.add_parser("reset", help="forget enrolment, attendee data and keys")
+    _unsent_options(p)
+    p.set_defaults(func=run_reset)
+
+
+def _unsent_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--export", type=Path, metavar="FILE", help="export unsent entries first")
+    group.add_argument("--discard", action="store_true", help="leave unsent entries unsent")
+
+
+@contextmanager
+def _store(args: argparse.Namespace) -> Iterator[Store]:
+    try:
+        store = Store(data_dir(args.data_dir), synchronous=True)
+    except StoreError as exc:
+        raise CliError(str(exc), exits.DATA_FILE) from None
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _settle_unsent(store: Store, args: argparse.Namespace) -> None:
+    if args.export is not None:
+        count = export_to(store, args.export, pending_only=True)
+        emit(f"exported {count} unsent entries to {args.export}")
+        store.writer.run(device.discard_pending)
+    elif args.discard:
+        store.writer.run(device.discard_pending)
+    try:
+        require_nothing_unsent(store)
+    except UnsentEntries as exc:
+        raise CliError(str(exc), exits.USAGE) from None
+
+
+def _progress(done: int, total: int | None) -> None:
+    shown = f"{done} / {total}" if total is not None else f"{done}"
+    sys.stderr.write(f"\rsnapshot: {shown} records")
+    if total is not None:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def run_enroll(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        _settle_unsent(store, args)
+        try:
+            state = enroll(
+                store, args.url, args.code, SystemClock().now, name=args.name, progress=_progress
+            )
+        except SyncError as exc:
+            raise CliError(str(exc), exits.REFUSED) from None
+    _show(state, as_json=False)
+    return LINK_EXIT.get(state.link, exits.REFUSED)
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        if not args.watch:
+            state = syncer_for(store).run_once(_progress)
+            _show(state, args.json)
+            return LINK_EXIT.get(state.link, exits.REFUSED)
+        service = service_for(store)
+        service.subscribe(lambda state: _show(state, args.json))
+        service.start()
+        try:
+            while True:
+                time.sleep(3600)
+        finally:
+            service.stop()
+
+
+def _show(state: SyncState, as_json: bool) -> None:
+    if as_json:
+        emit_json(
+            {**asdict(state), "clock_warning": state.clock_warning, "link": str(state.link)},
+        )
+        return
+    emit(f"sync: {state.describe()}")
+    emit(
+        f"  waiting to upload: {state.waiting}   conflicts: {state.conflicts}"
+        f"   refused by the server: {state.rejected}"
+    )
+    last = lambda moment: moment.isoformat(timespec="seconds") if moment else "never"  # noqa: E731
+    emit(f"  last pull: {last(state.last_pull_at)}   last push: {last(state.last_push_at)}")
+    if state.clock_warning:
+        emit(f"  warning: {state.clock_warning}")
+
+
+def run_conflicts(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        found = store.read(outbox.conflicts)
+    for conflict in found:
+        if args.json:
+            emit_json(asdict(conflict))
+        else:
+            other = conflict.other
+            emit(
+                f"{conflict.ticket_id}: admitted here at {conflict.scanned_at} ({conflict.door});"
+                f" also at {other.get('scanned_at')} ({other.get('door')},"
+                f" device {other.get('device_id')})"
+            )
+    return exits.OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        try:
+            count = export_to(store, args.file, pending_only=args.pending_only)
+        except OSError as exc:
+            raise CliError(f"{args.file}: cannot write ({exc.strerror})", exits.NOT_FOUND) from None
+    emit(f"exported {count} journal entries to {args.file}")
+    return exits.OK
+
+
+def run_reset(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        _settle_unsent(store, args)
+        store.writer.run(device.forget)
+        left = unsent(store)
+    emit(f"reset: enrolment, attendee data and keys forgotten ({left} entries waiting)")
+    return exits.OK

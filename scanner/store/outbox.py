@@ -1,0 +1,118 @@
+"""The journal seen as an outbox: entries waiting for upload, and what the server answered.
+
+Only the upload columns of a journal row ever change; the entry itself is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+WIRE_COLUMNS = (
+    "id, seq, kind, ticket_id, code_fp, format, direction, outcome, reason, door, operator,"
+    " scanned_at, day, annuls, note"
+)
+_PENDING = text(
+    f"SELECT {WIRE_COLUMNS} FROM journal WHERE upload_state = 'pending' ORDER BY seq LIMIT :n"  # noqa: S608
+)
+_ALL = text(f"SELECT {WIRE_COLUMNS}, upload_state FROM journal ORDER BY seq")  # noqa: S608
+_MARK = text(
+    "UPDATE journal SET upload_state = :state, server_reason = :server_reason,"
+    " conflict_json = :conflict, uploaded_at = :at WHERE id = :id AND upload_state = 'pending'"
+)
+_COUNTS = text("SELECT upload_state, COUNT(*) FROM journal GROUP BY upload_state")
+_CONFLICTS = text(
+    "SELECT id, ticket_id, scanned_at, door, conflict_json FROM journal"
+    " WHERE upload_state = 'conflict' ORDER BY seq"
+)
+ANSWERS = frozenset({"accepted", "duplicate", "conflict"})
+
+
+def wire_entry(row: Any) -> dict[str, Any]:
+    """A journal row in the shape the companion API and the journal file take."""
+    return {
+        "id": row.id,
+        "device_seq": row.seq,
+        "kind": row.kind,
+        "ticket_id": row.ticket_id,
+        "code_fp": row.code_fp,
+        "format": row.format,
+        "direction": row.direction,
+        "outcome": row.outcome,
+        "reason": row.reason,
+        "door": row.door,
+        "operator": row.operator,
+        "scanned_at": row.scanned_at,
+        "day": row.day,
+        "annuls": row.annuls,
+        "note": row.note,
+    }
+
+
+def pending(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    return [wire_entry(row) for row in conn.execute(_PENDING, {"n": limit})]
+
+
+def all_entries(conn: Connection) -> list[tuple[dict[str, Any], str]]:
+    return [(wire_entry(row), row.upload_state) for row in conn.execute(_ALL)]
+
+
+def record_answers(conn: Connection, answers: list[dict[str, Any]], now: datetime) -> None:
+    """Store the server's per-entry answers (accepted, duplicate, conflict)."""
+    rows = []
+    for answer in answers:
+        state = answer.get("status")
+        if state not in ANSWERS:
+            raise ValueError(f"the server answered {state!r} for entry {answer.get('id')}")
+        conflict = answer.get("conflict")
+        rows.append(
+            {
+                "id": str(answer["id"]),
+                "state": state,
+                "server_reason": answer.get("server_reason"),
+                "conflict": None if conflict is None else json.dumps(conflict),
+                "at": now.isoformat(),
+            }
+        )
+    if rows:
+        conn.execute(_MARK, rows)
+
+
+def record_rejected(conn: Connection, entry_ids: list[str], reason: str, now: datetime) -> None:
+    """The server refused these entries outright (a 4xx): keep them, say why, stop retrying."""
+    rows = [
+        {
+            "id": i,
+            "state": "rejected",
+            "server_reason": reason,
+            "conflict": None,
+            "at": now.isoformat(),
+        }
+        for i in entry_ids
+    ]
+    if rows:
+        conn.execute(_MARK, rows)
+
+
+def upload_counts(conn: Connection) -> dict[str, int]:
+    return {str(state): int(count) for state, count in conn.execute(_COUNTS)}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    entry_id: str
+    ticket_id: str | None
+    scanned_at: str
+    door: str
+    other: dict[str, Any]
+
+
+def conflicts(conn: Connection) -> list[Conflict]:
+    return [
+        Conflict(row.id, row.ticket_id, row.scanned_at, row.door, json.loads(row.conflict_json))
+        for row in conn.execute(_CONFLICTS)
+    ]

@@ -1,0 +1,142 @@
+"""The companion API over HTTP (docs/server.md). One method per call the scanner makes; every
+failure becomes one of the errors in `errors.py`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+import httpx
+
+from scanner.sync.errors import (
+    DeviceRevoked,
+    RateLimited,
+    Refused,
+    SnapshotRequired,
+    Unreachable,
+)
+
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+
+
+class ApiClient:
+    def __init__(
+        self,
+        server_url: str,
+        token: str | None = None,
+        *,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(
+            base_url=server_url.rstrip("/") + "/api/v1",
+            headers=headers,
+            timeout=timeout,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def enroll(self, code: str, name: str | None = None) -> dict[str, Any]:
+        return self._json("POST", "/enroll", json={"code": code, "name": name})
+
+    def health(self) -> dict[str, Any]:
+        return self._json("GET", "/health")
+
+    def changes(self, event_id: str, since: str | None) -> dict[str, Any]:
+        params = {"since": since} if since else {}
+        return self._json("GET", f"/events/{event_id}/changes", params=params)
+
+    def upload(self, event_id: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
+        return self._json("POST", f"/events/{event_id}/checkins", json={"entries": entries})
+
+    def download_snapshot(
+        self, event_id: str, sink: IO[bytes], progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Stream the snapshot into `sink`; returns the number of lines. `progress` gets the
+        count of lines so far every thousand lines."""
+        lines = 0
+        try:
+            with self._http.stream("GET", f"/events/{event_id}/snapshot") as response:
+                _raise_for(response, read=True)
+                for line in _lines(response.iter_bytes()):
+                    sink.write(line)
+                    lines += 1
+                    if progress is not None and lines % 1000 == 0:
+                        progress(lines)
+        except httpx.TransportError as exc:
+            raise Unreachable(_transport_words(exc)) from None
+        return lines
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise Unreachable(_transport_words(exc)) from None
+        _raise_for(response)
+        try:
+            body = response.json()
+        except ValueError:
+            raise Unreachable(
+                f"the server answered {path} with something that is not JSON"
+            ) from None
+        if not isinstance(body, dict):
+            raise Unreachable(f"the server answered {path} with an unexpected shape")
+        return body
+
+
+def _lines(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    pending = b""
+    for chunk in chunks:
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        for line in complete:
+            yield line + b"\n"
+    if pending:
+        yield pending  # no newline: the reader reports the file as cut short
+
+
+def _transport_words(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "the server did not answer in time"
+    if isinstance(exc, httpx.ConnectError):
+        return "cannot reach the server (no network, or the server is down)"
+    return f"the connection to the server broke ({type(exc).__name__})"
+
+
+def _raise_for(response: httpx.Response, *, read: bool = False) -> None:
+    status = response.status_code
+    if status < 400:
+        return
+    if read:
+        response.read()
+    reason, detail = _reason(response)
+    if status >= 500:
+        raise Unreachable(f"the server failed ({status}); it will be retried")
+    if status == 429:
+        raise RateLimited("the server asks to slow down", _retry_after(response))
+    if status == 401:
+        raise DeviceRevoked(f"the server no longer accepts this device ({reason}): re-enrol it")
+    if status == 410:
+        raise SnapshotRequired("the server asks for a fresh snapshot")
+    raise Refused(status, reason, detail)
+
+
+def _reason(response: httpx.Response) -> tuple[str, str]:
+    try:
+        body = response.json()
+    except (ValueError, json.JSONDecodeError):
+        return "unknown", response.text[:200]
+    if not isinstance(body, dict):
+        return "unknown", str(body)[:200]
+    return str(body.get("reason", "unknown")), str(body.get("detail", ""))[:500]
+
+
+def _retry_after(response: httpx.Response) -> float:
+    try:
+        return max(0.0, min(float(response.headers.get("Retry-After", "5")), 300.0))
+    except ValueError:
+        return 5.0

@@ -1,0 +1,245 @@
+"""One sync cycle: push the journal, then pull the snapshot or the changes since the cursor.
+
+Pushing comes first, always: the server then knows this door's admissions before it answers
+with everyone else's. Every store write goes through the store's one writer, in short
+transactions, so a scan never waits for the network.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from scanner.store import changes, device, outbox, records, tickets
+from scanner.store.store import Store
+from scanner.sync.client import ApiClient
+from scanner.sync.errors import (
+    DeviceRevoked,
+    NotEnrolled,
+    RateLimited,
+    Refused,
+    SnapshotRequired,
+    SyncError,
+    Unreachable,
+)
+from scanner.sync.state import Link, SyncState
+
+BATCH = 200
+ClientFactory = Callable[[str, str | None], ApiClient]
+Progress = Callable[[int, int | None], None]  # records done, records expected (if known)
+
+
+def default_client(server_url: str, token: str | None) -> ApiClient:
+    return ApiClient(server_url, token)
+
+
+class Syncer:
+    def __init__(
+        self,
+        store: Store,
+        now: Callable[[], datetime],
+        client_factory: ClientFactory = default_client,
+        batch: int = BATCH,
+    ) -> None:
+        self.store = store
+        self.now = now
+        self.client_factory = client_factory
+        self.batch = batch
+        self.state = SyncState(Link.NOT_ENROLLED)
+
+    # -- one cycle -------------------------------------------------------------------------
+
+    def run_once(self, progress: Progress | None = None) -> SyncState:
+        counts: dict[str, int] = {}
+        try:
+            enrolment = self._enrolment()
+            client = self.client_factory(enrolment.server_url, enrolment.token)
+            try:
+                self._push(client, enrolment.event_id, counts)
+                self._pull(client, enrolment.event_id, counts, progress)
+            finally:
+                client.close()
+        except NotEnrolled as exc:
+            return self._settle(Link.NOT_ENROLLED, None if "revoked" not in str(exc) else str(exc))
+        except DeviceRevoked as exc:
+            why = str(exc)
+            self.store.writer.run(lambda conn: device.wipe_for_revocation(conn, why))
+            return self._settle(Link.REVOKED, why)
+        except Unreachable as exc:
+            link = Link.OFFLINE if "cannot reach" in str(exc) else Link.FAILING
+            return self._settle(link, str(exc), counts)
+        except RateLimited as exc:
+            return self._settle(Link.FAILING, str(exc), counts, retry_in=exc.retry_after)
+        except SyncError as exc:
+            return self._settle(Link.FAILING, str(exc), counts)
+        return self._settle(Link.ONLINE, None, counts)
+
+    def _enrolment(self) -> device.Enrolment:
+        found = self.store.read(device.load_enrolment)
+        if found is None:
+            revoked = self.store.read(device.revoked_reason)
+            raise NotEnrolled(f"revoked: {revoked}" if revoked else "not enrolled")
+        return found
+
+    # -- push ------------------------------------------------------------------------------
+
+    def _push(self, client: ApiClient, event_id: str, counts: dict[str, int]) -> None:
+        while True:
+            entries = self.store.read(lambda conn: outbox.pending(conn, self.batch))
+            if not entries:
+                return
+            self._upload(client, event_id, entries, counts)
+            self._mark("last_push_at")
+
+    def _upload(
+        self,
+        client: ApiClient,
+        event_id: str,
+        entries: list[dict[str, Any]],
+        counts: dict[str, int],
+    ) -> None:
+        sent_at = self.now()
+        try:
+            answer = client.upload(event_id, entries)
+        except Refused as exc:
+            if len(entries) > 1:  # find the entries the server objects to, keep the rest going
+                for entry in entries:
+                    self._upload(client, event_id, [entry], counts)
+                return
+            self._reject(entries[0]["id"], f"{exc.reason}: {exc.detail}")
+            counts["rejected"] = counts.get("rejected", 0) + 1
+            return
+        results = answer.get("results")
+        if not isinstance(results, list) or len(results) != len(entries):
+            raise Unreachable("the server's answer to an upload did not list every entry")
+        now = self.now()
+        self.store.writer.run(lambda conn: outbox.record_answers(conn, results, now))
+        for result in results:
+            counts[result["status"]] = counts.get(result["status"], 0) + 1
+        self._clock_offset(answer.get("server_time"), sent_at, now)
+
+    def _reject(self, entry_id: str, reason: str) -> None:
+        now = self.now()
+        self.store.writer.run(lambda conn: outbox.record_rejected(conn, [entry_id], reason, now))
+
+    def _clock_offset(self, server_time: object, sent_at: datetime, received_at: datetime) -> None:
+        if not isinstance(server_time, str):
+            return
+        try:
+            server = datetime.fromisoformat(server_time)
+        except ValueError:
+            return
+        midpoint = sent_at + (received_at - sent_at) / 2
+        offset = (server - midpoint).total_seconds()
+        self.store.writer.run(
+            lambda conn: records.put_setting(conn, "clock_offset_s", f"{offset:.3f}")
+        )
+
+    # -- pull ------------------------------------------------------------------------------
+
+    def _pull(
+        self, client: ApiClient, event_id: str, counts: dict[str, int], progress: Progress | None
+    ) -> None:
+        cursor = self.store.read(lambda conn: _cursor(conn, event_id))
+        if cursor is None:
+            self._snapshot(client, event_id, counts, progress)
+            return
+        try:
+            self._changes(client, event_id, cursor, counts)
+        except SnapshotRequired:
+            self._snapshot(client, event_id, counts, progress)
+
+    def _changes(
+        self, client: ApiClient, event_id: str, cursor: str, counts: dict[str, int]
+    ) -> None:
+        while True:
+            page = client.changes(event_id, cursor)
+            new_cursor, items = page.get("cursor"), page.get("records")
+            if not isinstance(new_cursor, str) or not isinstance(items, list):
+                raise Unreachable("the server's changes answer has an unexpected shape")
+            apply = partial(
+                changes.apply_changes, event_id=event_id, changes=items, cursor=new_cursor
+            )
+            applied = self.store.writer.run(apply)
+            for kind, number in applied.items():
+                counts[kind] = counts.get(kind, 0) + number
+            cursor = new_cursor
+            self._mark("last_pull_at")
+            if not page.get("more"):
+                return
+
+    def _snapshot(
+        self, client: ApiClient, event_id: str, counts: dict[str, int], progress: Progress | None
+    ) -> None:
+        # Downloaded to a file first: the import then holds the writer for disk time only.
+        with tempfile.TemporaryDirectory(dir=self.store.directory) as folder:
+            path = Path(folder) / "snapshot.jsonl"
+            with path.open("wb") as sink:
+                lines = client.download_snapshot(
+                    event_id, sink, lambda n: progress(n, None) if progress else None
+                )
+            summary = self.store.import_snapshot_file(path, self.now(), source="sync")
+        if progress is not None:
+            progress(summary.tickets, summary.tickets)
+        counts["snapshot_tickets"] = summary.tickets
+        counts["snapshot_lines"] = lines
+        self._mark("last_pull_at")
+
+    # -- state -----------------------------------------------------------------------------
+
+    def _mark(self, key: str) -> None:
+        stamp = self.now().isoformat()
+        self.store.writer.run(lambda conn: records.put_setting(conn, key, stamp))
+
+    def _settle(
+        self,
+        link: Link,
+        error: str | None,
+        counts: dict[str, int] | None = None,
+        retry_in: float | None = None,
+    ) -> SyncState:
+        self.state = read_state(self.store, link, error, counts or {}, retry_in)
+        return self.state
+
+
+def _cursor(conn: Any, event_id: str) -> str | None:
+    try:
+        _policy, _keyring, info = tickets.load_event(conn, event_id)
+    except tickets.NoEventError:
+        return None
+    cursor = info.get("cursor")
+    return None if cursor is None else str(cursor)
+
+
+def read_state(
+    store: Store,
+    link: Link,
+    error: str | None = None,
+    counts: dict[str, int] | None = None,
+    retry_in: float | None = None,
+) -> SyncState:
+    def job(conn: Any) -> SyncState:
+        upload = outbox.upload_counts(conn)
+        offset = records.get_setting(conn, "clock_offset_s")
+        return SyncState(
+            link=link,
+            last_error=error,
+            last_pull_at=_time(records.get_setting(conn, "last_pull_at")),
+            last_push_at=_time(records.get_setting(conn, "last_push_at")),
+            waiting=upload.get("pending", 0),
+            rejected=upload.get("rejected", 0),
+            conflicts=upload.get("conflict", 0),
+            clock_offset_s=None if offset is None else float(offset),
+            next_attempt_in_s=retry_in,
+            counts=counts or {},
+        )
+
+    return store.read(job)
+
+
+def _time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)

@@ -1,0 +1,79 @@
+"""Enrolling a device: an enrolment code becomes a device token, then the first snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from scanner.checkin.keyring import b64u_decode
+from scanner.store import device, outbox, trust
+from scanner.store.store import Store
+from scanner.sync.engine import ClientFactory, Progress, Syncer, default_client
+from scanner.sync.errors import Refused, SyncError
+from scanner.sync.state import SyncState
+
+
+class UnsentEntries(SyncError):
+    """Re-enrolling or resetting would strand journal entries that were never uploaded."""
+
+
+def unsent(store: Store) -> int:
+    return store.read(lambda conn: outbox.upload_counts(conn).get("pending", 0))
+
+
+def require_nothing_unsent(store: Store) -> None:
+    waiting = unsent(store)
+    if waiting:
+        raise UnsentEntries(
+            f"{waiting} journal entries were never uploaded: export them first "
+            "(--export FILE) or say they may stay unsent (--discard)"
+        )
+
+
+def enroll(
+    store: Store,
+    server_url: str,
+    code: str,
+    now: Callable[[], datetime],
+    *,
+    name: str | None = None,
+    progress: Progress | None = None,
+    client_factory: ClientFactory = default_client,
+) -> SyncState:
+    """Trade the code for a token, trust the platform's snapshot key, pull the first snapshot."""
+    require_nothing_unsent(store)
+    client = client_factory(server_url, None)
+    try:
+        answer = client.enroll(code.strip(), name)
+    except Refused as exc:
+        raise SyncError(f"enrolment refused: {exc.detail or exc.reason}") from None
+    finally:
+        client.close()
+    enrolment, public = _enrolment(server_url, answer)
+    moment = now()
+
+    def save(conn: Any) -> None:
+        device.save_enrolment(conn, enrolment)
+        trust.add_signer(conn, public, moment, "enrolment")
+
+    store.writer.run(save)
+    return Syncer(store, now, client_factory).run_once(progress)
+
+
+def _enrolment(server_url: str, answer: dict[str, Any]) -> tuple[device.Enrolment, bytes]:
+    try:
+        public = b64u_decode(answer["platform_public_b64u"])
+        enrolment = device.Enrolment(
+            server_url=server_url,
+            device_id=str(answer["device_id"]),
+            event_id=str(answer["event_id"]),
+            door=str(answer["door"]),
+            checkin_list=answer.get("checkin_list"),
+            token=str(answer["token"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        raise SyncError("the server's enrolment answer is incomplete") from None
+    if len(public) != 32:
+        raise SyncError("the server's snapshot key is not an Ed25519 key")
+    return enrolment, public

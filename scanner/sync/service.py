@@ -1,0 +1,73 @@
+"""Sync on its own thread: a cycle every poll interval, backing off while it fails, woken early
+after a scan. A scan never waits for it; it never touches widgets (state goes to listeners)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from scanner.sync.backoff import Backoff
+from scanner.sync.engine import Syncer
+from scanner.sync.state import Link, SyncState
+
+DEFAULT_POLL_S = 2.0  # another door's admission shows here within about this long
+log = logging.getLogger(__name__)
+Listener = Callable[[SyncState], None]
+
+
+class SyncService:
+    def __init__(
+        self, syncer: Syncer, poll_s: float = DEFAULT_POLL_S, backoff: Backoff | None = None
+    ) -> None:
+        self.syncer = syncer
+        self.poll_s = poll_s
+        self.backoff = backoff or Backoff()
+        self._listeners: list[Listener] = []
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="sync", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Sync now (a scan was just recorded), not at the next poll."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def step(self) -> tuple[SyncState, float]:
+        """One cycle and the delay before the next one (what the thread runs; tests call it)."""
+        state = self.syncer.run_once()
+        if state.link is Link.ONLINE or state.link is Link.NOT_ENROLLED:
+            self.backoff.succeeded()
+            delay = self.poll_s
+        else:
+            delay = self.backoff.failed()
+        if state.next_attempt_in_s is not None:
+            delay = max(delay, state.next_attempt_in_s)
+        for listener in self._listeners:
+            listener(state)
+        return state, delay
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                state, delay = self.step()
+            except Exception:  # a bug in one cycle must not end syncing for the evening
+                log.exception("sync cycle failed")
+                delay = self.backoff.failed()
+            else:
+                if state.link is Link.REVOKED:
+                    return  # stop syncing; the state says "re-enrol"
+            self._wake.wait(delay)
+            self._wake.clear()
