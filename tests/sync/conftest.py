@@ -1,0 +1,113 @@
+"""Sync tests run against the real companion API (uvicorn on 127.0.0.1), through a fault proxy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from scanner.app.clock import SystemClock
+from scanner.app.door import Door, door_settings
+from scanner.store.store import Store
+from scanner.sync.client import ApiClient
+from scanner.sync.engine import Syncer
+from scanner.sync.enrolment import enroll
+from scanner.sync.state import SyncState
+from server_stub.testing import LiveServer, SeededEvent, live_server, seed_event, sqlite_url
+from tests.sync.faultproxy import FaultProxy
+
+TIMEOUT = httpx.Timeout(2.0, connect=1.0)
+
+
+def short_timeout_client(server_url: str, token: str | None) -> ApiClient:
+    return ApiClient(server_url, token, timeout=TIMEOUT)
+
+
+@dataclass
+class Device:
+    """One door: its own data directory, store, door and syncer."""
+
+    directory: Path
+    store: Store
+    syncer: Syncer
+    door: Door = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.door = Door(self.store, door_settings(self.store, None))
+
+    def enroll(self, url: str, code: str) -> SyncState:
+        state = enroll(
+            self.store, url, code, SystemClock().now, client_factory=short_timeout_client
+        )
+        self.door = Door(self.store, door_settings(self.store, None))  # the enrolled door's name
+        return state
+
+    def scan(self, code: str) -> str:
+        return str(self.door.check(code, source="test").verdict.reason)
+
+    def sync(self) -> SyncState:
+        return self.syncer.run_once()
+
+    def journal(self, sql: str = "SELECT id, upload_state FROM journal ORDER BY seq") -> list[Any]:
+        return self.store.read(lambda conn: conn.execute(text(sql)).all())
+
+
+@dataclass
+class Platform:
+    server: LiveServer
+    event: SeededEvent
+    proxy: FaultProxy
+
+    def query(self, sql: str, **params: object) -> list[Any]:
+        engine = create_engine(self.server.database_url)
+        try:
+            with engine.connect() as conn:
+                return list(conn.execute(text(sql), params).all())
+        finally:
+            engine.dispose()
+
+    def entries_per_id(self) -> dict[str, int]:
+        rows = self.query("SELECT entry_id, COUNT(*) FROM checkins GROUP BY entry_id")
+        return {str(entry): int(count) for entry, count in rows}
+
+
+@pytest.fixture
+def platform(tmp_path: Path) -> Iterator[Platform]:
+    url = sqlite_url(tmp_path)
+    event = seed_event(url, tickets_per_type=10, ticket_types=("ga", "vip"))
+    with live_server(url) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        proxy = FaultProxy(port)
+        try:
+            yield Platform(server, event, proxy)
+        finally:
+            proxy.close()
+
+
+@pytest.fixture
+def make_device(tmp_path: Path) -> Iterator[Any]:
+    stores: list[Store] = []
+
+    def make(name: str = "door") -> Device:
+        store = Store(tmp_path / name, synchronous=True)
+        stores.append(store)
+        return Device(
+            tmp_path / name, store, Syncer(store, SystemClock().now, short_timeout_client)
+        )
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+@pytest.fixture
+def enrolled(platform: Platform, make_device: Any) -> Device:
+    device: Device = make_device()
+    state = device.enroll(platform.proxy.url, platform.event.enrollment_code("north"))
+    assert state.link == "online", state
+    return device

@@ -1,0 +1,159 @@
+"""A fault-injecting HTTP proxy on 127.0.0.1, between a scanner and the real companion API.
+
+One request per connection (it asks both sides for `Connection: close`), so each request can
+meet its own fault: refused, 500, slow past the client's timeout, the connection reset after the
+server has committed (the answer is lost), a body cut half-way.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+
+FAULTS = ("pass", "down", "error500", "slow", "reset_after_commit", "cut_body", "die_mid_request")
+
+
+@dataclass
+class Fault:
+    mode: str = "pass"
+    path: str | None = None  # only requests whose path contains this meet the fault
+    times: int | None = None  # then back to "pass"; None: until changed
+    slow_s: float = 3.0
+    cut_after: int = 4000
+
+
+@dataclass
+class FaultProxy:
+    upstream_port: int
+    fault: Fault = field(default_factory=Fault)
+    requests: list[str] = field(default_factory=list)
+    port: int = 0
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._stopped = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def set(self, mode: str, **options: object) -> None:
+        assert mode in FAULTS, mode
+        with self._lock:
+            self.fault = Fault(mode, **options)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self._stopped = True
+        self._listener.close()
+
+    def _take(self, path: str) -> Fault:
+        with self._lock:
+            self.requests.append(path)
+            fault = self.fault
+            if fault.mode == "pass" or (fault.path and fault.path not in path):
+                return Fault()
+            if fault.times is not None:
+                fault.times -= 1
+                if fault.times <= 0:
+                    self.fault = Fault()
+            return fault
+
+    def _accept(self) -> None:
+        while not self._stopped:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client: socket.socket) -> None:
+        with client:
+            try:
+                head, body = _read_request(client)
+            except (OSError, ValueError):
+                return
+            path = head.split(b" ", 2)[1].decode("latin-1") if b" " in head else "?"
+            fault = self._take(path)
+            if fault.mode == "down":
+                return _reset(client)
+            if fault.mode == "error500":
+                payload = b'{"reason":"internal","detail":"injected"}'
+                client.sendall(
+                    b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+                    + f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode()
+                    + payload
+                )
+                return None
+            self._relay(client, _close_header(head), body, fault)
+        return None
+
+    def _relay(self, client: socket.socket, head: bytes, body: bytes, fault: Fault) -> None:
+        with socket.create_connection(("127.0.0.1", self.upstream_port)) as upstream:
+            if fault.mode == "die_mid_request":
+                upstream.sendall(head + body[: len(body) // 2])
+                _reset(upstream)
+                return _reset(client)
+            upstream.sendall(head + body)
+            first = upstream.recv(65536)  # the server answers only after it committed
+            if fault.mode == "reset_after_commit":
+                _drain(upstream)
+                return _reset(client)
+            if fault.mode == "slow":
+                time.sleep(fault.slow_s)
+            sent = 0
+            chunk = first
+            while chunk:
+                if fault.mode == "cut_body" and sent + len(chunk) > fault.cut_after:
+                    client.sendall(chunk[: max(0, fault.cut_after - sent)])
+                    return _reset(client)
+                client.sendall(chunk)
+                sent += len(chunk)
+                chunk = upstream.recv(65536)
+        return None
+
+
+def _read_request(sock: socket.socket) -> tuple[bytes, bytes]:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ValueError("connection closed before a request")
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n", body
+
+
+def _close_header(head: bytes) -> bytes:
+    lines = [
+        line
+        for line in head.rstrip(b"\r\n").split(b"\r\n")
+        if not line.lower().startswith(b"connection:")
+    ]
+    return b"\r\n".join([*lines, b"Connection: close"]) + b"\r\n\r\n"
+
+
+def _drain(sock: socket.socket) -> None:
+    while sock.recv(65536):
+        pass
+
+
+def _reset(sock: socket.socket) -> None:
+    # SO_LINGER with a zero timeout: close() sends RST, as a crashed peer or a dropped link does
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()

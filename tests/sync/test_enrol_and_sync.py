@@ -1,0 +1,101 @@
+"""Enrol, scan offline-first, upload, pull: the happy path and what staff can read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scanner.store import tickets
+from scanner.sync.state import Link
+from tests.sync.conftest import Device, Platform
+
+
+def test_enrolment_pulls_the_snapshot_and_scans_reach_the_server(
+    platform: Platform, enrolled: Device
+) -> None:
+    event = platform.event
+    count = enrolled.store.read(
+        lambda c: c.exec_driver_sql("SELECT COUNT(*) FROM tickets").scalar()
+    )
+    assert count == len(event.ticket_ids)
+    assert enrolled.scan(event.codes[event.ticket_ids[0]]) == "ok"
+    assert enrolled.scan(event.codes[event.ticket_ids[0]]) == "already_checked_in"
+    state = enrolled.sync()
+    assert state.link is Link.ONLINE and state.waiting == 0 and state.last_push_at is not None
+    assert state.clock_offset_s is not None and abs(state.clock_offset_s) < 5
+    assert sorted(platform.entries_per_id().values()) == [1, 1]
+    assert [r.upload_state for r in enrolled.journal()] == ["accepted", "accepted"]
+
+
+def test_the_token_is_never_stored_in_the_clear(platform: Platform, enrolled: Device) -> None:
+    settings = dict(enrolled.journal("SELECT key, value FROM settings"))
+    assert settings["device_token"].startswith("sealed:v1:")
+    raw = (enrolled.directory / "scanner.sqlite3").read_bytes()
+    assert b"Bearer" not in raw
+
+
+def test_progress_is_reported_during_the_first_snapshot(
+    platform: Platform, make_device: Any
+) -> None:
+    device = make_device("fresh")
+    device.enroll(platform.proxy.url, platform.event.enrollment_code("south"))
+    seen: list[tuple[int, int | None]] = []
+    device.store.writer.run(lambda c: c.exec_driver_sql("UPDATE events SET cursor = NULL"))
+    device.syncer.run_once(lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (len(platform.event.ticket_ids), len(platform.event.ticket_ids))
+
+
+def test_another_doors_admission_and_ticket_changes_are_visible_to_the_next_scan(
+    platform: Platform, enrolled: Device, make_device: Any
+) -> None:
+    event = platform.event
+    south: Device = make_device("south")
+    south.enroll(platform.proxy.url, event.enrollment_code("south"))
+    first, canceled = event.ticket_ids[0], event.ticket_ids[1]
+    assert south.scan(event.codes[first]) == "ok"
+    south.sync()
+    _cancel(platform, canceled)
+    enrolled.sync()
+    assert enrolled.scan(event.codes[first]) == "already_checked_in"
+    assert enrolled.scan(event.codes[canceled]) == "canceled"
+
+
+def test_a_cursor_too_old_takes_a_fresh_snapshot_and_keeps_the_journal(
+    platform: Platform, enrolled: Device
+) -> None:
+    event = platform.event
+    enrolled.scan(event.codes[event.ticket_ids[0]])
+    platform.query("SELECT 1")  # the server's log floor moves past this device's cursor:
+    _raise_floor(platform)
+    state = enrolled.sync()
+    assert state.link is Link.ONLINE and state.counts.get("snapshot_tickets") == len(
+        event.ticket_ids
+    )
+    assert len(enrolled.journal()) == 1 and state.waiting == 0
+    policy_cursor = enrolled.store.read(
+        lambda c: tickets.load_event(c, event.event_id)[2]["cursor"]
+    )
+    assert policy_cursor is not None
+
+
+def _cancel(platform: Platform, ticket_id: str) -> None:
+    from scanner.checkin.reasons import TicketStatus
+    from server_stub.db import open_database
+    from server_stub.services.tickets import set_status
+
+    db = open_database(platform.server.database_url)
+    try:
+        with db.writing() as session:
+            set_status(session, platform.event.event_id, [ticket_id], TicketStatus.CANCELED)
+    finally:
+        db.dispose()
+
+
+def _raise_floor(platform: Platform) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(platform.server.database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE events SET changes_floor = last_seq + 1000, last_seq = last_seq + 1000")
+        )
+    engine.dispose()
