@@ -15,10 +15,12 @@ from scanner.app.syncing import export_to, service_for, syncer_for
 from scanner.cli import exits
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
-from scanner.store import device, outbox
+from scanner.store import device
+from scanner.store.conflicts import conflicts
 from scanner.store.database import StoreError
 from scanner.store.location import data_dir
 from scanner.store.store import Store
+from scanner.store.tickets import NoEventError
 from scanner.sync.enrolment import UnsentEntries, enroll, require_nothing_unsent, unsent
 from scanner.sync.errors import SyncError
 from scanner.sync.state import Link, SyncState
@@ -143,17 +145,23 @@ def _show(state: SyncState, as_json: bool) -> None:
 
 def run_conflicts(args: argparse.Namespace) -> int:
     with _store(args) as store:
-        found = store.read(outbox.conflicts)
+        try:
+            found = store.read(conflicts)
+        except NoEventError as exc:
+            raise CliError(str(exc), exits.NO_EVENT) from None
     for conflict in found:
         if args.json:
             emit_json(asdict(conflict))
-        else:
-            other = conflict.other
-            emit(
-                f"{conflict.ticket_id}: admitted here at {conflict.scanned_at} ({conflict.door});"
-                f" also at {other.get('scanned_at')} ({other.get('door')},"
-                f" device {other.get('device_id')})"
-            )
+            continue
+        emit(f"ticket {conflict.ticket_id}" + (f", day {conflict.day}" if conflict.day else ""))
+        for label, admission in [
+            ("first", conflict.first),
+            *(("also", a) for a in conflict.others),
+        ]:
+            who = f"device {admission.device_id}" + (" (this one)" if admission.mine else "")
+            emit(f"  {label}: {admission.at[:19]} at {admission.door}, {who}")
+    if not found and not args.json:
+        emit("no conflicts")
     return exits.OK
 
 

@@ -6,7 +6,6 @@ Only the upload columns of a journal row ever change; the entry itself is never 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,10 +24,6 @@ _MARK = text(
     " conflict_json = :conflict, uploaded_at = :at WHERE id = :id AND upload_state = 'pending'"
 )
 _COUNTS = text("SELECT upload_state, COUNT(*) FROM journal GROUP BY upload_state")
-_CONFLICTS = text(
-    "SELECT id, ticket_id, scanned_at, door, conflict_json FROM journal"
-    " WHERE upload_state = 'conflict' ORDER BY seq"
-)
 ANSWERS = frozenset({"accepted", "duplicate", "conflict"})
 
 
@@ -100,19 +95,3 @@ def record_rejected(conn: Connection, entry_ids: list[str], reason: str, now: da
 
 def upload_counts(conn: Connection) -> dict[str, int]:
     return {str(state): int(count) for state, count in conn.execute(_COUNTS)}
-
-
-@dataclass(frozen=True)
-class Conflict:
-    entry_id: str
-    ticket_id: str | None
-    scanned_at: str
-    door: str
-    other: dict[str, Any]
-
-
-def conflicts(conn: Connection) -> list[Conflict]:
-    return [
-        Conflict(row.id, row.ticket_id, row.scanned_at, row.door, json.loads(row.conflict_json))
-        for row in conn.execute(_CONFLICTS)
-    ]

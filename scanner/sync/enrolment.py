@@ -58,6 +58,7 @@ def enroll(
         trust.add_signer(conn, public, moment, "enrolment")
 
     store.writer.run(save)
+    store.device_id = enrolment.device_id  # scans from now on carry the server's name for us
     return Syncer(store, now, client_factory).run_once(progress)
 
 
