@@ -30,16 +30,23 @@ OFFLINE_SCANS = 10_000
 VISIBILITY_ROUNDS = 5
 
 
+# `scanner enroll` in a fresh process that reports its own peak memory (a forked child's
+# getrusage would count the memory of this parent at fork time).
+ENROL = """
+import resource, sys
+from scanner.cli.main import main
+code = main(sys.argv[1:])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, file=sys.stderr)
+sys.exit(code)
+"""
+
+
 def enrol_process(url: str, code: str, directory: Path) -> tuple[float, float]:
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "scanner", "--data-dir", str(directory), "enroll", url, code],
-        check=True,
-        capture_output=True,
-    )
+    argv = [sys.executable, "-c", ENROL, "--data-dir", str(directory), "enroll", url, code]
+    done = subprocess.run(argv, check=True, capture_output=True, text=True)
     seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return seconds, peak_mb
+    return seconds, float(done.stderr.strip().splitlines()[-1])
 
 
 def device(directory: Path, url: str, code: str) -> tuple[Store, Door, Syncer]:
