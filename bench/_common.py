@@ -13,11 +13,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from scanner.app.demo import DemoEvent, iter_tickets, write_snapshot
-from scanner.checkin.attendees import AttendeeRow
-from scanner.store.store import Store
+from scanner.app.demo import DemoEvent, iter_tickets, write_snapshot  # noqa: E402
+from scanner.checkin.attendees import AttendeeRow  # noqa: E402
+from scanner.store.store import Store  # noqa: E402
 
 NOW = datetime(2026, 5, 1, 18, 0, tzinfo=UTC)
 DAY = date(2026, 5, 1)

@@ -44,6 +44,7 @@ class SyncService:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        self.syncer.close()
 
     def step(self) -> tuple[SyncState, float]:
         """One cycle and the delay before the next one (what the thread runs; tests call it)."""

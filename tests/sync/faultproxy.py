@@ -159,3 +159,22 @@ def _reset(sock: socket.socket) -> None:
     # SO_LINGER with a zero timeout: close() sends RST, as a crashed peer or a dropped link does
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     sock.close()
+
+
+def _serve_forever(argv: list[str]) -> None:
+    """`python -m tests.sync.faultproxy UPSTREAM_PORT [PERIOD_S]`: a proxy in its own process that
+    cycles through faults (benchmarks: its threads do not compete with the door's)."""
+    upstream, period = int(argv[0]), float(argv[1]) if len(argv) > 1 else 0.25
+    proxy = FaultProxy(upstream)
+    print(proxy.port, flush=True)
+    cycle = [("error500", {}), ("slow", {"slow_s": 1.0}), ("reset_after_commit", {}), ("pass", {})]
+    while True:
+        for mode, options in cycle:
+            proxy.set(mode, **options)
+            time.sleep(period)
+
+
+if __name__ == "__main__":
+    import sys
+
+    _serve_forever(sys.argv[1:])
