@@ -7,15 +7,16 @@ PostgreSQL they lock the event's row (services.changes.lock_event). Reads never 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -59,6 +60,9 @@ class Database:
     engine: Engine
     read: sessionmaker[Session]
     write: sessionmaker[Session]
+    _write_lock: AbstractContextManager[object] = field(default_factory=nullcontext)
+    _event_locks: dict[str, threading.Lock] = field(default_factory=dict)
+    _locks_guard: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def is_sqlite(self) -> bool:
@@ -67,13 +71,22 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A write transaction: committed on success, rolled back on any exception."""
-        with self.write() as session, session.begin():
+        # SQLite has one writer at a time anyway; queueing writers on a lock here, instead of in
+        # SQLite's sleeping busy handler, takes them in turn without the back-off delays.
+        with self._write_lock, self.write() as session, session.begin():
             yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         with self.read() as session, session.begin():
             yield session
+
+    def event_lock(self, event_id: str) -> threading.Lock:
+        """Serialises this process's uploads to one event before they reach the database: one
+        waits on a cheap in-process lock instead of 50 transactions queueing on a row lock
+        (measured: fairer latency on PostgreSQL). The row lock still orders other processes."""
+        with self._locks_guard:
+            return self._event_locks.setdefault(event_id, threading.Lock())
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -84,14 +97,30 @@ def open_database(url: str) -> Database:
     if url.startswith("sqlite"):
         engine = _sqlite_engine(url)
     else:
-        engine = create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True)
+        # No server-side prepared statements: the IN lists of a batch vary in length, and
+        # prepared plans for them measured ten times slower than plain ones.
+        engine = create_engine(
+            url,
+            pool_size=20,
+            max_overflow=40,
+            pool_pre_ping=True,
+            connect_args={"prepare_threshold": None},
+        )
     writer = engine.execution_options(write=True)
     return Database(
         url,
         engine,
         sessionmaker(engine, expire_on_commit=False),
         sessionmaker(writer, expire_on_commit=False),
+        threading.Lock() if engine.dialect.name == "sqlite" else nullcontext(),
     )
+
+
+def insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """executemany of a Core insert (psycopg pipelines it). Measured against multi-row VALUES
+    and RETURNING-batched inserts, this was the fastest on both backends."""
+    if rows:
+        session.execute(insert(model), rows)
 
 
 def migrate(db: Database) -> None:

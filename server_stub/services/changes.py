@@ -11,9 +11,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from server_stub.db import insert_rows
 from server_stub.models import Change, Event
 
 
@@ -47,7 +48,7 @@ def append_changes(session: Session, event: Event, records: list[dict[str, Any]]
         {"event_id": event.id, "seq": start + i, "record": encode(record)}
         for i, record in enumerate(records, start=1)
     ]
-    session.execute(insert(Change), rows)
+    insert_rows(session, Change, rows)
     event.last_seq = start + len(rows)
 
 

@@ -15,11 +15,12 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from scanner.checkin.reasons import Direction, Outcome
 from scanner.checkin.rules import event_day
+from server_stub.db import insert_rows
 from server_stub.models import Checkin, Event, Revocation, Ticket
 from server_stub.schemas import CheckinEntry
 from server_stub.services import events
@@ -175,7 +176,7 @@ def ingest(
         status = "conflict" if other else "accepted"
         answers.append(_answer(eid, status, other, row["server_reason"]))
     if batch.new_rows:
-        session.execute(insert(Checkin), list(batch.new_rows.values()))
+        insert_rows(session, Checkin, list(batch.new_rows.values()))
     for target, undo_id in annulled:
         session.execute(
             update(Checkin)

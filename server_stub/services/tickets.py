@@ -7,12 +7,13 @@ from itertools import islice
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scanner.checkin.attendees import AttendeeRow
 from scanner.checkin.issuing import new_ticket_id
 from scanner.checkin.reasons import TicketStatus
+from server_stub.db import insert_rows
 from server_stub.models import Event, Ticket, utcnow
 from server_stub.services.changes import append_changes, lock_event
 from server_stub.services.events import ensure_ticket_types
@@ -98,7 +99,7 @@ def upsert_tickets(session: Session, event_id: str, rows: Iterable[AttendeeRow])
                 for name, value in values.items():
                     setattr(current, name, value)
         if fresh:
-            session.execute(insert(Ticket), fresh)
+            insert_rows(session, Ticket, fresh)
         counts["added"] += len(fresh)
         counts["updated"] += len(chunk) - len(fresh)
         append_changes(session, event, records)

@@ -77,6 +77,6 @@ def upload_checkins(
 ) -> dict[str, Any]:
     """Store journal entries once each (idempotent by `id`); answer per entry, in order."""
     now = utcnow()
-    with db.writing() as session:
+    with db.event_lock(event_id), db.writing() as session:
         results = ingest(session, event_id, Uploader(who.id, who.checkin_list), batch.entries, now)
     return {"results": results, "server_time": now}
