@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
+from scanner.app.door import Door
 from scanner.checkin.wording import describe
 from scanner.cli import exits
 from scanner.cli.context import door_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
+from scanner.store.device import load_enrolment
 from scanner.store.journal import UndoError
+from scanner.sync.engine import read_state
+from scanner.sync.state import Link
 
 Commands = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -94,9 +98,20 @@ def run_status(args: argparse.Namespace) -> int:
     if status.inside is not None:
         emit(f"inside now: {status.inside}")
     emit(f"journal entries not yet uploaded: {status.pending_upload}")
+    emit(f"sync: {_sync_line(door)}")
     if status.snapshot_age_s is not None:
         emit(f"attendee list age: {_age(status.snapshot_age_s)}")
     return exits.OK
+
+
+def _sync_line(door: Door) -> str:
+    state = read_state(door.store, Link.NOT_ENROLLED)
+    enrolment = door.store.read(load_enrolment)
+    if enrolment is None:
+        return "not enrolled (attendee list from a file)"
+    last = state.last_pull_at.isoformat(timespec="seconds") if state.last_pull_at else "never"
+    warning = f"; {state.clock_warning}" if state.clock_warning else ""
+    return f"{enrolment.server_url}, last pull {last}, conflicts {state.conflicts}{warning}"
 
 
 def _age(seconds: float) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.store import changes, device, outbox, records, tickets
+from scanner.store.conflicts import conflicts
 from scanner.store.store import Store
 from scanner.sync.client import ApiClient
 from scanner.sync.errors import (
@@ -245,13 +246,20 @@ def read_state(
             last_push_at=_time(records.get_setting(conn, "last_push_at")),
             waiting=upload.get("pending", 0),
             rejected=upload.get("rejected", 0),
-            conflicts=upload.get("conflict", 0),
+            conflicts=_conflict_count(conn),
             clock_offset_s=None if offset is None else float(offset),
             next_attempt_in_s=retry_in,
             counts=counts or {},
         )
 
     return store.read(job)
+
+
+def _conflict_count(conn: Any) -> int:
+    try:
+        return len(conflicts(conn))
+    except tickets.NoEventError:
+        return 0
 
 
 def _time(value: str | None) -> datetime | None:

@@ -14,7 +14,16 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-FAULTS = ("pass", "down", "error500", "slow", "reset_after_commit", "cut_body", "die_mid_request")
+FAULTS = (
+    "pass",
+    "down",
+    "error500",
+    "error429",
+    "slow",
+    "reset_after_commit",
+    "cut_body",
+    "die_mid_request",
+)
 
 
 @dataclass
@@ -83,13 +92,8 @@ class FaultProxy:
             fault = self._take(path)
             if fault.mode == "down":
                 return _reset(client)
-            if fault.mode == "error500":
-                payload = b'{"reason":"internal","detail":"injected"}'
-                client.sendall(
-                    b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
-                    + f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode()
-                    + payload
-                )
+            if fault.mode in ("error500", "error429"):
+                client.sendall(_error_response(fault.mode))
                 return None
             with contextlib.suppress(OSError):  # the client gave up (a timeout): the fault works
                 self._relay(client, _close_header(head), body, fault)
@@ -118,6 +122,19 @@ class FaultProxy:
                 sent += len(chunk)
                 chunk = upstream.recv(65536)
         return None
+
+
+def _error_response(mode: str) -> bytes:
+    status, extra = {
+        "error500": ("500 Internal Server Error", ""),
+        "error429": ("429 Too Many Requests", "Retry-After: 7\r\n"),
+    }[mode]
+    payload = b'{"reason":"injected","detail":"injected by the fault proxy"}'
+    head = (
+        f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n{extra}"
+        f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode() + payload
 
 
 def _read_request(sock: socket.socket) -> tuple[bytes, bytes]:

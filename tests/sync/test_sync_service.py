@@ -1,0 +1,65 @@
+"""The sync thread: backoff while failing, Retry-After on 429, clock warnings, stopping."""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import UTC, datetime, timedelta
+
+from scanner.sync.backoff import Backoff
+from scanner.sync.engine import Syncer
+from scanner.sync.service import SyncService
+from scanner.sync.state import Link, SyncState
+from tests.sync.conftest import Device, Platform, short_timeout_client
+
+
+def test_backoff_grows_with_jitter_up_to_its_cap_and_resets() -> None:
+    backoff = Backoff(base_s=1.0, cap_s=8.0, rng=random.Random(1))
+    delays = [backoff.failed() for _ in range(6)]
+    ceilings = [1, 2, 4, 8, 8, 8]
+    assert all(c / 2 <= d <= c for d, c in zip(delays, ceilings, strict=True))
+    backoff.succeeded()
+    assert backoff.failed() <= 1.0
+
+
+def test_429_waits_for_retry_after(platform: Platform, enrolled: Device) -> None:
+    enrolled.scan(platform.event.codes[platform.event.ticket_ids[0]])
+    platform.proxy.set("error429", path="/checkins")
+    service = SyncService(enrolled.syncer, poll_s=0.1)
+    state, delay = service.step()
+    assert state.link is Link.FAILING and "slow down" in (state.last_error or "")
+    assert delay >= 7.0 and state.waiting == 1
+
+
+def test_a_clock_far_from_the_servers_is_warned_about(platform: Platform, enrolled: Device) -> None:
+    skewed = Syncer(
+        enrolled.store,
+        lambda: datetime.now(UTC) - timedelta(minutes=5),
+        short_timeout_client,
+    )
+    enrolled.scan(platform.event.codes[platform.event.ticket_ids[0]])
+    state = skewed.run_once()
+    skewed.close()
+    assert state.clock_offset_s is not None and 280 < state.clock_offset_s < 320
+    assert state.clock_warning is not None and "5 min behind" in state.clock_warning
+
+
+def test_the_thread_syncs_when_woken_and_stops_cleanly(
+    platform: Platform, enrolled: Device
+) -> None:
+    seen: list[SyncState] = []
+    synced = threading.Event()
+    service = SyncService(enrolled.syncer, poll_s=30)
+
+    def listener(state: SyncState) -> None:
+        seen.append(state)
+        if state.waiting == 0 and len(seen) > 1:
+            synced.set()
+
+    service.subscribe(listener)
+    service.start()
+    enrolled.scan(platform.event.codes[platform.event.ticket_ids[0]])
+    service.wake()  # a scan was just recorded: no waiting for the 30 s poll
+    assert synced.wait(10)
+    service.stop()
+    assert not service._thread or not service._thread.is_alive()
