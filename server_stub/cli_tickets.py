@@ -17,7 +17,11 @@ def import_attendees(args: argparse.Namespace) -> int:
     with open(args.file, "rb") as handle, database(args).writing() as session:
         rows = (row for _, row in read_attendee_csv(handle))
         counts = tickets.upsert_tickets(session, args.event, rows)
-    emit(args, counts, f"{counts['added']} added, {counts['updated']} updated")
+    emit(
+        args,
+        counts,
+        f"{counts['added']} added, {counts['updated']} updated, {counts['unchanged']} unchanged",
+    )
     return 0
 
 

@@ -7,6 +7,7 @@ client ever has to parse FastAPI's default shapes, and an unexpected error says 
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -83,6 +84,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # Logged without headers or body: they may hold tokens and attendee data.
-        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        # Logged without headers, body or the exception's message (which may quote SQL
+        # parameters): tokens and attendee data stay out of logs; code locations suffice.
+        where = "".join(traceback.format_tb(exc.__traceback__))
+        log.error(
+            "unexpected %s on %s %s\n%s",
+            type(exc).__name__,
+            request.method,
+            request.url.path,
+            where,
+        )
         return error_response(500, "internal_error", "the server failed; see its log")

@@ -77,7 +77,7 @@ def _chunks(rows: Iterable[AttendeeRow]) -> Iterator[list[AttendeeRow]]:
 def upsert_tickets(session: Session, event_id: str, rows: Iterable[AttendeeRow]) -> dict[str, int]:
     """Add or replace tickets (all or nothing: the caller's transaction); count what happened."""
     event = lock_event(session, event_id)
-    counts = {"added": 0, "updated": 0, "types_added": 0}
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "types_added": 0}
     for chunk in _chunks(rows):
         counts["types_added"] += len(ensure_ticket_types(event, {r.ticket_type for r in chunk}))
         ids = [r.ticket_id for r in chunk]
@@ -92,16 +92,20 @@ def upsert_tickets(session: Session, event_id: str, rows: Iterable[AttendeeRow])
             current = known.get(row.ticket_id)
             # A CSV without signatures keeps the ones the server issued.
             values = _values(event_id, row, current.seed_sig if current else None)
-            records.append(ticket_record(SimpleNamespace(**values)))
+            record = ticket_record(SimpleNamespace(**values))
             if current is None:
                 fresh.append(values)
+            elif record == ticket_record(current):
+                counts["unchanged"] += 1  # re-importing the same file sends devices nothing
+                continue
             else:
+                counts["updated"] += 1
                 for name, value in values.items():
                     setattr(current, name, value)
+            records.append(record)
         if fresh:
             insert_rows(session, Ticket, fresh)
         counts["added"] += len(fresh)
-        counts["updated"] += len(chunk) - len(fresh)
         append_changes(session, event, records)
     return counts
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import pytest
 
@@ -108,3 +110,18 @@ def test_bad_bodies_get_4xx_with_reasons(device: Door) -> None:
 def test_unknown_routes_and_methods(anonymous: httpx.Client) -> None:
     assert anonymous.get("/nope").json()["reason"] == "not_found"
     assert anonymous.delete("/health").json()["reason"] == "method_not_allowed"
+
+
+def test_chunked_body_over_the_limit_is_413(device: Door) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"entries": [], "pad": "'
+        for _ in range(40):
+            yield b"x" * 100_000
+        yield b'"}'
+
+    answer = device.client.post(
+        f"/events/{device.event_id}/checkins",
+        content=chunks(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert (answer.status_code, answer.json()["reason"]) == (413, "body_too_large")

@@ -150,3 +150,11 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
                     "block", "enroll-code", "export-snapshot", "import-journal", "devices",
                     "organizer-token", "platform-key"):  # fmt: skip
         assert command in text
+
+
+def test_reimporting_the_same_file_changes_nothing(cli: Cli, tmp_path: Path) -> None:
+    event = make_event(cli)
+    (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
+    cli("import-attendees", event, str(tmp_path / "a.csv"))
+    again = cli("import-attendees", event, str(tmp_path / "a.csv"))
+    assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, 2)

@@ -18,7 +18,7 @@ from schemathesis import Case, GenerationMode
 from server_stub.testing import LiveServer, SeededEvent
 from tests.server.helpers import Door
 
-MAX_EXAMPLES = {GenerationMode.POSITIVE: 150, GenerationMode.NEGATIVE: 150}
+MAX_EXAMPLES = {GenerationMode.POSITIVE: 300, GenerationMode.NEGATIVE: 300}
 ORGANIZER_ONLY = ("/conflicts", "/stats", "/export.csv")
 
 
