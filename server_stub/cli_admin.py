@@ -85,6 +85,11 @@ def organizer_token(args: argparse.Namespace) -> int:
     with database(args).writing() as session:
         if session.get(Event, args.event) is None:
             raise LookupError(f"no event {args.event}")
+        if args.revoke:
+            if not devices.revoke_organizer_token(session, args.event, args.revoke):
+                raise LookupError(f"no organizer token {args.revoke} in event {args.event}")
+            emit(args, {"revoked": args.revoke}, f"organizer token {args.revoke} revoked")
+            return 0
         token = devices.create_organizer_token(session, args.event, args.label)
     emit(args, {"organizer_token": token}, token)
     return 0
@@ -235,9 +240,10 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "--share-seed-secret", action="store_true", help="give devices the SEEDJSON secret"
     )
     add("events", list_events, "list events")
-    p = add("organizer-token", organizer_token, "make another organizer token for an event")
+    p = add("organizer-token", organizer_token, "make an organizer token for an event (or revoke)")
     p.add_argument("event")
     p.add_argument("--label")
+    p.add_argument("--revoke", metavar="TOKEN_ID", help="revoke a token (the part before the dot)")
     p = add("enroll-code", enroll_code, "make a one-time, expiring enrolment code for one door")
     p.add_argument("event")
     p.add_argument("--door", required=True)

@@ -118,6 +118,15 @@ def authenticate(session: Session, token: str) -> Principal | None:
     return None
 
 
+def revoke_organizer_token(session: Session, event_id: str, token_id: str) -> bool:
+    row = session.get(OrganizerToken, token_id)
+    if row is None or row.event_id != event_id:
+        return False
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+    return True
+
+
 def list_devices(session: Session, event_id: str) -> list[Device]:
     return list(
         session.scalars(

@@ -158,3 +158,11 @@ def test_reimporting_the_same_file_changes_nothing(cli: Cli, tmp_path: Path) -> 
     cli("import-attendees", event, str(tmp_path / "a.csv"))
     again = cli("import-attendees", event, str(tmp_path / "a.csv"))
     assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, 2)
+
+
+def test_organizer_tokens_can_be_revoked(cli: Cli) -> None:
+    event = make_event(cli)
+    token = cli("organizer-token", event, "--label", "box office")["organizer_token"]
+    token_id = token.split(".")[0]
+    assert cli("organizer-token", event, "--revoke", token_id) == {"revoked": token_id}
+    assert "no organizer token" in cli.fails("organizer-token", event, "--revoke", "onope")
