@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server_stub.schemas import ErrorBody
 
@@ -82,16 +83,31 @@ def install(app: FastAPI) -> None:
         headers = dict(exc.headers) if exc.headers else None
         return error_response(exc.status_code, reason, str(exc.detail), headers)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # Logged without headers, body or the exception's message (which may quote SQL
-        # parameters): tokens and attendee data stay out of logs; code locations suffice.
-        where = "".join(traceback.format_tb(exc.__traceback__))
-        log.error(
-            "unexpected %s on %s %s\n%s",
-            type(exc).__name__,
-            request.method,
-            request.url.path,
-            where,
-        )
-        return error_response(500, "internal_error", "the server failed; see its log")
+
+class CatchAll:
+    """Turns any unforeseen exception into a 500 with the usual body, and logs it without its
+    message (which may quote SQL parameters): tokens and attendee data stay out of logs.
+
+    Starlette's own handler for Exception would re-raise for the server to log in full."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            where = "".join(traceback.format_tb(exc.__traceback__))
+            path = scope.get("path", "?")
+            log.error("unexpected %s on %s\n%s", type(exc).__name__, path, where)
+            if started or scope["type"] != "http":
+                return  # a stream cut short: the client sees no end record and refuses it
+            response = error_response(500, "internal_error", "the server failed; see its log")
+            await response(scope, receive, send)

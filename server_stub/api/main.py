@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(api)
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(errors.CatchAll)  # added last: outermost of ours
     return app
 
 

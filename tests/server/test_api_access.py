@@ -125,3 +125,23 @@ def test_chunked_body_over_the_limit_is_413(device: Door) -> None:
         headers={"Content-Type": "application/json"},
     )
     assert (answer.status_code, answer.json()["reason"]) == (413, "body_too_large")
+
+
+def test_unexpected_errors_are_500_and_logged_without_data(
+    organizer: httpx.Client,
+    event: SeededEvent,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from server_stub.services import reports
+
+    secret = "ann" + "@example.com"  # the log shows source lines: keep the data out of them
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError(f"Ann Lee, {secret}")
+
+    monkeypatch.setattr(reports, "stats", broken)
+    with caplog.at_level("ERROR"):
+        answer = organizer.get(f"/events/{event.event_id}/stats")
+    assert (answer.status_code, answer.json()["reason"]) == (500, "internal_error")
+    assert "RuntimeError" in caplog.text and "ann@example.com" not in caplog.text
