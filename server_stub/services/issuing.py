@@ -144,8 +144,12 @@ def transfer(
     return new
 
 
-def qr_png(code: Issued, path: Path, scale: int = 8) -> Path:
+def qr_symbol(code: Issued) -> segno.QRCode:
+    """Level M, never boosted (a higher level would raise the version); TK1 alphanumeric."""
     mode = "alphanumeric" if code.format == "TK1" else "byte"
-    symbol = segno.make_qr(code.code, error="m", mode=mode, boost_error=False)
-    symbol.save(str(path), kind="png", scale=scale, border=4)
+    return segno.make_qr(code.code, error="m", mode=mode, boost_error=False)
+
+
+def qr_png(code: Issued, path: Path, scale: int = 8) -> Path:
+    qr_symbol(code).save(str(path), kind="png", scale=scale, border=4)
     return path

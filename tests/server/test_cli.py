@@ -166,3 +166,15 @@ def test_organizer_tokens_can_be_revoked(cli: Cli) -> None:
     token_id = token.split(".")[0]
     assert cli("organizer-token", event, "--revoke", token_id) == {"revoked": token_id}
     assert "no organizer token" in cli.fails("organizer-token", event, "--revoke", "onope")
+
+
+def test_qr_codes_are_level_m_and_tk1_alphanumeric(cli: Cli) -> None:
+    from server_stub.services.issuing import Issued, qr_symbol
+
+    event = make_event(cli, "--keys", "ed25519,hs256")
+    (ticket,) = cli("add-tickets", event, "--type", "ga")
+    for kid, most in (("E1", 9), ("H1", 7)):  # Ed25519 signatures are twice as long
+        (code,) = cli("issue", event, ticket, "--kid", kid)
+        symbol = qr_symbol(Issued(ticket, "TK1", code["code"], ""))
+        assert (symbol.error, symbol.mode) == ("M", "alphanumeric")
+        assert isinstance(symbol.version, int) and symbol.version <= most
