@@ -41,6 +41,11 @@ class Door:
         record = self.store.scan(text, self.settings, self.clock.now(), source)
         return CheckResult(record.entry_id, record.seq, record.verdict, captured_at)
 
+    def admit_by_hand(self, ticket_id: str) -> CheckResult:
+        """Check in a ticket found by search (a dead phone): the same rules, no code."""
+        record = self.store.admit_by_hand(ticket_id, self.settings, self.clock.now())
+        return CheckResult(record.entry_id, record.seq, record.verdict)
+
     def undo(self, entry_id: str, why: str) -> CheckResult:
         operator = self.settings.operator or "unknown"
         record = self.store.undo(entry_id, operator, why, self.clock.now())

@@ -71,6 +71,7 @@ class Sample:
     category: str
     image: Image
     texts: tuple[str, ...]  # the codes drawn in the frame, empty for a frame without a code
+    spots: tuple[tuple[float, float, float], ...] = ()  # per code: centre x, y and radius (px)
 
 
 def qr_modules(text: str) -> Image:
@@ -218,7 +219,7 @@ def phone_screen(modules: Image, rng: np.random.Generator, dark_mode: bool, px: 
     face = cv2.copyMakeBorder(face, px * 2, px * 2, px * 2, px * 2, cv2.BORDER_CONSTANT, value=8)
     # Screens show a faint pixel grid and reflections: a low-amplitude ripple.
     ys, xs = np.mgrid[0 : face.shape[0], 0 : face.shape[1]]
-    ripple = 6 * np.sin(xs * rng.uniform(0.8, 1.6)) * np.sin(ys * rng.uniform(0.8, 1.6))
+    ripple = 10 * np.sin(xs * rng.uniform(0.8, 1.6)) * np.sin(ys * rng.uniform(0.8, 1.6))
     return np.clip(face + ripple, 0, 255).astype(np.uint8)
 
 
@@ -254,16 +255,16 @@ _GEOMETRY: dict[str, tuple[tuple[float, float], float, float]] = {
     "nominal": ((3.0, 6.0), 15, 15),
     "blur": ((3.5, 6.0), 15, 15),
     "motion_blur": ((3.5, 6.0), 15, 15),
-    "rotation": ((3.0, 5.0), 180, 10),
-    "perspective": ((3.5, 6.0), 30, 55),
-    "small": ((1.6, 2.6), 10, 10),
-    "low_light": ((3.0, 6.0), 15, 15),
+    "rotation": ((2.5, 4.5), 180, 10),
+    "perspective": ((3.0, 5.0), 30, 60),
+    "small": ((1.3, 2.5), 10, 10),
+    "low_light": ((3.0, 5.0), 15, 15),
     "glare": ((3.5, 6.0), 15, 15),
-    "noise": ((3.0, 5.5), 15, 15),
-    "phone": ((3.0, 5.0), 25, 25),
-    "phone_dark": ((3.0, 5.0), 25, 25),
-    "clutter": ((2.5, 5.0), 20, 20),
-    "multi": ((3.0, 4.5), 20, 15),
+    "noise": ((2.5, 4.5), 15, 15),
+    "phone": ((2.5, 4.5), 25, 30),
+    "phone_dark": ((2.5, 4.5), 25, 30),
+    "clutter": ((2.2, 4.5), 20, 20),
+    "multi": ((2.5, 4.5), 20, 15),
 }
 
 
@@ -295,15 +296,16 @@ def _degrade(scene: Image, category: str, poses: list[Pose], rng: np.random.Gene
     if category == "blur":
         img = cv2.GaussianBlur(img, (0, 0), m * float(rng.uniform(0.35, 0.55)))
     elif category == "motion_blur":
-        img = _motion_blur(img, m * float(rng.uniform(0.8, 1.6)), float(rng.uniform(0, 180)))
+        img = _motion_blur(img, m * float(rng.uniform(1.0, 2.2)), float(rng.uniform(0, 180)))
     elif category in ("low_light", "empty_dark"):
-        img = img * float(rng.uniform(0.1, 0.25)) + rng.normal(0, 4, img.shape)
+        img = img * float(rng.uniform(0.06, 0.18)) + rng.normal(0, 4, img.shape)
     elif category == "glare":
         img = _glare(img, poses[0], rng)
     elif category == "noise":
-        img = img + rng.normal(0, float(rng.uniform(18, 30)), img.shape)
+        img = img + rng.normal(0, float(rng.uniform(25, 45)), img.shape)
     elif category in ("phone", "phone_dark"):
-        img = cv2.GaussianBlur(img, (0, 0), 0.8)
+        # Screens are glossy: a soft reflection on top of a slightly defocused code.
+        img = _glare(cv2.GaussianBlur(img, (0, 0), 1.0), poses[0], rng, strength=(40, 140))
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
@@ -316,23 +318,25 @@ def _motion_blur(img: Image, length: float, angle_deg: float) -> Image:
     return cv2.filter2D(img, -1, kernel / kernel.sum())
 
 
-def _glare(img: Image, pose: Pose, rng: np.random.Generator) -> Image:
+def _glare(
+    img: Image, pose: Pose, rng: np.random.Generator, strength: tuple[float, float] = (150, 300)
+) -> Image:
     """A bright reflection over part of the ticket, saturating what it covers."""
     height, width = img.shape
     cx, cy = pose.center
-    spread = pose.module_px * 12
+    spread = pose.module_px * 10
     gx, gy = cx + rng.uniform(-spread, spread), cy + rng.uniform(-spread, spread)
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-    sigma = pose.module_px * float(rng.uniform(4, 8))
+    sigma = pose.module_px * float(rng.uniform(4, 9))
     blob = np.exp(-((xs - gx) ** 2 + (ys - gy) ** 2) / (2 * sigma**2))
-    return img + float(rng.uniform(120, 220)) * blob
+    return img + float(rng.uniform(*strength)) * blob
 
 
 def camera_finish(img: Image, rng: np.random.Generator) -> Image:
     """What every frame goes through: lens softness, sensor noise and MJPEG compression."""
     soft = cv2.GaussianBlur(img, (0, 0), 0.6).astype(np.float32)
     noisy = np.clip(soft + rng.normal(0, 2.5, img.shape), 0, 255).astype(np.uint8)
-    quality = int(rng.integers(70, 92))
+    quality = int(rng.integers(60, 90))
     ok, jpeg = cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, quality])
     return cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE) if ok else noisy
 
@@ -352,7 +356,10 @@ def render_sample(
         _place_blank_ticket(scene, rng)
     elif category not in EMPTY_CATEGORIES:
         raise ValueError(f"unknown category {category!r}")
-    return Sample(category, camera_finish(_degrade(scene, category, poses, rng), rng), texts)
+    spots = tuple(
+        (*p.center, p.module_px * len(qr_modules(t)) * 0.75) for p, t in zip(poses, texts)
+    )
+    return Sample(category, camera_finish(_degrade(scene, category, poses, rng), rng), texts, spots)
 
 
 def _place_blank_ticket(scene: Image, rng: np.random.Generator) -> None:

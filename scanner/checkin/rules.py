@@ -74,7 +74,7 @@ def _refusal(
         return Reason.WRONG_EVENT
     if code_revoked:
         return Reason.REVOKED
-    if ticket is None and code.format == "SEEDJSON":
+    if ticket is None and code.format != "TK1":  # only TK1 carries its own claims
         return Reason.UNKNOWN_TICKET
     if ticket is not None and ticket.status is not TicketStatus.VALID:
         return STATUS_REASONS[ticket.status]

@@ -21,7 +21,8 @@ Commands = argparse._SubParsersAction  # type: ignore[type-arg]
 
 def register(commands: Commands) -> None:
     check = commands.add_parser("check", help="decide on one ticket code and record it")
-    check.add_argument("text", metavar="TEXT", help="the code text (quote it)")
+    check.add_argument("text", metavar="TEXT", nargs="?", help="the code text (quote it)")
+    check.add_argument("--ticket", metavar="ID", help="check in by ticket id, without a code")
     check.add_argument("--door", help="door name; a check-in list's name limits ticket types")
     check.add_argument("--exit", action="store_true", help="record an exit instead of an entry")
     check.add_argument("--json", action="store_true")
@@ -45,10 +46,15 @@ def register(commands: Commands) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    if not args.text.strip():
+    if (args.text is None) == (args.ticket is None):
+        raise CliError("give either a code TEXT or --ticket ID", exits.USAGE)
+    if args.text is not None and not args.text.strip():
         raise CliError("the code text is empty", exits.USAGE)
     with door_for(args, exit=args.exit) as door:
-        result = door.check(args.text, source="cli")
+        if args.ticket is not None:
+            result = door.admit_by_hand(args.ticket)
+        else:
+            result = door.check(args.text, source="cli")
         verdict = result.verdict
         if args.json:
             emit_json({"scan_id": result.entry_id, "seq": result.seq, **verdict.to_json()})

@@ -71,6 +71,18 @@ def record_scan(
     check = verify_code(
         code_text, context.keyring, lambda t: tickets.issued_proof(conn, event_id, t)
     )
+    return record_check(conn, context, check, door, now, source)
+
+
+def record_check(
+    conn: Connection,
+    context: EventContext,
+    check: CodeCheck,
+    door: DoorSettings,
+    now: datetime,
+    source: str,
+) -> ScanRecord:
+    event_id = context.policy.event_id
     verdict, fp = _decide(conn, context, check, door, now)
     entry_id, seq = append(
         conn,
@@ -89,7 +101,7 @@ def record_scan(
         scanned_at=iso(now),
         day=verdict.day if verdict.day is not None else event_day(context.policy, now),
         annuls=None,
-        note=None,
+        note="checked in by hand, without a code" if check.format == "MANUAL" else None,
     )
     return ScanRecord(entry_id, seq, verdict)
 
@@ -100,14 +112,15 @@ def _decide(
     if not check.ok or check.code is None:
         return decide(check, None, event=context.policy, door=door, now=now), None
     event_id, ticket_id = context.policy.event_id, check.code.ticket_id
-    fp = code_fingerprint(check.code.signature)
+    # a hand-picked ticket has no code: only revocations of the whole ticket apply
+    fp = code_fingerprint(check.code.signature) if check.code.signature else None
     verdict = decide(
         check,
         tickets.load_ticket(conn, event_id, ticket_id),
         event=context.policy,
         door=door,
         history=tickets.passages(conn, event_id, ticket_id),
-        code_revoked=tickets.is_revoked(conn, event_id, ticket_id, fp),
+        code_revoked=tickets.is_revoked(conn, event_id, ticket_id, fp or ""),
         now=now,
     )
     return verdict, fp

@@ -35,7 +35,7 @@ def wire_entry(row: Any) -> dict[str, Any]:
         "kind": row.kind,
         "ticket_id": row.ticket_id,
         "code_fp": row.code_fp,
-        "format": row.format,
+        "format": row.format if row.format != "MANUAL" else None,  # the note says it
         "direction": row.direction,
         "outcome": row.outcome,
         "reason": row.reason,

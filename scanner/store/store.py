@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine
 
 from scanner.checkin.attendee_csv import CsvError
 from scanner.checkin.attendees import RowError
+from scanner.checkin.codes import manual_check
 from scanner.checkin.records import DoorSettings
 from scanner.checkin.snapshot_file import SnapshotError, open_snapshot_file
 from scanner.store import imports, journal, records, search, status, tickets, trust
@@ -61,6 +62,15 @@ class Store:
     ) -> journal.ScanRecord:
         def job(conn: Connection) -> journal.ScanRecord:
             return journal.record_scan(conn, self.event_context(conn), code_text, door, now, source)
+
+        return self.writer.run(job)
+
+    def admit_by_hand(
+        self, ticket_id: str, door: DoorSettings, now: datetime
+    ) -> journal.ScanRecord:
+        def job(conn: Connection) -> journal.ScanRecord:
+            context = self.event_context(conn)
+            return journal.record_check(conn, context, manual_check(ticket_id), door, now, "manual")
 
         return self.writer.run(job)
 

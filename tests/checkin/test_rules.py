@@ -154,3 +154,12 @@ def test_seedjson_needs_the_list_and_respects_the_maximum_code_age() -> None:
 
 def test_code_level_failures_pass_through() -> None:
     assert verdict(verify_code("garbage", KEYRING)).reason is Reason.MALFORMED
+
+
+def test_a_ticket_picked_by_hand_follows_the_same_rules_but_must_be_listed() -> None:
+    from scanner.checkin.codes import manual_check
+
+    assert verdict(manual_check("t1")).admitted
+    assert verdict(manual_check("t1"), ticket=None).reason is Reason.UNKNOWN_TICKET
+    canceled = replace(TICKET, status=TicketStatus.CANCELED)
+    assert verdict(manual_check("t1"), ticket=canceled).reason is Reason.CANCELED

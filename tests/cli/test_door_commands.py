@@ -114,3 +114,16 @@ def test_verify_code_answers_for_an_empty_text(
 def test_the_console_script_runs_as_a_process(tmp_path: Path) -> None:
     ran = scanner_process(tmp_path, "status")
     assert ran.code == exits.NO_EVENT and "no event on this device" in ran.err
+
+
+def test_check_in_by_hand_when_a_phone_is_dead(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, demo_event: DemoEvent
+) -> None:
+    row = next(r for r in demo_event.rows if r.status == "valid" and r.ticket_type == "ga")
+    ran = scanner(capsys, data_dir, "check", "--ticket", row.ticket_id, "--json")
+    assert ran.code == exits.OK and ran.json_lines()[0]["holder_name"] == row.holder_name
+    again = scanner(capsys, data_dir, "check", demo_event.codes[row.ticket_id])
+    assert again.code == exits.REFUSED and "Already checked in" in again.out
+    assert scanner(capsys, data_dir, "check", "--ticket", "nope").code == exits.REFUSED
+    both = scanner(capsys, data_dir, "check", "x", "--ticket", "y")
+    assert both.code == exits.USAGE and "either a code TEXT or --ticket ID" in both.err

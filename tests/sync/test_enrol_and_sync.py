@@ -99,3 +99,13 @@ def _raise_floor(platform: Platform) -> None:
             text("UPDATE events SET changes_floor = last_seq + 1000, last_seq = last_seq + 1000")
         )
     engine.dispose()
+
+
+def test_a_check_in_by_hand_reaches_the_server_as_such(
+    platform: Platform, enrolled: Device
+) -> None:
+    ticket_id = platform.event.ticket_ids[2]
+    assert enrolled.door.admit_by_hand(ticket_id).verdict.admitted
+    assert enrolled.sync().waiting == 0
+    rows = platform.query("SELECT ticket_id, format, note FROM checkins")
+    assert [(r[0], r[1]) for r in rows] == [(ticket_id, None)] and "by hand" in rows[0][2]
