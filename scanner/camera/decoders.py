@@ -130,13 +130,17 @@ class OpenCVDecoder:
 
     def decode(self, gray: Image) -> list[Found]:
         ok, texts, points, _ = self._detector.detectAndDecodeMulti(gray)
-        if not ok:
-            return []
         found = []
-        for text, quad in zip(texts, points, strict=False):
+        for text, quad in zip(texts, points, strict=False) if ok else ():
             if text:
                 found.append(Found(text, tuple((float(x), float(y)) for x, y in quad)))
-        return found
+        if found:
+            return found
+        # The multi-code detector misses codes the single-code path reads: give it its best.
+        text, quad, _ = self._detector.detectAndDecode(gray)
+        if not text or quad is None:
+            return []
+        return [Found(text, tuple((float(x), float(y)) for x, y in quad.reshape(-1, 2)))]
 
 
 def single_decoders() -> list[Decoder]:

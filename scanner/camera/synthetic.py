@@ -357,7 +357,8 @@ def render_sample(
     elif category not in EMPTY_CATEGORIES:
         raise ValueError(f"unknown category {category!r}")
     spots = tuple(
-        (*p.center, p.module_px * len(qr_modules(t)) * 0.75) for p, t in zip(poses, texts)
+        (*p.center, p.module_px * len(qr_modules(t)) * 0.75)
+        for p, t in zip(poses, texts, strict=True)
     )
     return Sample(category, camera_finish(_degrade(scene, category, poses, rng), rng), texts, spots)
 
