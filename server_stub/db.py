@@ -117,10 +117,22 @@ def open_database(url: str) -> Database:
 
 
 def insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
-    """executemany of a Core insert (psycopg pipelines it). Measured against multi-row VALUES
-    and RETURNING-batched inserts, this was the fastest on both backends."""
-    if rows:
+    """Many rows at once: COPY on PostgreSQL (the upload hot path: measured several times faster
+    than executemany), executemany elsewhere. Values must be plain (no JSON columns)."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
         session.execute(insert(model), rows)
+        return
+    names = list(rows[0])
+    columns = ", ".join(f'"{name}"' for name in names)
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    statement = f"COPY {model.__tablename__} ({columns}) FROM STDIN"
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[attr-defined]
+        for row in rows:
+            copy.write_row([row[name] for name in names])
 
 
 def migrate(db: Database) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -205,7 +205,8 @@ def _row(event: Event, uploader: Uploader, e: CheckinEntry, now: datetime) -> di
         "reason": str(e.reason),
         "door": e.door,
         "operator": e.operator,
-        "scanned_at": e.scanned_at,
+        "scanned_at": e.scanned_at.astimezone(UTC),  # COPY skips the column type: PG takes
+        # offsets only up to 15:59, devices may send any
         "scanned_local": e.scanned_at.isoformat(),
         "day": e.day,
         "annuls": None if e.annuls is None else str(e.annuls),

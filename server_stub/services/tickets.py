@@ -7,13 +7,12 @@ from itertools import islice
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from scanner.checkin.attendees import AttendeeRow
 from scanner.checkin.issuing import new_ticket_id
 from scanner.checkin.reasons import TicketStatus
-from server_stub.db import insert_rows
 from server_stub.models import Event, Ticket, utcnow
 from server_stub.services.changes import append_changes, lock_event
 from server_stub.services.events import ensure_ticket_types
@@ -104,7 +103,7 @@ def upsert_tickets(session: Session, event_id: str, rows: Iterable[AttendeeRow])
                     setattr(current, name, value)
             records.append(record)
         if fresh:
-            insert_rows(session, Ticket, fresh)
+            session.execute(insert(Ticket), fresh)
         counts["added"] += len(fresh)
         append_changes(session, event, records)
     return counts
