@@ -18,7 +18,7 @@ from schemathesis import Case, GenerationMode
 from server_stub.testing import LiveServer, SeededEvent
 from tests.server.helpers import Door
 
-MAX_EXAMPLES = {GenerationMode.POSITIVE: 1500, GenerationMode.NEGATIVE: 300}
+MAX_EXAMPLES = {GenerationMode.POSITIVE: 300, GenerationMode.NEGATIVE: 300}
 ORGANIZER_ONLY = ("/conflicts", "/stats", "/export.csv")
 
 
@@ -59,7 +59,7 @@ def test_api_survives_generated_requests(
         max_examples=MAX_EXAMPLES[mode],
         deadline=None,
         database=None,
-        derandomize=False,
+        derandomize=True,  # the same cases every run: CI failures reproduce
         suppress_health_check=list(HealthCheck),
     )
     @given(case=st.one_of(strategies))
