@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 import segno
 
+from scanner.camera.sources import BadSourceSpec, Frame
 from scanner.checkin.issuing import SigningKey, keyring_for, mint_seedjson, mint_tk1
 from scanner.checkin.keyring import Keyring
 
@@ -385,3 +387,120 @@ def corpus(
         tag = zlib.crc32(category.encode())  # stable across runs, unlike hash()
         for index in range(per_category):
             yield render_sample(category, np.random.default_rng([seed, tag, index]), mint, size)
+
+
+# --- a moving synthetic camera ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyntheticOptions:
+    fps: float = 30.0
+    hold: int = 18  # frames each ticket is in view
+    gap: int = 12  # frames with no ticket between two tickets
+    count: int = 5  # tickets made up when no codes are given
+    seed: int = 0
+    module: float = 4.0  # pixels per module
+    size: tuple[int, int] = FRAME_SIZE
+    loop: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> SyntheticOptions:
+        """`fps=30,hold=18,gap=12,count=5,seed=0,module=4,size=1280x720,loop=1`."""
+        fields: dict[str, object] = {}
+        for item in filter(None, (part.strip() for part in text.split(","))):
+            key, _, value = item.partition("=")
+            if key == "size":
+                width, height = (int(v) for v in value.lower().split("x"))
+                fields["size"] = (width, height)
+            elif key in ("fps", "module"):
+                fields[key] = float(value)
+            elif key in ("hold", "gap", "count", "seed"):
+                fields[key] = int(value)
+            elif key == "loop":
+                fields["loop"] = value not in ("0", "false", "no")
+            else:
+                raise ValueError(f"unknown synthetic option {key!r}")
+        return cls(**fields)  # type: ignore[arg-type]
+
+
+class SyntheticSource:
+    """Tickets shown to a camera one after another: each slides a little while in view for
+    `hold` frames, then `gap` frames show the empty scene. Deterministic for a seed."""
+
+    def __init__(
+        self,
+        codes: Sequence[str] = (),
+        paced: bool = True,
+        clock: Callable[[], float] = time.time,
+        options: str | SyntheticOptions = "",
+    ) -> None:
+        try:
+            opts = (
+                options
+                if isinstance(options, SyntheticOptions)
+                else SyntheticOptions.parse(options)
+            )
+        except ValueError as exc:
+            raise BadSourceSpec(f"synthetic source: {exc}") from None
+        self.options = opts
+        self.name = "synthetic"
+        self.live = paced
+        self.finished = False
+        rng = np.random.default_rng(opts.seed)
+        mint = TicketMint(opts.seed)
+        self.codes = list(codes) or [mint.code(rng) for _ in range(opts.count)]
+        self._faces = [paper_ticket(qr_modules(code), rng) for code in self.codes]
+        self._background = _background(rng, opts.size, busy=False)
+        self._rng = rng
+        self._clock = clock
+        self._index = 0
+        self._started: float | None = None
+
+    @property
+    def frame_count(self) -> int:
+        return len(self.codes) * (self.options.hold + self.options.gap)
+
+    def code_in_frame(self, index: int) -> str | None:
+        period = self.options.hold + self.options.gap
+        slot, offset = divmod(index % max(self.frame_count, 1), period)
+        return self.codes[slot] if offset < self.options.hold else None
+
+    def read(self) -> Frame | None:
+        if self.finished:
+            return None
+        if not self.options.loop and self._index >= self.frame_count:
+            self.finished = True
+            return None
+        if self.live:
+            self._pace()
+        image = self.render(self._index)
+        frame = Frame(image, self._clock(), self._index)
+        self._index += 1
+        return frame
+
+    def render(self, index: int) -> Image:
+        scene = self._background.copy()
+        code = self.code_in_frame(index)
+        if code is not None:
+            period = self.options.hold + self.options.gap
+            slot, offset = divmod(index % self.frame_count, period)
+            place_face(scene, self._faces[slot], 6, self._pose(offset))
+        return camera_finish(scene, self._rng)
+
+    def _pose(self, offset: int) -> Pose:
+        """Drifting right and turning slightly while held, as a hand does."""
+        width, height = self.options.size
+        progress = offset / max(self.options.hold - 1, 1)
+        center = (width * (0.4 + 0.2 * progress), height * (0.5 + 0.05 * math.sin(offset / 3)))
+        return Pose(center, self.options.module, roll_deg=-8 + 16 * progress, tilt_x_deg=10)
+
+    def _pace(self) -> None:
+        now = time.monotonic()
+        if self._started is None:
+            self._started = now
+        due = self._started + self._index / self.options.fps
+        if due > now:
+            time.sleep(due - now)
+
+    def close(self) -> None:
+        self.finished = True

@@ -1,0 +1,191 @@
+"""From a frame source to code events: capture on one thread, decode on another.
+
+Decoding always takes the newest frame: the capture thread overwrites a one-frame mailbox, so
+a slow decode drops stale frames instead of building a backlog (a door must answer the ticket
+in front of it now, not one from two seconds ago). `step()` runs one capture-decode round on
+the calling thread, for tests and for processing every frame of a file.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from scanner.camera.cascade import Cascade
+from scanner.camera.decoders import Decoder, Found, Image
+from scanner.camera.dedupe import DEFAULT_WINDOW_S, RepeatFilter
+from scanner.camera.sources import Frame, FrameSource
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CodeEvent:
+    text: str
+    captured_at: float  # wall-clock time of the frame (or keystroke) the code came from
+    decoded_at: float
+    source: str = "camera"
+    frame_index: int | None = None
+
+
+@dataclass
+class PipelineStats:
+    captured: int = 0
+    decoded: int = 0
+    dropped: int = 0  # frames overwritten before the decoder took them
+    codes: int = 0
+    decode_ms: list[float] = field(default_factory=list)
+
+
+class LatestFrame:
+    """A one-slot mailbox: `put` replaces what is there, `take` waits for something."""
+
+    def __init__(self) -> None:
+        self._frame: Frame | None = None
+        self._closed = False
+        self._ready = threading.Condition()
+
+    def put(self, frame: Frame) -> bool:
+        """Store `frame`; True when it replaced one nobody took (a dropped frame)."""
+        with self._ready:
+            dropped = self._frame is not None
+            self._frame = frame
+            self._ready.notify()
+            return dropped
+
+    def take(self, timeout: float | None = None) -> Frame | None:
+        with self._ready:
+            self._ready.wait_for(lambda: self._frame is not None or self._closed, timeout)
+            frame, self._frame = self._frame, None
+            return frame
+
+    def close(self) -> None:
+        with self._ready:
+            self._closed = True
+            self._ready.notify_all()
+
+
+CodeSink = Callable[[CodeEvent], None]
+FrameDecoder = Callable[[Image], list[Found]]
+
+
+class ScanPipeline:
+    """Runs `source` through `decoder` and the repeat filter, calling `on_code` for each new
+    code. In threaded mode `on_code` runs on the decoding thread: hand the event on quickly."""
+
+    def __init__(
+        self,
+        source: FrameSource,
+        on_code: CodeSink,
+        decoder: Decoder | FrameDecoder | None = None,
+        repeat_window_s: float = DEFAULT_WINDOW_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.source = source
+        self.on_code = on_code
+        self._decode: FrameDecoder = _as_callable(decoder or Cascade())
+        self.repeats = RepeatFilter(repeat_window_s)
+        self.stats = PipelineStats()
+        self._clock = clock
+        self._mailbox = LatestFrame()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    # --- synchronous ---------------------------------------------------------------------
+
+    def step(self) -> list[CodeEvent]:
+        """Read one frame and decode it on this thread; [] also when no frame was available."""
+        frame = self.source.read()
+        if frame is None:
+            return []
+        self.stats.captured += 1
+        return self.process(frame)
+
+    def process(self, frame: Frame) -> list[CodeEvent]:
+        started = time.perf_counter()
+        try:
+            found = self._decode(frame.image)
+        except Exception as exc:  # a decoder failure is a frame without a code
+            log.debug("decoding failed: %s", type(exc).__name__)
+            found = []
+        self.stats.decode_ms.append((time.perf_counter() - started) * 1000)
+        self.stats.decoded += 1
+        events = []
+        for item in found:
+            if self.repeats.admit(item.text, frame.captured_at):
+                now = self._clock()
+                event = CodeEvent(item.text, frame.captured_at, now, "camera", frame.index)
+                events.append(event)
+                self.stats.codes += 1
+                self.on_code(event)
+        return events
+
+    def run_to_end(self) -> None:
+        """Every frame of a finite source, in order, on this thread."""
+        while not self.source.finished and not self._stop.is_set():
+            self.step()
+
+    # --- threaded --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._threads:
+            raise RuntimeError("pipeline already started")
+        self._threads = [
+            threading.Thread(target=self._capture_loop, name="camera-capture", daemon=True),
+            threading.Thread(target=self._decode_loop, name="camera-decode", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    @property
+    def running(self) -> bool:
+        return any(thread.is_alive() for thread in self._threads)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for a finite source to be fully processed; True when it was."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for thread in self._threads:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            thread.join(remaining)
+        return not self.running
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._mailbox.close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self.source.close()
+
+    def _capture_loop(self) -> None:
+        try:
+            while not self._stop.is_set() and not self.source.finished:
+                frame = self.source.read()
+                if frame is None:
+                    continue
+                self.stats.captured += 1
+                if self._mailbox.put(frame):
+                    self.stats.dropped += 1
+        except Exception:
+            log.exception("frame capture stopped")
+        finally:
+            self._mailbox.close()
+
+    def _decode_loop(self) -> None:
+        while True:
+            frame = self._mailbox.take()
+            if frame is None:  # closed and drained
+                return
+            if self._stop.is_set():
+                return
+            try:
+                self.process(frame)
+            except Exception:  # a failing consumer must not stop the door's camera
+                log.exception("handling a decoded frame failed")
+
+
+def _as_callable(decoder: Decoder | FrameDecoder) -> FrameDecoder:
+    decode = getattr(decoder, "decode", None)
+    return decode if callable(decode) else decoder  # type: ignore[return-value]
