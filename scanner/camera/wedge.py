@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from scanner.camera.layouts import Garbling, caps_lock, garblings
 from scanner.checkin import Keyring, verify_code
+from scanner.checkin.codes import IssuedLookup
 
 TERMINATOR_KEYS = {"Enter", "Return", "Tab", "\r", "\n", "\t"}
 # Symbology identifiers (AIM, e.g. "]Q1" for QR) and an ECI escape ("\000026" = UTF-8) that
@@ -103,12 +104,13 @@ class Resolved:
 Identify = Callable[[str], str | None]
 
 
-def identify_with(keyring: Keyring) -> Identify:
+def identify_with(keyring: Keyring, issued: IssuedLookup | None = None) -> Identify:
     """The ticket a text is a valid code for (format and ticket id), or None: what `resolve`
-    needs, from the check-in core's verifier."""
+    needs, from the check-in core's verifier (`issued`: the attendee list's proofs, which
+    stand in for a SEEDJSON secret the device does not hold)."""
 
     def identify(text: str) -> str | None:
-        check = verify_code(text, keyring)
+        check = verify_code(text, keyring, issued)
         return f"{check.format}:{check.code.ticket_id}" if check.ok and check.code else None
 
     return identify
