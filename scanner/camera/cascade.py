@@ -125,6 +125,8 @@ class Cascade:
             else:
                 log.warning("pyzbar unavailable, decoding without it: %s", reason)
         self._retries = self._build_retries()
+        # zxing-cpp sets itself up on its first image (~8 ms): pay that here, not on a ticket.
+        self.primary.decode(np.zeros((64, 64), np.uint8))
 
     def _build_retries(self) -> list[tuple[Retry, float]]:
         """Retries for a located but unread code, cheapest and most fruitful first; the second

@@ -1,0 +1,147 @@
+"""Camera work from the command line: `cameras`, `decode` and `scan` (the door without a window)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from scanner.app.scan_pipeline import DoorScanner, ScanOutcome
+from scanner.camera.cascade import Cascade
+from scanner.camera.sources import BadSourceSpec, SourceUnavailable, list_cameras, open_source
+from scanner.checkin.wording import describe
+from scanner.cli import exits
+from scanner.cli.context import door_for
+from scanner.cli.exits import CliError
+from scanner.cli.output import emit, emit_json
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cameras = commands.add_parser("cameras", help="list the cameras attached")
+    cameras.add_argument("--json", action="store_true")
+    cameras.set_defaults(func=run_cameras)
+
+    decode = commands.add_parser("decode", help="decode QR codes in image files")
+    decode.add_argument("files", metavar="FILE", nargs="+")
+    decode.add_argument("--json", action="store_true", help="one JSON object per image")
+    decode.set_defaults(func=run_decode)
+
+    scan = commands.add_parser("scan", help="scan from a camera or video and print verdicts")
+    scan.add_argument(
+        "--source",
+        required=True,
+        metavar="SPEC",
+        help="camera index or device (0, camera:0@1920x1080, /dev/video2), video file or "
+        "stream URL, folder:DIR, or synthetic[:fps=30,count=5,...]",
+    )
+    scan.add_argument("--door", help="door name; a check-in list's name limits ticket types")
+    scan.add_argument("--exit", action="store_true", help="record exits instead of entries")
+    scan.add_argument("--json", action="store_true", help="one JSON object per verdict")
+    scan.add_argument(
+        "--repeat-window",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="a code seen again within this time is reported once (default 2)",
+    )
+    scan.add_argument(
+        "--every-frame",
+        action="store_true",
+        help="decode every frame of a file or folder in order, not paced like a live camera",
+    )
+    scan.add_argument("--seconds", type=float, help="stop after this long (live sources)")
+    scan.set_defaults(func=run_scan)
+
+
+def run_cameras(args: argparse.Namespace) -> int:
+    cameras = list_cameras()
+    for camera in cameras:
+        if args.json:
+            emit_json(camera.to_json())
+        else:
+            size = f"{camera.width}x{camera.height}" if camera.width else "size unknown"
+            emit(f"{camera.index}  {camera.device}  {camera.name}  {size}")
+    if not cameras and not args.json:
+        emit("no camera found")
+    return exits.OK
+
+
+def run_decode(args: argparse.Namespace) -> int:
+    import cv2  # only this command reads image files here
+
+    missing = [name for name in args.files if not Path(name).is_file()]
+    if missing:
+        raise CliError(f"no such file: {missing[0]}", exits.NOT_FOUND)
+    cascade = Cascade()
+    for name in args.files:
+        image = cv2.imread(name, cv2.IMREAD_UNCHANGED)
+        if image is None:
+            raise CliError(f"not an image file: {name}", exits.USAGE)
+        if image.ndim == 3 and image.shape[2] == 4:
+            image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+        started = time.perf_counter()
+        texts = [found.text for found in cascade.decode(image)]
+        ms = round((time.perf_counter() - started) * 1000, 2)
+        if args.json:
+            emit_json({"file": name, "codes": texts, "ms": ms})
+        else:
+            emit(f"{name}: " + (" | ".join(texts) if texts else "no code") + f"  ({ms} ms)")
+    return exits.OK
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    if args.repeat_window < 0:
+        raise CliError("--repeat-window cannot be negative", exits.USAGE)
+    try:
+        source = open_source(args.source, paced=not args.every_frame)
+    except BadSourceSpec as exc:
+        raise CliError(str(exc), exits.USAGE) from None
+    except SourceUnavailable as exc:
+        raise CliError(str(exc), exits.NOT_FOUND) from None
+    with door_for(args, exit=args.exit) as door:
+        timezone = door.timezone()
+        scanner = DoorScanner(
+            door,
+            source,
+            on_verdict=lambda outcome: _show(outcome, args.json, timezone),
+            repeat_window_s=args.repeat_window,
+        )
+        if args.every_frame:
+            scanner.run_every_frame()
+        else:
+            _run_live(scanner, args.seconds)
+    return exits.OK
+
+
+def _run_live(scanner: DoorScanner, seconds: float | None) -> None:
+    import threading
+
+    stop = threading.Event()
+    timer = threading.Timer(seconds, stop.set) if seconds else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    try:
+        scanner.run(stop)
+    finally:
+        if timer is not None:
+            timer.cancel()
+
+
+def _show(outcome: ScanOutcome, as_json: bool, timezone: str) -> None:
+    verdict = outcome.result.verdict
+    if as_json:
+        emit_json(
+            {
+                "scan_id": outcome.result.entry_id,
+                "seq": outcome.result.seq,
+                "source": outcome.event.source,
+                "frame": outcome.event.frame_index,
+                "latency_ms": round(outcome.latency_ms, 1),
+                "advice": outcome.advice,
+                **verdict.to_json(),
+            }
+        )
+        return
+    wording = describe(verdict, timezone)
+    emit(f"{wording.one_line()}  [scan {outcome.result.entry_id}, {outcome.latency_ms:.0f} ms]")
