@@ -88,6 +88,7 @@ class Ticket(Base):
     valid_from: Mapped[datetime | None] = mapped_column()
     valid_until: Mapped[datetime | None] = mapped_column()
     seed_sig: Mapped[str | None] = mapped_column(String(64))
+    code_digest: Mapped[str | None] = mapped_column(String(32))  # of the current TK1 code
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -15,7 +15,7 @@ import segno
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scanner.checkin.codes import verify_code
+from scanner.checkin.codes import issued_code_digest, verify_code
 from scanner.checkin.issuing import mint_seedjson, mint_tk1, seedjson_signature
 from scanner.checkin.snapshot_file import code_fingerprint
 from server_stub.models import Event, IssuedCode, Revocation, Ticket, utcnow
@@ -89,8 +89,9 @@ def issue_codes(
         session.add(
             IssuedCode(event_id=event_id, ticket_id=ticket.id, format=fmt, code_fp=fp, code=code)
         )
-        if fmt == "SEEDJSON":
-            changed.append(ticket_record(ticket))  # devices need the new seed signature
+        if fmt == "TK1":  # doors that see exactly this code skip the signature check
+            ticket.code_digest = issued_code_digest(code)
+        changed.append(ticket_record(ticket))  # devices need the new signature or digest
     append_changes(session, event, changed)
     return issued
 
@@ -107,6 +108,10 @@ def revoke_codes(session: Session, event: Event, ticket_id: str) -> list[str]:
     fps = sorted({c.code_fp for c in codes})
     for code in codes:
         code.revoked_at = utcnow()
+    ticket = session.get(Ticket, (event.id, ticket_id))
+    if ticket is not None and ticket.code_digest is not None:
+        ticket.code_digest = None
+        append_changes(session, event, [ticket_record(ticket)])
     for fp in fps:
         session.add(Revocation(event_id=event.id, ticket_id=ticket_id, code_fp=fp))
     append_changes(

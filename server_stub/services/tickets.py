@@ -40,6 +40,7 @@ def attendee_row(t: Any) -> AttendeeRow:
         valid_from=t.valid_from,
         valid_until=t.valid_until,
         seed_signature=t.seed_sig,
+        code_digest=t.code_digest,
     )
 
 
@@ -47,7 +48,7 @@ def ticket_record(t: Any) -> dict[str, Any]:
     return attendee_row(t).to_snapshot()
 
 
-def _values(event_id: str, row: AttendeeRow, seed_sig: str | None) -> dict[str, Any]:
+def _values(event_id: str, row: AttendeeRow, current: Ticket | None) -> dict[str, Any]:
     return {
         "event_id": event_id,
         "id": row.ticket_id,
@@ -62,7 +63,9 @@ def _values(event_id: str, row: AttendeeRow, seed_sig: str | None) -> dict[str, 
         "note": row.note,
         "valid_from": row.valid_from,
         "valid_until": row.valid_until,
-        "seed_sig": row.seed_signature or seed_sig,
+        # A CSV without signatures keeps the ones the server issued.
+        "seed_sig": row.seed_signature or (current.seed_sig if current else None),
+        "code_digest": row.code_digest or (current.code_digest if current else None),
         "updated_at": utcnow(),
     }
 
@@ -89,8 +92,7 @@ def upsert_tickets(session: Session, event_id: str, rows: Iterable[AttendeeRow])
         fresh, records = [], []
         for row in chunk:
             current = known.get(row.ticket_id)
-            # A CSV without signatures keeps the ones the server issued.
-            values = _values(event_id, row, current.seed_sig if current else None)
+            values = _values(event_id, row, current)
             record = ticket_record(SimpleNamespace(**values))
             if current is None:
                 fresh.append(values)

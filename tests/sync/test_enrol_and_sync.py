@@ -109,3 +109,23 @@ def test_a_check_in_by_hand_reaches_the_server_as_such(
     assert enrolled.sync().waiting == 0
     rows = platform.query("SELECT ticket_id, format, note FROM checkins")
     assert [(r[0], r[1]) for r in rows] == [(ticket_id, None)] and "by hand" in rows[0][2]
+
+
+def test_a_transferred_ticket_admits_its_new_code_and_refuses_the_old(
+    platform: Platform, enrolled: Device
+) -> None:
+    from server_stub.db import open_database
+    from server_stub.services.issuing import transfer
+
+    event = platform.event
+    ticket_id = event.ticket_ids[3]
+    digests = dict(enrolled.journal("SELECT ticket_id, code_digest FROM tickets"))
+    assert all(digests.values())  # doors learn each issued code's digest with the list
+    db = open_database(platform.server.database_url)
+    with db.writing() as session:
+        new = transfer(session, event.event_id, ticket_id, name="New Holder", email=None)
+    db.dispose()
+    enrolled.sync()
+    assert enrolled.scan(event.codes[ticket_id]) == "revoked"
+    result = enrolled.door.check(new.code, source="test").verdict
+    assert result.admitted and result.holder_name == "New Holder"
