@@ -21,7 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--db",
         metavar="URL",
-        default=None,
+        # SUPPRESS: the sub-command's copy of --db must not reset one given before the command
+        default=argparse.SUPPRESS,
         help="database URL (sqlite:///file or postgresql+psycopg://...); default: "
         "$SCANNER_SERVER_DATABASE_URL, $DATABASE_URL, or server.sqlite3 in the data directory",
     )
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.db = args.db or default_database_url()
+    args.db = getattr(args, "db", None) or default_database_url()
     handler: Handler = args.handler
     try:
         return handler(args)

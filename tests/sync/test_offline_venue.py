@@ -17,7 +17,7 @@ from tests.sync.conftest import Platform
 
 
 def _server(capsys: pytest.CaptureFixture[str], platform: Platform, *args: str) -> str:
-    assert server([*args, "--db", platform.server.database_url]) == 0
+    assert server(["--db", platform.server.database_url, *args]) == 0
     return capsys.readouterr().out
 
 
