@@ -237,9 +237,10 @@ def _pose(
     tilt: float = 15,
 ) -> Pose:
     """A random pose whose ticket stays inside the frame."""
-    m = float(rng.uniform(*module_px))
-    reach = extent_modules * m * 0.75 + 10
     width, height = size
+    fits = (min(width, height) / 2 - 10) / (extent_modules * 0.75)  # largest that stays inside
+    m = min(float(rng.uniform(*module_px)), fits)
+    reach = extent_modules * m * 0.75 + 10
     center = (float(rng.uniform(reach, width - reach)), float(rng.uniform(reach, height - reach)))
     roll_deg = float(rng.uniform(-roll, roll))
     tilt_x, tilt_y = (float(v) for v in rng.uniform(-tilt, tilt, 2))
