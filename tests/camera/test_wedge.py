@@ -46,7 +46,9 @@ def test_human_typing_is_not_a_scan() -> None:
     times = np.cumsum(gaps)
     assembler = WedgeAssembler()
     keys = [*"t00000042ab", "Enter"]
-    results = [assembler.feed(k, float(t)) for k, t in zip(keys, [*times, times[-1] + 0.1])]
+    results = [
+        assembler.feed(k, float(t)) for k, t in zip(keys, [*times, times[-1] + 0.1], strict=True)
+    ]
     assert all(r is None for r in results)
 
 
