@@ -115,7 +115,7 @@ class ScanPipeline:
         self.stats.decoded += 1
         events = []
         for item in found:
-            if self.repeats.admit(item.text, frame.captured_at):
+            if self.repeats.admit(item.text, frame.seen_at):
                 now = self._clock()
                 event = CodeEvent(item.text, frame.captured_at, now, "camera", frame.index)
                 events.append(event)

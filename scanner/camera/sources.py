@@ -40,6 +40,13 @@ class Frame:
     image: Image
     captured_at: float  # wall-clock seconds when the frame was taken off the source
     index: int
+    # Seconds into a recording (files, synthetic): the time a repeated code is judged by, so a
+    # file decoded faster than real time still has its tickets seconds apart. None: live.
+    media_time: float | None = None
+
+    @property
+    def seen_at(self) -> float:
+        return self.captured_at if self.media_time is None else self.media_time
 
 
 class FrameSource(Protocol):
@@ -59,9 +66,10 @@ class _Counter:
         self.clock = clock
         self.count = 0
 
-    def frame(self, image: Image) -> Frame:
+    def frame(self, image: Image, fps: float | None = None) -> Frame:
         self.count += 1
-        return Frame(image, self.clock(), self.count - 1)
+        index = self.count - 1
+        return Frame(image, self.clock(), index, None if fps is None else index / fps)
 
 
 class CameraSource:
@@ -163,7 +171,7 @@ class VideoSource:
         if not ok or image is None:
             self.finished = not self.is_stream
             return None
-        return self._counter.frame(image)
+        return self._counter.frame(image, None if self.is_stream else self.fps)
 
     def _wait_for_frame_time(self) -> None:
         now = time.monotonic()

@@ -475,7 +475,7 @@ class SyntheticSource:
         if self.live:
             self._pace()
         image = self.render(self._index)
-        frame = Frame(image, self._clock(), self._index)
+        frame = Frame(image, self._clock(), self._index, self._index / self.options.fps)
         self._index += 1
         return frame
 

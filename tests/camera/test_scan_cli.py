@@ -1,0 +1,134 @@
+"""`scanner decode` and `scanner scan`: a video of known tickets through the whole door."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from scanner.app.demo import DemoEvent
+from scanner.app.door import Door
+from scanner.app.scan_pipeline import DoorScanner
+from scanner.camera.layouts import Garbling
+from scanner.camera.synthetic import Sample, SyntheticSource
+from scanner.camera.wedge import WedgeScan
+from scanner.cli import exits
+from tests.cli.run import scanner
+
+
+def _admissible(event: DemoEvent, count: int) -> list[str]:
+    rows = [r for r in event.rows if r.status == "valid" and r.ticket_type in ("ga", "vip")]
+    return [event.codes[r.ticket_id] for r in rows[:count]]
+
+
+def _ticket_of(event: DemoEvent, code: str) -> str:
+    return next(t for t, c in event.codes.items() if c == code)
+
+
+@pytest.fixture(scope="module")
+def ticket_video(tmp_path_factory: pytest.TempPathFactory, demo_event: DemoEvent) -> Path:
+    """Five tickets, each in view for 0.4 s, then the first again 3.6 s after it left (longer
+    than the repeat window: one more verdict, `already_checked_in`)."""
+    codes = _admissible(demo_event, 5)
+    codes.append(codes[0])
+    path = tmp_path_factory.mktemp("video") / "tickets.avi"
+    source = SyntheticSource(codes, paced=False, options="hold=12,gap=12,seed=3")
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30, (1280, 720), False)
+    while (frame := source.read()) is not None:
+        writer.write(frame.image)
+    writer.release()
+    return path
+
+
+@pytest.mark.parametrize("mode", [[], ["--every-frame"]], ids=["live", "every-frame"])
+def test_every_ticket_in_a_video_gives_exactly_one_verdict_in_order(
+    capsys: pytest.CaptureFixture[str],
+    data_dir: Path,
+    demo_event: DemoEvent,
+    ticket_video: Path,
+    mode: list[str],
+) -> None:
+    ran = scanner(capsys, data_dir, "scan", "--source", str(ticket_video), "--json", *mode)
+    assert ran.code == exits.OK, ran.err
+    verdicts = ran.json_lines()
+    expected = [_ticket_of(demo_event, c) for c in _admissible(demo_event, 5)]
+    assert [v["ticket_id"] for v in verdicts] == [*expected, expected[0]]
+    assert [v["reason"] for v in verdicts] == ["ok"] * 5 + ["already_checked_in"]
+    assert all(v["latency_ms"] >= 0 for v in verdicts)
+
+
+def test_scan_errors_are_one_line_with_distinct_codes(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    missing = scanner(capsys, data_dir, "scan", "--source", "/no/such/video.avi")
+    assert missing.code == exits.NOT_FOUND and missing.err.count("\n") == 1
+    bad = scanner(capsys, data_dir, "scan", "--source", "camera:0@huge")
+    assert bad.code == exits.USAGE and "resolution" in bad.err
+
+
+def test_decode_prints_one_object_per_image_in_order(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, samples: list[Sample]
+) -> None:
+    chosen = [
+        next(s for s in samples if s.category == "multi"),
+        next(s for s in samples if s.category == "empty_clutter"),
+        next(s for s in samples if s.category == "phone_dark"),
+    ]
+    files = []
+    for i, sample in enumerate(chosen):
+        files.append(str(tmp_path / f"{i}.png"))
+        cv2.imwrite(files[-1], sample.image)
+    ran = scanner(capsys, None, "decode", "--json", *files)
+    assert ran.code == exits.OK
+    lines = [json.loads(line) for line in ran.out.splitlines()]
+    assert [line["file"] for line in lines] == files
+    assert [set(line["codes"]) for line in lines] == [set(s.texts) for s in chosen]
+    assert all(isinstance(line["ms"], float) and line["ms"] >= 0 for line in lines)
+
+
+def test_decode_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert scanner(capsys, None, "decode", str(tmp_path / "none.png")).code == exits.NOT_FOUND
+    junk = tmp_path / "junk.png"
+    junk.write_bytes(b"no image here")
+    ran = scanner(capsys, None, "decode", str(junk))
+    assert ran.code == exits.USAGE and "not an image" in ran.err
+
+
+def test_cameras_lists_without_failing(capsys: pytest.CaptureFixture[str]) -> None:
+    ran = scanner(capsys, None, "cameras", "--json")
+    assert ran.code == exits.OK
+    assert all("device" in json.loads(line) for line in ran.out.splitlines())
+
+
+def test_a_garbled_wedge_scan_is_repaired_admitted_and_advised(
+    door: Door, demo_event: DemoEvent
+) -> None:
+    code = _admissible(demo_event, 1)[0]
+    garbled = Garbling("us", "de", caps=True).apply(code)
+    outcome = DoorScanner(door).submit_wedge(WedgeScan(garbled, 1.0, 1.1))
+    assert outcome.result.verdict.reason == "ok" and outcome.advice is not None
+    assert outcome.event.source == "wedge"
+
+
+def test_a_damaged_wedge_scan_is_refused_not_repaired(door: Door, demo_event: DemoEvent) -> None:
+    code = _admissible(demo_event, 1)[0]
+    damaged = code[:-3] + ("A" if code[-3] != "A" else "B") + code[-2:]
+    outcome = DoorScanner(door).submit_wedge(WedgeScan(damaged.lower(), 1.0, 1.1))
+    assert outcome.result.verdict.outcome == "rejected" and outcome.advice is None
+
+
+def test_door_scanner_runs_every_frame_on_the_calling_thread(
+    door: Door, demo_event: DemoEvent
+) -> None:
+    codes = _admissible(demo_event, 2)
+    source = SyntheticSource(codes, paced=False, options="hold=4,gap=3")
+    outcomes = []
+    DoorScanner(door, source, on_verdict=outcomes.append).run_every_frame()
+    assert [o.result.verdict.ticket_id for o in outcomes] == [
+        _ticket_of(demo_event, c) for c in codes
+    ]
+    assert all(isinstance(o.latency_ms, float) for o in outcomes)
+    assert np.all([o.result.seq > 0 for o in outcomes])
