@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-import psycopg  # noqa: E402
+from _postgres import fresh_postgres, rerun_under_postgres  # noqa: E402
 
 from server_stub.testing import seed_event, server_process, sqlite_url  # noqa: E402
 
@@ -96,23 +95,10 @@ def run(database_url: str, workers: int) -> dict[str, Any]:
     }
 
 
-def fresh_postgres(admin_url: str) -> str:
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin_url.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return admin_url.rpartition("/")[0] + "/" + name
-
-
 def main() -> None:
+    if rerun_under_postgres(__file__, durable=True):
+        return
     pg_admin = os.environ.get("DATABASE_URL_TEST")
-    if not pg_admin and not os.environ.get("BENCH_NO_POSTGRES"):
-        # Re-run under a throwaway cluster so one command gives both figures.
-        script = str(ROOT / "scripts" / "with-postgres.sh")
-        env = {**os.environ, "PG_DURABLE": os.environ.get("PG_DURABLE", "1")}
-        result = subprocess.run([script, sys.executable, __file__], env=env)
-        if result.returncode == 0:
-            return
-        os.environ["BENCH_NO_POSTGRES"] = "1"
     figures: dict[str, Any] = {"bench": "server_ingest", "devices": DEVICES, "batch": BATCH}
     with tempfile.TemporaryDirectory() as folder:
         figures["sqlite"] = run(sqlite_url(Path(folder)), 1)

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-import psycopg  # noqa: E402
+from _postgres import fresh_postgres, rerun_under_postgres  # noqa: E402
 
 from scanner.checkin.attendees import AttendeeRow  # noqa: E402
 from scanner.checkin.keyring import b64u_decode  # noqa: E402
@@ -94,20 +92,10 @@ def run(database_url: str) -> dict[str, Any]:
     }
 
 
-def fresh_postgres(admin_url: str) -> str:
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin_url.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return admin_url.rpartition("/")[0] + "/" + name
-
-
 def main() -> None:
+    if rerun_under_postgres(__file__):
+        return
     pg_admin = os.environ.get("DATABASE_URL_TEST")
-    if not pg_admin and not os.environ.get("BENCH_NO_POSTGRES"):
-        script = str(ROOT / "scripts" / "with-postgres.sh")
-        if subprocess.run([script, sys.executable, __file__]).returncode == 0:
-            return
-        os.environ["BENCH_NO_POSTGRES"] = "1"
     figures: dict[str, Any] = {"bench": "server_snapshot", "tickets": TICKETS}
     with tempfile.TemporaryDirectory() as folder:
         figures["sqlite"] = run(sqlite_url(Path(folder)))

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from server_stub.cli_common import database, emit
+from server_stub.cli_common import add_command, database, emit
 from server_stub.models import Event
 from server_stub.services import devices, events, platform
 from server_stub.services.changes import prune_changes
@@ -192,12 +192,7 @@ def serve(args: argparse.Namespace) -> int:
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     def add(name: str, handler: Any, text: str) -> argparse.ArgumentParser:
-        sub: argparse.ArgumentParser = commands.add_parser(
-            name, help=text, description=text, parents=[common]
-        )
-        sub.set_defaults(handler=handler)
-        sub.add_argument("--json", action="store_true", help="print JSON")
-        return sub
+        return add_command(commands, common, name, handler, text)
 
     p = add("serve", serve, "run the HTTP API")
     p.add_argument("--host", default="127.0.0.1")

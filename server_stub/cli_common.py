@@ -21,3 +21,15 @@ def emit(args: argparse.Namespace, data: Any, text: str) -> None:
     print(
         json.dumps(data, ensure_ascii=False, default=str) if getattr(args, "json", False) else text
     )
+
+
+def add_command(
+    commands: Any, common: argparse.ArgumentParser, name: str, handler: Any, text: str
+) -> argparse.ArgumentParser:
+    """A sub-command with the shared options (--db) and --json."""
+    sub: argparse.ArgumentParser = commands.add_parser(
+        name, help=text, description=text, parents=[common]
+    )
+    sub.set_defaults(handler=handler)
+    sub.add_argument("--json", action="store_true", help="print JSON")
+    return sub

@@ -8,7 +8,7 @@ from typing import Any
 
 from scanner.checkin.attendee_csv import read_attendee_csv
 from scanner.checkin.reasons import TicketStatus
-from server_stub.cli_common import database, emit
+from server_stub.cli_common import add_command, database, emit
 from server_stub.services import issuing, tickets
 from server_stub.services.issuing import Issued
 
@@ -84,11 +84,7 @@ def transfer(args: argparse.Namespace) -> int:
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     def add(name: str, handler: Any, text: str) -> argparse.ArgumentParser:
-        sub: argparse.ArgumentParser = commands.add_parser(
-            name, help=text, description=text, parents=[common]
-        )
-        sub.set_defaults(handler=handler)
-        sub.add_argument("--json", action="store_true", help="print JSON")
+        sub = add_command(commands, common, name, handler, text)
         sub.add_argument("event")
         return sub
 
