@@ -42,6 +42,16 @@ def _burst(data_dir: Path, codes: list[str], out: Path, fast: bool) -> subproces
         )
 
 
+def _wait_for_verdicts(files: list[Path], at_least: int, deadline_s: float = 90) -> None:
+    """Until the bursts have printed some verdicts (a cold start compiles bytecode first)."""
+    give_up = time.monotonic() + deadline_s
+    while time.monotonic() < give_up:
+        printed = sum(f.read_bytes().count(b"}\n") for f in files if f.exists())
+        if printed >= at_least:
+            return
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("fast", [False, True], ids=["cli-processes", "in-process-loop"])
 def test_every_printed_verdict_survives_kill_9(
     data_dir: Path, demo_event: DemoEvent, tmp_path: Path, fast: bool
@@ -49,7 +59,8 @@ def test_every_printed_verdict_survives_kill_9(
     codes = [demo_event.codes[row.ticket_id] for row in demo_event.rows[:60]]
     out = tmp_path / "verdicts.jsonl"
     procs = [_burst(data_dir, codes, out.with_suffix(f".{n}"), fast) for n in range(2)]
-    time.sleep(3.0)
+    _wait_for_verdicts([out.with_suffix(f".{n}") for n in range(2)], at_least=6)
+    time.sleep(0.3)  # then kill in the middle of whatever is running
     for proc in procs:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
