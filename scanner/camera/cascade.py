@@ -80,22 +80,27 @@ class Crop:
         return Found(found.text, corners)
 
 
-def plausible(corners: Corners, max_aspect: float = 1.6, min_side: float = 12.0) -> bool:
-    """Whether a located-but-unread quadrilateral can be a QR code seen by a camera. zxing also
-    reports long slivers and frame-sized boxes over clutter; retrying those costs the most."""
+def plausible(corners: Corners, min_side: float = 12.0) -> bool:
+    """Whether a located-but-unread quadrilateral can be (part of) a QR code seen by a camera.
+    zxing also reports long slivers and frame-sized boxes over clutter, whose retries cost the
+    most; a small elongated one is often a tilted code's corner, so it may be longer."""
     if len(corners) != 4:
         return False
     points = np.array(corners, dtype=np.float64)
     sides = np.linalg.norm(points - np.roll(points, -1, axis=0), axis=1)
-    return bool(sides.min() >= min_side and sides.max() <= max_aspect * sides.min())
+    shortest, longest = float(sides.min()), float(sides.max())
+    max_aspect = 2.5 if longest <= 150 else 1.6
+    return shortest >= min_side and longest <= max_aspect * shortest
 
 
-def crop_around(gray: Image, corners: Corners, margin: float = 0.35, max_side: int = 400) -> Crop:
-    """The candidate with a margin for its quiet zone; a large crop is shrunk to `max_side`,
+def crop_around(gray: Image, corners: Corners, max_side: int = 400) -> Crop:
+    """The candidate with a margin for its quiet zone, and more around a small candidate: zxing
+    often locates only part of a blurred or tilted code. A large crop is shrunk to `max_side`,
     since its modules are big enough to survive it and retries cost by the pixel."""
     xs = [p[0] for p in corners]
     ys = [p[1] for p in corners]
-    pad = max(max(xs) - min(xs), max(ys) - min(ys)) * margin
+    side = max(max(xs) - min(xs), max(ys) - min(ys))
+    pad = side * (0.6 if side >= 80 else 1.5)
     height, width = gray.shape
     x0, x1 = max(0, int(min(xs) - pad)), min(width, int(max(xs) + pad) + 1)
     y0, y1 = max(0, int(min(ys) - pad)), min(height, int(max(ys) + pad) + 1)
