@@ -13,16 +13,18 @@ import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
 import segno
+from numpy.typing import NDArray
 
 from scanner.camera.sources import BadSourceSpec, Frame
 from scanner.checkin.issuing import SigningKey, keyring_for, mint_seedjson, mint_tk1
 from scanner.checkin.keyring import Keyring
 
-Image = np.ndarray
+Image = NDArray[Any]  # cv2 and numpy arithmetic mix dtypes freely; pixels are uint8 at the end
 FRAME_SIZE = (1280, 720)  # width, height
 QUIET_ZONE = 4  # modules of light margin the QR standard asks for
 
@@ -63,7 +65,9 @@ class TicketMint:
         ticket = "".join(alphabet[i] for i in rng.integers(0, len(alphabet), 10))
         kind = int(rng.integers(0, 3))
         if kind == 0:
-            return mint_seedjson(SEEDJSON_SECRET, ticket, int(rng.integers(1.6e12, 1.8e12)))
+            return mint_seedjson(
+                SEEDJSON_SECRET, ticket, int(rng.integers(1_600_000_000_000, 1_800_000_000_000))
+            )
         key = self.ed25519 if kind == 1 else self.hs256
         return mint_tk1(key, {"e": self.event_id, "t": ticket, "k": "GA"})
 
@@ -92,7 +96,7 @@ def _background(rng: np.random.Generator, size: tuple[int, int], busy: bool) -> 
     left_right = rng.uniform(-40, 40)
     ys = np.linspace(top, bottom, height, dtype=np.float32)[:, None]
     xs = np.linspace(-left_right, left_right, width, dtype=np.float32)[None, :]
-    img = np.clip(ys + xs, 0, 255).astype(np.uint8)
+    img: Image = np.clip(ys + xs, 0, 255).astype(np.uint8)
     for _ in range(int(rng.integers(3, 8)) + (25 if busy else 0)):
         _clutter_item(img, rng, busy)
     return img
@@ -165,7 +169,7 @@ class Pose:
 
 def _ticket_face(modules: Image, px: int, dark: int, light: int, margin: int) -> Image:
     """The ticket as printed (or shown): the code at `px` pixels per module on paper or screen."""
-    code = np.where(modules == 1, dark, light).astype(np.uint8)
+    code: Image = np.where(modules == 1, dark, light).astype(np.uint8)
     code = cv2.resize(code, None, fx=px, fy=px, interpolation=cv2.INTER_NEAREST)
     border = cv2.BORDER_CONSTANT
     return cv2.copyMakeBorder(code, margin, margin, margin, margin, border, value=light)
@@ -217,12 +221,16 @@ def phone_screen(modules: Image, rng: np.random.Generator, dark_mode: bool, px: 
     """A phone showing the code: a black bezel around a lit screen; dark mode swaps the colours."""
     lit, unlit = int(rng.integers(190, 255)), int(rng.integers(15, 50))
     dark, light = (lit, unlit) if dark_mode else (unlit, lit)
-    face = _ticket_face(modules, px, dark, light, margin=px * 2)
-    face = cv2.copyMakeBorder(face, px * 2, px * 2, px * 2, px * 2, cv2.BORDER_CONSTANT, value=8)
+    screen = _ticket_face(modules, px, dark, light, margin=px * 2)
+    bezel = px * 2
+    face: Image = cv2.copyMakeBorder(
+        screen, bezel, bezel, bezel, bezel, cv2.BORDER_CONSTANT, value=8
+    )
     # Screens show a faint pixel grid and reflections: a low-amplitude ripple.
     ys, xs = np.mgrid[0 : face.shape[0], 0 : face.shape[1]]
     ripple = 10 * np.sin(xs * rng.uniform(0.8, 1.6)) * np.sin(ys * rng.uniform(0.8, 1.6))
-    return np.clip(face + ripple, 0, 255).astype(np.uint8)
+    shown: Image = np.clip(face + ripple, 0, 255).astype(np.uint8)
+    return shown
 
 
 # --- corpus categories --------------------------------------------------------------------
@@ -295,7 +303,7 @@ def _place_codes(
 def _degrade(scene: Image, category: str, poses: list[Pose], rng: np.random.Generator) -> Image:
     """What the category does to the whole frame after the tickets are in it."""
     m = poses[0].module_px if poses else 4.0
-    img = scene.astype(np.float32)
+    img: Image = scene.astype(np.float32)
     if category == "blur":
         img = cv2.GaussianBlur(img, (0, 0), m * float(rng.uniform(0.35, 0.55)))
     elif category == "motion_blur":
@@ -314,7 +322,7 @@ def _degrade(scene: Image, category: str, poses: list[Pose], rng: np.random.Gene
 
 def _motion_blur(img: Image, length: float, angle_deg: float) -> Image:
     size = max(3, math.ceil(length) | 1)
-    kernel = np.zeros((size, size), np.float32)
+    kernel: Image = np.zeros((size, size), np.float32)
     kernel[size // 2, :] = 1.0
     rotation = cv2.getRotationMatrix2D((size / 2 - 0.5, size / 2 - 0.5), angle_deg, 1.0)
     kernel = cv2.warpAffine(kernel, rotation, (size, size))
@@ -332,7 +340,8 @@ def _glare(
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     sigma = pose.module_px * float(rng.uniform(4, 9))
     blob = np.exp(-((xs - gx) ** 2 + (ys - gy) ** 2) / (2 * sigma**2))
-    return img + float(rng.uniform(*strength)) * blob
+    lit: Image = img + float(rng.uniform(*strength)) * blob
+    return lit
 
 
 def camera_finish(img: Image, rng: np.random.Generator) -> Image:
@@ -341,7 +350,8 @@ def camera_finish(img: Image, rng: np.random.Generator) -> Image:
     noisy = np.clip(soft + rng.normal(0, 2.5, img.shape), 0, 255).astype(np.uint8)
     quality = int(rng.integers(60, 90))
     ok, jpeg = cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    return cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE) if ok else noisy
+    decoded: Image | None = cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE) if ok else None
+    return noisy if decoded is None else decoded
 
 
 def render_sample(
