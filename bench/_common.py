@@ -41,6 +41,14 @@ def ms_percentiles(seconds: list[float]) -> dict[str, float]:
     }
 
 
+def peak_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries ru_maxrss
+    across exec, so a child would report the memory its parent had when it forked."""
+    status = Path("/proc/self/status").read_text()
+    line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
 def emit(benchmark: str, **figures: Any) -> None:
     print(json.dumps({"benchmark": benchmark, **figures}), flush=True)
 

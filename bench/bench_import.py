@@ -17,8 +17,10 @@ from _common import emit, write_large_snapshot
 from scanner.app.demo import make_event
 
 SIZES = [100_000, 1_000_000]
-CHILD = """
-import json, sys, time, resource
+CHILD = f"""
+import json, sys, time
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from _common import peak_mb
 from datetime import UTC, datetime
 from pathlib import Path
 from scanner.store.store import Store
@@ -28,8 +30,7 @@ store = Store(data, synchronous=True)
 summary = store.import_snapshot_file(path, datetime.now(UTC), vouched=trust)
 store.close()
 seconds = time.perf_counter() - started
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"tickets": summary.tickets, "seconds": seconds, "peak_mb": peak_mb}))
+print(json.dumps({{"tickets": summary.tickets, "seconds": seconds, "peak_mb": peak_mb()}}))
 """
 
 

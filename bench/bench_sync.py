@@ -30,13 +30,14 @@ OFFLINE_SCANS = 10_000
 VISIBILITY_ROUNDS = 5
 
 
-# `scanner enroll` in a fresh process that reports its own peak memory (a forked child's
-# getrusage would count the memory of this parent at fork time).
-ENROL = """
-import resource, sys
+# `scanner enroll` in a fresh process that reports its own peak memory.
+ENROL = f"""
+import sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from _common import peak_mb
 from scanner.cli.main import main
 code = main(sys.argv[1:])
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, file=sys.stderr)
+print(peak_mb(), file=sys.stderr)
 sys.exit(code)
 """
 
