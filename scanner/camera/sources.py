@@ -146,6 +146,8 @@ class VideoSource:
     """A video file or a stream URL. A file is paced at its own frame rate when `paced`, so it
     stands in for a live camera (frames not taken in time are dropped downstream, as live)."""
 
+    RECONNECT_S = 1.0
+
     def __init__(self, location: str, paced: bool = True, clock: Clock = time.time) -> None:
         self.name = location
         self.is_stream = location.startswith(STREAM_SCHEMES)
@@ -170,8 +172,17 @@ class VideoSource:
         ok, image = self._capture.read()
         if not ok or image is None:
             self.finished = not self.is_stream
+            if self.is_stream:
+                self._reconnect()
             return None
         return self._counter.frame(image, None if self.is_stream else self.fps)
+
+    def _reconnect(self) -> None:
+        """A dropped stream (camera rebooted, network blip): wait a little and dial again."""
+        log.warning("stream stopped delivering frames; reconnecting")
+        self._capture.release()
+        time.sleep(self.RECONNECT_S)
+        self._capture = cv2.VideoCapture(self.name)
 
     def _wait_for_frame_time(self) -> None:
         now = time.monotonic()
@@ -289,7 +300,7 @@ def open_source(
     kind, _, rest = spec.partition(":")
     if spec.isdigit() or spec.startswith("/dev/video") or kind == "camera":
         return _open_camera(rest if kind == "camera" else spec, clock)
-    if kind == "synthetic" or spec == "synthetic":
+    if kind == "synthetic":
         from scanner.camera.synthetic import SyntheticSource
 
         return SyntheticSource(list(codes), paced=paced, clock=clock, options=rest)
