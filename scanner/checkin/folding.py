@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
 # Letters that do not decompose into a base letter plus accents.
 _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "þ": "th"})
 
 
+@cache
+def _no_marks() -> dict[int, None]:
+    """Every combining mark of the Basic Multilingual Plane, for one C-level translate (a loop
+    per character cost more than the rest of importing a ticket). Built on first use: 10 ms."""
+    return dict.fromkeys(cp for cp in range(0x10000) if unicodedata.combining(chr(cp)))
+
+
 def fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return decomposed.translate(_no_marks())
 
 
 def tokens(text: str) -> list[str]:
