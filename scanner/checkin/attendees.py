@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from scanner.checkin.reasons import TicketStatus
+from scanner.checkin.records import TicketRecord
 
 MAX_TEXT = 16_384  # names and notes longer than this are refused, not cut
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
@@ -39,6 +40,21 @@ class AttendeeRow:
     valid_until: datetime | None = None
     seed_signature: str | None = None
     code_digest: str | None = None
+
+    def to_record(self) -> TicketRecord:
+        """What the door rules need of this ticket."""
+        return TicketRecord(
+            ticket_id=self.ticket_id,
+            ticket_type=self.ticket_type,
+            status=self.status,
+            days=None if self.days is None else frozenset(self.days),
+            holder_name=self.holder_name,
+            seat=self.seat,
+            flags=self.flags,
+            note=self.note,
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+        )
 
     def to_snapshot(self) -> dict[str, Any]:
         return {

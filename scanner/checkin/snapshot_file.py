@@ -115,16 +115,20 @@ class SnapshotHeader:
         return key_fingerprint(self.signer_public)
 
 
-def open_snapshot_file(path: str | os.PathLike[str]) -> Iterator[bytes]:
-    """The lines of a plain or gzip-compressed snapshot file."""
+def file_lines(path: str | os.PathLike[str]) -> Iterator[bytes]:
+    """The lines of a plain or gzip-compressed file (snapshots, journal files)."""
     with open(path, "rb") as raw:
         if raw.read(2) != b"\x1f\x8b":
             raw.seek(0)
             yield from raw
             return
+    with gzip.open(path, "rb") as unpacked:
+        yield from unpacked
+
+
+def open_snapshot_file(path: str | os.PathLike[str]) -> Iterator[bytes]:
     try:
-        with gzip.open(path, "rb") as unpacked:
-            yield from unpacked
+        yield from file_lines(path)
     except (OSError, EOFError) as exc:
         raise SnapshotError(f"the compressed file is damaged or cut short ({exc})") from None
 

@@ -8,15 +8,14 @@ through the same ingest as uploads, so re-importing a file only finds duplicates
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from scanner.checkin.snapshot_file import file_lines
 from server_stub.models import utcnow
 from server_stub.schemas import CheckinEntry
 from server_stub.services.ingest import Uploader, ingest
@@ -28,19 +27,11 @@ class JournalError(ValueError):
     pass
 
 
-def _lines(path: Path) -> Iterator[bytes]:
-    with open(path, "rb") as raw:
-        packed = raw.read(2) == b"\x1f\x8b"
-    opener = gzip.open if packed else open
-    with opener(path, "rb") as handle:
-        yield from handle
-
-
 def read_journal(path: Path, device_id: str | None) -> dict[str, list[CheckinEntry]]:
     """Entries by device id; raises JournalError naming the first bad line."""
     by_device: dict[str, list[CheckinEntry]] = defaultdict(list)
     default_device = device_id
-    for number, line in enumerate(_lines(path), start=1):
+    for number, line in enumerate(file_lines(path), start=1):
         if not line.strip():
             continue
         try:

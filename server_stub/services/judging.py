@@ -10,26 +10,16 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from scanner.checkin.codes import CodeCheck, TicketCode
-from scanner.checkin.reasons import Direction, TicketStatus
+from scanner.checkin.reasons import Direction
 from scanner.checkin.records import DoorSettings, EventPolicy, Passage, TicketRecord
 from scanner.checkin.rules import decide
 from server_stub.models import Revocation, Ticket
 from server_stub.schemas import CheckinEntry
+from server_stub.services.tickets import attendee_row
 
 
 def ticket_record(ticket: Ticket) -> TicketRecord:
-    return TicketRecord(
-        ticket_id=ticket.id,
-        ticket_type=ticket.type,
-        status=TicketStatus(ticket.status),
-        days=None if ticket.days is None else frozenset(ticket.days),
-        holder_name=ticket.name or "",
-        seat=ticket.seat,
-        flags=tuple(ticket.flags or ()),
-        note=ticket.note,
-        valid_from=ticket.valid_from,
-        valid_until=ticket.valid_until,
-    )
+    return attendee_row(ticket).to_record()
 
 
 def code_revoked(code_fp: str | None, revocations: Sequence[Revocation]) -> bool:
