@@ -18,8 +18,8 @@ from sqlalchemy.pool import NullPool
 
 from scanner.store.location import database_path
 
-HEAD_REVISION = "0004"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
+HEAD_REVISION = "0005"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

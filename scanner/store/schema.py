@@ -73,6 +73,7 @@ class Ticket(Base):
     valid_until: Mapped[str | None] = mapped_column(Text)
     seed_sig: Mapped[str | None] = mapped_column(String(64))
     code_digest: Mapped[str | None] = mapped_column(String(32))
+    __table_args__ = (Index("ix_tickets_event_id_order_code", "event_id", "order_code"),)
 
 
 class Revocation(Base):
