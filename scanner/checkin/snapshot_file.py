@@ -64,11 +64,19 @@ class SnapshotWriter:
         return self._key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
     def header(
-        self, *, event: dict[str, Any], keyring: Keyring, cursor: str | None, generated_at: str
+        self,
+        *,
+        event: dict[str, Any],
+        keyring: Keyring,
+        cursor: str | None,
+        generated_at: str,
+        records: int | None = None,
     ) -> bytes:
+        """`records`, when known, is how many records will follow (for progress displays)."""
         return self._emit(
             {
                 "k": "header",
+                "records": records,
                 "format": FORMAT,
                 "version": VERSION,
                 "generated_at": generated_at,

@@ -91,9 +91,7 @@ def _settle_unsent(store: Store, args: argparse.Namespace) -> None:
 
 def _progress(done: int, total: int | None) -> None:
     shown = f"{done} / {total}" if total is not None else f"{done}"
-    sys.stderr.write(f"\rsnapshot: {shown} records")
-    if total is not None:
-        sys.stderr.write("\n")
+    sys.stderr.write(f"\rsnapshot: {shown} records" + ("\n" if done == total else ""))
     sys.stderr.flush()
 
 

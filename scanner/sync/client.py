@@ -54,19 +54,24 @@ class ApiClient:
         return self._json("POST", f"/events/{event_id}/checkins", json={"entries": entries})
 
     def download_snapshot(
-        self, event_id: str, sink: IO[bytes], progress: Callable[[int], None] | None = None
+        self,
+        event_id: str,
+        sink: IO[bytes],
+        progress: Callable[[int, int | None], None] | None = None,
     ) -> int:
         """Stream the snapshot into `sink`; returns the number of lines. `progress` gets the
-        count of lines so far every thousand lines."""
-        lines = 0
+        records so far and the total the header announces, every thousand lines."""
+        lines, total = 0, None
         try:
             with self._http.stream("GET", f"/events/{event_id}/snapshot") as response:
                 _raise_for(response, read=True)
                 for line in _lines(response.iter_bytes()):
                     sink.write(line)
                     lines += 1
-                    if progress is not None and lines % 1000 == 0:
-                        progress(lines)
+                    if lines == 1:
+                        total = _announced_records(line)
+                    elif progress is not None and lines % 1000 == 0:
+                        progress(lines - 1, total)
         except httpx.TransportError as exc:
             raise Unreachable(_transport_words(exc)) from None
         return lines
@@ -86,6 +91,14 @@ class ApiClient:
         if not isinstance(body, dict):
             raise Unreachable(f"the server answered {path} with an unexpected shape")
         return body
+
+
+def _announced_records(header: bytes) -> int | None:
+    try:
+        records = json.loads(header).get("records")
+    except (ValueError, AttributeError):
+        return None  # the reader will say what is wrong with the header
+    return records if isinstance(records, int) else None
 
 
 def _lines(chunks: Iterator[bytes]) -> Iterator[bytes]:

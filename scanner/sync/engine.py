@@ -193,9 +193,7 @@ class Syncer:
         with tempfile.TemporaryDirectory(dir=self.store.directory) as folder:
             path = Path(folder) / "snapshot.jsonl"
             with path.open("wb") as sink:
-                lines = client.download_snapshot(
-                    event_id, sink, lambda n: progress(n, None) if progress else None
-                )
+                lines = client.download_snapshot(event_id, sink, progress)
             summary = self.store.import_snapshot_file(path, self.now(), source="sync")
         if progress is not None:
             progress(summary.tickets, summary.tickets)

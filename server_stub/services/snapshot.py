@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, func, select
 from sqlalchemy.orm import Session
 
 from scanner.checkin.snapshot_file import SnapshotWriter
@@ -24,6 +24,17 @@ from server_stub.services.tickets import ticket_record
 
 CHUNK_BYTES = 64 * 1024
 ROWS_PER_FETCH = 2000
+
+
+def _standing_passages(event_id: str) -> tuple[ColumnElement[bool], ...]:
+    """Admissions and exits of the event that stand (not annulled) and name a ticket."""
+    return (
+        Checkin.event_id == event_id,
+        Checkin.kind == "scan",
+        Checkin.outcome.in_(PASSAGE_OUTCOMES),
+        Checkin.annulled_by.is_(None),
+        Checkin.ticket_id.is_not(None),
+    )
 
 
 def _records(conn: Connection, event_id: str) -> Iterator[dict[str, object]]:
@@ -41,18 +52,20 @@ def _records(conn: Connection, event_id: str) -> Iterator[dict[str, object]]:
     for rev in revocations:
         yield {"k": "revocation", "ticket_id": rev.ticket_id, "code_fp": rev.code_fp}
     passages = streaming.execute(
-        select(Checkin.__table__)
-        .where(
-            Checkin.event_id == event_id,
-            Checkin.kind == "scan",
-            Checkin.outcome.in_(PASSAGE_OUTCOMES),
-            Checkin.annulled_by.is_(None),
-            Checkin.ticket_id.is_not(None),
-        )
-        .order_by(Checkin.scanned_at)
+        select(Checkin.__table__).where(*_standing_passages(event_id)).order_by(Checkin.scanned_at)
     )
     for row in passages:
         yield mark_of(row).record()
+
+
+def _count(conn: Connection, event_id: str) -> int:
+    """How many records `_records` will yield, so doors can show progress."""
+    tickets = select(func.count()).select_from(Ticket).where(Ticket.event_id == event_id)
+    revocations = (
+        select(func.count()).select_from(Revocation).where(Revocation.event_id == event_id)
+    )
+    passages = select(func.count()).select_from(Checkin).where(*_standing_passages(event_id))
+    return sum(int(conn.execute(query).scalar_one()) for query in (tickets, revocations, passages))
 
 
 def snapshot_lines(db: Database, event_id: str, signing_secret: bytes) -> Iterator[bytes]:
@@ -71,6 +84,7 @@ def snapshot_lines(db: Database, event_id: str, signing_secret: bytes) -> Iterat
                     keyring=door_keyring(event),
                     cursor=str(event.last_seq),
                     generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                    records=_count(conn, event_id),
                 )
             )
             for record in _records(conn, event_id):

@@ -41,7 +41,8 @@ def test_progress_is_reported_during_the_first_snapshot(
     seen: list[tuple[int, int | None]] = []
     device.store.writer.run(lambda c: c.exec_driver_sql("UPDATE events SET cursor = NULL"))
     device.syncer.run_once(lambda done, total: seen.append((done, total)))
-    assert seen[-1] == (len(platform.event.ticket_ids), len(platform.event.ticket_ids))
+    tickets = len(platform.event.ticket_ids)
+    assert seen[-1] == (tickets, tickets)
 
 
 def test_another_doors_admission_and_ticket_changes_are_visible_to_the_next_scan(
