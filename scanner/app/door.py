@@ -53,9 +53,7 @@ class Door:
 
     def timezone(self) -> str:
         """The event's time zone, in which door staff read times."""
-        return self.store.read(
-            lambda conn: tickets.load_event(conn, tickets.current_event_id(conn))[0].timezone
-        )
+        return self.store.read(lambda conn: tickets.load_current_event(conn)[0].timezone)
 
     def close(self) -> None:
         self.store.close()
@@ -74,7 +72,7 @@ def door_settings(
 
     def admits(conn: Connection) -> frozenset[str] | None:
         try:
-            _policy, _keyring, info = tickets.load_event(conn, tickets.current_event_id(conn))
+            _policy, _keyring, info = tickets.load_current_event(conn)
         except tickets.NoEventError:
             return None
         for list_id, (list_name, types) in info["checkin_lists"].items():

@@ -42,8 +42,8 @@ class Conflict:
 
 
 def conflicts(conn: Connection) -> list[Conflict]:
-    event_id = tickets.current_event_id(conn)
-    policy, _keyring, _info = tickets.load_event(conn, event_id)
+    policy, _keyring, _info = tickets.load_current_event(conn)
+    event_id = policy.event_id
     groups: dict[tuple[str, int | None], list[tuple[str, Admission]]] = defaultdict(list)
     for row in conn.execute(_DOUBLES, {"event": event_id}):
         admission = Admission(row.entry_id, row.at, row.door, row.device_id, bool(row.mine))

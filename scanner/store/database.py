@@ -18,9 +18,10 @@ from sqlalchemy.pool import NullPool
 
 from scanner.store.location import database_path
 
-HEAD_REVISION = "0005"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 MIGRATIONS = Path(__file__).with_name("migrations")
+# Revision ids are the files' four-digit prefixes, in order; the newest is the head.
+KNOWN_REVISIONS = tuple(sorted(p.name[:4] for p in (MIGRATIONS / "versions").glob("[0-9]*.py")))
+HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 
 class StoreError(RuntimeError):

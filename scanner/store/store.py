@@ -53,7 +53,7 @@ class Store:
     def event_context(self, conn: Connection) -> journal.EventContext:
         generation = records.get_setting(conn, "event_generation") or "0"
         if self._context is None or self._context[0] != generation:
-            policy, keyring, _info = tickets.load_event(conn, tickets.current_event_id(conn))
+            policy, keyring, _info = tickets.load_current_event(conn)
             self._context = (generation, journal.EventContext(policy, keyring))
         return self._context[1]
 
@@ -122,7 +122,7 @@ class Store:
 
     def status(self, now: datetime) -> status.Status:
         def job(conn: Connection) -> status.Status:
-            policy, _keyring, info = tickets.load_event(conn, tickets.current_event_id(conn))
+            policy, _keyring, info = tickets.load_current_event(conn)
             return status.read_status(conn, policy, info, now)
 
         return self.read(job)

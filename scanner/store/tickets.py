@@ -80,6 +80,10 @@ def current_event_id(conn: Connection) -> str:
     return str(row[0])
 
 
+def load_current_event(conn: Connection) -> tuple[EventPolicy, Keyring, dict[str, Any]]:
+    return load_event(conn, current_event_id(conn))
+
+
 def load_event(conn: Connection, event_id: str) -> tuple[EventPolicy, Keyring, dict[str, Any]]:
     """The event's policy, its keyring and its descriptive fields (name, lists, types)."""
     row = conn.execute(text("SELECT * FROM events WHERE id = :id"), {"id": event_id}).first()

@@ -118,13 +118,17 @@ def authenticate(session: Session, token: str) -> Principal | None:
     return None
 
 
-def revoke_organizer_token(session: Session, event_id: str, token_id: str) -> bool:
-    row = session.get(OrganizerToken, token_id)
+def _revoke(row: Device | OrganizerToken | None, event_id: str) -> bool:
+    """Mark a credential of `event_id` revoked (once); False when it is not that event's."""
     if row is None or row.event_id != event_id:
         return False
     if row.revoked_at is None:
         row.revoked_at = utcnow()
     return True
+
+
+def revoke_organizer_token(session: Session, event_id: str, token_id: str) -> bool:
+    return _revoke(session.get(OrganizerToken, token_id), event_id)
 
 
 def list_devices(session: Session, event_id: str) -> list[Device]:
@@ -136,9 +140,4 @@ def list_devices(session: Session, event_id: str) -> list[Device]:
 
 
 def revoke_device(session: Session, event_id: str, device_id: str) -> bool:
-    device = session.get(Device, device_id)
-    if device is None or device.event_id != event_id:
-        return False
-    if device.revoked_at is None:
-        device.revoked_at = utcnow()
-    return True
+    return _revoke(session.get(Device, device_id), event_id)
