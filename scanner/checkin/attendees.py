@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from scanner.checkin import ids
 from scanner.checkin.reasons import TicketStatus
 from scanner.checkin.records import TicketRecord
 
@@ -77,13 +78,10 @@ class AttendeeRow:
 
 
 def require_id(value: object, field: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise RowError(f"{field} is missing")
-    if len(value) > 64:
-        raise RowError(f"{field} is longer than 64 characters")
-    if value != value.strip():
-        raise RowError(f"{field} has leading or trailing spaces")
-    return value
+    try:
+        return ids.require_id(value, field)
+    except ids.IdError as exc:
+        raise RowError(str(exc)) from None
 
 
 def optional_text(value: object, field: str) -> str | None:
