@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from scanner.cli import data_commands, demo_command, door_commands, exits, sync_commands
 from scanner.cli.exits import CliError
+from scanner.store.failures import StoreError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -46,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
+    except StoreError as exc:  # the data file: damaged, disk full, not writable, too new
+        print(f"error: {exc}", file=sys.stderr)
+        return exits.DATA_FILE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
