@@ -9,12 +9,14 @@ from contextlib import contextmanager
 from scanner.app.door import Door, open_door
 from scanner.cli import exits
 from scanner.cli.exits import CliError
+from scanner.cli.typed_text import require_door_text
 from scanner.store.database import StoreError
 from scanner.store.tickets import NoEventError
 
 
 @contextmanager
 def door_for(args: argparse.Namespace, exit: bool = False) -> Iterator[Door]:
+    require_door_text(getattr(args, "door", None))
     try:
         door = open_door(args.data_dir, getattr(args, "door", None), exit)
     except StoreError as exc:

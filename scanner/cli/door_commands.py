@@ -11,6 +11,7 @@ from scanner.cli import exits
 from scanner.cli.context import door_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
+from scanner.cli.typed_text import require_reason, require_ticket_id
 from scanner.store.device import load_enrolment
 from scanner.store.journal import UndoError
 from scanner.sync.engine import read_state
@@ -50,6 +51,8 @@ def run_check(args: argparse.Namespace) -> int:
         raise CliError("give either a code TEXT or --ticket ID", exits.USAGE)
     if args.text is not None and not args.text.strip():
         raise CliError("the code text is empty", exits.USAGE)
+    if args.ticket is not None:
+        require_ticket_id(args.ticket)
     with door_for(args, exit=args.exit) as door:
         if args.ticket is not None:
             result = door.admit_by_hand(args.ticket)
@@ -65,6 +68,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
+    require_reason(args.reason)
     with door_for(args) as door:
         try:
             result = door.undo(args.scan_id, args.reason)
