@@ -68,11 +68,12 @@ class Store:
         return self.writer.run(job)
 
     def admit_by_hand(
-        self, ticket_id: str, door: DoorSettings, now: datetime
+        self, ticket_id: str, door: DoorSettings, now: datetime, reason: str | None = None
     ) -> journal.ScanRecord:
         def job(conn: Connection) -> journal.ScanRecord:
             context = self.event_context(conn)
-            return journal.record_check(conn, context, manual_check(ticket_id), door, now, "manual")
+            check = manual_check(ticket_id)
+            return journal.record_check(conn, context, check, door, now, "manual", reason)
 
         return self.writer.run(job)
 
