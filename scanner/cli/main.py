@@ -8,9 +8,9 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from scanner.app.errors import StoreError
 from scanner.cli import data_commands, demo_command, door_commands, exits, sync_commands
 from scanner.cli.exits import CliError
-from scanner.store.failures import StoreError
 
 Handler = Callable[[argparse.Namespace], int]
 
