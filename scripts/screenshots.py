@@ -16,7 +16,6 @@ from PySide6.QtCore import QCoreApplication, QEventLoop
 from PySide6.QtWidgets import QApplication, QWidget
 
 from scanner.app.demo_site import demo_site
-from scanner.app.events import VerdictCommitted
 from scanner.app.session import DoorSession
 from scanner.ui.door_window import DoorWindow
 from scanner.ui.sync_badge import SyncDetails

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from scanner.app.events import EntryUndone, VerdictCommitted
-from scanner.checkin.reasons import REASON_TEXT
 from scanner.app.session import RECENT
+from scanner.checkin.reasons import REASON_TEXT
 from scanner.ui.timefmt import clock_time
 from scanner.ui.verdict_style import STYLES, look_of
 

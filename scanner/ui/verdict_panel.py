@@ -6,10 +6,11 @@ A new verdict always replaces the one shown (never a dialog that blocks the next
 
 from __future__ import annotations
 
+import math
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QElapsedTimer, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,7 +27,8 @@ from scanner.checkin.reasons import REASON_TEXT, Reason
 from scanner.ui.icons import ShapeIcon
 from scanner.ui.verdict_style import STYLES, Look, Style, flag_words, look_of
 
-WORD_SHARE = 0.1  # the verdict word's height as a share of the window's (at least 8%)
+WORD_SHARE = 0.11  # the verdict word's font height as a share of the window's...
+MIN_WORD_SHARE = 0.08  # ...shrunk to fit a narrow panel, but never below this
 BLINK_MS = 450
 
 
@@ -100,6 +102,7 @@ class VerdictPanel(QFrame):
         self.offline.setVisible(event.offline)
         self.pay.setVisible(verdict.reason is Reason.UNPAID and verdict.ticket_id is not None)
         self._paint(style, blink=False)
+        self._fit_word()
         self._blink.stop()
         if style.blink:
             self._blink.start()
@@ -122,6 +125,7 @@ class VerdictPanel(QFrame):
         self._tick.stop()
         self._blink.stop()
         self._paint(style, blink=False)
+        self._fit_word()
 
     def _reason_text(self, event: VerdictCommitted) -> str:
         verdict = event.verdict
@@ -190,14 +194,37 @@ class VerdictPanel(QFrame):
 
     def scale_to(self, window_height: int) -> None:
         """Size the texts from the window's height: the word at WORD_SHARE of it."""
+        self._window_height = window_height
         word_px = max(24, int(window_height * WORD_SHARE))
         self.icon.setFixedSize(int(word_px * 1.3), int(word_px * 1.3))
-        self._font(self.word, word_px, bold=True)
+        self._fit_word()
         self._font(self.reason, max(14, int(window_height * 0.04)), bold=True)
         self._font(self.name, max(14, int(window_height * 0.045)), bold=True)
         self._font(self.details, max(12, int(window_height * 0.026)))
         self._font(self.offline, max(11, int(window_height * 0.02)))
         self._font(self.pay, max(12, int(window_height * 0.03)), bold=True)
+
+    def _fit_word(self) -> None:
+        """The largest word size up to WORD_SHARE of the window that fits the panel's width
+        (MIN_WORD_SHARE at the least)."""
+        height = getattr(self, "_window_height", 0) or self.height()
+        margins = self.layout().contentsMargins() if self.layout() is not None else None
+        room = (
+            self.width()
+            - self.icon.width()
+            - 24
+            - (margins.left() + margins.right() if margins else 0)
+        )
+        smallest = max(24, math.ceil(height * MIN_WORD_SHARE))
+        px = max(smallest, int(height * WORD_SHARE))
+        font = self.word.font()
+        font.setBold(True)
+        while px > smallest:
+            font.setPixelSize(px)
+            if QFontMetrics(font).horizontalAdvance(self.word.text()) <= room:
+                break
+            px = max(smallest, px - 2)
+        self._font(self.word, px, bold=True)
 
     @staticmethod
     def _font(widget: QWidget, px: int, bold: bool = False) -> None:
