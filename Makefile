@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	@bash scripts/system-deps.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[server,demo,dev]'  # the door app, companion API, demo
 	@touch $(STAMP)
 
 system-deps:

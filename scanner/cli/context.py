@@ -11,12 +11,14 @@ from scanner.app.errors import NoEventError, StoreError
 from scanner.app.session import DoorSession
 from scanner.cli import exits
 from scanner.cli.exits import CliError
+from scanner.cli.typed_text import require_door_text
 
 
 @contextmanager
 def session_for(
     args: argparse.Namespace, exit: bool = False, **options: Any
 ) -> Iterator[DoorSession]:
+    require_door_text(getattr(args, "door", None))
     try:
         door = getattr(args, "door", None)
         session = DoorSession(args.data_dir, door=door, exit=exit, **options)

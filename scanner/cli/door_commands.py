@@ -13,6 +13,7 @@ from scanner.cli import exits
 from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
+from scanner.cli.typed_text import require_reason, require_ticket_id
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -48,6 +49,8 @@ def run_check(args: argparse.Namespace) -> int:
         raise CliError("give either a code TEXT or --ticket ID", exits.USAGE)
     if args.text is not None and not args.text.strip():
         raise CliError("the code text is empty", exits.USAGE)
+    if args.ticket is not None:
+        require_ticket_id(args.ticket)
     with session_for(args, exit=args.exit) as session:
         if args.ticket is not None:
             result = session.admit_by_hand(args.ticket, "").result()
@@ -63,6 +66,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
+    require_reason(args.reason)
     with session_for(args) as session:
         try:
             result = session.undo(args.scan_id, args.reason).result()
