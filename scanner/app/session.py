@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
@@ -182,7 +182,14 @@ class DoorSession:
         leaving = exit if exit is not None else current.direction is Direction.EXIT
         who = operator if operator is not None else current.operator
         self.door.settings = door_settings(self.store, name, leaving, who)
-        preferences.save(self.store, door=name, exit=leaving, operator=who or "")
+        self.save_preferences(door=name, exit=leaving, operator=who or "")
+
+    def preferences(self) -> preferences.Preferences:
+        return preferences.load(self.store)
+
+    def save_preferences(self, **changes: object) -> Future[None]:
+        """Keep settings (see `Preferences`) in the store, without waiting for the disk."""
+        return self._jobs.submit(lambda: preferences.save(self.store, **changes))
 
     @property
     def exit_mode(self) -> bool:
@@ -432,13 +439,17 @@ class DoorSession:
     # -- camera ----------------------------------------------------------------------------
 
     def open_camera(
-        self, source: str | FrameSource, decoder: FrameDecoder | None = None
+        self,
+        source: str | FrameSource,
+        decoder: FrameDecoder | None = None,
+        codes: Sequence[str] = (),
     ) -> CameraStateChanged:
-        """Use a camera (spec as for `scanner scan --source`, or a source); replaces the one
-        in use. A camera that cannot be opened leaves the door working without one."""
+        """Use a camera (spec as for `scanner scan --source`, or a source; `codes` for a
+        synthetic one); replaces the one in use. A camera that cannot be opened leaves the
+        door working without one (hand scanner and search)."""
         self.close_camera()
         try:
-            opened = open_source(source) if isinstance(source, str) else source
+            opened = open_source(source, codes) if isinstance(source, str) else source
         except (SourceUnavailable, ValueError) as exc:
             self._camera_changed(CameraState.NONE, f"no camera: {exc}")
             return self._camera_state
