@@ -196,11 +196,13 @@ class _Pages:
 
     def _table(self, table: P.Table, empty: str = "") -> None:
         self._title(table.title)
-        rows = [[_text(v) for v in row] for row in table.rows()]
+        # ids and devices are for spreadsheets: on paper they crowd out names and times
+        keep = [i for i, c in enumerate(table.columns) if not c.title.endswith(_PAPERLESS)]
+        rows = [[_text(row[i]) for i in keep] for row in table.rows()]
         if not rows:
             self._line(empty or "None.")
             return
-        header = [c.title for c in table.columns]
+        header = [table.columns[i].title for i in keep]
         widths = self._widths(header, rows)
         self._row(header, widths, self.fonts[8], header=True)
         for row in rows:
@@ -211,14 +213,19 @@ class _Pages:
         self.y += 4
 
     def _widths(self, header: list[str], rows: list[list[str]]) -> list[float]:
+        """Natural widths; when they do not fit, the widest columns give way first."""
         body, bold = self.metrics(self.body), self.metrics(self._bold(self.body))
         natural = [bold.horizontalAdvance(h) + 8 for h in header]
         for row in rows[:500]:  # a sample sets the widths: conflicts can run long
             for i, cell in enumerate(row):
-                natural[i] = max(natural[i], min(body.horizontalAdvance(cell) + 8, 200))
-        total = sum(natural)
-        scale = min(1.0, WIDTH / total) if total else 1.0
-        return [w * scale for w in natural]
+                natural[i] = max(natural[i], body.horizontalAdvance(cell) + 8)
+        if sum(natural) <= WIDTH:
+            return natural
+        low, high = 0.0, max(natural)
+        for _ in range(30):  # the cap at which the capped widths just fill the line
+            cap = (low + high) / 2
+            low, high = (cap, high) if sum(min(w, cap) for w in natural) < WIDTH else (low, cap)
+        return [min(w, low) for w in natural]
 
     def _bold(self, font: QFont) -> QFont:
         bold = QFont(font)
@@ -371,6 +378,7 @@ def _numeric(text: str) -> bool:
     return text.isdigit()
 
 
+_PAPERLESS = ("entry id", "device")
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter

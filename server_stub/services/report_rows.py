@@ -73,7 +73,7 @@ class ServerReportSource:
     def _stream(self, query: Any) -> Iterator[Any]:
         with self.db.reading() as session:
             result = session.execute(query.execution_options(yield_per=_BATCH))
-            yield from result.tuples()
+            yield from result
 
 
 def event_report(db: Database, event_id: str, options: Options | None = None) -> Report:
