@@ -12,7 +12,7 @@ from scanner.cli.exits import CliError
 from scanner.cli.output import emit
 from scanner.reports.arguments import add_report_arguments, report_request
 
-Commands = argparse._SubParsersAction  # type: ignore[type-arg]
+Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def register(commands: Commands) -> None:

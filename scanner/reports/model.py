@@ -330,8 +330,8 @@ class _JournalPass:
                 if ticket.ticket_id not in self.first:
                     row.no_shows += 1
                     self.totals.no_shows += 1
-        for ticket in self.first:
-            kind = self.types.get(ticket, "")
+        for ticket_id in self.first:
+            kind = self.types.get(ticket_id, "")
             row = rows.get(kind)
             if row is None:  # admitted by signature, not on the list
                 row = rows[kind] = TypeCount(kind, kind or "not on the list")

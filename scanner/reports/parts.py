@@ -258,17 +258,17 @@ def conflicts(report: Report) -> Part:
     columns = [("Ticket", "text"), ("Ticket type", "text")]
     columns += [("Holder", "text")] if names else []
     columns += [("Event day", "int")]
-    for side in ("First", "Second"):
+    for which in ("First", "Second"):
         columns += [
-            (f"{side} admission", "datetime"), (f"{side} door", "text"),
-            (f"{side} device", "text"), (f"{side} entry id", "text"),
+            (f"{which} admission", "datetime"), (f"{which} door", "text"),
+            (f"{which} device", "text"), (f"{which} entry id", "text"),
         ]  # fmt: skip
 
     def side(mark: Mark) -> tuple[Cell, ...]:
         return (report.local(mark.at), mark.door, mark.device_id, mark.entry_id)
 
     types = report.event.ticket_types
-    rows = [
+    rows: list[tuple[Cell, ...]] = [
         (c.ticket_id, types.get(c.ticket_type or "", c.ticket_type))
         + ((c.holder_name,) if names else ())
         + (c.day, *side(c.first), *side(c.second))
