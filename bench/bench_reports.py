@@ -88,7 +88,7 @@ def server_data(url: str) -> str:
                     "updated_at": NOW,
                 }
                 for t in ids
-            ],  # fmt: skip
+            ],
         )
         session.execute(
             Checkin.__table__.insert(),
