@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import TypeAlias
 
 from scanner.app.clock import SystemClock
 from scanner.app.reporting import write_door_report
@@ -12,7 +13,7 @@ from scanner.cli.exits import CliError
 from scanner.cli.output import emit
 from scanner.reports.arguments import add_report_arguments, report_request
 
-Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def register(commands: Commands) -> None:

@@ -7,7 +7,6 @@ starts with = + - @, a tab or a carriage return) gets a leading apostrophe and s
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
 from datetime import datetime
 from typing import IO
 
@@ -21,14 +20,23 @@ def inert(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_cell(value: Cell) -> str | int:
-    if value is None:
+def _text_cell(value: Cell) -> Cell:
+    if not value:
         return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, int):
-        return value
-    return inert(value)
+    text = str(value)
+    return "'" + text if text[0] in _FORMULA_FIRST else text
+
+
+def _time_cell(value: Cell) -> Cell:
+    return value.isoformat(" ", "seconds") if isinstance(value, datetime) else ""
+
+
+def _int_cell(value: Cell) -> Cell:
+    return "" if value is None else value
+
+
+_FORMULA_FIRST = frozenset("".join(FORMULA_STARTS))
+_CONVERT = {"text": _text_cell, "datetime": _time_cell, "int": _int_cell}
 
 
 def write_csv(part: Part, out: IO[bytes], delimiter: str = ",") -> None:
@@ -44,13 +52,11 @@ def write_csv(part: Part, out: IO[bytes], delimiter: str = ",") -> None:
                 writer.writerow([])
             writer.writerow([inert(table.title)])
         writer.writerow([inert(c.title) for c in table.columns])
-        writer.writerows(_cells(table.rows()))
+        converters = [_CONVERT[c.kind] for c in table.columns]
+        writer.writerows(
+            [convert(v) for convert, v in zip(converters, row, strict=True)] for row in table.rows()
+        )
     text.flush()
-
-
-def _cells(rows: Iterable[tuple[Cell, ...]]) -> Iterable[list[str | int]]:
-    for row in rows:
-        yield [csv_cell(v) for v in row]
 
 
 class _TextOut:

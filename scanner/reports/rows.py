@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 # An entry the server received this long after the door scanned it was decided while the door
 # could not reach the server (an online door uploads within seconds of a scan).
@@ -24,8 +24,7 @@ class EventInfo:
     scope: str = "all devices"  # what the source knows, printed in the report's header
 
 
-@dataclass(frozen=True, slots=True)
-class TicketRow:
+class TicketRow(NamedTuple):
     ticket_id: str
     ticket_type: str
     status: str
@@ -34,9 +33,9 @@ class TicketRow:
     order_code: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class EntryRow:
-    """One journal entry (a scan, exit or undo) with its ticket's descriptive fields joined."""
+class EntryRow(NamedTuple):
+    """One journal entry (a scan, exit or undo) with its ticket's descriptive fields joined.
+    A named tuple: 150,000 of these are made per pass, and tuples are the cheapest to make."""
 
     entry_id: str
     scanned_at: datetime  # aware; the model converts to UTC and the event's zone

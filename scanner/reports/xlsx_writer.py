@@ -68,24 +68,25 @@ def _stacked_sheet(sheet: Any, tables: tuple[Table, ...], formats: dict[str, Any
 def _header(sheet: Any, line: int, table: Table, formats: dict[str, Any]) -> list[int]:
     for col, column in enumerate(table.columns):
         sheet.write_string(line, col, column.title, formats["header"])
-    return [len(c.title) + 2 for c in table.columns]
+    return [max(len(c.title) + 2, 20 if c.kind == "datetime" else 0) for c in table.columns]
 
 
 def _row(
     sheet: Any, line: int, row: tuple[Cell, ...], widths: list[int], formats: dict[str, Any]
 ) -> None:
+    when = formats["datetime"]
     for col, value in enumerate(row):
-        if value is None:
+        if value is None or value == "":
             continue
-        if isinstance(value, datetime):
-            sheet.write_datetime(line, col, value, formats["datetime"])
-            size = 19
-        elif isinstance(value, int):
-            sheet.write_number(line, col, value)
-            size = len(str(value))
-        else:
+        if isinstance(value, str):
             sheet.write_string(line, col, value)  # never a formula, whatever it starts with
             size = len(value)
+        elif isinstance(value, datetime):
+            sheet.write_datetime(line, col, value, when)
+            continue  # dates are sized by their header's minimum
+        else:
+            sheet.write_number(line, col, value)
+            size = len(str(value))
         if size >= widths[col]:
             widths[col] = size + 1
 

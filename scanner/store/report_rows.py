@@ -65,32 +65,21 @@ def ticket_rows(conn: Connection, event_id: str) -> Iterator[TicketRow]:
 def entry_rows(conn: Connection, event_id: str) -> Iterator[EntryRow]:
     checkin_list = get_setting(conn, "checkin_list")
     result = conn.execution_options(yield_per=_BATCH).execute(_ENTRIES, {"event": event_id})
-    for r in result:
-        at = datetime.fromisoformat(r.at)
-        received = _received(r.uploaded_at, r.upload_state)
+    parse = datetime.fromisoformat
+    for (
+        entry_id, at_text, kind, direction, outcome, reason, door, device_id, ticket_id,
+        operator, code_format, day, annuls, note, uploaded_at, state, mine, annulled,
+        ticket_type, holder_name, order_code,
+    ) in result:  # fmt: skip
+        at = parse(at_text)
+        received = _received(uploaded_at, state)
         yield EntryRow(
-            entry_id=r.entry_id,
-            scanned_at=at,
-            kind=r.kind,
-            direction=r.direction,
-            outcome=r.outcome,
-            reason=r.reason,
-            door=r.door,
-            device_id=r.device_id,
-            ticket_id=r.ticket_id,
-            ticket_type=r.ticket_type,
-            holder_name=r.holder_name,
-            order_code=r.order_code,
-            checkin_list=checkin_list if r.mine else None,
-            operator=r.operator,
-            code_format=r.format if r.mine else "remote",  # never "by hand": not known
-            day=r.day,
-            annuls=r.annuls,
-            annulled=bool(r.annulled),
-            note=r.note,
-            received_at=received,
-            offline=decided_offline(at, received) if r.mine else None,
-        )
+            entry_id, at, kind, direction, outcome, reason, door, device_id, ticket_id,
+            ticket_type, holder_name, order_code, checkin_list if mine else None, operator,
+            code_format if mine else "remote",  # never "by hand": not known for other doors
+            day, annuls, bool(annulled), note, received,
+            decided_offline(at, received) if mine else None,
+        )  # fmt: skip
 
 
 def _received(uploaded_at: str | None, state: str | None) -> datetime | None:

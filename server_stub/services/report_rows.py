@@ -52,23 +52,37 @@ class ServerReportSource:
 
     def entries(self) -> Iterator[EntryRow]:
         eid = self._event.event_id
+        c = Checkin
         query = (
-            select(Checkin, Ticket.type, Ticket.name, Ticket.order_code, Device.checkin_list)
-            .outerjoin(Ticket, (Ticket.event_id == eid) & (Ticket.id == Checkin.ticket_id))
-            .outerjoin(Device, Device.id == Checkin.device_id)
-            .where(Checkin.event_id == eid)
-            .order_by(Checkin.scanned_at, Checkin.entry_id)
-        )
-        for c, ticket_type, name, order_code, checkin_list in self._stream(query):
-            yield EntryRow(
-                entry_id=c.entry_id, scanned_at=c.scanned_at, kind=c.kind,
-                direction=c.direction, outcome=c.outcome, reason=c.reason, door=c.door,
-                device_id=c.device_id, ticket_id=c.ticket_id, ticket_type=ticket_type,
-                holder_name=name, order_code=order_code, checkin_list=checkin_list,
-                operator=c.operator, code_format=c.format, day=c.day, annuls=c.annuls,
-                annulled=c.annulled_by is not None, note=c.note, received_at=c.received_at,
-                offline=decided_offline(c.scanned_at, c.received_at),
+            select(
+                c.entry_id,
+                c.scanned_at,
+                c.kind,
+                c.direction,
+                c.outcome,
+                c.reason,
+                c.door,
+                c.device_id,
+                c.ticket_id,
+                Ticket.type,
+                Ticket.name,
+                Ticket.order_code,
+                Device.checkin_list,
+                c.operator,
+                c.format,
+                c.day,
+                c.annuls,
+                c.annulled_by.is_not(None),
+                c.note,
+                c.received_at,
             )  # fmt: skip
+            .outerjoin(Ticket, (Ticket.event_id == eid) & (Ticket.id == c.ticket_id))
+            .outerjoin(Device, Device.id == c.device_id)
+            .where(c.event_id == eid)
+            .order_by(c.scanned_at, c.entry_id)
+        )
+        for row in self._stream(query):
+            yield EntryRow(*row, decided_offline(row[1], row[-1]))
 
     def _stream(self, query: Any) -> Iterator[Any]:
         with self.db.reading() as session:
