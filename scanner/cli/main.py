@@ -14,6 +14,7 @@ from scanner.cli import (
     demo_command,
     door_commands,
     exits,
+    report_command,
     sync_commands,
     window_command,
 )
@@ -30,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", help="where the local data file lives")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (data_commands, door_commands, sync_commands, demo_command, window_command):
+    modules = (data_commands, door_commands, sync_commands, demo_command, window_command)
+    for module in (*modules, report_command):
         module.register(commands)
     _register_optional(commands)
     return parser

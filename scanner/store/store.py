@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -44,6 +45,12 @@ class Store:
     def close(self) -> None:
         self.writer.close()
         self._read_engine.dispose()
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A read-only connection held open while a caller streams rows (reports)."""
+        with self._read_engine.connect() as conn:
+            yield conn
 
     def read(self, job: Callable[[Connection], T]) -> T:
         """Run a read-only job on the calling thread (WAL readers never block the writer)."""
