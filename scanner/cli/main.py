@@ -8,7 +8,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from scanner.cli import data_commands, demo_command, door_commands, exits, sync_commands
+from scanner.cli import (
+    data_commands,
+    demo_command,
+    doctor_command,
+    door_commands,
+    exits,
+    sync_commands,
+)
 from scanner.cli.exits import CliError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -22,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", help="where the local data file lives")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (data_commands, door_commands, sync_commands, demo_command):
+    for module in (data_commands, door_commands, sync_commands, demo_command, doctor_command):
         module.register(commands)
     _register_optional(commands)
     return parser
