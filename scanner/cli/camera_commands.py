@@ -11,6 +11,7 @@ from scanner.app.session import DoorSession
 from scanner.camera.cascade import Cascade
 from scanner.camera.sources import BadSourceSpec, SourceUnavailable, list_cameras, open_source
 from scanner.checkin.wording import describe
+from scanner.lang import _
 from scanner.cli import exits
 from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
@@ -136,5 +137,5 @@ def _show(event: VerdictCommitted, as_json: bool) -> None:
             }
         )
         return
-    wording = describe(verdict, event.timezone)
+    wording = describe(verdict, event.timezone, _)
     emit(f"{wording.one_line()}  [scan {event.entry_id}, {latency:.0f} ms]")

@@ -9,6 +9,7 @@ from typing import TypeAlias
 from scanner.app.errors import UndoError
 from scanner.app.session import DoorSession
 from scanner.checkin.wording import describe
+from scanner.lang import _
 from scanner.cli import exits
 from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
@@ -60,7 +61,7 @@ def run_check(args: argparse.Namespace) -> int:
         if args.json:
             emit_json({"scan_id": result.entry_id, "seq": result.seq, **verdict.to_json()})
         else:
-            wording = describe(verdict, result.timezone)
+            wording = describe(verdict, result.timezone, _)
             emit(f"{wording.one_line()}  [scan {result.entry_id}]")
     return exits.OK if verdict.outcome != "rejected" else exits.REFUSED
 
