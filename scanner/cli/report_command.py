@@ -8,7 +8,7 @@ from typing import TypeAlias
 from scanner.app.clock import SystemClock
 from scanner.app.reporting import write_door_report
 from scanner.cli import exits
-from scanner.cli.context import door_for
+from scanner.cli.context import session_for as door_for  # main lost door_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit
 from scanner.reports.arguments import add_report_arguments, report_request

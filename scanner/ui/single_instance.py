@@ -63,15 +63,13 @@ class SingleInstance(QObject):
         assert self._server is not None
         socket = self._server.nextPendingConnection()
         while socket is not None:
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(socket.deleteLater)
-            if socket.bytesAvailable():
-                self._read(socket)
+            # A second start writes one line at once and leaves: read it here, no callbacks.
+            if socket.bytesAvailable() or socket.waitForReadyRead(CONNECT_MS):
+                if bytes(socket.readAll().data()).startswith(RAISE.strip()):
+                    self.raise_requested.emit()
+            socket.abort()
+            socket.deleteLater()
             socket = self._server.nextPendingConnection()
-
-    def _read(self, socket: QLocalSocket) -> None:
-        if bytes(socket.readAll().data()).startswith(RAISE.strip()):
-            self.raise_requested.emit()
 
     def release(self) -> None:
         if self._server is not None:
