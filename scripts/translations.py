@@ -48,9 +48,9 @@ def template() -> Catalog:
             str(folder), [(pattern, "python")], keywords=KEYWORDS, strip_comment_tags=True
         )
         for filename, line, message, _comments, _context in found:
-            if isinstance(message, tuple) and message[0]:
-                catalog.add(message, locations=[(f"{source}/{filename}", line)])
-            elif isinstance(message, str) and message:
+            if (isinstance(message, tuple) and message[0]) or (
+                isinstance(message, str) and message
+            ):
                 catalog.add(message, locations=[(f"{source}/{filename}", line)])
     for word in table_words():
         catalog.add(word, locations=[("scanner/checkin", 0)])
@@ -64,8 +64,7 @@ def po_path(language: str) -> Path:
 def updated(language: str, pot: Catalog) -> Catalog:
     path = po_path(language)
     if path.exists():
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=language)
+        catalog = _read(path, language)
     else:
         catalog = Catalog(locale=language, domain=DOMAIN, project="door-scanner")
     catalog.update(pot, no_fuzzy_matching=True)
@@ -93,22 +92,27 @@ def main(check: bool) -> int:
             continue
         catalog = updated(language, pot)
         po, mo = po_path(language), po_path(language).with_suffix(".mo")
-        wanted_po, wanted_mo = po_bytes(catalog), mo_bytes(catalog)
+        wanted_po = po_bytes(catalog)
         if check:
             if not po.exists() or _body(po.read_bytes()) != _body(wanted_po):
                 behind.append(str(po))
-            if not mo.exists() or mo.read_bytes() != wanted_mo:
+            elif not mo.exists() or mo.read_bytes() != mo_bytes(_read(po, language)):
                 behind.append(str(mo))
             continue
         po.parent.mkdir(parents=True, exist_ok=True)
         po.write_bytes(wanted_po)
-        mo.write_bytes(wanted_mo)
+        mo.write_bytes(mo_bytes(_read(po, language)))
         missing = [m.id for m in catalog if m.id and not m.string]
         print(f"{language}: {len(catalog) - 1} messages, {len(missing)} without a translation")
     if behind:
         print("out of date (run scripts/translations.py):", *behind, sep="\n  ")
         return 1
     return 0
+
+
+def _read(path: Path, language: str) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language)
 
 
 def _body(po: bytes) -> bytes:

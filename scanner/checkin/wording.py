@@ -26,9 +26,7 @@ def _same(text: str) -> str:
     return text
 
 
-def describe(
-    verdict: Verdict, timezone: str = "UTC", tr: Callable[[str], str] = _same
-) -> Wording:
+def describe(verdict: Verdict, timezone: str = "UTC", tr: Callable[[str], str] = _same) -> Wording:
     """The words for `verdict`; `tr` translates each English phrase (the caller's language:
     words are chosen at the edge, this core stays free of any translation system)."""
     details: list[str] = []
@@ -41,7 +39,9 @@ def describe(
     if verdict.reason is Reason.ALREADY_CHECKED_IN and first is not None:
         local = first.at.astimezone(ZoneInfo(timezone))
         first_in = tr("first in at {time} ({door}, device {device})")
-        details.append(first_in.format(time=f"{local:%H:%M:%S}", door=first.door, device=first.device_id))
+        details.append(
+            first_in.format(time=f"{local:%H:%M:%S}", door=first.door, device=first.device_id)
+        )
     details.extend(tr(FLAG_TEXT[flag]) if flag in FLAG_TEXT else flag for flag in verdict.attention)
     if verdict.note:
         details.append(tr("Note: {note}").format(note=verdict.note))

@@ -11,11 +11,11 @@ from scanner.app.session import DoorSession
 from scanner.camera.cascade import Cascade
 from scanner.camera.sources import BadSourceSpec, SourceUnavailable, list_cameras, open_source
 from scanner.checkin.wording import describe
-from scanner.lang import _
 from scanner.cli import exits
 from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
+from scanner.lang import _
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

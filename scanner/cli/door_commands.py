@@ -9,12 +9,12 @@ from typing import TypeAlias
 from scanner.app.errors import UndoError
 from scanner.app.session import DoorSession
 from scanner.checkin.wording import describe
-from scanner.lang import _
 from scanner.cli import exits
 from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
 from scanner.cli.typed_text import require_reason, require_ticket_id
+from scanner.lang import _
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 

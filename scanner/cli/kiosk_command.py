@@ -78,7 +78,9 @@ def run_staff_code(args: argparse.Namespace) -> int:
         try:
             import segno
         except ImportError:
-            raise CliError("writing a PNG needs segno (pip install segno)", exits.NOT_FOUND) from None
+            raise CliError(
+                "writing a PNG needs segno (pip install segno)", exits.NOT_FOUND
+            ) from None
         segno.make_qr(text, error="m").save(str(args.png), scale=10, border=4)
         emit(f"staff code written to {args.png}: keep it with the lead, it opens the kiosk")
     else:
@@ -114,11 +116,17 @@ def run_install_autostart(args: argparse.Namespace) -> int:
     emit(f"starts: {shlex.join(done.command)}")
     if args.enable:
         if done.systemctl is None:
-            raise CliError("systemctl not found: the XDG autostart entry will start it", exits.NOT_FOUND)
+            raise CliError(
+                "systemctl not found: the XDG autostart entry will start it", exits.NOT_FOUND
+            )
         for step in (["daemon-reload"], ["enable", autostart.UNIT_NAME]):
-            result = subprocess.run([done.systemctl, "--user", *step], capture_output=True, text=True)
+            result = subprocess.run(
+                [done.systemctl, "--user", *step], capture_output=True, text=True
+            )
             if result.returncode != 0:
-                raise CliError(f"systemctl --user {' '.join(step)}: {result.stderr.strip()}", exits.INTERNAL)
+                raise CliError(
+                    f"systemctl --user {' '.join(step)}: {result.stderr.strip()}", exits.INTERNAL
+                )
         emit("enabled: it starts with the next graphical session")
     else:
         emit(f"enable it with: systemctl --user enable {autostart.UNIT_NAME}")

@@ -56,7 +56,7 @@ def _load(language: str) -> _gettext.NullTranslations:
 
 
 def normalise(tag: str | None) -> str | None:
-    """"de_AT.UTF-8", "de-CH", "DE" -> "de"; a language we do not ship -> None."""
+    """ "de_AT.UTF-8", "de-CH", "DE" -> "de"; a language we do not ship -> None."""
     if not tag:
         return None
     code = tag.replace("-", "_").split(".")[0].split("_")[0].lower()
@@ -121,7 +121,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalogue.ngettext(singular, plural, n)
 
 
-def N_(message: str) -> str:  # noqa: N802 (gettext's name for "mark only")
+def N_(message: str) -> str:
     """Mark a string for the catalogue where it is defined; `_()` translates it where shown."""
     return message
 

@@ -37,10 +37,12 @@ def centred(*widgets: QWidget) -> QVBoxLayout:
     layout = QVBoxLayout()
     layout.addStretch(1)
     for widget in widgets:
-        if isinstance(widget, QLabel):
+        if isinstance(widget, QLabel):  # the full width, words wrapped and centred
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
             widget.setWordWrap(True)
-        layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+            layout.addWidget(widget)
+        else:
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
     layout.addStretch(1)
     return layout
 
@@ -129,7 +131,6 @@ class OutOfOrderPage(QWidget):
 
     def scale_to(self, height: int) -> None:
         _font(self.words, int(height * 0.07))
-        self.words.setMaximumWidth(int(height * 1.6))
         self.icon.setFixedSize(int(height * 0.18), int(height * 0.18))
 
 

@@ -118,6 +118,7 @@ class KioskWindow(QWidget):
         b = self.bridge
         b.verdict.connect(self.on_verdict)
         b.camera.connect(self._camera)
+        b.camera.connect(self.attract.preview.set_state)
         b.counts.connect(self._counts)
         b.sync.connect(self.staff.sync_badge.set_state)
         self.staff_scanned.connect(self.staff_code)

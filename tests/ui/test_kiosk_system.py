@@ -14,8 +14,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from scanner.app import autostart
-from scanner.ui.kiosk_pages import OUT_OF_ORDER_BACKGROUND, OUT_OF_ORDER_TEXT
 from scanner.ui.kiosk_attract import BACKGROUND, TEXT
+from scanner.ui.kiosk_pages import OUT_OF_ORDER_BACKGROUND, OUT_OF_ORDER_TEXT
 from scanner.ui.single_instance import SingleInstance
 from scanner.ui.verdict_style import STYLES, Look
 from tests.cli.run import scanner
@@ -25,7 +25,9 @@ pytestmark = pytest.mark.timeout(120)
 
 def kiosk_process(command: list[str]) -> subprocess.Popen[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def test_a_second_kiosk_on_the_same_folder_is_refused_and_raises_the_first(
