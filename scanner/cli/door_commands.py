@@ -12,6 +12,7 @@ from scanner.cli.context import door_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
 from scanner.cli.typed_text import require_reason, require_ticket_id
+from scanner.store import set_aside
 from scanner.store.device import load_enrolment
 from scanner.store.journal import UndoError
 from scanner.sync.engine import read_state
@@ -109,6 +110,10 @@ def run_status(args: argparse.Namespace) -> int:
         emit(f"inside now: {status.inside}")
     emit(f"journal entries not yet uploaded: {status.pending_upload}")
     emit(f"sync: {_sync_line(door)}")
+    if status.set_aside:
+        emit(f"records from the server set aside (not applied): {status.set_aside}")
+        for kept in door.store.read(lambda conn: set_aside.latest(conn, status.event_id)):
+            emit(f"  {kept.received_at[:19]} {kept.origin}: {kept.problem}")
     if status.snapshot_age_s is not None:
         emit(f"attendee list age: {_age(status.snapshot_age_s)}")
     return exits.OK

@@ -18,8 +18,14 @@ from sqlalchemy import Connection
 from scanner.checkin.attendee_csv import read_attendee_csv
 from scanner.checkin.attendees import AttendeeRow, RowError, attendee_from_mapping
 from scanner.checkin.keyring import Keyring
-from scanner.checkin.snapshot_file import SnapshotError, SnapshotHeader, TrustCheck, read_snapshot
-from scanner.store import records
+from scanner.checkin.snapshot_file import (
+    RECORD_KINDS,
+    SnapshotError,
+    SnapshotHeader,
+    TrustCheck,
+    read_snapshot,
+)
+from scanner.store import records, set_aside
 
 BATCH = 5000
 
@@ -31,6 +37,7 @@ class ImportSummary:
     revocations: int = 0
     passages: int = 0
     source: str = "snapshot"
+    set_aside: int = 0  # records the door could not apply, kept aside (sync only)
 
 
 @dataclass(frozen=True)
@@ -81,26 +88,37 @@ def _event_spec(event: dict[str, Any], keyring: Keyring) -> EventSpec:
 
 
 def import_snapshot(
-    conn: Connection, lines: Iterable[bytes], trust: TrustCheck, now: datetime, source: str
+    conn: Connection,
+    lines: Iterable[bytes],
+    trust: TrustCheck,
+    now: datetime,
+    source: str,
+    *,
+    set_aside_bad: bool = False,
 ) -> ImportSummary:
+    """Replace the event's list with the file's. A record the door cannot apply refuses the
+    file, or with `set_aside_bad` (sync: the server's own list) is kept aside and counted."""
     stream = read_snapshot(lines, trust)
     header = next(stream)
     assert isinstance(header, SnapshotHeader)
     spec = event_spec(header.event, header.keyring)
     records.replace_event(conn, spec, now=now, source=source)
     records.set_cursor(conn, spec.id, header.cursor, header.generated_at)
-    counts = {"ticket": 0, "revocation": 0, "passage": 0}
-    batches: dict[str, list[dict[str, Any]]] = {kind: [] for kind in counts}
+    counts = {"ticket": 0, "revocation": 0, "passage": 0, "set_aside": 0}
+    batches: dict[str, list[dict[str, Any]]] = {kind: [] for kind in RECORD_KINDS}
     seen: set[str] = set()
     for item in stream:
         assert isinstance(item, tuple)
         number, obj = item
         kind = obj["k"]
-        row = _snapshot_row(kind, obj, number, spec.id)
-        if kind == "ticket":
-            if row["ticket_id"] in seen:
-                raise SnapshotError(f"line {number}: ticket id {row['ticket_id']!r} appears twice")
-            seen.add(row["ticket_id"])
+        try:
+            row = _snapshot_row(kind, obj, number, spec.id, seen)
+        except SnapshotError as exc:
+            if not set_aside_bad:
+                raise
+            set_aside.keep(conn, spec.id, "snapshot", str(exc), obj, now)
+            counts["set_aside"] += 1
+            continue
         batches[kind].append(row)
         counts[kind] += 1
         if len(batches[kind]) >= BATCH:
@@ -108,13 +126,26 @@ def import_snapshot(
             batches[kind] = []
     for kind, rows in batches.items():
         records.insert(conn, kind, rows)
-    return ImportSummary(spec.id, counts["ticket"], counts["revocation"], counts["passage"], source)
+    return ImportSummary(
+        spec.id,
+        counts["ticket"],
+        counts["revocation"],
+        counts["passage"],
+        source,
+        counts["set_aside"],
+    )
 
 
-def _snapshot_row(kind: str, obj: dict[str, Any], number: int, event_id: str) -> dict[str, Any]:
+def _snapshot_row(
+    kind: str, obj: dict[str, Any], number: int, event_id: str, seen: set[str]
+) -> dict[str, Any]:
     try:
         if kind == "ticket":
-            return records.ticket_row(event_id, attendee_from_mapping(obj))
+            row = records.ticket_row(event_id, attendee_from_mapping(obj))
+            if row["ticket_id"] in seen:
+                raise SnapshotError(f"line {number}: ticket id {row['ticket_id']!r} appears twice")
+            seen.add(row["ticket_id"])
+            return row
         if kind == "revocation":
             return records.revocation_row(event_id, obj)
         return records.passage_row(event_id, obj)

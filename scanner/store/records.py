@@ -119,7 +119,8 @@ def clear_list(conn: Connection, event_id: str, tables: tuple[str, ...] = _LIST_
 
 
 def replace_event(conn: Connection, spec: EventSpec, *, now: datetime, source: str) -> None:
-    clear_list(conn, spec.id, _LIST_TABLES + _EVENT_TABLES)
+    # a fresh list makes the records set aside from earlier changes moot (it re-sends them)
+    clear_list(conn, spec.id, _LIST_TABLES + _EVENT_TABLES + ("set_aside",))
     conn.execute(text("DELETE FROM events WHERE id = :id"), {"id": spec.id})
     conn.execute(
         text(

@@ -90,17 +90,29 @@ class Store:
         *,
         vouched: str | None = None,
         source: str = "snapshot",
+        set_aside_bad: bool = False,
     ) -> imports.ImportSummary:
         def job(conn: Connection) -> imports.ImportSummary:
             check = trust.trust_check(conn, now, vouched)
-            return imports.import_snapshot(conn, lines, check, now, source)
+            return imports.import_snapshot(
+                conn, lines, check, now, source, set_aside_bad=set_aside_bad
+            )
 
         return self._refusing(job)
 
     def import_snapshot_file(
-        self, path: Path, now: datetime, *, vouched: str | None = None, source: str = "snapshot"
+        self,
+        path: Path,
+        now: datetime,
+        *,
+        vouched: str | None = None,
+        source: str = "snapshot",
+        set_aside_bad: bool = False,
     ) -> imports.ImportSummary:
-        return self.import_snapshot(open_snapshot_file(path), now, vouched=vouched, source=source)
+        lines = open_snapshot_file(path)
+        return self.import_snapshot(
+            lines, now, vouched=vouched, source=source, set_aside_bad=set_aside_bad
+        )
 
     def import_csv(
         self, lines: Iterable[bytes], now: datetime, spec: imports.EventSpec | None = None
