@@ -25,7 +25,7 @@ from scanner.checkin.snapshot_file import (
     TrustCheck,
     read_snapshot,
 )
-from scanner.store import records, set_aside
+from scanner.store import import_guards, records, set_aside
 
 BATCH = 5000
 
@@ -95,13 +95,18 @@ def import_snapshot(
     source: str,
     *,
     set_aside_bad: bool = False,
+    allow_older: bool = False,
 ) -> ImportSummary:
     """Replace the event's list with the file's. A record the door cannot apply refuses the
-    file, or with `set_aside_bad` (sync: the server's own list) is kept aside and counted."""
+    file, or with `set_aside_bad` (sync: the server's own list) is kept aside and counted.
+    Another event's file on an enrolled door, or an older list, is refused (import_guards)."""
     stream = read_snapshot(lines, trust)
     header = next(stream)
     assert isinstance(header, SnapshotHeader)
     spec = event_spec(header.event, header.keyring)
+    import_guards.require_own_event(conn, spec.id, spec.name)
+    if not allow_older:
+        import_guards.require_not_older(conn, spec.id, header.cursor, header.generated_at)
     records.replace_event(conn, spec, now=now, source=source)
     records.set_cursor(conn, spec.id, header.cursor, header.generated_at)
     counts = {"ticket": 0, "revocation": 0, "passage": 0, "set_aside": 0}
@@ -158,6 +163,8 @@ def import_csv(
 ) -> ImportSummary:
     """Replace the event's tickets with the file's rows. `spec` creates or replaces the event;
     without it the current event keeps its settings and keys."""
+    if spec is not None:
+        import_guards.require_own_event(conn, spec.id, spec.name)
     event_id = records.prepare_csv_event(conn, spec, now=now)
     count = 0
     for batch in _batches(read_attendee_csv(lines)):

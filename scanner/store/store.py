@@ -91,11 +91,18 @@ class Store:
         vouched: str | None = None,
         source: str = "snapshot",
         set_aside_bad: bool = False,
+        allow_older: bool = False,
     ) -> imports.ImportSummary:
         def job(conn: Connection) -> imports.ImportSummary:
             check = trust.trust_check(conn, now, vouched)
             return imports.import_snapshot(
-                conn, lines, check, now, source, set_aside_bad=set_aside_bad
+                conn,
+                lines,
+                check,
+                now,
+                source,
+                set_aside_bad=set_aside_bad,
+                allow_older=allow_older,
             )
 
         return self._refusing(job)
@@ -108,10 +115,15 @@ class Store:
         vouched: str | None = None,
         source: str = "snapshot",
         set_aside_bad: bool = False,
+        allow_older: bool = False,
     ) -> imports.ImportSummary:
-        lines = open_snapshot_file(path)
         return self.import_snapshot(
-            lines, now, vouched=vouched, source=source, set_aside_bad=set_aside_bad
+            open_snapshot_file(path),
+            now,
+            vouched=vouched,
+            source=source,
+            set_aside_bad=set_aside_bad,
+            allow_older=allow_older,
         )
 
     def import_csv(
