@@ -79,8 +79,9 @@ def _refusal(
     if ticket is not None and ticket.status is not TicketStatus.VALID:
         return STATUS_REASONS[ticket.status]
     if code.timestamp_ms is not None and event.max_code_age_s is not None:
+        # a timestamp the door could not tie to the issued code says nothing about its age
         age_ms = now.timestamp() * 1000 - code.timestamp_ms
-        if age_ms > event.max_code_age_s * 1000:
+        if not code.timestamp_known or age_ms > event.max_code_age_s * 1000:
             return Reason.CODE_EXPIRED
     ticket_type = ticket.ticket_type if ticket else code.ticket_type
     if door.admits_types is not None and ticket_type not in door.admits_types:
