@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from scanner.checkin.codes import CodeCheck, TicketCode
+from scanner.checkin.event_window import OUTSIDE_FLAG, outside_event
 from scanner.checkin.reasons import STATUS_REASONS, Direction, Outcome, Reason, TicketStatus
 from scanner.checkin.records import DoorSettings, EventPolicy, Passage, TicketRecord, Verdict
 
@@ -43,6 +44,10 @@ def decide(
     day = event_day(event, now)
     base = _describe(code, ticket, day)
     refusal = _refusal(code, ticket, event, door, code_revoked, day, now)
+    if refusal is None and door.direction is Direction.ENTRY and _ordinary(code, ticket):
+        outside = outside_event(event, now)
+        if outside is not None:
+            return _with(base, Outcome.REJECTED, outside, extra=(OUTSIDE_FLAG,))
     if refusal is not None and (door.direction is Direction.ENTRY or refusal in _EXIT_REFUSALS):
         return _with(base, Outcome.REJECTED, refusal)
     if door.direction is Direction.EXIT:
@@ -55,6 +60,14 @@ def decide(
     # Admitted on its signature alone: staff should know the list did not vouch for it.
     extra = ("not_in_snapshot",) if ticket is None else ()
     return _with(base, Outcome.ADMITTED, Reason.OK, extra=extra)
+
+
+def _ordinary(code: TicketCode, ticket: TicketRecord | None) -> bool:
+    """A ticket with no time window of its own: the event's days (with grace) bound it."""
+    own = (code.not_before, code.expires)
+    if ticket is not None:
+        return ticket.valid_from is None and ticket.valid_until is None and own == (None, None)
+    return own == (None, None)
 
 
 # Someone leaving is never held back by a day or a status; only a code not of this event is.

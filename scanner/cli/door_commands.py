@@ -12,7 +12,7 @@ from scanner.cli.context import door_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
 from scanner.cli.typed_text import require_reason, require_ticket_id
-from scanner.store import set_aside
+from scanner.store import set_aside, tickets
 from scanner.store.device import load_enrolment
 from scanner.store.journal import UndoError
 from scanner.sync.engine import read_state
@@ -41,6 +41,18 @@ def register(commands: Commands) -> None:
     search.add_argument("--limit", type=int, default=20)
     search.add_argument("--json", action="store_true")
     search.set_defaults(func=run_search)
+
+    grace = commands.add_parser(
+        "grace",
+        help="how long before the first and after the last event day this door still admits"
+        " tickets without days of their own (default 12 h each)",
+    )
+    grace.add_argument("--before-hours", type=float, metavar="H")
+    grace.add_argument("--after-hours", type=float, metavar="H")
+    grace.add_argument(
+        "--event-default", action="store_true", help="forget this door's setting: use the event's"
+    )
+    grace.set_defaults(func=run_grace)
 
     status = commands.add_parser("status", help="admitted / expected, inside, waiting uploads")
     status.add_argument("--json", action="store_true")
@@ -80,6 +92,19 @@ def run_undo(args: argparse.Namespace) -> int:
         emit_json({"undo_id": result.entry_id, "annuls": args.scan_id, "seq": result.seq})
     else:
         emit(f"undone: {args.scan_id} (recorded as {result.entry_id})")
+    return exits.OK
+
+
+def run_grace(args: argparse.Namespace) -> int:
+    wanted = {"grace_before_s": args.before_hours, "grace_after_s": args.after_hours}
+    for key, hours in wanted.items():
+        if hours is not None and not 0 <= hours <= 30 * 24:
+            raise CliError(f"--{key[6:-2]}-hours must be from 0 to 720", exits.USAGE)
+    with door_for(args) as door:
+        door.store.writer.run(lambda conn: tickets.set_door_grace(conn, wanted, args.event_default))
+        policy = door.store.read(lambda conn: tickets.load_current_event(conn)[0])
+    before, after = policy.grace_before_s / 3600, policy.grace_after_s / 3600
+    emit(f"admits from {before:g} h before the first event day to {after:g} h after the last")
     return exits.OK
 
 

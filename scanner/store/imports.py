@@ -53,6 +53,8 @@ class EventSpec:
     ticket_types: list[tuple[str, str]]
     checkin_lists: list[tuple[str, str, list[str]]]
     keyring: Keyring
+    grace_before_s: int | None = None  # None: the door's default (event_window.py)
+    grace_after_s: int | None = None
 
 
 def event_spec(event: dict[str, Any], keyring: Keyring) -> EventSpec:
@@ -69,6 +71,7 @@ def _event_spec(event: dict[str, Any], keyring: Keyring) -> EventSpec:
     max_age = event.get("max_code_age_s")
     if max_age is not None and (not isinstance(max_age, int) or max_age <= 0):
         raise ValueError("max_code_age_s must be a positive integer or null")
+    grace = {name: _grace(event, name) for name in ("grace_before_s", "grace_after_s")}
     return EventSpec(
         id=str(event["id"]),
         name=str(event.get("name") or ""),
@@ -84,7 +87,15 @@ def _event_spec(event: dict[str, Any], keyring: Keyring) -> EventSpec:
             for c in event.get("checkin_lists") or []
         ],
         keyring=keyring,
+        **grace,
     )
+
+
+def _grace(event: dict[str, Any], name: str) -> int | None:
+    value = event.get(name)
+    if value is not None and (type(value) is not int or not 0 <= value <= 30 * 86_400):
+        raise ValueError(f"{name} must be seconds from 0 to 30 days, or null")
+    return value
 
 
 def import_snapshot(

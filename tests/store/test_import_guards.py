@@ -120,3 +120,23 @@ def test_a_door_that_is_not_enrolled_may_switch_events_by_file(
     other = {**demo_event.event_json(DAY), "id": "other-event", "name": "Autumn Fair"}
     path = _snapshot(tmp_path / "b.jsonl", demo_event, cursor="1", hours=5, event_json=other)
     assert scanner(capsys, data_dir, "import", str(path)).code == 0
+
+
+def test_the_snapshot_carries_the_events_grace(
+    data_dir: Path, demo_event: DemoEvent, tmp_path: Path
+) -> None:
+    from scanner.store.tickets import load_current_event
+
+    event = {**demo_event.event_json(DAY), "grace_before_s": 0, "grace_after_s": 7200}
+    path = _snapshot(tmp_path / "g.jsonl", demo_event, cursor="5", hours=4, event_json=event)
+    store = Store(data_dir, synchronous=True)
+    try:
+        store.import_snapshot_file(path, EVENT_NOW)
+        policy = store.read(lambda conn: load_current_event(conn)[0])
+        assert (policy.grace_before_s, policy.grace_after_s) == (0, 7200)
+        bad = {**event, "grace_after_s": -5}
+        refused = _snapshot(tmp_path / "b.jsonl", demo_event, cursor="6", hours=5, event_json=bad)
+        with pytest.raises(ImportRefused, match="grace_after_s must be seconds"):
+            store.import_snapshot_file(refused, EVENT_NOW)
+    finally:
+        store.close()
