@@ -96,6 +96,8 @@ def _grace(conn: Connection, key: str, from_event: int | None) -> int:
 def set_door_grace(conn: Connection, hours: dict[str, float | None], forget: bool) -> None:
     """Store this door's grace (keys grace_before_s / grace_after_s); `forget` drops both."""
     for key, value in hours.items():
+        if value is None and not forget:
+            continue
         conn.execute(text("DELETE FROM settings WHERE key = :k"), {"k": key})
         if value is not None and not forget:
             conn.execute(
