@@ -82,7 +82,7 @@ class ServerReportSource:
             .order_by(c.scanned_at, c.entry_id)
         )
         for row in self._stream(query):
-            yield EntryRow(*row, offline=decided_offline(row[1], row[-1]))
+            yield EntryRow._make((*row, decided_offline(row[1], row[-1])))
 
     def _stream(self, query: Any) -> Iterator[Any]:
         with self.db.reading() as session:
