@@ -8,7 +8,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
+from typing import TypeAlias
 
 from scanner.app.clock import SystemClock
 from scanner.app.syncing import export_to, service_for, syncer_for
@@ -25,7 +27,7 @@ from scanner.sync.enrolment import UnsentEntries, enroll, require_nothing_unsent
 from scanner.sync.errors import SyncError
 from scanner.sync.state import Link, SyncState
 
-Commands = argparse._SubParsersAction  # type: ignore[type-arg]
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 LINK_EXIT = {Link.ONLINE: exits.OK, Link.NOT_ENROLLED: exits.NO_EVENT}
 
 
@@ -135,10 +137,13 @@ def _show(state: SyncState, as_json: bool) -> None:
         f"  waiting to upload: {state.waiting}   conflicts: {state.conflicts}"
         f"   refused by the server: {state.rejected}"
     )
-    last = lambda moment: moment.isoformat(timespec="seconds") if moment else "never"  # noqa: E731
-    emit(f"  last pull: {last(state.last_pull_at)}   last push: {last(state.last_push_at)}")
+    emit(f"  last pull: {_when(state.last_pull_at)}   last push: {_when(state.last_push_at)}")
     if state.clock_warning:
         emit(f"  warning: {state.clock_warning}")
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.isoformat(timespec="seconds") if moment else "never"
 
 
 def run_conflicts(args: argparse.Namespace) -> int:

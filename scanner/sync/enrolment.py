@@ -59,7 +59,11 @@ def enroll(
 
     store.writer.run(save)
     store.device_id = enrolment.device_id  # scans from now on carry the server's name for us
-    return Syncer(store, now, client_factory).run_once(progress)
+    syncer = Syncer(store, now, client_factory)
+    try:
+        return syncer.run_once(progress)
+    finally:
+        syncer.close()  # its HTTP connection must not outlive the enrolment
 
 
 def _enrolment(server_url: str, answer: dict[str, Any]) -> tuple[device.Enrolment, bytes]:
