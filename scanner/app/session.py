@@ -56,6 +56,7 @@ from scanner.camera.sources import FrameSource, SourceUnavailable, open_source
 from scanner.camera.wedge import Identify, WedgeAssembler, WedgeScan, identify_with, resolve
 from scanner.checkin.reasons import Direction
 from scanner.checkin.snapshot_file import open_snapshot_file
+from scanner.reports.model import Options as ReportOptions
 from scanner.reports.model import Report
 from scanner.store import device, tickets
 from scanner.store.conflicts import Conflict, conflicts
@@ -385,7 +386,14 @@ class DoorSession:
 
         return self._jobs.submit(self._reporting("import", job))
 
-    def export_report(self, path: Path, fmt: str, kind: str = "full") -> Future[Report]:
+    def export_report(
+        self,
+        path: Path,
+        fmt: str,
+        kind: str = "full",
+        options: ReportOptions | None = None,
+        delimiter: str = ",",
+    ) -> Future[Report]:
         """Write this door's report (docs/reports.md) off the GUI thread, with progress."""
 
         def job() -> Report:
@@ -396,6 +404,8 @@ class DoorSession:
                 fmt,
                 self.clock.now(),
                 kind=kind,
+                options=options,
+                delimiter=delimiter,
                 progress=self._progress("report"),
             )
             done = report.totals.entries
