@@ -10,6 +10,7 @@ from scanner.app.door import Door, open_door
 from scanner.cli import exits
 from scanner.cli.exits import CliError
 from scanner.store.database import StoreError
+from scanner.store.device import DeviceLocked
 from scanner.store.tickets import NoEventError
 
 
@@ -23,5 +24,7 @@ def door_for(args: argparse.Namespace, exit: bool = False) -> Iterator[Door]:
         yield door
     except NoEventError as exc:
         raise CliError(str(exc), exits.NO_EVENT) from None
+    except DeviceLocked as exc:
+        raise CliError(str(exc), exits.LOCKED) from None
     finally:
         door.close()

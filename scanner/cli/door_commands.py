@@ -8,15 +8,14 @@ from dataclasses import asdict
 from scanner.app.door import Door
 from scanner.checkin.wording import describe
 from scanner.cli import exits
+from scanner.cli.commands import Commands
 from scanner.cli.context import door_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
 from scanner.store.device import load_enrolment
-from scanner.store.journal import UndoError
+from scanner.store.journal import NoSuchEntry, UndoError
 from scanner.sync.engine import read_state
-from scanner.sync.state import Link
-
-Commands = argparse._SubParsersAction  # type: ignore[type-arg]
+from scanner.sync.state import Link, set_aside_words
 
 
 def register(commands: Commands) -> None:
@@ -68,9 +67,10 @@ def run_undo(args: argparse.Namespace) -> int:
     with door_for(args) as door:
         try:
             result = door.undo(args.scan_id, args.reason)
+        except NoSuchEntry as exc:
+            raise CliError(str(exc), exits.NOT_FOUND) from None
         except UndoError as exc:
-            code = exits.NOT_FOUND if "no journal entry" in str(exc) else exits.USAGE
-            raise CliError(str(exc), code) from None
+            raise CliError(str(exc), exits.USAGE) from None
     if args.json:
         emit_json({"undo_id": result.entry_id, "annuls": args.scan_id, "seq": result.seq})
     else:
@@ -117,7 +117,8 @@ def _sync_line(door: Door) -> str:
         return "not enrolled (attendee list from a file)"
     last = state.last_pull_at.isoformat(timespec="seconds") if state.last_pull_at else "never"
     warning = f"; {state.clock_warning}" if state.clock_warning else ""
-    return f"{enrolment.server_url}, last pull {last}, conflicts {state.conflicts}{warning}"
+    held = f"; {set_aside_words(state)}" if state.set_aside else ""
+    return f"{enrolment.server_url}, last pull {last}, conflicts {state.conflicts}{held}{warning}"
 
 
 def _age(seconds: float) -> str:

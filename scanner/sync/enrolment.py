@@ -19,7 +19,7 @@ class UnsentEntries(SyncError):
 
 
 def unsent(store: Store) -> int:
-    return store.read(lambda conn: outbox.upload_counts(conn).get("pending", 0))
+    return store.read(outbox.unsent_count)
 
 
 def require_nothing_unsent(store: Store) -> None:
@@ -47,7 +47,7 @@ def enroll(
     try:
         answer = client.enroll(code.strip(), name)
     except Refused as exc:
-        raise SyncError(f"enrolment refused: {exc.detail or exc.reason}") from None
+        raise SyncError(f"enrolment refused: {exc.detail or exc.reason or exc}") from None
     finally:
         client.close()
     enrolment, public = _enrolment(server_url, answer)
@@ -59,7 +59,11 @@ def enroll(
 
     store.writer.run(save)
     store.device_id = enrolment.device_id  # scans from now on carry the server's name for us
-    return Syncer(store, now, client_factory).run_once(progress)
+    syncer = Syncer(store, now, client_factory)
+    try:
+        return syncer.run_once(progress)
+    finally:
+        syncer.close()
 
 
 def _enrolment(server_url: str, answer: dict[str, Any]) -> tuple[device.Enrolment, bytes]:

@@ -14,7 +14,7 @@ class Link(StrEnum):
     ONLINE = "online"
     OFFLINE = "offline"  # the server cannot be reached
     FAILING = "failing"  # reached, but something goes wrong; see last_error
-    REVOKED = "revoked"  # the server no longer accepts this device: re-enrol
+    REVOKED = "revoked"  # the server revoked this device: scanning stopped until `scanner reset`
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,17 @@ class SyncState:
     last_pull_at: datetime | None = None
     last_push_at: datetime | None = None
     waiting: int = 0  # journal entries not yet uploaded
-    rejected: int = 0  # entries the server refused outright (kept, not retried)
+    set_aside: int = 0  # entries the server could not take even alone (kept, retried later)
+    set_aside_reasons: dict[str, int] = field(default_factory=dict)  # why, with how many
     conflicts: int = 0
     clock_offset_s: float | None = None  # server time minus this device's time
     next_attempt_in_s: float | None = None
     counts: dict[str, int] = field(default_factory=dict)  # what the last cycle did
+
+    @property
+    def rejected(self) -> int:
+        """The former name of `set_aside` (nothing is refused for good any more)."""
+        return self.set_aside
 
     @property
     def clock_warning(self) -> str | None:
@@ -44,8 +50,17 @@ class SyncState:
             Link.ONLINE: "online",
             Link.OFFLINE: "offline",
             Link.FAILING: "failing",
-            Link.REVOKED: "device revoked by the server: re-enrol it",
+            Link.REVOKED: "device revoked by the server: scanning stopped",
         }[self.link]
-        if self.last_error and self.link in (Link.OFFLINE, Link.FAILING):
+        if self.last_error and self.link is not Link.ONLINE:
             words += f": {self.last_error}"
         return words
+
+
+def set_aside_words(state: SyncState) -> str:
+    """'2 entries set aside (the server could not take them; retried later): reason, ...'."""
+    reasons = ", ".join(f"{why} ({count})" for why, count in state.set_aside_reasons.items())
+    return (
+        f"{state.set_aside} entries set aside (the server could not take them; retried later)"
+        + (f": {reasons}" if reasons else "")
+    )

@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from server_stub.api.errors import ApiError
 from server_stub.db import Database
-from server_stub.services.devices import Principal, authenticate
+from server_stub.services.devices import DeviceRevoked, Principal, authenticate
 
 
 def get_db(request: Request) -> Database:
@@ -31,8 +31,13 @@ def get_principal(
 ) -> Principal:
     if credentials is None:
         raise ApiError(401, "token_missing", "send 'Authorization: Bearer <token>'", _CHALLENGE)
-    with db.reading() as session:
-        principal = authenticate(session, credentials.credentials)
+    try:
+        with db.reading() as session:
+            principal = authenticate(session, credentials.credentials)
+    except DeviceRevoked:
+        raise ApiError(
+            401, "device_revoked", "the organizer revoked this device; re-enrol it", _CHALLENGE
+        ) from None
     if principal is None:
         raise ApiError(401, "token_invalid", "the token is unknown or revoked", _CHALLENGE)
     return principal
