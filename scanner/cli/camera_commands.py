@@ -110,6 +110,9 @@ def run_scan(args: argparse.Namespace) -> int:
             scanner.run_every_frame()
         else:
             _run_live(scanner, args.seconds)
+        pipeline = scanner.pipeline
+        if pipeline is not None and pipeline.source_died:
+            raise CliError(f"{source.name}: {pipeline.health.error}", exits.NOT_FOUND)
     return exits.OK
 
 

@@ -13,6 +13,7 @@ from scanner.app.demo import DemoEvent
 from scanner.app.door import Door
 from scanner.app.scan_pipeline import DoorScanner
 from scanner.camera.layouts import Garbling
+from scanner.camera.pipeline import LatestFrame
 from scanner.camera.synthetic import Sample, SyntheticSource
 from scanner.camera.wedge import WedgeScan
 from scanner.cli import exits
@@ -50,7 +51,11 @@ def test_every_ticket_in_a_video_gives_exactly_one_verdict_in_order(
     demo_event: DemoEvent,
     ticket_video: Path,
     mode: list[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # live mode through the threads, but the file waits for each frame to be taken: a loaded
+    # machine must not make a ticket's frames drop (that is the timing model's own test)
+    monkeypatch.setattr(LatestFrame, "lossless", True)
     ran = scanner(capsys, data_dir, "scan", "--source", str(ticket_video), "--json", *mode)
     assert ran.code == exits.OK, ran.err
     verdicts = ran.json_lines()
@@ -67,6 +72,20 @@ def test_scan_errors_are_one_line_with_distinct_codes(
     assert missing.code == exits.NOT_FOUND and missing.err.count("\n") == 1
     bad = scanner(capsys, data_dir, "scan", "--source", "camera:0@huge")
     assert bad.code == exits.USAGE and "resolution" in bad.err
+
+
+def test_scan_exits_non_zero_when_the_source_dies(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scanner.cli import camera_commands
+    from tests.camera.test_pipeline import GappySource
+
+    monkeypatch.setattr(
+        camera_commands, "open_source", lambda spec, paced: GappySource([0, 0, -1, 0])
+    )
+    ran = scanner(capsys, data_dir, "scan", "--source", "camera:0")
+    assert ran.code == exits.NOT_FOUND
+    assert "the frame source stopped (OSError)" in ran.err and ran.err.count("\n") == 1
 
 
 def test_decode_prints_one_object_per_image_in_order(
