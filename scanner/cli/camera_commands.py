@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 from scanner.app.scan_pipeline import DoorScanner, ScanOutcome
 from scanner.camera.cascade import Cascade
 from scanner.camera.sources import BadSourceSpec, SourceUnavailable, list_cameras, open_source
+from scanner.camera.wedge import WedgeScan, clean_scan
 from scanner.checkin.wording import describe
 from scanner.cli import exits
+from scanner.cli.commands import Commands
 from scanner.cli.context import door_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
 
+KEYBOARD = "keyboard"
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+
+def register(commands: Commands) -> None:
     cameras = commands.add_parser("cameras", help="list the cameras attached")
     cameras.add_argument("--json", action="store_true")
     cameras.set_defaults(func=run_cameras)
@@ -32,7 +37,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         required=True,
         metavar="SPEC",
         help="camera index or device (0, camera:0@1920x1080, /dev/video2), video file or "
-        "stream URL, folder:DIR, or synthetic[:fps=30,count=5,...]",
+        "stream URL, folder:DIR, synthetic[:fps=30,count=5,...], or keyboard (a USB hand "
+        "scanner typing into this terminal, one code per line)",
     )
     scan.add_argument("--door", help="door name; a check-in list's name limits ticket types")
     scan.add_argument("--exit", action="store_true", help="record exits instead of entries")
@@ -92,6 +98,8 @@ def run_decode(args: argparse.Namespace) -> int:
 def run_scan(args: argparse.Namespace) -> int:
     if args.repeat_window < 0:
         raise CliError("--repeat-window cannot be negative", exits.USAGE)
+    if args.source == KEYBOARD:
+        return _run_keyboard(args)
     try:
         source = open_source(args.source, paced=not args.every_frame)
     except BadSourceSpec as exc:
@@ -113,6 +121,22 @@ def run_scan(args: argparse.Namespace) -> int:
         pipeline = scanner.pipeline
         if pipeline is not None and pipeline.source_died:
             raise CliError(f"{source.name}: {pipeline.health.error}", exits.NOT_FOUND)
+    return exits.OK
+
+
+def _run_keyboard(args: argparse.Namespace) -> int:
+    """A hand scanner in keyboard mode types each code and Enter into the terminal: every line
+    is one scan, through the same Caps Lock and layout repair as the door window's."""
+    with door_for(args, exit=args.exit) as door:
+        timezone = door.timezone()
+        scanner = DoorScanner(door, on_verdict=lambda outcome: _show(outcome, args.json, timezone))
+        if sys.stdin.isatty():
+            sys.stderr.write("scan codes with the hand scanner; Ctrl-D ends\n")
+        for line in sys.stdin:
+            text = clean_scan(line)
+            if text:
+                now = time.time()
+                scanner.submit_wedge(WedgeScan(text, now, now))
     return exits.OK
 
 
@@ -148,3 +172,5 @@ def _show(outcome: ScanOutcome, as_json: bool, timezone: str) -> None:
         return
     wording = describe(verdict, timezone)
     emit(f"{wording.one_line()}  [scan {outcome.result.entry_id}, {outcome.latency_ms:.0f} ms]")
+    if outcome.advice:
+        emit(f"  {outcome.advice}")

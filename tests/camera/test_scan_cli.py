@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -86,6 +87,31 @@ def test_scan_exits_non_zero_when_the_source_dies(
     ran = scanner(capsys, data_dir, "scan", "--source", "camera:0")
     assert ran.code == exits.NOT_FOUND
     assert "the frame source stopped (OSError)" in ran.err and ran.err.count("\n") == 1
+
+
+def test_scan_from_a_hand_scanner_in_the_terminal_repairs_and_advises(
+    capsys: pytest.CaptureFixture[str],
+    data_dir: Path,
+    demo_event: DemoEvent,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first, second = _admissible(demo_event, 2)
+    garbled = Garbling("us", "de", caps=True).apply(second)
+    typed = f"]Q1{first}\r\n\n{garbled}\n"  # an AIM prefix, a blank line, a garbled code
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed))
+    ran = scanner(capsys, data_dir, "scan", "--source", "keyboard", "--json")
+    assert ran.code == exits.OK, ran.err
+    verdicts = ran.json_lines()
+    assert [v["ticket_id"] for v in verdicts] == [
+        _ticket_of(demo_event, first),
+        _ticket_of(demo_event, second),
+    ]
+    assert [v["reason"] for v in verdicts] == ["ok", "ok"]
+    assert [v["source"] for v in verdicts] == ["wedge", "wedge"]
+    assert verdicts[0]["advice"] is None and "keyboard setting" in verdicts[1]["advice"]
+    monkeypatch.setattr("sys.stdin", io.StringIO(garbled + "\n"))
+    shown = scanner(capsys, data_dir, "scan", "--source", "keyboard")
+    assert "already" in shown.out.lower() and "fix its keyboard setting" in shown.out
 
 
 def test_decode_prints_one_object_per_image_in_order(

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from scanner.sync.backoff import Backoff
+from scanner.sync.client import ApiClient
 from scanner.sync.engine import Syncer
+from scanner.sync.enrolment import enroll
 from scanner.sync.service import SyncService
 from scanner.sync.state import Link, SyncState
 from tests.sync.conftest import Device, Platform, short_timeout_client
@@ -137,3 +140,21 @@ def test_store_and_client_are_context_managers(tmp_path: Path) -> None:
         assert store.read(lambda conn: 1) == 1
         raise RuntimeError("boom")
     assert closed == ["store"] and c._http.is_closed
+
+
+def test_enrolment_closes_every_http_client_it_opens(
+    platform: Platform, make_device: Callable[[str], Device]
+) -> None:
+    made: list[ApiClient] = []
+
+    def factory(url: str, token: str | None) -> ApiClient:
+        made.append(short_timeout_client(url, token))
+        return made[-1]
+
+    device = make_device("closing")
+    code = platform.event.enrollment_code("north")
+    state = enroll(
+        device.store, platform.proxy.url, code, lambda: datetime.now(UTC), client_factory=factory
+    )
+    assert state.link is Link.ONLINE
+    assert len(made) == 2 and all(client._http.is_closed for client in made)
