@@ -65,7 +65,7 @@ def forget(conn: Connection) -> None:
     conn.execute(
         text(
             "DELETE FROM settings WHERE key IN ('device_token', 'event_id', 'event_generation',"
-            " 'device_revoked', 'enrolled_event_id', 'server_url')"
+            " 'device_revoked', 'enrolled_event_id', 'server_url', 'device_name')"
         )
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from scanner.checkin.keyring import b64u_decode
 from scanner.store import device, outbox, trust
+from scanner.store.records import put_setting
 from scanner.store.store import Store
 from scanner.sync.engine import ClientFactory, Progress, Syncer, default_client
 from scanner.sync.errors import Refused, SyncError
@@ -55,6 +56,7 @@ def enroll(
 
     def save(conn: Any) -> None:
         device.save_enrolment(conn, enrolment)
+        put_setting(conn, "device_name", (name or "").strip())  # what staff see for this device
         trust.add_signer(conn, public, moment, "enrolment")
 
     store.writer.run(save)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -279,3 +280,48 @@ def test_status_and_sync_show_why_entries_are_set_aside(
     assert "1 entries set aside" in shown.out and "invalid_request: door too long" in shown.out
     status = scanner(capsys, data_dir, "status")
     assert "invalid_request: door too long" in status.out
+
+
+# -- item 8: what a newcomer trips over -----------------------------------------------------
+
+
+def test_the_name_given_at_enrolment_is_what_staff_see(
+    platform: Platform, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    door = tmp_path / "named"
+    code = platform.event.enrollment_code("north")
+    enrolled = scanner(capsys, door, "enroll", platform.proxy.url, code, "--name", "Laptop 3")
+    assert enrolled.code == 0, enrolled.err
+    ticket = platform.event.codes[platform.event.ticket_ids[0]]
+    assert scanner(capsys, door, "check", ticket).code == 0
+    again = scanner(capsys, door, "check", ticket)
+    assert again.code == 1 and "(north, device Laptop 3)" in again.out, again.out
+    shown = scanner(capsys, door, "check", ticket, "--json").json_lines()[0]
+    assert shown["first_admission"]["device_name"] == "Laptop 3"
+
+
+def test_the_progress_line_ends_before_the_result_or_the_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scanner.cli import sync_commands
+    from scanner.sync.errors import NoConnection
+    from scanner.sync.state import SyncState
+
+    def cut_short(*_args: object, progress: Any, **_kwargs: object) -> SyncState:
+        progress(1000, 5000)
+        raise NoConnection("cannot reach the server (no network, or the server is down)")
+
+    def done(*_args: object, progress: Any, **_kwargs: object) -> SyncState:
+        progress(1000, 5000)
+        progress(4990, 5000)  # a total that counts passages too: never "done == total"
+        return SyncState(Link.ONLINE)
+
+    monkeypatch.setattr(sync_commands, "enroll", cut_short)
+    failed = scanner(capsys, tmp_path / "a", "enroll", "http://127.0.0.1:9", "CODE")
+    assert failed.err == (
+        "\rsnapshot: 1000 / 5000 records\n"
+        "error: cannot reach the server (no network, or the server is down)\n"
+    )
+    monkeypatch.setattr(sync_commands, "enroll", done)
+    ok = scanner(capsys, tmp_path / "b", "enroll", "http://127.0.0.1:9", "CODE")
+    assert ok.code == 0 and ok.err.endswith("4990 / 5000 records\n")
