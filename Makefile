@@ -5,20 +5,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench system-deps clean
+.PHONY: run screenshots test lint bench system-deps clean
 
 $(STAMP): pyproject.toml
 	@bash scripts/system-deps.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[server,demo,dev]'  # the door app, companion API, demo
 	@touch $(STAMP)
 
 system-deps:
 	@bash scripts/system-deps.sh
 
 run: $(STAMP)
-	$(BIN)/python -m scanner demo
+	$(BIN)/python -m scanner window --demo
+
+screenshots: $(STAMP)
+	@command -v Xvfb >/dev/null || { echo 'error: Xvfb is missing (sudo apt-get install xvfb)' >&2; exit 1; }
+	PYTHONPATH=. xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python scripts/screenshots.py docs/screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -95,7 +95,17 @@ def _is_int(value: object) -> bool:
 
 
 def _is_id(value: object) -> bool:
-    return isinstance(value, str) and 1 <= len(value) <= 64
+    return isinstance(value, str) and 1 <= len(value) <= 64 and _encodable(value)
+
+
+def _encodable(value: object) -> bool:
+    """Whether text can be stored and printed: JSON escapes can spell lone surrogates
+    ("\\ud800") that no UTF-8 file, database or terminal accepts."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def clean_code_text(text: str) -> str:
@@ -154,7 +164,7 @@ def _tk1_claims(raw: bytes, signature: bytes) -> TicketCode | None:
         claims = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
-    if not isinstance(claims, dict):
+    if not isinstance(claims, dict) or not _encodable(claims):
         return None
     if not all(_is_id(claims.get(name)) for name in ("e", "t", "k")):
         return None

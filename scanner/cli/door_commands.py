@@ -5,17 +5,15 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from scanner.app.door import Door
+from scanner.app.errors import NoSuchEntry, UndoError
+from scanner.app.session import DoorSession
 from scanner.checkin.wording import describe
 from scanner.cli import exits
 from scanner.cli.commands import Commands
-from scanner.cli.context import door_for
+from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
-from scanner.store.device import load_enrolment
-from scanner.store.journal import NoSuchEntry, UndoError
-from scanner.sync.engine import read_state
-from scanner.sync.state import Link, set_aside_words
+from scanner.cli.typed_text import require_reason, require_ticket_id
 
 
 def register(commands: Commands) -> None:
@@ -49,38 +47,41 @@ def run_check(args: argparse.Namespace) -> int:
         raise CliError("give either a code TEXT or --ticket ID", exits.USAGE)
     if args.text is not None and not args.text.strip():
         raise CliError("the code text is empty", exits.USAGE)
-    with door_for(args, exit=args.exit) as door:
+    if args.ticket is not None:
+        require_ticket_id(args.ticket)
+    with session_for(args, exit=args.exit) as session:
         if args.ticket is not None:
-            result = door.admit_by_hand(args.ticket)
+            result = session.admit_by_hand(args.ticket, "").result()
         else:
-            result = door.check(args.text, source="cli")
+            result = session.submit_code(args.text, source="cli").result()
         verdict = result.verdict
         if args.json:
             emit_json({"scan_id": result.entry_id, "seq": result.seq, **verdict.to_json()})
         else:
-            wording = describe(verdict, door.timezone())
+            wording = describe(verdict, result.timezone)
             emit(f"{wording.one_line()}  [scan {result.entry_id}]")
     return exits.OK if verdict.outcome != "rejected" else exits.REFUSED
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    with door_for(args) as door:
+    require_reason(args.reason)
+    with session_for(args) as session:
         try:
-            result = door.undo(args.scan_id, args.reason)
+            result = session.undo(args.scan_id, args.reason).result()
         except NoSuchEntry as exc:
             raise CliError(str(exc), exits.NOT_FOUND) from None
         except UndoError as exc:
             raise CliError(str(exc), exits.USAGE) from None
     if args.json:
-        emit_json({"undo_id": result.entry_id, "annuls": args.scan_id, "seq": result.seq})
+        emit_json({"undo_id": result.undo_id, "annuls": args.scan_id, "seq": result.seq})
     else:
-        emit(f"undone: {args.scan_id} (recorded as {result.entry_id})")
+        emit(f"undone: {args.scan_id} (recorded as {result.undo_id})")
     return exits.OK
 
 
 def run_search(args: argparse.Namespace) -> int:
-    with door_for(args) as door:
-        hits = door.store.search(args.query, args.limit)
+    with session_for(args) as session:
+        hits = session.search(args.query, args.limit).result()
     for hit in hits:
         if args.json:
             emit_json(asdict(hit))
@@ -91,8 +92,9 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    with door_for(args) as door:
-        status = door.store.status(door.clock.now())
+    with session_for(args) as session:
+        status = session.status()
+        sync_line = _sync_line(session)
     if args.json:
         emit_json({**asdict(status), "admitted": status.admitted, "expected": status.expected})
         return exits.OK
@@ -104,20 +106,20 @@ def run_status(args: argparse.Namespace) -> int:
     if status.inside is not None:
         emit(f"inside now: {status.inside}")
     emit(f"journal entries not yet uploaded: {status.pending_upload}")
-    emit(f"sync: {_sync_line(door)}")
+    emit(f"sync: {sync_line}")
     if status.snapshot_age_s is not None:
         emit(f"attendee list age: {_age(status.snapshot_age_s)}")
     return exits.OK
 
 
-def _sync_line(door: Door) -> str:
-    state = read_state(door.store, Link.NOT_ENROLLED)
-    enrolment = door.store.read(load_enrolment)
+def _sync_line(session: DoorSession) -> str:
+    state = session.stored_sync_state()
+    enrolment = session.enrolment()
     if enrolment is None:
         return "not enrolled (attendee list from a file)"
     last = state.last_pull_at.isoformat(timespec="seconds") if state.last_pull_at else "never"
     warning = f"; {state.clock_warning}" if state.clock_warning else ""
-    held = f"; {set_aside_words(state)}" if state.set_aside else ""
+    held = f"; {state.set_aside_words()}" if state.set_aside else ""
     return f"{enrolment.server_url}, last pull {last}, conflicts {state.conflicts}{held}{warning}"
 
 

@@ -8,7 +8,15 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from scanner.cli import data_commands, demo_command, door_commands, exits, sync_commands
+from scanner.app.errors import StoreError
+from scanner.cli import (
+    data_commands,
+    demo_command,
+    door_commands,
+    exits,
+    sync_commands,
+    window_command,
+)
 from scanner.cli.exits import CliError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -22,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", help="where the local data file lives")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (data_commands, door_commands, sync_commands, demo_command):
+    for module in (data_commands, door_commands, sync_commands, demo_command, window_command):
         module.register(commands)
     _register_optional(commands)
     return parser
@@ -46,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
+    except StoreError as exc:  # the data file: damaged, disk full, not writable, too new
+        print(f"error: {exc}", file=sys.stderr)
+        return exits.DATA_FILE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

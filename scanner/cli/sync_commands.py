@@ -25,7 +25,7 @@ from scanner.store.store import Store
 from scanner.store.tickets import NoEventError
 from scanner.sync.enrolment import UnsentEntries, enroll, require_nothing_unsent, unsent
 from scanner.sync.errors import SyncError
-from scanner.sync.state import Link, SyncState, set_aside_words
+from scanner.sync.state import Link, SyncState
 
 LINK_EXIT = {Link.ONLINE: exits.OK, Link.NOT_ENROLLED: exits.NO_EVENT, Link.REVOKED: exits.LOCKED}
 
@@ -160,7 +160,7 @@ def _show(state: SyncState, as_json: bool) -> None:
     emit(f"sync: {state.describe()}")
     emit(f"  waiting to upload: {state.waiting}   conflicts: {state.conflicts}")
     if state.set_aside:
-        emit(f"  {set_aside_words(state)}")
+        emit(f"  {state.set_aside_words()}")
     emit(f"  last pull: {_moment(state.last_pull_at)}   last push: {_moment(state.last_push_at)}")
     if state.clock_warning:
         emit(f"  warning: {state.clock_warning}")

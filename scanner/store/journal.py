@@ -85,7 +85,9 @@ def record_check(
     door: DoorSettings,
     now: datetime,
     source: str,
+    note: str | None = None,
 ) -> ScanRecord:
+    """`note`: why staff admitted a ticket by hand (kept in the journal)."""
     event_id = context.policy.event_id
     verdict, fp = _decide(conn, context, check, door, now)
     entry_id, seq = append(
@@ -105,7 +107,7 @@ def record_check(
         scanned_at=iso(now),
         day=verdict.day if verdict.day is not None else event_day(context.policy, now),
         annuls=None,
-        note="checked in by hand, without a code" if check.format == "MANUAL" else None,
+        note=note or ("checked in by hand, without a code" if check.format == "MANUAL" else None),
     )
     return ScanRecord(entry_id, seq, verdict)
 

@@ -17,6 +17,8 @@ from scanner.checkin.records import DoorSettings
 from scanner.checkin.snapshot_file import SnapshotError, open_snapshot_file
 from scanner.store import device, imports, journal, records, search, status, tickets, trust
 from scanner.store.database import make_engine, open_engine
+from scanner.store.disk_space import fold_wal, incoming_bytes, require_room_for_import
+from scanner.store.failures import in_words
 from scanner.store.location import database_path
 from scanner.store.writer import Writer, use_immediate_transactions
 
@@ -51,7 +53,7 @@ class Store:
 
     def read(self, job: Callable[[Connection], T]) -> T:
         """Run a read-only job on the calling thread (WAL readers never block the writer)."""
-        with self._read_engine.connect() as conn:
+        with in_words(self.path), self._read_engine.connect() as conn:
             return job(conn)
 
     # -- the door --------------------------------------------------------------------------
@@ -73,11 +75,12 @@ class Store:
         return self.writer.run(job)
 
     def admit_by_hand(
-        self, ticket_id: str, door: DoorSettings, now: datetime
+        self, ticket_id: str, door: DoorSettings, now: datetime, reason: str | None = None
     ) -> journal.ScanRecord:
         def job(conn: Connection) -> journal.ScanRecord:
             context = self.event_context(conn)
-            return journal.record_check(conn, context, manual_check(ticket_id), door, now, "manual")
+            check = manual_check(ticket_id)
+            return journal.record_check(conn, context, check, door, now, "manual", reason)
 
         return self.writer.run(job)
 
@@ -97,28 +100,41 @@ class Store:
         *,
         vouched: str | None = None,
         source: str = "snapshot",
+        incoming: int = 0,
     ) -> imports.ImportSummary:
+        """`incoming` is the size of the snapshot's text, when known, to check the disk's room."""
+
         def job(conn: Connection) -> imports.ImportSummary:
             check = trust.trust_check(conn, now, vouched)
             return imports.import_snapshot(conn, lines, check, now, source)
 
-        return self._refusing(job)
+        return self._refusing(job, incoming)
 
     def import_snapshot_file(
         self, path: Path, now: datetime, *, vouched: str | None = None, source: str = "snapshot"
     ) -> imports.ImportSummary:
-        return self.import_snapshot(open_snapshot_file(path), now, vouched=vouched, source=source)
+        lines = open_snapshot_file(path)
+        incoming = incoming_bytes(path)
+        return self.import_snapshot(lines, now, vouched=vouched, source=source, incoming=incoming)
 
     def import_csv(
-        self, lines: Iterable[bytes], now: datetime, spec: imports.EventSpec | None = None
+        self,
+        lines: Iterable[bytes],
+        now: datetime,
+        spec: imports.EventSpec | None = None,
+        incoming: int = 0,
     ) -> imports.ImportSummary:
-        return self._refusing(lambda conn: imports.import_csv(conn, lines, spec, now))
+        return self._refusing(lambda conn: imports.import_csv(conn, lines, spec, now), incoming)
 
-    def _refusing(self, job: Callable[[Connection], T]) -> T:
+    def _refusing(self, job: Callable[[Connection], T], incoming: int) -> T:
+        """Run an import: refused as a whole in words, never leaving the disk without room."""
+        require_room_for_import(self.directory, incoming)
         try:
             return self.writer.run(job)
         except (SnapshotError, RowError, CsvError) as exc:
             raise ImportRefused(str(exc)) from None
+        finally:
+            fold_wal(self._read_engine)
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -65,7 +65,7 @@ def enroll(
     try:
         return syncer.run_once(progress)
     finally:
-        syncer.close()
+        syncer.close()  # its HTTP connection must not outlive the enrolment
 
 
 def _enrolment(server_url: str, answer: dict[str, Any]) -> tuple[device.Enrolment, bytes]:

@@ -44,6 +44,14 @@ class SyncState:
         minutes = abs(self.clock_offset_s) / 60
         return f"this device's clock is {minutes:.0f} min {direction} the server's: set it right"
 
+    def set_aside_words(self) -> str:
+        """'2 entries set aside (the server could not take them; retried later): why (2)'."""
+        reasons = ", ".join(f"{why} ({count})" for why, count in self.set_aside_reasons.items())
+        return (
+            f"{self.set_aside} entries set aside (the server could not take them; retried later)"
+            + (f": {reasons}" if reasons else "")
+        )
+
     def describe(self) -> str:
         words = {
             Link.NOT_ENROLLED: "not enrolled with a server (offline use only)",
@@ -55,12 +63,3 @@ class SyncState:
         if self.last_error and self.link is not Link.ONLINE:
             words += f": {self.last_error}"
         return words
-
-
-def set_aside_words(state: SyncState) -> str:
-    """'2 entries set aside (the server could not take them; retried later): reason, ...'."""
-    reasons = ", ".join(f"{why} ({count})" for why, count in state.set_aside_reasons.items())
-    return (
-        f"{state.set_aside} entries set aside (the server could not take them; retried later)"
-        + (f": {reasons}" if reasons else "")
-    )

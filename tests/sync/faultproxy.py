@@ -56,7 +56,8 @@ class FaultProxy:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         self._stopped = False
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._acceptor = threading.Thread(target=self._accept, name="faultproxy", daemon=True)
+        self._acceptor.start()
 
     @property
     def url(self) -> str:
@@ -69,7 +70,10 @@ class FaultProxy:
 
     def close(self) -> None:
         self._stopped = True
+        with contextlib.suppress(OSError):  # wakes the accept() that close() alone would not
+            self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
+        self._acceptor.join(timeout=10)
 
     def _take(self, path: str) -> Fault:
         with self._lock:
