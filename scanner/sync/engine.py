@@ -36,6 +36,7 @@ BATCH = 200
 HELD_RETRY = timedelta(minutes=5)  # an entry set aside is tried again after this long
 ClientFactory = Callable[[str, str | None], ApiClient]
 Progress = Callable[[int, int | None], None]  # records done, records expected (if known)
+Counts = dict[str, int]  # what a cycle did: answers by status, records pulled by kind
 
 
 def default_client(server_url: str, token: str | None) -> ApiClient:
@@ -133,67 +134,50 @@ class Syncer:
                 self._mark("last_push_at")
 
     def _narrowed(
-        self,
-        client: ApiClient,
-        event_id: str,
-        entries: list[dict[str, Any]],
-        counts: dict[str, int],
+        self, client: ApiClient, event_id: str, entries: list[dict[str, Any]], counts: Counts
     ) -> None:
         """Upload; when our server cannot take the batch, halve it down to single entries so one
         bad entry never holds back the others. Only the server's per-entry answers settle an
         entry; one that fails alone, while others pass, is set aside with the reason and tried
         again later. When nothing passes at all, the server is unwell, not the entries: the cycle
         fails and nothing is set aside."""
-        narrowing = _Narrowing(budget=len(entries).bit_length() + 2)
-        self._send(client, event_id, entries, counts, narrowing)
-        if narrowing.suspects and not narrowing.passed:
-            assert narrowing.error is not None
-            raise narrowing.error
-        for entry_id, exc in narrowing.suspects:
+        push = _Push(client, event_id, counts, budget=len(entries).bit_length() + 2)
+        self._send(push, entries)
+        if push.suspects and not push.passed:
+            assert push.error is not None
+            raise push.error
+        for entry_id, exc in push.suspects:
             self._hold(entry_id, exc)
-        if narrowing.suspects:
-            counts["set_aside"] = counts.get("set_aside", 0) + len(narrowing.suspects)
+        if push.suspects:
+            counts["set_aside"] = counts.get("set_aside", 0) + len(push.suspects)
 
-    def _send(
-        self,
-        client: ApiClient,
-        event_id: str,
-        entries: list[dict[str, Any]],
-        counts: dict[str, int],
-        narrowing: _Narrowing,
-    ) -> None:
+    def _send(self, push: _Push, entries: list[dict[str, Any]]) -> None:
         try:
-            self._upload(client, event_id, entries, counts)
+            self._upload(push, entries)
         except Answered as exc:
             if not exc.about_content:
                 raise  # a proxy, auth or routing answer: nothing to learn about the entries
-            narrowing.error = exc
-            narrowing.failed += 1
-            if not narrowing.passed and narrowing.failed > narrowing.budget:
+            push.error = exc
+            push.failed += 1
+            if not push.passed and push.failed > push.budget:
                 raise
             if len(entries) == 1:
-                narrowing.suspects.append((entries[0]["id"], exc))
+                push.suspects.append((entries[0]["id"], exc))
                 return
             half = len(entries) // 2
-            self._send(client, event_id, entries[:half], counts, narrowing)
-            self._send(client, event_id, entries[half:], counts, narrowing)
+            self._send(push, entries[:half])
+            self._send(push, entries[half:])
             return
-        narrowing.passed += 1
+        push.passed += 1
 
-    def _upload(
-        self,
-        client: ApiClient,
-        event_id: str,
-        entries: list[dict[str, Any]],
-        counts: dict[str, int],
-    ) -> None:
+    def _upload(self, push: _Push, entries: list[dict[str, Any]]) -> None:
         sent_at = self.now()
-        answer = client.upload(event_id, entries)
+        answer = push.client.upload(push.event_id, entries)
         results = _answers_for(entries, answer.get("results"))
         now = self.now()
         self.store.writer.run(lambda conn: outbox.record_answers(conn, results, now))
         for result in results:
-            counts[result["status"]] = counts.get(result["status"], 0) + 1
+            push.counts[result["status"]] = push.counts.get(result["status"], 0) + 1
         self._clock_offset(answer.get("server_time"), sent_at, now)
 
     def _hold(self, entry_id: str, exc: Answered) -> None:
@@ -280,7 +264,12 @@ class Syncer:
 
 
 @dataclass
-class _Narrowing:
+class _Push:
+    """One batch on its way, narrowed while our server cannot take it."""
+
+    client: ApiClient
+    event_id: str
+    counts: Counts
     budget: int  # failed requests allowed before anything passed
     passed: int = 0
     failed: int = 0

@@ -48,6 +48,13 @@ def _assert_all_on_server_once(device: Device, platform: Platform, ids: list[str
     assert {entry: on_server.get(entry) for entry in ids} == dict.fromkeys(ids, 1)
 
 
+def _recovers(device: Device, platform: Platform, ids: list[str]) -> None:
+    """Once the fault clears, one sync puts every entry on the server exactly once."""
+    platform.proxy.set("pass")
+    assert device.sync().link is Link.ONLINE
+    _assert_all_on_server_once(device, platform, ids)
+
+
 # -- item 2: a 401 never wipes a door -------------------------------------------------------
 
 
@@ -158,9 +165,7 @@ def test_a_batch_level_answer_never_settles_an_entry(
     assert state.waiting == 4 and state.set_aside == 0
     assert _states(enrolled) == ["pending"] * 4
     assert _checkin_requests(platform) == 1  # nothing to narrow: not about the entries
-    platform.proxy.set("pass")
-    assert enrolled.sync().link is Link.ONLINE
-    _assert_all_on_server_once(enrolled, platform, ids)
+    _recovers(enrolled, platform, ids)
 
 
 def test_an_answer_for_other_entries_is_an_error_not_a_loop(
@@ -179,9 +184,7 @@ def test_an_answer_for_other_entries_is_an_error_not_a_loop(
     assert state.link is Link.FAILING
     assert "named other entries than were sent" in (state.last_error or "")
     assert _checkin_requests(platform) == 1 and _states(enrolled) == ["pending"] * 2
-    platform.proxy.set("pass")
-    assert enrolled.sync().link is Link.ONLINE
-    _assert_all_on_server_once(enrolled, platform, ids)
+    _recovers(enrolled, platform, ids)
 
 
 def _shifted_syncer(device: Device, by: timedelta) -> Syncer:
@@ -239,9 +242,7 @@ def test_a_server_that_takes_nothing_is_not_narrowed_to_the_end(
     assert state.link is Link.FAILING and "500 internal_error" in (state.last_error or "")
     assert state.set_aside == 0 and state.waiting == 8  # nothing set aside: no entry's fault
     assert _checkin_requests(platform) <= 8  # 8 -> 4 -> 2 -> 1, 1, 2 -> 1: then it stops
-    platform.proxy.set("pass")
-    assert enrolled.sync().link is Link.ONLINE
-    _assert_all_on_server_once(enrolled, platform, ids)
+    _recovers(enrolled, platform, ids)
 
 
 def test_entries_an_older_version_rejected_for_good_are_sent_again(
