@@ -192,17 +192,19 @@ class ScanPipeline:
         """The capture thread ended on an error (not at the end of a file or on stop())."""
         return self.health.error is not None
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 5.0) -> bool:
         """Stop both threads; the source is closed once no thread reads it any more (by the
-        capture thread itself when it is stuck in a read past `timeout`)."""
+        capture thread itself when it is stuck in a read past `timeout`). False when a thread
+        still runs."""
         self._stop.set()
         self._mailbox.close()
         for thread in self._threads:
             thread.join(timeout)
         if not self.running:
             self._close_source()
-        else:
-            log.warning("the camera did not stop in %.0f s; closed when its read returns", timeout)
+            return True
+        log.warning("the camera did not stop in %.0f s; closed when its read returns", timeout)
+        return False
 
     def _close_source(self) -> None:
         with self._close_lock:

@@ -39,17 +39,19 @@ class SyncService:
         """Sync now (a scan was just recorded), not at the next poll."""
         self._wake.set()
 
-    def stop(self, timeout: float = 15.0) -> None:
+    def stop(self, timeout: float = 15.0) -> bool:
         """End the thread, then close the HTTP client: never under a request still running (a
-        cycle stuck past `timeout` closes the client itself when it ends)."""
+        cycle stuck past `timeout` closes the client itself when it ends). False when the thread
+        is still running: the caller must not close what it uses (the store) either."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
                 log.warning("sync did not stop in %.0f s; it closes when its cycle ends", timeout)
-                return
+                return False
         self.syncer.close()
+        return True
 
     def step(self) -> tuple[SyncState, float]:
         """One cycle and the delay before the next one (what the thread runs; tests call it)."""

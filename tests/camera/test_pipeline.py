@@ -186,7 +186,7 @@ def test_stop_never_closes_a_source_a_thread_still_reads() -> None:
     pipeline = ScanPipeline(source, lambda e: None, pixel_decoder)
     pipeline.start()
     assert source.reading.wait(timeout=60)
-    pipeline.stop(timeout=0.01)  # the read is stuck: stop() must not close under it
+    assert not pipeline.stop(timeout=0.01)  # the read is stuck: no closing under it
     assert not source.closed.is_set()
     source.release.set()
     assert source.closed.wait(timeout=60)  # the capture thread closes it once out of read
