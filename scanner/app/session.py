@@ -506,6 +506,10 @@ class DoorSession:
         """True while a started camera delivers (a finite file or folder ends by itself)."""
         return self._camera is not None and self._camera.pipeline.running
 
+    def camera_failure(self) -> str | None:
+        """Why the open camera's source died (its capture thread ended on an error), or None."""
+        return None if self._camera is None else self._camera.pipeline.health.error
+
     def camera_finished(self) -> bool:
         return self._camera is None or self._camera.source.finished
 

@@ -35,7 +35,8 @@ def describe(verdict: Verdict, timezone: str = "UTC") -> Wording:
     first = verdict.first_admission
     if verdict.reason is Reason.ALREADY_CHECKED_IN and first is not None:
         local = first.at.astimezone(ZoneInfo(timezone))
-        details.append(f"first in at {local:%H:%M:%S} ({first.door}, device {first.device_id})")
+        device = first.device_name or first.device_id
+        details.append(f"first in at {local:%H:%M:%S} ({first.door}, device {device})")
     details.extend(FLAG_TEXT.get(flag, flag) for flag in verdict.attention)
     if verdict.note:
         details.append(f"Note: {verdict.note}")
