@@ -278,7 +278,7 @@ def test_status_and_sync_show_why_entries_are_set_aside(
     shown = scanner(capsys, data_dir, "sync")
     assert shown.code == 1
     assert "503, not from the companion API" in shown.out
-    assert "1 entries set aside" in shown.out and "invalid_request: door too long" in shown.out
+    assert "1 entries held back" in shown.out and "invalid_request: door too long" in shown.out
     status = scanner(capsys, data_dir, "status")
     assert "invalid_request: door too long" in status.out
 
