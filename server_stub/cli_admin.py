@@ -177,10 +177,17 @@ def export_snapshot(args: argparse.Namespace) -> int:
 
 
 def journal(args: argparse.Namespace) -> int:
-    with database(args).writing() as session:
-        counts = import_journal(session, args.event, Path(args.file), args.device)
-    emit(args, dict(counts), ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "empty")
-    return 0
+    """Exit 0 when every line was imported, 1 when some were refused (they are listed)."""
+    report = import_journal(database(args), args.event, Path(args.file), args.device, args.force)
+    text = [", ".join(f"{n} {k}" for k, n in sorted(report.counts.items())) or "nothing imported"]
+    if report.unknown_devices:
+        names = ", ".join(sorted(report.unknown_devices))
+        text.append(f"flagged: device(s) never enrolled here: {names}")
+    if report.bad_lines:
+        text.append(f"{report.bad_lines} line(s) refused:")
+        text += report.problems
+    emit(args, report.as_json(), "\n".join(text))
+    return 1 if report.bad_lines else 0
 
 
 def prune(args: argparse.Namespace) -> int:
@@ -281,10 +288,18 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         help="put the HS256 keys (and the SEEDJSON secret, if the event shares it) in the file: "
         "doors need them to verify such codes; anyone holding the file can then mint tickets",
     )
-    p = add("import-journal", journal, "import the journal file a scanner exported")
+    p = add(
+        "import-journal",
+        journal,
+        "import the journal file a scanner exported: good lines are imported, bad ones listed "
+        "(exit 1); a journal of another event is refused unless --force",
+    )
     p.add_argument("event")
     p.add_argument("file")
     p.add_argument("--device", help="device id, when the file has no header line")
+    p.add_argument(
+        "--force", action="store_true", help="import a journal whose header names another event"
+    )
     p = add("prune-changes", prune, "forget old change-log records (devices behind re-snapshot)")
     p.add_argument("event")
     p.add_argument("--keep", type=int, default=100_000)
