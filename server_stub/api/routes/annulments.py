@@ -5,17 +5,22 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from scanner.checkin.reasons import Outcome, Reason
 from server_stub.api.deps import AuthenticatedRoute, DbDep, OrganizerDep
 from server_stub.api.errors import ApiError, responses
+from server_stub.api.ratelimit import rate_limited
 from server_stub.models import Checkin, utcnow
 from server_stub.schemas import CheckinEntry, CheckinResult, FactText
 from server_stub.services.ingest import Uploader, ingest
 
-router = APIRouter(route_class=AuthenticatedRoute, tags=["organizers"])
+router = APIRouter(
+    route_class=AuthenticatedRoute,
+    tags=["organizers"],
+    dependencies=[Depends(rate_limited("organizer"))],
+)
 
 
 class AnnulRequest(BaseModel):
@@ -25,7 +30,7 @@ class AnnulRequest(BaseModel):
 @router.post(
     "/events/{event_id}/checkins/{entry_id}/annul",
     response_model=CheckinResult,
-    responses=responses(401, 403, 404),
+    responses=responses(401, 403, 404, 429),
 )
 def annul(
     event_id: str, entry_id: uuid.UUID, body: AnnulRequest, who: OrganizerDep, db: DbDep
