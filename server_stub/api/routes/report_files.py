@@ -29,7 +29,7 @@ from server_stub.api.errors import ApiError, responses
 from server_stub.api.ratelimit import rate_limited
 from server_stub.services.report_rows import event_report
 
-# Like every organizer endpoint: the token is checked before the query, and callers are rate-limited.
+# Like every organizer endpoint: the token is checked before the query; callers are rate-limited.
 router = APIRouter(
     route_class=AuthenticatedRoute,
     tags=["organizers"],
