@@ -209,11 +209,14 @@ class DoorSession:
 
         return self._door_worker.submit(job)
 
-    def admit_by_hand(self, ticket_id: str, reason: str) -> Future[VerdictCommitted]:
-        """Check in a ticket found by search, with the reason staff gave (journal note)."""
+    def admit_by_hand(
+        self, ticket_id: str, reason: str, paid_at_door: bool = False
+    ) -> Future[VerdictCommitted]:
+        """Check in a ticket found by search, with the reason staff gave (journal note).
+        `paid_at_door`: an unpaid ticket whose payment staff just took."""
 
         def job() -> VerdictCommitted:
-            result = self.door.admit_by_hand(ticket_id, reason.strip() or None)
+            result = self.door.admit_by_hand(ticket_id, reason.strip() or None, paid_at_door)
             return self._committed(result, "manual", None, None, reason)
 
         return self._door_worker.submit(job)

@@ -261,3 +261,21 @@ def test_sounds_say_once_when_there_is_no_audio(
 
 def _unused(*_args: Any) -> None:
     return None
+
+
+def test_an_unpaid_ticket_is_refused_and_admitted_once_payment_is_taken(
+    make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    row = next(
+        r
+        for r in demo_event.rows
+        if r.status is TicketStatus.UNPAID and r.ticket_type in ("ga", "vip")
+    )
+    door_session.submit_code(demo_event.codes[row.ticket_id])
+    assert window.panel.look is Look.REFUSED and window.panel.reason.text() == "Ticket not paid"
+    assert window.panel.pay.isVisibleTo(window.panel)
+    window.panel.pay.click()
+    assert window.panel.look is Look.ADMITTED
+    assert window.recent.events[0].note == "paid at the door"
+    assert not window.panel.pay.isVisibleTo(window.panel)
