@@ -111,6 +111,7 @@ class DoorSession:
         self._door_worker = Worker("door", synchronous=synchronous)
         self._jobs = Worker("jobs", synchronous=synchronous)
         self._identify: Identify | None = None
+        self._timezone: str | None = None
         self._recent: list[VerdictCommitted] = []
         self._camera: CameraFeed | None = None
         self._camera_state = CameraStateChanged(CameraState.NONE, "no camera")
@@ -159,7 +160,10 @@ class DoorSession:
         return self.store.read(job)
 
     def timezone(self) -> str:
-        return self.door.timezone() if self.has_event() else "UTC"
+        """The event's time zone (read once per attendee list: views ask for it often)."""
+        if self._timezone is None:
+            self._timezone = self.door.timezone() if self.has_event() else None
+        return self._timezone or "UTC"
 
     def checkin_lists(self) -> list[tuple[str, str]]:
         """(id, name) of the event's check-in lists, to choose a door from."""
@@ -354,7 +358,7 @@ class DoorSession:
         self.sync_state = state
         self.events.publish(SyncStateChanged(state, self._offline_since))
         if state.counts:
-            self._identify = None  # a new snapshot may bring new keys
+            self._forget_event()  # a new snapshot may bring new keys
             self.refresh_counts()
 
     def enroll(self, url: str, code: str) -> Future[SyncState]:
@@ -363,7 +367,7 @@ class DoorSession:
             state = enroll(
                 self.store, url.strip(), code, self.clock.now, progress=self._progress("enrol")
             )
-            self._identify = None
+            self._forget_event()
             enrolment = self.store.read(device.load_enrolment)
             self.configure(door=enrolment.door if enrolment else None)
             self._finished("enrol", state.last_error if state.link is not Link.ONLINE else None)
@@ -378,13 +382,18 @@ class DoorSession:
             summary = self.store.import_snapshot(
                 lines, self.clock.now(), vouched=(fingerprint or "").strip() or None
             )
-            self._identify = None
+            self._forget_event()
             self.configure()
             self.events.publish(Progress("import", summary.tickets, summary.tickets, True))
             self._publish_counts()
             return summary
 
         return self._jobs.submit(self._reporting("import", job))
+
+    def _forget_event(self) -> None:
+        """A new attendee list or event: cached keys and time zone are read again."""
+        self._identify = None
+        self._timezone = None
 
     def cancel(self) -> None:
         """Stop a running import or enrolment download (nothing of it is kept)."""
@@ -434,7 +443,7 @@ class DoorSession:
                 self.store.writer.run(device.discard_pending)
             require_nothing_unsent(self.store)
             self.store.writer.run(device.forget)
-            self._identify = None
+            self._forget_event()
             return self.unsent()
 
         return self._jobs.submit(job)
