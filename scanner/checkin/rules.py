@@ -76,9 +76,8 @@ def _refusal(
         return Reason.REVOKED
     if ticket is None and code.format != "TK1":  # only TK1 carries its own claims
         return Reason.UNKNOWN_TICKET
-    if ticket is not None and ticket.status is not TicketStatus.VALID:
-        if not (ticket.status is TicketStatus.UNPAID and _paid_at_door(code)):
-            return STATUS_REASONS[ticket.status]
+    if ticket is not None and ticket.status is not TicketStatus.VALID and not _paid(ticket, code):
+        return STATUS_REASONS[ticket.status]
     if code.timestamp_ms is not None and event.max_code_age_s is not None:
         age_ms = now.timestamp() * 1000 - code.timestamp_ms
         if age_ms > event.max_code_age_s * 1000:
@@ -89,9 +88,11 @@ def _refusal(
     return _time_refusal(code, ticket, day, now)
 
 
-def _paid_at_door(code: TicketCode) -> bool:
-    """Staff took payment at the door: only a hand admission can say so, never a code."""
-    return code.format == "MANUAL" and code.claims.get("paid_at_door") is True
+def _paid(ticket: TicketRecord, code: TicketCode) -> bool:
+    """An unpaid ticket whose payment staff took at the door: only a hand admission can say
+    so, never a code."""
+    paid_at_door = code.format == "MANUAL" and code.claims.get("paid_at_door") is True
+    return ticket.status is TicketStatus.UNPAID and paid_at_door
 
 
 def _time_refusal(
