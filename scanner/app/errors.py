@@ -1,10 +1,18 @@
 """Failures the door session's callers act on, re-exported so views and the command line need
 not know which layer raised them."""
 
-from scanner.store.database import StoreError
+from scanner.store.failures import DataFileDamaged, DiskFull, StoreError
 from scanner.store.journal import UndoError
 from scanner.store.store import ImportRefused
 from scanner.store.tickets import NoEventError
 from scanner.sync.errors import SyncError
 
-__all__ = ["ImportRefused", "NoEventError", "StoreError", "SyncError", "UndoError"]
+__all__ = [
+    "DataFileDamaged",
+    "DiskFull",
+    "ImportRefused",
+    "NoEventError",
+    "StoreError",
+    "SyncError",
+    "UndoError",
+]

@@ -67,6 +67,14 @@ def disk_full(path: Path) -> DiskFull:
     )
 
 
+def _no_room(path: Path) -> bool:
+    """A write that failed on a full disk (SQLite reports some of those as I/O errors)."""
+    try:
+        return free_mb(path.parent) < 1
+    except OSError:
+        return False
+
+
 def translate(exc: BaseException, path: Path) -> StoreError | None:
     """The StoreError for a database error from SQLite, or None for anything else."""
     original = exc.orig if isinstance(exc, DBAPIError) else exc
@@ -74,12 +82,12 @@ def translate(exc: BaseException, path: Path) -> StoreError | None:
         return None
     code = getattr(original, "sqlite_errorcode", 0) & 0xFF
     name = getattr(original, "sqlite_errorname", type(original).__name__)
-    log.error("data file error %s (%s)", name, type(original).__name__)  # never the message: SQL
+    log.info("data file error %s (%s)", name, type(original).__name__)  # never its text: SQL, data
     if code == SQLITE_NOTADB:
         return damaged(path, "is not a scanner data file or is damaged")
     if code == SQLITE_CORRUPT:
         return damaged(path, "is damaged (corrupt pages)")
-    if code == SQLITE_FULL:
+    if code == SQLITE_FULL or (code == SQLITE_IOERR and _no_room(path)):
         return disk_full(path)
     if code == SQLITE_IOERR:
         return DataFileUnavailable(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -17,6 +18,8 @@ from scanner.checkin.records import DoorSettings
 from scanner.checkin.snapshot_file import SnapshotError, open_snapshot_file
 from scanner.store import imports, journal, records, search, status, tickets, trust
 from scanner.store.database import make_engine, open_engine
+from scanner.store.disk_space import fold_wal, incoming_bytes, require_room_for_import
+from scanner.store.failures import in_words
 from scanner.store.location import database_path
 from scanner.store.writer import Writer, use_immediate_transactions
 
@@ -43,9 +46,15 @@ class Store:
         self.writer.close()
         self._read_engine.dispose()
 
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A read-only connection held open while a caller streams rows (reports)."""
+        with self._read_engine.connect() as conn:
+            yield conn
+
     def read(self, job: Callable[[Connection], T]) -> T:
         """Run a read-only job on the calling thread (WAL readers never block the writer)."""
-        with self._read_engine.connect() as conn:
+        with in_words(self.path), self._read_engine.connect() as conn:
             return job(conn)
 
     # -- the door --------------------------------------------------------------------------
@@ -96,28 +105,64 @@ class Store:
         *,
         vouched: str | None = None,
         source: str = "snapshot",
+        set_aside_bad: bool = False,
+        allow_older: bool = False,
+        incoming: int = 0,
     ) -> imports.ImportSummary:
+        """`incoming` is the size of the snapshot's text, when known, to check the disk's room."""
+
         def job(conn: Connection) -> imports.ImportSummary:
             check = trust.trust_check(conn, now, vouched)
-            return imports.import_snapshot(conn, lines, check, now, source)
+            return imports.import_snapshot(
+                conn,
+                lines,
+                check,
+                now,
+                source,
+                set_aside_bad=set_aside_bad,
+                allow_older=allow_older,
+            )
 
-        return self._refusing(job)
+        return self._refusing(job, incoming)
 
     def import_snapshot_file(
-        self, path: Path, now: datetime, *, vouched: str | None = None, source: str = "snapshot"
+        self,
+        path: Path,
+        now: datetime,
+        *,
+        vouched: str | None = None,
+        source: str = "snapshot",
+        set_aside_bad: bool = False,
+        allow_older: bool = False,
     ) -> imports.ImportSummary:
-        return self.import_snapshot(open_snapshot_file(path), now, vouched=vouched, source=source)
+        return self.import_snapshot(
+            open_snapshot_file(path),
+            now,
+            vouched=vouched,
+            source=source,
+            set_aside_bad=set_aside_bad,
+            allow_older=allow_older,
+            incoming=incoming_bytes(path),
+        )
 
     def import_csv(
-        self, lines: Iterable[bytes], now: datetime, spec: imports.EventSpec | None = None
+        self,
+        lines: Iterable[bytes],
+        now: datetime,
+        spec: imports.EventSpec | None = None,
+        incoming: int = 0,
     ) -> imports.ImportSummary:
-        return self._refusing(lambda conn: imports.import_csv(conn, lines, spec, now))
+        return self._refusing(lambda conn: imports.import_csv(conn, lines, spec, now), incoming)
 
-    def _refusing(self, job: Callable[[Connection], T]) -> T:
+    def _refusing(self, job: Callable[[Connection], T], incoming: int) -> T:
+        """Run an import: refused as a whole in words, never leaving the disk without room."""
+        require_room_for_import(self.directory, incoming)
         try:
             return self.writer.run(job)
         except (SnapshotError, RowError, CsvError) as exc:
             raise ImportRefused(str(exc)) from None
+        finally:
+            fold_wal(self._read_engine)
 
     # -- reading ---------------------------------------------------------------------------
 

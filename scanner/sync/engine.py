@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from scanner.store import changes, device, outbox, records, tickets
+from scanner.store import changes, device, outbox, records, set_aside, tickets
 from scanner.store.conflicts import conflicts
 from scanner.store.store import Store
 from scanner.sync.client import ApiClient
@@ -90,6 +90,8 @@ class Syncer:
             return self._settle(Link.FAILING, str(exc), counts, retry_in=exc.retry_after)
         except SyncError as exc:
             return self._settle(Link.FAILING, str(exc), counts)
+        if counts.get("set_aside"):  # applied the rest, but someone must look at the server
+            return self._settle(Link.FAILING, _set_aside_words(counts["set_aside"]), counts)
         return self._settle(Link.ONLINE, None, counts)
 
     def _enrolment(self) -> device.Enrolment:
@@ -176,7 +178,11 @@ class Syncer:
             if not isinstance(new_cursor, str) or not isinstance(items, list):
                 raise Unreachable("the server's changes answer has an unexpected shape")
             apply = partial(
-                changes.apply_changes, event_id=event_id, changes=items, cursor=new_cursor
+                changes.apply_changes,
+                event_id=event_id,
+                changes=items,
+                cursor=new_cursor,
+                now=self.now(),
             )
             applied = self.store.writer.run(apply)
             for kind, number in applied.items():
@@ -194,10 +200,14 @@ class Syncer:
             path = Path(folder) / "snapshot.jsonl"
             with path.open("wb") as sink:
                 lines = client.download_snapshot(event_id, sink, progress)
-            summary = self.store.import_snapshot_file(path, self.now(), source="sync")
+            # the server this door is enrolled with decides what is newest (it may be restored)
+            summary = self.store.import_snapshot_file(
+                path, self.now(), source="sync", set_aside_bad=True, allow_older=True
+            )
         if progress is not None:
             progress(summary.tickets, summary.tickets)
         counts["snapshot_tickets"] = summary.tickets
+        counts["set_aside"] = counts.get("set_aside", 0) + summary.set_aside
         counts["snapshot_lines"] = lines
         self._mark("last_pull_at")
 
@@ -216,6 +226,14 @@ class Syncer:
     ) -> SyncState:
         self.state = read_state(self.store, link, error, counts or {}, retry_in)
         return self.state
+
+
+def _set_aside_words(count: int) -> str:
+    records = "record" if count == 1 else "records"
+    return (
+        f"the server sent {count} {records} this door cannot apply: set aside, everything else"
+        " applied (scanner status lists them; report it to the platform's administrator)"
+    )
 
 
 def _cursor(conn: Any, event_id: str) -> str | None:
@@ -245,6 +263,7 @@ def read_state(
             waiting=upload.get("pending", 0),
             rejected=upload.get("rejected", 0),
             conflicts=_conflict_count(conn),
+            set_aside=_set_aside_count(conn),
             clock_offset_s=None if offset is None else float(offset),
             next_attempt_in_s=retry_in,
             counts=counts or {},
@@ -256,6 +275,13 @@ def read_state(
 def _conflict_count(conn: Any) -> int:
     try:
         return len(conflicts(conn))
+    except tickets.NoEventError:
+        return 0
+
+
+def _set_aside_count(conn: Any) -> int:
+    try:
+        return set_aside.count(conn, tickets.current_event_id(conn))
     except tickets.NoEventError:
         return 0
 

@@ -26,6 +26,7 @@ class SyncState:
     waiting: int = 0  # journal entries not yet uploaded
     rejected: int = 0  # entries the server refused outright (kept, not retried)
     conflicts: int = 0
+    set_aside: int = 0  # records from the server this door could not apply (kept aside)
     clock_offset_s: float | None = None  # server time minus this device's time
     next_attempt_in_s: float | None = None
     counts: dict[str, int] = field(default_factory=dict)  # what the last cycle did
@@ -48,4 +49,6 @@ class SyncState:
         }[self.link]
         if self.last_error and self.link in (Link.OFFLINE, Link.FAILING):
             words += f": {self.last_error}"
+        elif self.set_aside:
+            words += f" ({self.set_aside} records from the server set aside)"
         return words

@@ -16,7 +16,7 @@ from scanner.camera.layouts import Garbling
 from scanner.camera.synthetic import Sample, SyntheticSource
 from scanner.camera.wedge import WedgeScan
 from scanner.cli import exits
-from tests.cli.run import scanner
+from tests.cli.run import event_today, scanner
 
 
 def _admissible(event: DemoEvent, count: int) -> list[str]:
@@ -51,7 +51,9 @@ def test_every_ticket_in_a_video_gives_exactly_one_verdict_in_order(
     ticket_video: Path,
     mode: list[str],
 ) -> None:
-    ran = scanner(capsys, data_dir, "scan", "--source", str(ticket_video), "--json", *mode)
+    ran = scanner(
+        capsys, event_today(data_dir), "scan", "--source", str(ticket_video), "--json", *mode
+    )
     assert ran.code == exits.OK, ran.err
     verdicts = ran.json_lines()
     expected = [_ticket_of(demo_event, c) for c in _admissible(demo_event, 5)]
