@@ -26,10 +26,14 @@ MakeWindow = Callable[..., DoorWindow]
 
 
 def test_a_valid_code_through_the_camera_turns_the_panel_green_with_the_admit_sound(
-    qtbot: QtBot, make_window: MakeWindow, data_dir: Path, demo_event: DemoEvent
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    data_dir: Path,
+    clock: FixedClock,
+    demo_event: DemoEvent,
 ) -> None:
     # The real thing: camera and decoder threads, the door worker, the bridge's queued hop.
-    session = DoorSession(data_dir, door="Main entrance", operator="tester")
+    session = DoorSession(data_dir, door="Main entrance", operator="tester", clock=clock)
     ticket, code = valid_code(demo_event)
     session.open_camera(SyntheticSource([code], paced=True, options="fps=30,hold=20,gap=10"))
     window = make_window(session)
