@@ -82,11 +82,16 @@ class Store:
         return self.writer.run(job)
 
     def admit_by_hand(
-        self, ticket_id: str, door: DoorSettings, now: datetime, reason: str | None = None
+        self,
+        ticket_id: str,
+        door: DoorSettings,
+        now: datetime,
+        reason: str | None = None,
+        paid_at_door: bool = False,
     ) -> journal.ScanRecord:
         def job(conn: Connection) -> journal.ScanRecord:
             context = self.event_context(conn)
-            check = manual_check(ticket_id)
+            check = manual_check(ticket_id, paid_at_door)
             return journal.record_check(conn, context, check, door, now, "manual", reason)
 
         return self.writer.run(job)

@@ -235,12 +235,12 @@ class DoorWindow(QMainWindow):
         if ok:
             self.admit_by_hand(ticket_id, reason)
 
-    def admit_by_hand(self, ticket_id: str, reason: str) -> None:
-        future = self.session.admit_by_hand(ticket_id, reason)
+    def admit_by_hand(self, ticket_id: str, reason: str, paid_at_door: bool = False) -> None:
+        future = self.session.admit_by_hand(ticket_id, reason, paid_at_door)
         future.add_done_callback(self._report_failure("Admission"))
 
     def payment_taken(self, ticket_id: str) -> None:
-        self.admit_by_hand(ticket_id, PAID_AT_THE_DOOR)
+        self.admit_by_hand(ticket_id, PAID_AT_THE_DOOR, paid_at_door=True)
 
     def ask_undo(self, entry_id: str, label: str) -> None:
         why, ok = QInputDialog.getText(self, "Undo", f"Undo the scan of {label}. Why?")
