@@ -124,6 +124,9 @@ class DoorSession:
         self.sync.subscribe(self._synced)
         self._started = False
         self._cancel = False
+        # Sees camera and hand-scanner codes before the door does; True takes the code away
+        # (the kiosk's staff QR code). Called on the camera's or the GUI's thread.
+        self.intercept: Callable[[str], bool] | None = None
 
     # -- life ------------------------------------------------------------------------------
 
@@ -289,7 +292,8 @@ class DoorSession:
     def _wedge_scan(self, scan: WedgeScan | None) -> bool:
         if scan is None:
             return False
-        self.submit_wedge(scan)
+        if self.intercept is None or not self.intercept(scan.text):
+            self.submit_wedge(scan)
         return True
 
     def submit_wedge(self, scan: WedgeScan) -> Future[VerdictCommitted]:
@@ -537,6 +541,8 @@ class DoorSession:
         return self._camera_state
 
     def _camera_code(self, event: CodeEvent) -> None:
+        if self.intercept is not None and self.intercept(event.text):
+            return
         self.submit_code(event.text, "camera", event.captured_at, frame=event.frame_index)
 
     def _camera_changed(self, state: CameraState, message: str) -> None:

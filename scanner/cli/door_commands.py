@@ -15,6 +15,7 @@ from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
 from scanner.cli.typed_text import require_reason, require_ticket_id
+from scanner.lang import _
 
 
 def register(commands: Commands) -> None:
@@ -71,7 +72,7 @@ def run_check(args: argparse.Namespace) -> int:
         if args.json:
             emit_json({"scan_id": result.entry_id, "seq": result.seq, **verdict.to_json()})
         else:
-            wording = describe(verdict, result.timezone)
+            wording = describe(verdict, result.timezone, _)
             emit(f"{wording.one_line()}  [scan {result.entry_id}]")
     return exits.OK if verdict.outcome != "rejected" else exits.REFUSED
 
