@@ -6,9 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from scanner.checkin.event_window import OUTSIDE_FLAG
 from scanner.checkin.reasons import REASON_TEXT, Outcome, Reason
 from scanner.checkin.records import FLAG_TEXT, Verdict
 
+OUTSIDE_TEXT = {
+    Reason.NOT_YET_VALID: "Not valid today: the event has not begun",
+    Reason.EXPIRED: "Not valid today: the event is over",
+}
 HEADLINES = {Outcome.ADMITTED: "ADMITTED", Outcome.REJECTED: "REFUSED", Outcome.EXITED: "EXIT"}
 
 
@@ -38,14 +43,15 @@ def describe(verdict: Verdict, timezone: str = "UTC", tr: Callable[[str], str] =
     first = verdict.first_admission
     if verdict.reason is Reason.ALREADY_CHECKED_IN and first is not None:
         local = first.at.astimezone(ZoneInfo(timezone))
+        device = first.device_name or first.device_id
         first_in = tr("first in at {time} ({door}, device {device})")
-        details.append(
-            first_in.format(time=f"{local:%H:%M:%S}", door=first.door, device=first.device_id)
-        )
+        details.append(first_in.format(time=f"{local:%H:%M:%S}", door=first.door, device=device))
     details.extend(tr(FLAG_TEXT[flag]) if flag in FLAG_TEXT else flag for flag in verdict.attention)
     if verdict.note:
         details.append(tr("Note: {note}").format(note=verdict.note))
     reason = REASON_TEXT[verdict.reason] if verdict.reason is not Reason.OK else ""
+    if OUTSIDE_FLAG in verdict.attention:  # no ticket of this event is valid today
+        reason = OUTSIDE_TEXT.get(verdict.reason, reason)
     if verdict.outcome is Outcome.EXITED:
         reason = "Goodbye"
     words = reason or REASON_TEXT[Reason.OK]

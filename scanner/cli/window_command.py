@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from typing import TypeAlias
 
 from scanner.cli import exits
+from scanner.cli.commands import Commands
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit
-
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def register(commands: Commands) -> None:
