@@ -187,9 +187,11 @@ class StaffMenu(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(door_row)
         layout.addLayout(sync_row)
-        layout.addWidget(self.counts)
+        counts = self.counts.layout()
+        if counts is not None:
+            counts.setAlignment(Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.counts, 1)
         layout.addWidget(self.note)
-        layout.addStretch(1)
         layout.addLayout(buttons)
         self.setStyleSheet(
             "#staffMenu { background: #eceff1; } #staffMenu QLabel { color: #102027; }"
