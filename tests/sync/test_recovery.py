@@ -226,6 +226,33 @@ def test_a_poison_entry_is_set_aside_and_the_others_go(
     _assert_all_on_server_once(enrolled, platform, ids)
 
 
+def test_a_lone_poison_entry_never_stops_the_pull_and_is_retried_without_failing(
+    platform: Platform, enrolled: Device
+) -> None:
+    (poison,) = _scan_some(enrolled, platform, 1)
+    platform.proxy.set(
+        "poison",
+        path="/checkins",
+        marker=poison.encode(),
+        status=500,
+        body=_api_body("internal_error", "the server failed; see its log"),
+        content_type="application/json",
+    )
+    requests = len(platform.proxy.requests)
+    state = enrolled.sync()
+    assert state.link is Link.ONLINE and state.set_aside == 1 and state.waiting == 0
+    assert any("/changes" in path for path in platform.proxy.requests[requests:])  # pulled
+    later = _shifted_syncer(enrolled, HELD_RETRY + timedelta(seconds=1))
+    try:
+        requests = len(platform.proxy.requests)
+        state = later.run_once()  # its turn again, and the server still cannot take it
+        assert _checkin_requests(platform, requests) == 1
+        assert state.link is Link.ONLINE and state.set_aside == 1
+    finally:
+        later.close()
+    assert dict(enrolled.journal())[poison] == "held"
+
+
 def test_a_server_that_takes_nothing_is_not_narrowed_to_the_end(
     platform: Platform, enrolled: Device
 ) -> None:
