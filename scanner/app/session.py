@@ -48,6 +48,7 @@ from scanner.app.events import (
     SyncStateChanged,
     VerdictCommitted,
 )
+from scanner.app.reporting import write_door_report
 from scanner.app.worker import Worker, done_future
 from scanner.camera.dedupe import DEFAULT_WINDOW_S
 from scanner.camera.pipeline import CodeEvent, FrameDecoder
@@ -55,6 +56,8 @@ from scanner.camera.sources import FrameSource, SourceUnavailable, open_source
 from scanner.camera.wedge import Identify, WedgeAssembler, WedgeScan, identify_with, resolve
 from scanner.checkin.reasons import Direction
 from scanner.checkin.snapshot_file import open_snapshot_file
+from scanner.reports.model import Options as ReportOptions
+from scanner.reports.model import Report
 from scanner.store import device, tickets
 from scanner.store.conflicts import Conflict, conflicts
 from scanner.store.imports import ImportSummary
@@ -382,6 +385,34 @@ class DoorSession:
             return summary
 
         return self._jobs.submit(self._reporting("import", job))
+
+    def export_report(
+        self,
+        path: Path,
+        fmt: str,
+        kind: str = "full",
+        options: ReportOptions | None = None,
+        delimiter: str = ",",
+    ) -> Future[Report]:
+        """Write this door's report (docs/reports.md) off the GUI thread, with progress."""
+
+        def job() -> Report:
+            self._cancel = False
+            report = write_door_report(
+                self.store,
+                path,
+                fmt,
+                self.clock.now(),
+                kind=kind,
+                options=options,
+                delimiter=delimiter,
+                progress=self._progress("report"),
+            )
+            done = report.totals.entries
+            self.events.publish(Progress("report", done, done, True))
+            return report
+
+        return self._jobs.submit(self._reporting("report", job))
 
     def cancel(self) -> None:
         """Stop a running import or enrolment download (nothing of it is kept)."""

@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from scanner.checkin.event_window import OUTSIDE_FLAG
 from scanner.checkin.reasons import REASON_TEXT, Outcome, Reason
 from scanner.checkin.records import FLAG_TEXT, Verdict
 
+OUTSIDE_TEXT = {
+    Reason.NOT_YET_VALID: "Not valid today: the event has not begun",
+    Reason.EXPIRED: "Not valid today: the event is over",
+}
 HEADLINES = {Outcome.ADMITTED: "ADMITTED", Outcome.REJECTED: "REFUSED", Outcome.EXITED: "EXIT"}
 
 
@@ -36,6 +41,8 @@ def describe(verdict: Verdict, timezone: str = "UTC") -> Wording:
     if verdict.note:
         details.append(f"Note: {verdict.note}")
     reason = REASON_TEXT[verdict.reason] if verdict.reason is not Reason.OK else ""
+    if OUTSIDE_FLAG in verdict.attention:  # no ticket of this event is valid today
+        reason = OUTSIDE_TEXT.get(verdict.reason, reason)
     if verdict.outcome is Outcome.EXITED:
         reason = "Goodbye"
     return Wording(HEADLINES[verdict.outcome], reason or REASON_TEXT[Reason.OK], tuple(details))

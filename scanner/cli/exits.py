@@ -17,3 +17,8 @@ class CliError(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
+
+
+# `doctor`: its exit code is its worst finding.
+DOCTOR_WARNING = 8  # the door works, but something needs a look
+DOCTOR_PROBLEM = 9  # something the door needs does not work

@@ -159,8 +159,8 @@ def _show(state: SyncState, as_json: bool) -> None:
         return
     emit(f"sync: {state.describe()}")
     emit(f"  waiting to upload: {state.waiting}   conflicts: {state.conflicts}")
-    if state.set_aside:
-        emit(f"  {state.set_aside_words()}")
+    if state.held:
+        emit(f"  {state.held_words()}")
     emit(f"  last pull: {_moment(state.last_pull_at)}   last push: {_moment(state.last_push_at)}")
     if state.clock_warning:
         emit(f"  warning: {state.clock_warning}")

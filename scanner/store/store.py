@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -50,6 +51,12 @@ class Store:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A read-only connection held open while a caller streams rows (reports)."""
+        with self._read_engine.connect() as conn:
+            yield conn
 
     def read(self, job: Callable[[Connection], T]) -> T:
         """Run a read-only job on the calling thread (WAL readers never block the writer)."""
@@ -100,22 +107,45 @@ class Store:
         *,
         vouched: str | None = None,
         source: str = "snapshot",
+        set_aside_bad: bool = False,
+        allow_older: bool = False,
         incoming: int = 0,
     ) -> imports.ImportSummary:
         """`incoming` is the size of the snapshot's text, when known, to check the disk's room."""
 
         def job(conn: Connection) -> imports.ImportSummary:
             check = trust.trust_check(conn, now, vouched)
-            return imports.import_snapshot(conn, lines, check, now, source)
+            return imports.import_snapshot(
+                conn,
+                lines,
+                check,
+                now,
+                source,
+                set_aside_bad=set_aside_bad,
+                allow_older=allow_older,
+            )
 
         return self._refusing(job, incoming)
 
     def import_snapshot_file(
-        self, path: Path, now: datetime, *, vouched: str | None = None, source: str = "snapshot"
+        self,
+        path: Path,
+        now: datetime,
+        *,
+        vouched: str | None = None,
+        source: str = "snapshot",
+        set_aside_bad: bool = False,
+        allow_older: bool = False,
     ) -> imports.ImportSummary:
-        lines = open_snapshot_file(path)
-        incoming = incoming_bytes(path)
-        return self.import_snapshot(lines, now, vouched=vouched, source=source, incoming=incoming)
+        return self.import_snapshot(
+            open_snapshot_file(path),
+            now,
+            vouched=vouched,
+            source=source,
+            set_aside_bad=set_aside_bad,
+            allow_older=allow_older,
+            incoming=incoming_bytes(path),
+        )
 
     def import_csv(
         self,

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from scanner.store import changes, device, outbox, records, tickets
+from scanner.store import changes, device, outbox, records, set_aside, tickets
 from scanner.store.conflicts import conflicts
 from scanner.store.journal_file import export_journal
 from scanner.store.store import Store
@@ -33,7 +33,7 @@ from scanner.sync.errors import (
 from scanner.sync.state import Link, SyncState
 
 BATCH = 200
-HELD_RETRY = timedelta(minutes=5)  # an entry set aside is tried again after this long
+HELD_RETRY = timedelta(minutes=5)  # an entry held back is tried again after this long
 ClientFactory = Callable[[str, str | None], ApiClient]
 Progress = Callable[[int, int | None], None]  # records done, records expected (if known)
 Counts = dict[str, int]  # what a cycle did: answers by status, records pulled by kind
@@ -96,6 +96,8 @@ class Syncer:
             return self._settle(Link.FAILING, str(exc), counts, retry_in=exc.retry_after)
         except SyncError as exc:
             return self._settle(Link.FAILING, str(exc), counts)
+        if counts.get("set_aside"):  # applied the rest, but someone must look at the server
+            return self._settle(Link.FAILING, _set_aside_words(counts["set_aside"]), counts)
         return self._settle(Link.ONLINE, None, counts)
 
     def _enrolment(self) -> device.Enrolment:
@@ -125,7 +127,7 @@ class Syncer:
     # -- push ------------------------------------------------------------------------------
 
     def _push(self, client: ApiClient, event_id: str, counts: Counts) -> _Push | None:
-        """New entries first, oldest first; then a batch of those set aside whose retry time
+        """New entries first, oldest first; then a batch of those held back whose retry time
         came. Returns a batch of which nothing passed (left for `_settle_stuck`), else None."""
         while entries := self.store.read(lambda conn: outbox.pending(conn, self.batch)):
             push = self._narrowed(client, event_id, entries, counts)
@@ -137,7 +139,7 @@ class Syncer:
         held = self.store.read(lambda conn: outbox.due_held(conn, due, self.batch))
         if held:
             retried = self._narrowed(client, event_id, held, counts, budget=len(held) * 2)
-            self._hold(retried)  # set aside again, for another while
+            self._hold(retried)  # held back again, for another while
             self._mark("last_push_at")
         return None
 
@@ -164,8 +166,8 @@ class Syncer:
 
     def _settle_stuck(self, push: _Push) -> None:
         """Nothing of a batch passed, yet the server answered the pull: the entries that failed
-        alone are its own trouble, set aside. When narrowing gave up (many entries, none
-        passing), the server cannot take uploads at all: nothing is set aside, the cycle fails."""
+        alone are its own trouble, held back. When narrowing gave up (many entries, none
+        passing), the server cannot take uploads at all: nothing is held back, the cycle fails."""
         assert push.error is not None
         if push.gave_up:
             raise push.error
@@ -214,7 +216,7 @@ class Syncer:
 
         self.store.writer.run(job)
         if push.suspects:
-            push.counts["set_aside"] = push.counts.get("set_aside", 0) + len(push.suspects)
+            push.counts["held"] = push.counts.get("held", 0) + len(push.suspects)
 
     def _clock_offset(self, server_time: object, sent_at: datetime, received_at: datetime) -> None:
         if not isinstance(server_time, str):
@@ -252,7 +254,11 @@ class Syncer:
             if not isinstance(new_cursor, str) or not isinstance(items, list):
                 raise BadAnswer("the server's changes answer has an unexpected shape")
             apply = partial(
-                changes.apply_changes, event_id=event_id, changes=items, cursor=new_cursor
+                changes.apply_changes,
+                event_id=event_id,
+                changes=items,
+                cursor=new_cursor,
+                now=self.now(),
             )
             applied = self.store.writer.run(apply)
             for kind, number in applied.items():
@@ -270,10 +276,14 @@ class Syncer:
             path = Path(folder) / "snapshot.jsonl"
             with path.open("wb") as sink:
                 lines = client.download_snapshot(event_id, sink, progress)
-            summary = self.store.import_snapshot_file(path, self.now(), source="sync")
+            # the server this door is enrolled with decides what is newest (it may be restored)
+            summary = self.store.import_snapshot_file(
+                path, self.now(), source="sync", set_aside_bad=True, allow_older=True
+            )
         if progress is not None:
             progress(summary.tickets, summary.tickets)
         counts["snapshot_tickets"] = summary.tickets
+        counts["set_aside"] = counts.get("set_aside", 0) + summary.set_aside
         counts["snapshot_lines"] = lines
         self._mark("last_pull_at")
 
@@ -292,6 +302,14 @@ class Syncer:
     ) -> SyncState:
         self.state = read_state(self.store, link, error, counts or {}, retry_in)
         return self.state
+
+
+def _set_aside_words(count: int) -> str:
+    records = "record" if count == 1 else "records"
+    return (
+        f"the server sent {count} {records} this door cannot apply: set aside, everything else"
+        " applied (scanner status lists them; report it to the platform's administrator)"
+    )
 
 
 @dataclass
@@ -346,9 +364,10 @@ def read_state(
             last_pull_at=_time(records.get_setting(conn, "last_pull_at")),
             last_push_at=_time(records.get_setting(conn, "last_push_at")),
             waiting=upload.get("pending", 0),
-            set_aside=sum(held.values()),
-            set_aside_reasons=held,
+            held=sum(held.values()),
+            held_reasons=held,
             conflicts=_conflict_count(conn),
+            set_aside=_set_aside_count(conn),
             clock_offset_s=None if offset is None else float(offset),
             next_attempt_in_s=retry_in,
             counts=counts or {},
@@ -360,6 +379,13 @@ def read_state(
 def _conflict_count(conn: Any) -> int:
     try:
         return len(conflicts(conn))
+    except tickets.NoEventError:
+        return 0
+
+
+def _set_aside_count(conn: Any) -> int:
+    try:
+        return set_aside.count(conn, tickets.current_event_id(conn))
     except tickets.NoEventError:
         return 0
 

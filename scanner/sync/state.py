@@ -24,17 +24,18 @@ class SyncState:
     last_pull_at: datetime | None = None
     last_push_at: datetime | None = None
     waiting: int = 0  # journal entries not yet uploaded
-    set_aside: int = 0  # entries the server could not take even alone (kept, retried later)
-    set_aside_reasons: dict[str, int] = field(default_factory=dict)  # why, with how many
+    held: int = 0  # entries the server could not take even alone (kept, retried later)
+    held_reasons: dict[str, int] = field(default_factory=dict)  # why, with how many
     conflicts: int = 0
+    set_aside: int = 0  # records from the server this door could not apply (kept aside)
     clock_offset_s: float | None = None  # server time minus this device's time
     next_attempt_in_s: float | None = None
     counts: dict[str, int] = field(default_factory=dict)  # what the last cycle did
 
     @property
     def rejected(self) -> int:
-        """The former name of `set_aside` (nothing is refused for good any more)."""
-        return self.set_aside
+        """The former name of `held` (nothing is refused for good any more)."""
+        return self.held
 
     @property
     def clock_warning(self) -> str | None:
@@ -44,12 +45,11 @@ class SyncState:
         minutes = abs(self.clock_offset_s) / 60
         return f"this device's clock is {minutes:.0f} min {direction} the server's: set it right"
 
-    def set_aside_words(self) -> str:
-        """'2 entries set aside (the server could not take them; retried later): why (2)'."""
-        reasons = ", ".join(f"{why} ({count})" for why, count in self.set_aside_reasons.items())
-        return (
-            f"{self.set_aside} entries set aside (the server could not take them; retried later)"
-            + (f": {reasons}" if reasons else "")
+    def held_words(self) -> str:
+        """'2 entries held back (the server could not take them; retried later): why (2)'."""
+        reasons = ", ".join(f"{why} ({count})" for why, count in self.held_reasons.items())
+        return f"{self.held} entries held back (the server could not take them; retried later)" + (
+            f": {reasons}" if reasons else ""
         )
 
     def describe(self) -> str:
@@ -62,4 +62,6 @@ class SyncState:
         }[self.link]
         if self.last_error and self.link is not Link.ONLINE:
             words += f": {self.last_error}"
+        elif self.set_aside:
+            words += f" ({self.set_aside} records from the server set aside)"
         return words

@@ -18,7 +18,7 @@ from scanner.camera.pipeline import LatestFrame
 from scanner.camera.synthetic import Sample, SyntheticSource
 from scanner.camera.wedge import WedgeScan
 from scanner.cli import exits
-from tests.cli.run import scanner
+from tests.cli.run import event_today, scanner
 
 
 def _admissible(event: DemoEvent, count: int) -> list[str]:
@@ -57,7 +57,9 @@ def test_every_ticket_in_a_video_gives_exactly_one_verdict_in_order(
     # live mode through the threads, but the file waits for each frame to be taken: a loaded
     # machine must not make a ticket's frames drop (that is the timing model's own test)
     monkeypatch.setattr(LatestFrame, "lossless", True)
-    ran = scanner(capsys, data_dir, "scan", "--source", str(ticket_video), "--json", *mode)
+    ran = scanner(
+        capsys, event_today(data_dir), "scan", "--source", str(ticket_video), "--json", *mode
+    )
     assert ran.code == exits.OK, ran.err
     verdicts = ran.json_lines()
     expected = [_ticket_of(demo_event, c) for c in _admissible(demo_event, 5)]
