@@ -39,7 +39,7 @@ def _assert_all_there_once(device: Device, platform: Platform) -> None:
     [
         ("down", {}, Link.FAILING, "connection to the server broke"),
         ("error500", {}, Link.FAILING, "the server failed (500"),
-        ("slow", {"slow_s": 3.0}, Link.FAILING, "did not answer in time"),
+        ("slow", {"slow_s": 9.0}, Link.FAILING, "did not answer in time"),
         ("die_mid_request", {}, Link.FAILING, "connection to the server broke"),
         ("reset_after_commit", {}, Link.FAILING, "connection to the server broke"),
     ],
