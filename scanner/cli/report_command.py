@@ -8,7 +8,7 @@ from typing import TypeAlias
 from scanner.app.clock import SystemClock
 from scanner.app.reporting import write_door_report
 from scanner.cli import exits
-from scanner.cli.context import door_for
+from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit
 from scanner.reports.arguments import add_report_arguments, report_request
@@ -32,10 +32,10 @@ def run_report(args: argparse.Namespace) -> int:
         raise CliError(str(exc), exits.USAGE) from None
     if not args.out.parent.is_dir():
         raise CliError(f"{args.out.parent}: no such folder", exits.NOT_FOUND)
-    with door_for(args) as door:
+    with session_for(args) as session:
         try:
             report = write_door_report(
-                door.store, args.out, fmt, SystemClock().now(),
+                session.store, args.out, fmt, SystemClock().now(),
                 kind=kind, options=options, delimiter=args.delimiter,
             )  # fmt: skip
         except OSError as exc:
