@@ -21,6 +21,7 @@ from scanner.ui.door_window import DoorWindow
 from scanner.ui.verdict_panel import WORD_SHARE
 from scanner.ui.verdict_style import Look
 from tests.app.test_session import Flaky, valid_code
+from tests.cli.run import event_today
 
 MakeWindow = Callable[..., DoorWindow]
 
@@ -29,7 +30,8 @@ def test_a_valid_code_through_the_camera_turns_the_panel_green_with_the_admit_so
     qtbot: QtBot, make_window: MakeWindow, data_dir: Path, demo_event: DemoEvent
 ) -> None:
     # The real thing: camera and decoder threads, the door worker, the bridge's queued hop.
-    session = DoorSession(data_dir, door="Main entrance", operator="tester")
+    # the real clock too: the demo event's day is moved to today (doors refuse outside it)
+    session = DoorSession(event_today(data_dir), door="Main entrance", operator="tester")
     ticket, code = valid_code(demo_event)
     session.open_camera(SyntheticSource([code], paced=True, options="fps=30,hold=20,gap=10"))
     window = make_window(session)
