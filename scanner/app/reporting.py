@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from scanner.reports.model import Options, Report, build_report
+from scanner.reports.model import Options, Progress, Report, build_report
 from scanner.reports.rows import EntryRow, EventInfo, TicketRow
 from scanner.reports.writers import write_report_file
 from scanner.store import report_rows
@@ -39,8 +39,10 @@ class DoorReportSource:
             yield from report_rows.entry_rows(conn, event_id)
 
 
-def door_report(store: Store, now: datetime, options: Options | None = None) -> Report:
-    return build_report(DoorReportSource(store), now, options)
+def door_report(
+    store: Store, now: datetime, options: Options | None = None, progress: Progress | None = None
+) -> Report:
+    return build_report(DoorReportSource(store), now, options, progress)
 
 
 def write_door_report(
@@ -52,7 +54,8 @@ def write_door_report(
     kind: str = "full",
     options: Options | None = None,
     delimiter: str = ",",
+    progress: Progress | None = None,
 ) -> Report:
-    report = door_report(store, now, options)
+    report = door_report(store, now, options, progress)
     write_report_file(report, out, fmt, kind, delimiter)
     return report

@@ -91,10 +91,12 @@ class CodeCheck:
         return out
 
 
-def manual_check(ticket_id: str) -> CodeCheck:
+def manual_check(ticket_id: str, paid_at_door: bool = False) -> CodeCheck:
     """A ticket picked from search by door staff (a dead phone): no code, so nothing verified;
-    the rules admit it only when it is on the signed list."""
-    return CodeCheck(True, None, "MANUAL", TicketCode("MANUAL", ticket_id, {}, b""))
+    the rules admit it only when it is on the signed list. `paid_at_door`: staff confirmed
+    they took payment for an unpaid ticket (cash sales at the door)."""
+    claims = {"paid_at_door": True} if paid_at_door else {}
+    return CodeCheck(True, None, "MANUAL", TicketCode("MANUAL", ticket_id, claims, b""))
 
 
 def _fail(reason: Reason, fmt: CodeFormat | None = None) -> CodeCheck:

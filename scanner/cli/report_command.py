@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import TypeAlias
 
-from scanner.app.clock import SystemClock
-from scanner.app.reporting import write_door_report
 from scanner.cli import exits
 from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
@@ -34,10 +32,7 @@ def run_report(args: argparse.Namespace) -> int:
         raise CliError(f"{args.out.parent}: no such folder", exits.NOT_FOUND)
     with session_for(args) as session:
         try:
-            report = write_door_report(
-                session.store, args.out, fmt, SystemClock().now(),
-                kind=kind, options=options, delimiter=args.delimiter,
-            )  # fmt: skip
+            report = session.export_report(args.out, fmt, kind, options, args.delimiter).result()
         except OSError as exc:
             raise CliError(f"{args.out}: cannot write ({exc.strerror})", exits.DATA_FILE) from None
     totals = report.totals

@@ -15,7 +15,7 @@ Definitions (docs/reports.md):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -159,13 +159,22 @@ class Report:
         return self.source.tickets()
 
 
+Progress = Callable[[int, int | None], None]  # (journal entries read, total if known)
+PROGRESS_EVERY = 5000
+
+
 def build_report(
-    source: ReportSource, generated_at: datetime, options: Options | None = None
+    source: ReportSource,
+    generated_at: datetime,
+    options: Options | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     event = source.event()
     pass_ = _JournalPass(event)
-    for entry in source.entries():
+    for number, entry in enumerate(source.entries(), start=1):
         pass_.add(entry)
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number, None)
     return pass_.finish(source, generated_at.astimezone(UTC), options or Options())
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,15 @@ from scanner.store.failures import (
 )
 from scanner.store.location import database_path
 
-__all__ = ["HEAD_REVISION", "KNOWN_REVISIONS", "StoreError", "make_engine", "open_engine"]
+__all__ = [
+    "HEAD_REVISION",
+    "KNOWN_REVISIONS",
+    "SchemaStatus",
+    "StoreError",
+    "make_engine",
+    "open_engine",
+    "schema_status",
+]
 
 log = logging.getLogger(__name__)
 
@@ -217,3 +226,43 @@ def _bring_to_head(engine: Engine, path: Path) -> None:
             "was not changed"
         )
     _upgrade_existing(engine, path, revision)
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    """The schema this build writes and the one a data file holds (for --version, About, doctor)."""
+
+    build: str
+    file: str | None  # None: no data file yet
+
+    @property
+    def upgrade_pending(self) -> bool:
+        return self.file is not None and self.file in KNOWN_REVISIONS and self.file != self.build
+
+    @property
+    def too_new(self) -> bool:
+        return self.file is not None and self.file not in KNOWN_REVISIONS
+
+
+def schema_status(directory: Path) -> SchemaStatus:
+    """Read the data file's schema revision without creating, upgrading or changing anything.
+    Raises a StoreError (in words) when the file is damaged or cannot be read."""
+    path = database_path(directory)
+    if not path.exists():
+        return SchemaStatus(HEAD_REVISION, None)
+    if path.stat().st_size == 0:
+        raise damaged(path, "is empty (0 bytes)")
+    with in_words(path):
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
+        try:
+            found = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'"
+            ).fetchone()
+            row = (
+                conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                if found
+                else None
+            )
+        finally:
+            conn.close()
+    return SchemaStatus(HEAD_REVISION, None if row is None else str(row[0]))

@@ -16,7 +16,7 @@ from scanner.checkin.attendees import RowError
 from scanner.checkin.codes import manual_check
 from scanner.checkin.records import DoorSettings
 from scanner.checkin.snapshot_file import SnapshotError, open_snapshot_file
-from scanner.store import imports, journal, records, search, status, tickets, trust
+from scanner.store import device, imports, journal, records, search, status, tickets, trust
 from scanner.store.database import make_engine, open_engine
 from scanner.store.disk_space import fold_wal, incoming_bytes, require_room_for_import
 from scanner.store.failures import in_words
@@ -46,6 +46,12 @@ class Store:
         self.writer.close()
         self._read_engine.dispose()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     @contextmanager
     def read_connection(self) -> Iterator[Connection]:
         """A read-only connection held open while a caller streams rows (reports)."""
@@ -60,6 +66,7 @@ class Store:
     # -- the door --------------------------------------------------------------------------
 
     def event_context(self, conn: Connection) -> journal.EventContext:
+        device.ensure_unlocked(conn)  # a revoked device records nothing more
         generation = records.get_setting(conn, "event_generation") or "0"
         if self._context is None or self._context[0] != generation:
             policy, keyring, _info = tickets.load_current_event(conn)
@@ -75,11 +82,16 @@ class Store:
         return self.writer.run(job)
 
     def admit_by_hand(
-        self, ticket_id: str, door: DoorSettings, now: datetime, reason: str | None = None
+        self,
+        ticket_id: str,
+        door: DoorSettings,
+        now: datetime,
+        reason: str | None = None,
+        paid_at_door: bool = False,
     ) -> journal.ScanRecord:
         def job(conn: Connection) -> journal.ScanRecord:
             context = self.event_context(conn)
-            check = manual_check(ticket_id)
+            check = manual_check(ticket_id, paid_at_door)
             return journal.record_check(conn, context, check, door, now, "manual", reason)
 
         return self.writer.run(job)

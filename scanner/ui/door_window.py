@@ -4,14 +4,18 @@ shows arrives as bridge signals on the GUI thread."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -34,6 +38,7 @@ from scanner.ui.wedge_filter import WedgeFilter
 from scanner.ui.wizard import EnrolWizard
 
 PAID_AT_THE_DOOR = "paid at the door"
+REPORT_FILTERS = "Excel workbook (*.xlsx);;PDF with charts (*.pdf);;CSV scan log (*.csv)"
 
 
 class DoorWindow(QMainWindow):
@@ -58,6 +63,11 @@ class DoorWindow(QMainWindow):
         self.counts = CountsView(session.settings.door)
         self.notice = QLabel("")
         self.notice.setObjectName("notice")
+        self.report_progress = QProgressBar()
+        self.report_progress.setRange(0, 0)  # busy: the journal's length is not known up front
+        self.report_progress.setFormat("Writing the report… %v entries")
+        self.report_progress.hide()
+        self.report_path: Path | None = None
         self.tabs = QTabWidget()
         self.wedge = WedgeFilter(session, parent=self)
         self.wizard: EnrolWizard | None = None
@@ -92,7 +102,11 @@ class DoorWindow(QMainWindow):
         layout.addLayout(top)
         layout.addWidget(body, 1)
         layout.addWidget(self.notice)
+        layout.addWidget(self.report_progress)
         self.setCentralWidget(central)
+        menu = self.menuBar().addMenu("&File")
+        self.export_action = menu.addAction("Export report…")
+        self.export_action.triggered.connect(lambda: self.export_report())
         self.resize(1280, 720)
 
     def _connect(self) -> None:
@@ -131,6 +145,8 @@ class DoorWindow(QMainWindow):
         self.tabs.setTabText(2, f"Counts {status.admitted}/{status.expected}")
 
     def on_progress(self, event: Progress) -> None:
+        if event.task == "report":
+            self._report_progress(event)
         if event.error:
             self.say(f"{event.task.capitalize()} did not work: {event.error}")
         elif event.finished:
@@ -138,6 +154,36 @@ class DoorWindow(QMainWindow):
 
     def say(self, text: str) -> None:
         self.notice.setText(text)
+
+    # -- reports -----------------------------------------------------------------------------
+
+    def export_report(self, path: str | None = None) -> None:
+        """Ask where (the extension picks the format), then write it in the background."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Export report", "check-in-report.xlsx", REPORT_FILTERS
+            )
+        if not path:
+            return
+        target = Path(path)
+        fmt = target.suffix.lstrip(".").lower()
+        if fmt not in ("xlsx", "pdf", "csv"):
+            target, fmt = target.with_name(target.name + ".xlsx"), "xlsx"
+        self.report_path = target
+        self.export_action.setEnabled(False)
+        self.report_progress.setRange(0, 0)
+        self.report_progress.show()
+        future = self.session.export_report(target, fmt, "scan-log" if fmt == "csv" else "full")
+        future.add_done_callback(self._report_failure("Report"))
+
+    def _report_progress(self, event: Progress) -> None:
+        if not event.finished:
+            self.report_progress.setValue(event.done)
+            return
+        self.report_progress.hide()
+        self.export_action.setEnabled(True)
+        if not event.error:
+            self.say(f"Report written to {self.report_path} ({event.done} journal entries)")
 
     # -- door --------------------------------------------------------------------------------
 
@@ -189,12 +235,12 @@ class DoorWindow(QMainWindow):
         if ok:
             self.admit_by_hand(ticket_id, reason)
 
-    def admit_by_hand(self, ticket_id: str, reason: str) -> None:
-        future = self.session.admit_by_hand(ticket_id, reason)
+    def admit_by_hand(self, ticket_id: str, reason: str, paid_at_door: bool = False) -> None:
+        future = self.session.admit_by_hand(ticket_id, reason, paid_at_door)
         future.add_done_callback(self._report_failure("Admission"))
 
     def payment_taken(self, ticket_id: str) -> None:
-        self.admit_by_hand(ticket_id, PAID_AT_THE_DOOR)
+        self.admit_by_hand(ticket_id, PAID_AT_THE_DOOR, paid_at_door=True)
 
     def ask_undo(self, entry_id: str, label: str) -> None:
         why, ok = QInputDialog.getText(self, "Undo", f"Undo the scan of {label}. Why?")

@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -103,7 +104,9 @@ class SyncDetails(QDialog):
         layout.addWidget(QLabel("Conflicts (the same ticket admitted twice):"))
         self.conflicts = QTableWidget(0, 4)
         self.conflicts.setHorizontalHeaderLabels(["Ticket", "First admission", "Also", "Doors"])
-        self.conflicts.horizontalHeader().setStretchLastSection(True)
+        header = self.conflicts.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         layout.addWidget(self.conflicts)
         self.fill_conflicts()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -111,7 +114,7 @@ class SyncDetails(QDialog):
         self.sync_now.clicked.connect(lambda: session.sync_now())
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(760, 420)
+        self.resize(1000, 420)
 
     def _facts(self, event: SyncStateChanged | None) -> str:
         if event is None:
@@ -123,8 +126,7 @@ class SyncDetails(QDialog):
             f"State: {s.describe()}",
             f"Server: {enrolment.server_url if enrolment else 'none (attendee list from a file)'}",
             f"Offline since: {clock_time(event.offline_since, tz)}" if event.offline_since else "",
-            f"Entries not uploaded: {s.waiting}"
-            + (f", refused: {s.rejected}" if s.rejected else ""),
+            f"Entries not uploaded: {s.waiting}" + (f", held back: {s.held}" if s.held else ""),
             f"Last successful sync: {clock_time(s.last_pull_at, tz)}",
             f"Last upload: {clock_time(s.last_push_at, tz)}",
             f"Attendee list age: {age(counts.snapshot_age_s if counts else None)}",
@@ -148,7 +150,6 @@ class SyncDetails(QDialog):
             ]
             for column, text in enumerate(cells):
                 self.conflicts.setItem(row, column, QTableWidgetItem(text))
-        self.conflicts.resizeColumnsToContents()
 
 
 def _admission(admission: object, timezone: str) -> str:

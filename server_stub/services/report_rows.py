@@ -75,14 +75,14 @@ class ServerReportSource:
                 c.annulled_by.is_not(None),
                 c.note,
                 c.received_at,
-            )  # fmt: skip
+            )
             .outerjoin(Ticket, (Ticket.event_id == eid) & (Ticket.id == c.ticket_id))
             .outerjoin(Device, Device.id == c.device_id)
             .where(c.event_id == eid)
             .order_by(c.scanned_at, c.entry_id)
         )
         for row in self._stream(query):
-            yield EntryRow(*row, decided_offline(row[1], row[-1]))
+            yield EntryRow._make((*row, decided_offline(row[1], row[-1])))
 
     def _stream(self, query: Any) -> Iterator[Any]:
         with self.db.reading() as session:

@@ -21,17 +21,19 @@ from scanner.ui.door_window import DoorWindow
 from scanner.ui.verdict_panel import WORD_SHARE
 from scanner.ui.verdict_style import Look
 from tests.app.test_session import Flaky, valid_code
-from tests.cli.run import event_today
 
 MakeWindow = Callable[..., DoorWindow]
 
 
 def test_a_valid_code_through_the_camera_turns_the_panel_green_with_the_admit_sound(
-    qtbot: QtBot, make_window: MakeWindow, data_dir: Path, demo_event: DemoEvent
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    data_dir: Path,
+    clock: FixedClock,
+    demo_event: DemoEvent,
 ) -> None:
     # The real thing: camera and decoder threads, the door worker, the bridge's queued hop.
-    # the real clock too: the demo event's day is moved to today (doors refuse outside it)
-    session = DoorSession(event_today(data_dir), door="Main entrance", operator="tester")
+    session = DoorSession(data_dir, door="Main entrance", operator="tester", clock=clock)
     ticket, code = valid_code(demo_event)
     session.open_camera(SyntheticSource([code], paced=True, options="fps=30,hold=20,gap=10"))
     window = make_window(session)
@@ -263,3 +265,21 @@ def test_sounds_say_once_when_there_is_no_audio(
 
 def _unused(*_args: Any) -> None:
     return None
+
+
+def test_an_unpaid_ticket_is_refused_and_admitted_once_payment_is_taken(
+    make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    row = next(
+        r
+        for r in demo_event.rows
+        if r.status is TicketStatus.UNPAID and r.ticket_type in ("ga", "vip")
+    )
+    door_session.submit_code(demo_event.codes[row.ticket_id])
+    assert window.panel.look is Look.REFUSED and window.panel.reason.text() == "Ticket not paid"
+    assert window.panel.pay.isVisibleTo(window.panel)
+    window.panel.pay.click()
+    assert window.panel.look is Look.ADMITTED
+    assert window.recent.events[0].note == "paid at the door"
+    assert not window.panel.pay.isVisibleTo(window.panel)

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -24,11 +24,17 @@ from scanner.reports.writers import (
     default_kind,
     write_report,
 )
-from server_stub.api.deps import DbDep, OrganizerDep
+from server_stub.api.deps import AuthenticatedRoute, DbDep, OrganizerDep
 from server_stub.api.errors import ApiError, responses
+from server_stub.api.ratelimit import rate_limited
 from server_stub.services.report_rows import event_report
 
-router = APIRouter(tags=["organizers"])
+# Like every organizer endpoint: the token is checked before the query; callers are rate-limited.
+router = APIRouter(
+    route_class=AuthenticatedRoute,
+    tags=["organizers"],
+    dependencies=[Depends(rate_limited("organizer"))],
+)
 _ACCEPT = {media.split(";")[0]: fmt for fmt, media in MEDIA_TYPES.items()}
 
 
