@@ -16,7 +16,9 @@ from pathlib import Path
 
 import platformdirs
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 KEY_ENV = "SCANNER_KEY_FILE"
 PREFIX = "sealed:v1:"
@@ -67,3 +69,10 @@ def unseal(stored: str) -> str:
             "restore that key file or re-enrol the device"
         ) from None
     return plain.decode("utf-8")
+
+
+def derived_key(purpose: str) -> bytes:
+    """A 32-byte key for one purpose (the data file's encryption), derived from the device key
+    so that no key serves two purposes."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
+    return hkdf.derive(_device_key(key_path()))

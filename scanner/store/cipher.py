@@ -1,0 +1,102 @@
+"""The data file encrypted at rest: SQLCipher (AES-256 pages with an HMAC each) keyed from the
+device key (docs/data-at-rest.md).
+
+Every page is encrypted, the search index, the journal, the WAL and the copies made before
+upgrades included, so a data file copied off a stolen laptop gives away no attendee without the
+key file in the user's config folder. A raw 256-bit key skips SQLCipher's passphrase derivation,
+which would cost every connection (one per job) a hundred milliseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+
+from scanner.store.sealing import derived_key
+
+log = logging.getLogger(__name__)
+
+PLAIN_HEADER = b"SQLite format 3\x00"
+PURPOSE = "door-scanner data file v1"
+DBAPI: Any = sqlcipher  # for SQLAlchemy's `module=`: its errors are not sqlite3's
+ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, sqlcipher.Error)
+
+
+def data_file_key() -> bytes:
+    return derived_key(PURPOSE)
+
+
+def _key_pragma(key: bytes) -> str:
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def connect(path: Path, key: bytes | None, uri: bool = False) -> Any:
+    """A DB-API connection to `path`, keyed before anything else is read when `key` is given."""
+    if key is None:
+        return sqlite3.connect(path, uri=uri)
+    conn = sqlcipher.connect(str(path), uri=uri, check_same_thread=False)
+    conn.execute(_key_pragma(key))
+    return conn
+
+
+def is_plain(path: Path) -> bool:
+    with path.open("rb") as file:
+        return file.read(len(PLAIN_HEADER)) == PLAIN_HEADER
+
+
+def connect_file(path: Path) -> Any:
+    """Open an existing data file whichever way it is stored (tests, support tools, doctor)."""
+    return connect(path, None if is_plain(path) else data_file_key())
+
+
+class InUse(RuntimeError):
+    """Another connection has the plain file open: it cannot be replaced under it."""
+
+
+def encrypt_in_place(path: Path, key: bytes) -> None:
+    """Replace a plain data file by an encrypted copy of it (sqlcipher_export), atomically.
+
+    The plain file leaves WAL mode first, which SQLite allows only when no other connection has
+    it open, and stays locked (exclusive locking mode) from the export to the rename, so no
+    write of another process can land in the file being replaced."""
+    partial = path.with_name(f".{path.name}.encrypting")
+    for leftover in (partial, *_sidecars(partial)):
+        leftover.unlink(missing_ok=True)
+    plain = sqlcipher.connect(str(path), isolation_level=None)  # no key: reads plain text
+    try:
+        plain.execute("PRAGMA busy_timeout=10000")
+        if plain.execute("PRAGMA journal_mode=DELETE").fetchone()[0] != "delete":
+            raise InUse(path)
+        plain.execute("PRAGMA locking_mode=EXCLUSIVE")
+        plain.execute("BEGIN EXCLUSIVE")
+        version = int(plain.execute("PRAGMA user_version").fetchone()[0])
+        plain.execute("COMMIT")  # the lock stays: exclusive locking mode
+        sqlite3.connect(partial).close()
+        os.chmod(partial, 0o600)
+        plain.execute(f"ATTACH DATABASE ? AS secret KEY \"x'{key.hex()}'\"", (str(partial),))
+        plain.execute("SELECT sqlcipher_export('secret')")
+        plain.execute(f"PRAGMA secret.user_version = {version}")
+        plain.execute("DETACH DATABASE secret")
+        _fsync(partial)
+        os.replace(partial, path)
+    finally:
+        plain.close()
+    _fsync(path.parent)
+    log.info("the data file is now encrypted at rest")
+
+
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
