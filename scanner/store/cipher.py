@@ -40,6 +40,7 @@ def connect(path: Path, key: bytes | None, uri: bool = False) -> Any:
     if key is None:
         return sqlite3.connect(path, uri=uri)
     conn = sqlcipher.connect(str(path), uri=uri, check_same_thread=False)
+    conn.execute("PRAGMA cipher_log_level = NONE")  # failures reach the caller, not stderr
     conn.execute(_key_pragma(key))
     return conn
 
@@ -67,15 +68,25 @@ def encrypt_in_place(path: Path, key: bytes) -> None:
     partial = path.with_name(f".{path.name}.encrypting")
     for leftover in (partial, *_sidecars(partial)):
         leftover.unlink(missing_ok=True)
+    inode = path.stat().st_ino
     plain = sqlcipher.connect(str(path), isolation_level=None)  # no key: reads plain text
     try:
-        plain.execute("PRAGMA busy_timeout=10000")
-        if plain.execute("PRAGMA journal_mode=DELETE").fetchone()[0] != "delete":
+        plain.execute("PRAGMA cipher_log_level = NONE")
+        plain.execute("PRAGMA busy_timeout=3000")
+        try:
+            mode = plain.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        except sqlcipher.OperationalError:
+            raise InUse(path) from None  # another process has it open (it holds a WAL lock)
+        except sqlcipher.DatabaseError:
+            return  # another process has just encrypted it
+        if mode != "delete":
             raise InUse(path)
         plain.execute("PRAGMA locking_mode=EXCLUSIVE")
         plain.execute("BEGIN EXCLUSIVE")
         version = int(plain.execute("PRAGMA user_version").fetchone()[0])
         plain.execute("COMMIT")  # the lock stays: exclusive locking mode
+        if path.stat().st_ino != inode:
+            return  # replaced (encrypted) by another process while this one waited
         sqlite3.connect(partial).close()
         os.chmod(partial, 0o600)
         plain.execute(f"ATTACH DATABASE ? AS secret KEY \"x'{key.hex()}'\"", (str(partial),))

@@ -246,7 +246,8 @@ def _encrypt_plain_files(path: Path, key: bytes) -> None:
 
 def _bring_to_head(engine: Engine, path: Path, key: bytes | None) -> None:
     try:
-        revision = current_revision(engine)
+        with in_words(path):
+            revision = current_revision(engine)
     except DataFileDamaged:
         if key is None or cipher.is_plain(path):
             raise
