@@ -11,6 +11,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The device key that seals secrets: a test run never touches the user's own.
 os.environ.setdefault("SCANNER_KEY_FILE", f"/tmp/door-scanner-tests-{os.getpid()}/device.key")
+# ...nor the user's log folder.
+os.environ.setdefault("SCANNER_LOG_DIR", f"/tmp/door-scanner-tests-{os.getpid()}/logs")
 
 import shutil
 import time

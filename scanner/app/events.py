@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from scanner.checkin.records import Verdict
 from scanner.store.status import Status
-from scanner.sync.state import SyncState
+from scanner.sync.state import Link, SyncState
 
 log = logging.getLogger(__name__)
 
@@ -128,3 +128,17 @@ class EventHub:
                 callback(event)
             except Exception:
                 log.exception("a subscriber failed on %s", type(event).__name__)
+
+
+__all__ = [
+    "CameraState",
+    "CameraStateChanged",
+    "CountsChanged",
+    "EntryUndone",
+    "EventHub",
+    "Link",
+    "Progress",
+    "SyncState",
+    "SyncStateChanged",
+    "VerdictCommitted",
+]

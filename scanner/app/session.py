@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
@@ -48,6 +48,7 @@ from scanner.app.events import (
     SyncStateChanged,
     VerdictCommitted,
 )
+from scanner.app.reporting import write_door_report
 from scanner.app.worker import Worker, done_future
 from scanner.camera.dedupe import DEFAULT_WINDOW_S
 from scanner.camera.pipeline import CodeEvent, FrameDecoder
@@ -55,6 +56,8 @@ from scanner.camera.sources import FrameSource, SourceUnavailable, open_source
 from scanner.camera.wedge import Identify, WedgeAssembler, WedgeScan, identify_with, resolve
 from scanner.checkin.reasons import Direction
 from scanner.checkin.snapshot_file import open_snapshot_file
+from scanner.reports.model import Options as ReportOptions
+from scanner.reports.model import Report
 from scanner.store import device, tickets
 from scanner.store.conflicts import Conflict, conflicts
 from scanner.store.imports import ImportSummary
@@ -111,6 +114,7 @@ class DoorSession:
         self._door_worker = Worker("door", synchronous=synchronous)
         self._jobs = Worker("jobs", synchronous=synchronous)
         self._identify: Identify | None = None
+        self._timezone: str | None = None
         self._recent: list[VerdictCommitted] = []
         self._camera: CameraFeed | None = None
         self._camera_state = CameraStateChanged(CameraState.NONE, "no camera")
@@ -120,6 +124,9 @@ class DoorSession:
         self.sync.subscribe(self._synced)
         self._started = False
         self._cancel = False
+        # Sees camera and hand-scanner codes before the door does; True takes the code away
+        # (the kiosk's staff QR code). Called on the camera's or the GUI's thread.
+        self.intercept: Callable[[str], bool] | None = None
 
     # -- life ------------------------------------------------------------------------------
 
@@ -159,7 +166,10 @@ class DoorSession:
         return self.store.read(job)
 
     def timezone(self) -> str:
-        return self.door.timezone() if self.has_event() else "UTC"
+        """The event's time zone (read once per attendee list: views ask for it often)."""
+        if self._timezone is None:
+            self._timezone = self.door.timezone() if self.has_event() else None
+        return self._timezone or "UTC"
 
     def checkin_lists(self) -> list[tuple[str, str]]:
         """(id, name) of the event's check-in lists, to choose a door from."""
@@ -182,7 +192,14 @@ class DoorSession:
         leaving = exit if exit is not None else current.direction is Direction.EXIT
         who = operator if operator is not None else current.operator
         self.door.settings = door_settings(self.store, name, leaving, who)
-        preferences.save(self.store, door=name, exit=leaving, operator=who or "")
+        self.save_preferences(door=name, exit=leaving, operator=who or "")
+
+    def preferences(self) -> preferences.Preferences:
+        return preferences.load(self.store)
+
+    def save_preferences(self, **changes: object) -> Future[None]:
+        """Keep settings (see `Preferences`) in the store, without waiting for the disk."""
+        return self._jobs.submit(lambda: preferences.save(self.store, **changes))
 
     @property
     def exit_mode(self) -> bool:
@@ -202,11 +219,14 @@ class DoorSession:
 
         return self._door_worker.submit(job)
 
-    def admit_by_hand(self, ticket_id: str, reason: str) -> Future[VerdictCommitted]:
-        """Check in a ticket found by search, with the reason staff gave (journal note)."""
+    def admit_by_hand(
+        self, ticket_id: str, reason: str, paid_at_door: bool = False
+    ) -> Future[VerdictCommitted]:
+        """Check in a ticket found by search, with the reason staff gave (journal note).
+        `paid_at_door`: an unpaid ticket whose payment staff just took."""
 
         def job() -> VerdictCommitted:
-            result = self.door.admit_by_hand(ticket_id, reason.strip() or None)
+            result = self.door.admit_by_hand(ticket_id, reason.strip() or None, paid_at_door)
             return self._committed(result, "manual", None, None, reason)
 
         return self._door_worker.submit(job)
@@ -272,7 +292,8 @@ class DoorSession:
     def _wedge_scan(self, scan: WedgeScan | None) -> bool:
         if scan is None:
             return False
-        self.submit_wedge(scan)
+        if self.intercept is None or not self.intercept(scan.text):
+            self.submit_wedge(scan)
         return True
 
     def submit_wedge(self, scan: WedgeScan) -> Future[VerdictCommitted]:
@@ -344,7 +365,7 @@ class DoorSession:
         self.sync_state = state
         self.events.publish(SyncStateChanged(state, self._offline_since))
         if state.counts:
-            self._identify = None  # a new snapshot may bring new keys
+            self._forget_event()  # a new snapshot may bring new keys
             self.refresh_counts()
 
     def enroll(self, url: str, code: str) -> Future[SyncState]:
@@ -353,7 +374,7 @@ class DoorSession:
             state = enroll(
                 self.store, url.strip(), code, self.clock.now, progress=self._progress("enrol")
             )
-            self._identify = None
+            self._forget_event()
             enrolment = self.store.read(device.load_enrolment)
             self.configure(door=enrolment.door if enrolment else None)
             self._finished("enrol", state.last_error if state.link is not Link.ONLINE else None)
@@ -368,13 +389,46 @@ class DoorSession:
             summary = self.store.import_snapshot(
                 lines, self.clock.now(), vouched=(fingerprint or "").strip() or None
             )
-            self._identify = None
+            self._forget_event()
             self.configure()
             self.events.publish(Progress("import", summary.tickets, summary.tickets, True))
             self._publish_counts()
             return summary
 
         return self._jobs.submit(self._reporting("import", job))
+
+    def _forget_event(self) -> None:
+        """A new attendee list or event: cached keys and time zone are read again."""
+        self._identify = None
+        self._timezone = None
+
+    def export_report(
+        self,
+        path: Path,
+        fmt: str,
+        kind: str = "full",
+        options: ReportOptions | None = None,
+        delimiter: str = ",",
+    ) -> Future[Report]:
+        """Write this door's report (docs/reports.md) off the GUI thread, with progress."""
+
+        def job() -> Report:
+            self._cancel = False
+            report = write_door_report(
+                self.store,
+                path,
+                fmt,
+                self.clock.now(),
+                kind=kind,
+                options=options,
+                delimiter=delimiter,
+                progress=self._progress("report"),
+            )
+            done = report.totals.entries
+            self.events.publish(Progress("report", done, done, True))
+            return report
+
+        return self._jobs.submit(self._reporting("report", job))
 
     def cancel(self) -> None:
         """Stop a running import or enrolment download (nothing of it is kept)."""
@@ -424,7 +478,7 @@ class DoorSession:
                 self.store.writer.run(device.discard_pending)
             require_nothing_unsent(self.store)
             self.store.writer.run(device.forget)
-            self._identify = None
+            self._forget_event()
             return self.unsent()
 
         return self._jobs.submit(job)
@@ -432,13 +486,17 @@ class DoorSession:
     # -- camera ----------------------------------------------------------------------------
 
     def open_camera(
-        self, source: str | FrameSource, decoder: FrameDecoder | None = None
+        self,
+        source: str | FrameSource,
+        decoder: FrameDecoder | None = None,
+        codes: Sequence[str] = (),
     ) -> CameraStateChanged:
-        """Use a camera (spec as for `scanner scan --source`, or a source); replaces the one
-        in use. A camera that cannot be opened leaves the door working without one."""
+        """Use a camera (spec as for `scanner scan --source`, or a source; `codes` for a
+        synthetic one); replaces the one in use. A camera that cannot be opened leaves the
+        door working without one (hand scanner and search)."""
         self.close_camera()
         try:
-            opened = open_source(source) if isinstance(source, str) else source
+            opened = open_source(source, codes) if isinstance(source, str) else source
         except (SourceUnavailable, ValueError) as exc:
             self._camera_changed(CameraState.NONE, f"no camera: {exc}")
             return self._camera_state
@@ -464,6 +522,10 @@ class DoorSession:
         """True while a started camera delivers (a finite file or folder ends by itself)."""
         return self._camera is not None and self._camera.pipeline.running
 
+    def camera_failure(self) -> str | None:
+        """Why the open camera's source died (its capture thread ended on an error), or None."""
+        return None if self._camera is None else self._camera.pipeline.health.error
+
     def camera_finished(self) -> bool:
         return self._camera is None or self._camera.source.finished
 
@@ -479,6 +541,8 @@ class DoorSession:
         return self._camera_state
 
     def _camera_code(self, event: CodeEvent) -> None:
+        if self.intercept is not None and self.intercept(event.text):
+            return
         self.submit_code(event.text, "camera", event.captured_at, frame=event.frame_index)
 
     def _camera_changed(self, state: CameraState, message: str) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from scanner.store.sealing import derived_key
+from scanner.store.sealing import derived_key, key_path
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +35,13 @@ def _key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
-def connect(path: Path, key: bytes | None, uri: bool = False) -> Any:
-    """A DB-API connection to `path`, keyed before anything else is read when `key` is given."""
+def connect(path: Path, key: bytes | None, *, existing: bool = False, timeout: float = 5.0) -> Any:
+    """A DB-API connection to `path`, keyed before anything else is read when `key` is given;
+    `existing` opens only a file that is there (never creating one)."""
+    target = f"{path.resolve().as_uri()}?mode=rw" if existing else str(path)
     if key is None:
-        return sqlite3.connect(path, uri=uri)
-    conn = sqlcipher.connect(str(path), uri=uri, check_same_thread=False)
+        return sqlite3.connect(target, uri=existing, timeout=timeout)
+    conn = sqlcipher.connect(target, uri=existing, timeout=timeout, check_same_thread=False)
     conn.execute("PRAGMA cipher_log_level = NONE")  # failures reach the caller, not stderr
     conn.execute(_key_pragma(key))
     return conn
@@ -50,9 +52,18 @@ def is_plain(path: Path) -> bool:
         return file.read(len(PLAIN_HEADER)) == PLAIN_HEADER
 
 
+class NoKey(RuntimeError):
+    """The data file is encrypted and this user has no device key file."""
+
+
 def connect_file(path: Path) -> Any:
-    """Open an existing data file whichever way it is stored (tests, support tools, doctor)."""
-    return connect(path, None if is_plain(path) else data_file_key())
+    """Open an existing data file whichever way it is stored, never creating a file or a key
+    (tests, support tools, doctor)."""
+    if is_plain(path):
+        return connect(path, None, existing=True)
+    if not key_path().exists():
+        raise NoKey(f"the data file is encrypted and the device key file {key_path()} is missing")
+    return connect(path, data_file_key(), existing=True)
 
 
 class InUse(RuntimeError):

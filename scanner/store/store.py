@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -15,7 +16,7 @@ from scanner.checkin.attendees import RowError
 from scanner.checkin.codes import manual_check
 from scanner.checkin.records import DoorSettings
 from scanner.checkin.snapshot_file import SnapshotError, open_snapshot_file
-from scanner.store import imports, journal, records, search, status, tickets, trust
+from scanner.store import device, imports, journal, records, search, status, tickets, trust
 from scanner.store.cipher import data_file_key
 from scanner.store.database import make_engine, open_engine
 from scanner.store.disk_space import fold_wal, incoming_bytes, require_room_for_import
@@ -50,6 +51,18 @@ class Store:
         self.writer.close()
         self._read_engine.dispose()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A read-only connection held open while a caller streams rows (reports)."""
+        with self._read_engine.connect() as conn:
+            yield conn
+
     def read(self, job: Callable[[Connection], T]) -> T:
         """Run a read-only job on the calling thread (WAL readers never block the writer)."""
         with in_words(self.path), self._read_engine.connect() as conn:
@@ -58,6 +71,7 @@ class Store:
     # -- the door --------------------------------------------------------------------------
 
     def event_context(self, conn: Connection) -> journal.EventContext:
+        device.ensure_unlocked(conn)  # a revoked device records nothing more
         generation = records.get_setting(conn, "event_generation") or "0"
         if self._context is None or self._context[0] != generation:
             policy, keyring, _info = tickets.load_current_event(conn)
@@ -73,11 +87,16 @@ class Store:
         return self.writer.run(job)
 
     def admit_by_hand(
-        self, ticket_id: str, door: DoorSettings, now: datetime, reason: str | None = None
+        self,
+        ticket_id: str,
+        door: DoorSettings,
+        now: datetime,
+        reason: str | None = None,
+        paid_at_door: bool = False,
     ) -> journal.ScanRecord:
         def job(conn: Connection) -> journal.ScanRecord:
             context = self.event_context(conn)
-            check = manual_check(ticket_id)
+            check = manual_check(ticket_id, paid_at_door)
             return journal.record_check(conn, context, check, door, now, "manual", reason)
 
         return self.writer.run(job)
@@ -98,22 +117,45 @@ class Store:
         *,
         vouched: str | None = None,
         source: str = "snapshot",
+        set_aside_bad: bool = False,
+        allow_older: bool = False,
         incoming: int = 0,
     ) -> imports.ImportSummary:
         """`incoming` is the size of the snapshot's text, when known, to check the disk's room."""
 
         def job(conn: Connection) -> imports.ImportSummary:
             check = trust.trust_check(conn, now, vouched)
-            return imports.import_snapshot(conn, lines, check, now, source)
+            return imports.import_snapshot(
+                conn,
+                lines,
+                check,
+                now,
+                source,
+                set_aside_bad=set_aside_bad,
+                allow_older=allow_older,
+            )
 
         return self._refusing(job, incoming)
 
     def import_snapshot_file(
-        self, path: Path, now: datetime, *, vouched: str | None = None, source: str = "snapshot"
+        self,
+        path: Path,
+        now: datetime,
+        *,
+        vouched: str | None = None,
+        source: str = "snapshot",
+        set_aside_bad: bool = False,
+        allow_older: bool = False,
     ) -> imports.ImportSummary:
-        lines = open_snapshot_file(path)
-        incoming = incoming_bytes(path)
-        return self.import_snapshot(lines, now, vouched=vouched, source=source, incoming=incoming)
+        return self.import_snapshot(
+            open_snapshot_file(path),
+            now,
+            vouched=vouched,
+            source=source,
+            set_aside_bad=set_aside_bad,
+            allow_older=allow_older,
+            incoming=incoming_bytes(path),
+        )
 
     def import_csv(
         self,

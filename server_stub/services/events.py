@@ -96,8 +96,12 @@ def signing_keys(event: Event) -> list[SigningKey]:
     return [SigningKey.from_json(data) for data in event.signing_keys]
 
 
-def door_keyring(event: Event) -> Keyring:
-    """What devices get: public keys (and HS256 secrets); the platform secret only if allowed."""
+def door_keyring(event: Event, secrets: bool = True) -> Keyring:
+    """What devices get: public keys, and with `secrets` the HS256 keys and (if the event allows
+    it) the SEEDJSON secret; without, nothing that could mint a code."""
+    if not secrets:
+        keys = [k for k in signing_keys(event) if k.alg != "HS256"]
+        return keyring_for(keys, None)
     seed = event.seed_json_secret if event.seed_secret_to_devices else None
     return keyring_for(signing_keys(event), seed)
 

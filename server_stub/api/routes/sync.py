@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from server_stub.api.deps import DbDep, DeviceDep, EventDep
+from server_stub.api.deps import AuthenticatedRoute, DbDep, DeviceDep, EventDep
 from server_stub.api.errors import ApiError, responses
 from server_stub.models import Event, utcnow
 from server_stub.schemas import ChangesResponse, CheckinBatch, CheckinResponse
@@ -15,7 +15,7 @@ from server_stub.services.changes import SnapshotRequired, parse_cursor, read_ch
 from server_stub.services.ingest import Uploader, ingest
 from server_stub.services.snapshot import snapshot_lines
 
-router = APIRouter(tags=["devices"])
+router = APIRouter(route_class=AuthenticatedRoute, tags=["devices"])
 
 NDJSON: dict[int | str, dict[str, Any]] = {
     200: {
@@ -30,9 +30,22 @@ NDJSON: dict[int | str, dict[str, Any]] = {
     response_class=StreamingResponse,
     responses={**NDJSON, **responses(401, 403)},
 )
-def snapshot(event_id: str, _who: EventDep, db: DbDep, request: Request) -> StreamingResponse:
-    """The event's signed attendee snapshot; its header's `cursor` starts `changes`."""
-    lines = snapshot_lines(db, event_id, request.app.state.signing_secret)
+def snapshot(
+    event_id: str,
+    who: EventDep,
+    db: DbDep,
+    request: Request,
+    secrets: Annotated[Literal["include", "omit"], Query()] = "omit",
+) -> StreamingResponse:
+    """The event's signed attendee snapshot; its header's `cursor` starts `changes`.
+
+    Minting secrets (HS256 keys, the SEEDJSON secret if the event shares it) are left out unless
+    an enrolled device asks with `secrets=include` (doors need them to verify such codes)."""
+    if secrets == "include" and who.kind != "device":
+        raise ApiError(403, "device_token_required", "only enrolled devices get minting secrets")
+    lines = snapshot_lines(
+        db, event_id, request.app.state.signing_secret, secrets=secrets == "include"
+    )
     return StreamingResponse(lines, media_type="application/x-ndjson")
 
 
