@@ -117,11 +117,13 @@ def child(side: str, fmt: str, where: str, event_id: str) -> None:
         write_door_report(store, out, fmt, NOW, kind=kind)
         store.close()
     else:
-        from scanner.reports.writers import write_report_file
+        from scanner.reports.writers import Request, produce_file
         from server_stub.db import open_database
-        from server_stub.services.report_rows import event_report
+        from server_stub.services.report_rows import ServerReportSource
 
-        write_report_file(event_report(open_database(where), event_id), out, fmt, kind)
+        produce_file(
+            ServerReportSource(open_database(where), event_id), NOW, Request(fmt, kind), out
+        )
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     emit(
