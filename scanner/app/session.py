@@ -52,7 +52,13 @@ from scanner.app.reporting import write_door_report
 from scanner.app.worker import Worker, done_future
 from scanner.camera.dedupe import DEFAULT_WINDOW_S
 from scanner.camera.pipeline import CodeEvent, FrameDecoder
-from scanner.camera.sources import FrameSource, SourceUnavailable, open_source
+from scanner.camera.sources import (
+    CameraInfo,
+    FrameSource,
+    SourceUnavailable,
+    list_cameras,
+    open_source,
+)
 from scanner.camera.wedge import Identify, WedgeAssembler, WedgeScan, identify_with, resolve
 from scanner.checkin.reasons import Direction
 from scanner.checkin.snapshot_file import open_snapshot_file
@@ -510,6 +516,10 @@ class DoorSession:
         """Capture and decode one frame on this thread (synchronous sessions)."""
         if self._camera is not None:
             self._camera.step()
+
+    def cameras(self) -> Future[list[CameraInfo]]:
+        """The cameras attached now (probing takes a moment: off the caller's thread)."""
+        return self._jobs.submit(list_cameras)
 
     def camera_running(self) -> bool:
         """True while a started camera delivers (a finite file or folder ends by itself)."""
