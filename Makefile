@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench system-deps clean package
+.PHONY: run screenshots test lint bench system-deps clean package
 
 $(STAMP): pyproject.toml
 	@bash scripts/system-deps.sh
@@ -18,13 +18,17 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 run: $(STAMP)
-	$(BIN)/python -m scanner demo
+	$(BIN)/python -m scanner window --demo
+
+screenshots: $(STAMP)
+	@command -v Xvfb >/dev/null || { echo 'error: Xvfb is missing (sudo apt-get install xvfb)' >&2; exit 1; }
+	PYTHONPATH=. xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python scripts/screenshots.py docs/screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy --strict scanner/checkin scanner/store scanner/sync server_stub
+	$(BIN)/mypy --strict scanner server_stub
 
 test: lint
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BIN)/python -m pytest -q -p no:cacheprovider

@@ -177,8 +177,8 @@ class Checkin(Base):
     direction: Mapped[str] = mapped_column(String(8))
     outcome: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(32))
-    door: Mapped[str] = mapped_column(ID)
-    operator: Mapped[str | None] = mapped_column(String(200))
+    door: Mapped[str] = mapped_column(Text)  # as the door recorded it (any length)
+    operator: Mapped[str | None] = mapped_column(Text)
     scanned_at: Mapped[datetime] = mapped_column()
     scanned_local: Mapped[str] = mapped_column(String(40))  # device wall time with its offset
     day: Mapped[int | None] = mapped_column(Integer)

@@ -6,12 +6,23 @@ lone surrogates, and letting it find them would turn bad input into a 500.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
+from scanner.checkin.ids import MAX_ID, id_problem
 from scanner.checkin.reasons import Direction, Outcome, Reason
 
 
@@ -25,25 +36,73 @@ def _clean(value: str) -> str:
     return value
 
 
+# Two days inside the calendar's ends: every UTC offset (under 24 h) and the event-day arithmetic
+# then stay representable, so a door whose clock was reset to year 1 or 9999 is no 500.
+_EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=2)
+_LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
+
+
 def _storable_time(value: datetime) -> datetime:
     """Any time a device sends is kept (a clock reset to 1970 still scanned someone), but the
-    very ends of the calendar overflow in UTC: those are clamped; scanned_local keeps the text."""
+    very ends of the calendar overflow in conversions: those are clamped, with their offset."""
     try:
-        value.astimezone(UTC)
+        utc = value.astimezone(UTC)
     except OverflowError:
-        edge = datetime.min if value.year < 5000 else datetime.max
-        return edge.replace(tzinfo=UTC)
+        return (_EARLIEST if value.year < 5000 else _LATEST).astimezone(value.tzinfo)
+    clamped = min(max(utc, _EARLIEST), _LATEST)
+    return value if clamped == utc else clamped.astimezone(value.tzinfo)
+
+
+# ISO 8601 date and time with an offset, as RFC 3339 (the schema's date-time) writes it: a bare
+# number or a time without its offset is not a scan time.
+_ISO_WITH_OFFSET = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _iso_text(value: object) -> object:
+    if not isinstance(value, str) or not _ISO_WITH_OFFSET.fullmatch(value):
+        raise ValueError("must be ISO 8601 text with an offset, e.g. 2025-06-01T19:00:00+02:00")
+    return value
+
+
+def _json_number(value: object) -> object:
+    # JSON Schema's integer is a number (7.0 is one); text and true are not, whatever they say.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a JSON integer")
+    return value
+
+
+def _id(value: str) -> str:
+    problem = id_problem(value)
+    if problem is not None:
+        raise ValueError(f"id {problem}")
     return value
 
 
 NO_NUL = r"^[^\x00]*$"  # in the schema too, so clients and fuzzers know it
+# The id rule of scanner.checkin.ids (shared with the scanner), in words when broken; the schema
+# states it as a pattern (no NUL, no white space at either end) for clients and fuzzers.
+ID_PATTERN = r"^[^\s\x00]([^\x00]*[^\s\x00])?$"  # \s as Python's str.strip() sees it
 Id = Annotated[
-    str, StringConstraints(min_length=1, max_length=64, pattern=NO_NUL), AfterValidator(_clean)
+    str,
+    AfterValidator(_id),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_ID, "pattern": ID_PATTERN}),
 ]
 Label = Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL), AfterValidator(_clean)]
-Note = Annotated[str, StringConstraints(max_length=2000, pattern=NO_NUL), AfterValidator(_clean)]
+# What a door recorded is stored as recorded (issue: the server never bounces a scan fact); the
+# bound is against abuse only, far above the door's own limits (scanner.checkin.limits).
+FactText = Annotated[
+    str, StringConstraints(max_length=20_000, pattern=NO_NUL), AfterValidator(_clean)
+]
 Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
-ScanTime = Annotated[AwareDatetime, AfterValidator(_storable_time)]
+ScanTime = Annotated[
+    AwareDatetime,
+    BeforeValidator(_iso_text),
+    AfterValidator(_storable_time),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+DeviceSeq = Annotated[int, BeforeValidator(_json_number)]
 
 
 class ErrorBody(BaseModel):
@@ -78,7 +137,7 @@ class CheckinEntry(BaseModel):
     model_config = ConfigDict(extra="ignore")  # later scanners may send more members
 
     id: UUID
-    device_seq: int = Field(ge=0, le=2**53)
+    device_seq: DeviceSeq = Field(ge=0, le=2**53)
     kind: Literal["scan", "undo"] = "scan"
     ticket_id: Id | None = None
     code_fp: Fingerprint | None = None
@@ -86,12 +145,12 @@ class CheckinEntry(BaseModel):
     direction: Direction = Direction.ENTRY
     outcome: Outcome
     reason: Reason
-    door: Id
-    operator: Label | None = None
+    door: FactText
+    operator: FactText | None = None
     scanned_at: ScanTime = Field(description="device wall time, ISO 8601 with offset")
     day: int | None = Field(None, ge=1, le=366)
     annuls: UUID | None = Field(None, description="for kind 'undo': the entry it annuls")
-    note: Note | None = None
+    note: FactText | None = None
 
 
 class CheckinBatch(BaseModel):

@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from scanner.checkin.event_window import OUTSIDE_FLAG
 from scanner.checkin.reasons import REASON_TEXT, Outcome, Reason
 from scanner.checkin.records import FLAG_TEXT, Verdict
 
+OUTSIDE_TEXT = {
+    Reason.NOT_YET_VALID: "Not valid today: the event has not begun",
+    Reason.EXPIRED: "Not valid today: the event is over",
+}
 HEADLINES = {Outcome.ADMITTED: "ADMITTED", Outcome.REJECTED: "REFUSED", Outcome.EXITED: "EXIT"}
 
 
@@ -30,11 +35,14 @@ def describe(verdict: Verdict, timezone: str = "UTC") -> Wording:
     first = verdict.first_admission
     if verdict.reason is Reason.ALREADY_CHECKED_IN and first is not None:
         local = first.at.astimezone(ZoneInfo(timezone))
-        details.append(f"first in at {local:%H:%M:%S} ({first.door}, device {first.device_id})")
+        device = first.device_name or first.device_id
+        details.append(f"first in at {local:%H:%M:%S} ({first.door}, device {device})")
     details.extend(FLAG_TEXT.get(flag, flag) for flag in verdict.attention)
     if verdict.note:
         details.append(f"Note: {verdict.note}")
     reason = REASON_TEXT[verdict.reason] if verdict.reason is not Reason.OK else ""
+    if OUTSIDE_FLAG in verdict.attention:  # no ticket of this event is valid today
+        reason = OUTSIDE_TEXT.get(verdict.reason, reason)
     if verdict.outcome is Outcome.EXITED:
         reason = "Goodbye"
     return Wording(HEADLINES[verdict.outcome], reason or REASON_TEXT[Reason.OK], tuple(details))

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from scanner.app.errors import StoreError
 from scanner.app.logs import setup_logging
 from scanner.app.version import version_line
 from scanner.cli import (
@@ -16,7 +17,9 @@ from scanner.cli import (
     doctor_command,
     door_commands,
     exits,
+    report_command,
     sync_commands,
+    window_command,
 )
 from scanner.cli.exits import CliError
 
@@ -33,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="where the local data file lives")
     parser.add_argument("--version", action=VersionAction, help="build version and data schema")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (data_commands, door_commands, sync_commands, demo_command, doctor_command):
+    modules = (data_commands, door_commands, sync_commands, demo_command, window_command)
+    for module in (*modules, report_command, doctor_command):
         module.register(commands)
     _register_optional(commands)
     return parser
@@ -70,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("command %s ended: exit %d", args.command, exc.code)
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
+    except StoreError as exc:  # the data file: damaged, disk full, not writable, too new
+        print(f"error: {exc}", file=sys.stderr)
+        return exits.DATA_FILE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -1,15 +1,23 @@
-"""Typed dependencies: the database, and who calls (device or organizer, for which event)."""
+"""Typed dependencies: the database, and who calls (device or organizer, for which event).
+
+Routes that need a token use `AuthenticatedRoute`: it checks the token before FastAPI reads or
+validates the body, so a caller without one learns nothing about the schema (401, not 422).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
+from starlette.concurrency import run_in_threadpool
 
 from server_stub.api.errors import ApiError
 from server_stub.db import Database
-from server_stub.services.devices import Principal, authenticate
+from server_stub.services.devices import DeviceRevoked, Principal, authenticate
 
 
 def get_db(request: Request) -> Database:
@@ -26,16 +34,44 @@ _bearer = HTTPBearer(
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
-def get_principal(
-    db: DbDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Principal:
-    if credentials is None:
+def _authenticate(request: Request) -> Principal:
+    scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
+    if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "token_missing", "send 'Authorization: Bearer <token>'", _CHALLENGE)
-    with db.reading() as session:
-        principal = authenticate(session, credentials.credentials)
+    try:
+        with get_db(request).reading() as session:
+            principal = authenticate(session, token)
+    except DeviceRevoked:
+        raise ApiError(
+            401, "device_revoked", "the organizer revoked this device; re-enrol it", _CHALLENGE
+        ) from None
     if principal is None:
         raise ApiError(401, "token_invalid", "the token is unknown or revoked", _CHALLENGE)
     return principal
+
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+
+class AuthenticatedRoute(APIRoute):
+    """A route whose caller is known (or refused with 401) before its body is looked at."""
+
+    def get_route_handler(self) -> Handler:
+        handler = super().get_route_handler()
+
+        async def authenticated(request: Request) -> Response:
+            request.state.principal = await run_in_threadpool(_authenticate, request)
+            return await handler(request)
+
+        return authenticated
+
+
+def get_principal(
+    request: Request,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],  # for docs
+) -> Principal:
+    principal: Principal | None = getattr(request.state, "principal", None)
+    return principal if principal is not None else _authenticate(request)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -7,7 +7,7 @@ from fastapi import APIRouter, FastAPI
 from server_stub import __version__
 from server_stub.api import errors
 from server_stub.api.limits import BodyLimit
-from server_stub.api.routes import enroll, health, organizer, sync
+from server_stub.api.routes import enroll, health, organizer, report_files, sync
 from server_stub.core.config import Settings
 from server_stub.db import Database, migrate, open_database
 from server_stub.services.platform import signing_secret
@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = db
     app.state.signing_secret = secret
     api = APIRouter(prefix=API_PREFIX)
-    for module in (health, enroll, sync, organizer):
+    for module in (health, enroll, sync, organizer, report_files):
         api.include_router(module.router)
     app.include_router(api)
     errors.install(app)

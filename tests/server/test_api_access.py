@@ -83,7 +83,7 @@ def test_revoked_device_is_locked_out(server: LiveServer, event: SeededEvent) ->
         with server.db.writing() as session:
             assert revoke_device(session, event.event_id, door.device_id)
         answer = door.client.get(f"/events/{event.event_id}/changes")
-        assert (answer.status_code, answer.json()["reason"]) == (401, "token_invalid")
+        assert (answer.status_code, answer.json()["reason"]) == (401, "device_revoked")
 
 
 def test_bad_bodies_get_4xx_with_reasons(device: Door) -> None:
@@ -145,3 +145,17 @@ def test_unexpected_errors_are_500_and_logged_without_data(
         answer = organizer.get(f"/events/{event.event_id}/stats")
     assert (answer.status_code, answer.json()["reason"]) == (500, "internal_error")
     assert "RuntimeError" in caplog.text and "ann@example.com" not in caplog.text
+
+
+@pytest.mark.parametrize("body", [b"{{{ not json", b'{"entries": "x"}', b"\xff\xfe"])
+def test_token_is_checked_before_the_body(
+    anonymous: httpx.Client, device: Door, event: SeededEvent, body: bytes
+) -> None:
+    url = f"/events/{event.event_id}/checkins"
+    headers = {"Content-Type": "application/json"}
+    answer = anonymous.post(url, content=body, headers=headers)
+    assert (answer.status_code, answer.json()["reason"]) == (401, "token_missing")
+    assert "entries" not in answer.text and "loc" not in answer.text
+    bad = {**headers, "Authorization": "Bearer dxxxxxxxxxx.secret"}
+    assert anonymous.post(url, content=body, headers=bad).status_code == 401
+    assert device.client.post(url, content=body, headers=headers).status_code == 422

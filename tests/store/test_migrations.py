@@ -61,3 +61,17 @@ def test_durability_settings(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
     store.close()
     assert (tmp_path / "scanner.sqlite3").stat().st_mode & 0o077 == 0
+
+
+def test_the_writers_connection_is_durable_too(tmp_path: Path) -> None:
+    """Every journal commit goes through the writer: its own connection must be WAL + FULL."""
+    store = Store(tmp_path, synchronous=True)
+    pragmas = store.writer.run(
+        lambda conn: (
+            conn.exec_driver_sql("PRAGMA journal_mode").scalar(),
+            conn.exec_driver_sql("PRAGMA synchronous").scalar(),
+            conn.exec_driver_sql("PRAGMA foreign_keys").scalar(),
+        )
+    )
+    store.close()
+    assert pragmas == ("wal", 2, 1)  # WAL, synchronous=FULL, foreign keys checked

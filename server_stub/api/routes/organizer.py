@@ -7,13 +7,13 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from server_stub.api.deps import DbDep, OrganizerDep
+from server_stub.api.deps import AuthenticatedRoute, DbDep, OrganizerDep
 from server_stub.api.errors import responses
 from server_stub.models import Event
 from server_stub.schemas import ConflictsResponse, StatsResponse
 from server_stub.services import reports
 
-router = APIRouter(tags=["organizers"])
+router = APIRouter(route_class=AuthenticatedRoute, tags=["organizers"])
 
 
 @router.get(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from server_stub.api.deps import DbDep, DeviceDep, EventDep
+from server_stub.api.deps import AuthenticatedRoute, DbDep, DeviceDep, EventDep
 from server_stub.api.errors import ApiError, responses
 from server_stub.models import Event, utcnow
 from server_stub.schemas import ChangesResponse, CheckinBatch, CheckinResponse
@@ -15,7 +15,7 @@ from server_stub.services.changes import SnapshotRequired, parse_cursor, read_ch
 from server_stub.services.ingest import Uploader, ingest
 from server_stub.services.snapshot import snapshot_lines
 
-router = APIRouter(tags=["devices"])
+router = APIRouter(route_class=AuthenticatedRoute, tags=["devices"])
 
 NDJSON: dict[int | str, dict[str, Any]] = {
     200: {
