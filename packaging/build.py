@@ -127,19 +127,20 @@ def arch() -> str:
     return {"x86_64": "amd64", "aarch64": "arm64"}.get(machine, machine)
 
 
-def tarball(version: str) -> Path:
-    path = DIST / f"door-scanner-{version}-linux-{platform.machine()}.tar.gz"
+def tarball(app: Path, version: str, out: Path) -> Path:
+    path = out / f"door-scanner-{version}-linux-{platform.machine()}.tar.gz"
     with tarfile.open(path, "w:gz", compresslevel=6) as archive:
-        archive.add(APP, arcname="door-scanner")
+        archive.add(app, arcname="door-scanner")
         for script in ("install.sh", "uninstall.sh"):
             archive.add(HERE / "linux" / script, arcname=f"door-scanner/{script}")
     return path
 
 
-def deb(version: str, compression: str) -> Path:
-    stage = ROOT / "build" / "deb"
+def deb(app: Path, version: str, out: Path, compression: str = "gzip") -> Path:
+    """The .deb: /opt/door-scanner, /usr/bin/door-scanner, menu entry and icon, dependencies."""
+    stage = out / "deb-root"
     shutil.rmtree(stage, ignore_errors=True)
-    shutil.copytree(APP, stage / "opt" / "door-scanner", symlinks=True)
+    shutil.copytree(app, stage / "opt" / "door-scanner", symlinks=True)
     bin_dir = stage / "usr" / "bin"
     bin_dir.mkdir(parents=True)
     (bin_dir / "door-scanner").symlink_to("/opt/door-scanner/door-scanner")
@@ -169,12 +170,13 @@ def deb(version: str, compression: str) -> Path:
     for script in ("postinst", "postrm"):
         shutil.copyfile(HERE / "linux" / script, control / script)
         os.chmod(control / script, 0o755)  # noqa: S103 (dpkg runs maintainer scripts)
-    path = DIST / f"door-scanner_{version}_{arch()}.deb"
+    path = out / f"door-scanner_{version}_{arch()}.deb"
     subprocess.run(
         ["dpkg-deb", "--root-owner-group", f"-Z{compression}", "--build", str(stage), str(path)],
         check=True,
         capture_output=True,
     )
+    shutil.rmtree(stage)
     return path
 
 
@@ -197,9 +199,9 @@ def main() -> int:
     app_files()
     made = [APP]
     if sys.platform.startswith("linux") and not args.no_archives:
-        made.append(tarball(version))
+        made.append(tarball(APP, version, DIST))
         if shutil.which("dpkg-deb"):
-            made.append(deb(version, args.deb_compression))
+            made.append(deb(APP, version, DIST, args.deb_compression))
         else:
             print("dpkg-deb not found: no .deb made", file=sys.stderr)
     for path in made:

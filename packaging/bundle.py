@@ -34,7 +34,6 @@ EXCLUDES = [
     "IPython",
     "matplotlib",
     "tests",
-    "server_stub.testing",
     "PySide6.QtWebEngineCore",
     "PySide6.QtWebEngineWidgets",
     "PySide6.QtWebEngineQuick",
