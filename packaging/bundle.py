@@ -97,6 +97,11 @@ def _loaded_path(soname: str) -> Path:
     raise SystemExit(f"{soname} loads but its file cannot be found")
 
 
+def not_a_migration(module: str) -> bool:
+    """Migration scripts ship as data files (Alembic loads them from disk), not as modules."""
+    return ".migrations" not in module
+
+
 def migrations(folder: str, root: Path) -> list[tuple[str, str]]:
     base = root / folder
     return [
