@@ -77,6 +77,7 @@ def live_server(database_url: str, settings: Settings | None = None) -> Iterator
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+        app.state.pruner.stop()
         db.dispose()
 
 
