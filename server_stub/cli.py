@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from server_stub import cli_admin, cli_tickets
+from server_stub import cli_admin, cli_reports, cli_tickets
 from server_stub.core.config import default_database_url
 
 Handler = Callable[[argparse.Namespace], int]
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (cli_admin, cli_tickets):
+    for module in (cli_admin, cli_tickets, cli_reports):
         module.register(commands, common)
     return parser
 

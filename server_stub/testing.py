@@ -52,15 +52,18 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(database_url: str, settings: Settings | None = None) -> Iterator[LiveServer]:
-    """uvicorn in a thread of this process; stopped (and the database closed) on exit."""
+def live_server(
+    database_url: str, settings: Settings | None = None, port: int | None = None
+) -> Iterator[LiveServer]:
+    """uvicorn in a thread of this process; stopped (and the database closed) on exit.
+    `port`: listen there (a server stopped and started again at the same address)."""
     db = open_database(database_url)
     # Tests enrol many doors from one address in seconds: limits only where a test sets them.
     settings = settings or Settings(
         database_url, enroll_per_minute=10**6, organizer_per_minute=10**6
     )
     app = create_app(settings, db)
-    port = free_port()
+    port = port or free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off"
     )

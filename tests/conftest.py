@@ -11,8 +11,11 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The device key that seals secrets: a test run never touches the user's own.
 os.environ.setdefault("SCANNER_KEY_FILE", f"/tmp/door-scanner-tests-{os.getpid()}/device.key")
+# ...nor the user's log folder.
+os.environ.setdefault("SCANNER_LOG_DIR", f"/tmp/door-scanner-tests-{os.getpid()}/logs")
 
 import shutil
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,3 +73,23 @@ def door(data_dir: Path, clock: FixedClock) -> Iterator[Door]:
     opened = open_door(data_dir, "Main entrance", clock=clock, operator="tester")
     yield opened
     opened.close()
+
+
+LEFTOVER_GRACE_S = 10.0  # time a stopped thread gets to finish its last round
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_running() -> Iterator[None]:
+    """Fail a test that leaves a thread running: a sync loop, camera thread, writer or server
+    that outlives its test keeps touching files and sockets of the next one."""
+    import threading
+
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + LEFTOVER_GRACE_S
+    left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    for thread in left:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    still = [t.name for t in left if t.is_alive()]
+    if still:
+        pytest.fail(f"threads left running after the test: {', '.join(sorted(still))}")

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from scanner.app.door import open_door
 from scanner.checkin.attendees import AttendeeRow
-from scanner.checkin.codes import issued_code_digest
+from scanner.checkin.codes import issued_code_digest, seed_code_digest
 from scanner.checkin.issuing import (
     SigningKey,
     keyring_for,
@@ -141,7 +141,8 @@ def iter_tickets(
         if index % 5 == 4:
             seedjson = mint_seedjson(event.seed_secret, ticket_id, issued_ms + index)
             signature = seedjson_signature(event.seed_secret, ticket_id, issued_ms + index)
-            yield _row(rng, index, ticket_id, signature), seedjson
+            digest = seed_code_digest(ticket_id, issued_ms + index, signature)
+            yield replace(_row(rng, index, ticket_id, signature), code_digest=digest), seedjson
             continue
         row = _row(rng, index, ticket_id, None)
         if not mint:

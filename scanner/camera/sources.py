@@ -301,8 +301,12 @@ def open_source(
     if spec.isdigit() or spec.startswith("/dev/video") or kind == "camera":
         return _open_camera(rest if kind == "camera" else spec, clock)
     if kind == "synthetic":
-        from scanner.camera.synthetic import SyntheticSource
-
+        try:
+            from scanner.camera.synthetic import SyntheticSource
+        except ImportError as exc:  # a door install without the demo extra
+            raise SourceUnavailable(
+                f"the synthetic camera needs {exc.name}: pip install 'door-scanner[demo]'"
+            ) from None
         return SyntheticSource(list(codes), paced=paced, clock=clock, options=rest)
     if kind == "folder" or (not spec.startswith(STREAM_SCHEMES) and os.path.isdir(spec)):
         return FolderSource(rest if kind == "folder" else spec, clock)

@@ -29,7 +29,8 @@ class IssuedProof:
     """What the signed attendee list says about the code a ticket was issued with."""
 
     seed_signature: str | None = None  # hex HMAC of its SEEDJSON code
-    code_digest: str | None = None  # issued_code_digest() of its TK1 code
+    # issued_code_digest() of its TK1 code, or seed_code_digest() of its SEEDJSON code
+    code_digest: str | None = None
 
 
 # Given a ticket id, the proof of its issued code from the attendee list (None: not listed).
@@ -39,6 +40,14 @@ IssuedLookup = Callable[[str], IssuedProof | None]
 def issued_code_digest(code_text: str) -> str:
     """First 128 bits of SHA-256 of a TK1 code as issued (upper case): names exactly one code."""
     return hashlib.sha256(code_text.upper().encode("ascii")).hexdigest()[:32]
+
+
+def seed_code_digest(ticket_id: str, timestamp_ms: int, signature_hex: str) -> str:
+    """The same for a SEEDJSON code: its three members, whatever the JSON's spacing and order.
+    A door without the platform secret cannot check the timestamp against the signature; the
+    digest pins the whole issued code, timestamp included."""
+    text = f"SEEDJSON:{ticket_id}:{timestamp_ms}:{signature_hex.lower()}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,8 @@ class TicketCode:
     not_before: int | None = None
     expires: int | None = None
     timestamp_ms: int | None = None  # SEEDJSON only
+    # False when a door without the secret could not tie the timestamp to the issued code
+    timestamp_known: bool = True
     holder_name: str | None = None
     seat: str | None = None
 
@@ -80,10 +91,12 @@ class CodeCheck:
         return out
 
 
-def manual_check(ticket_id: str) -> CodeCheck:
+def manual_check(ticket_id: str, paid_at_door: bool = False) -> CodeCheck:
     """A ticket picked from search by door staff (a dead phone): no code, so nothing verified;
-    the rules admit it only when it is on the signed list."""
-    return CodeCheck(True, None, "MANUAL", TicketCode("MANUAL", ticket_id, {}, b""))
+    the rules admit it only when it is on the signed list. `paid_at_door`: staff confirmed
+    they took payment for an unpaid ticket (cash sales at the door)."""
+    claims = {"paid_at_door": True} if paid_at_door else {}
+    return CodeCheck(True, None, "MANUAL", TicketCode("MANUAL", ticket_id, claims, b""))
 
 
 def _fail(reason: Reason, fmt: CodeFormat | None = None) -> CodeCheck:
@@ -95,7 +108,17 @@ def _is_int(value: object) -> bool:
 
 
 def _is_id(value: object) -> bool:
-    return isinstance(value, str) and 1 <= len(value) <= 64
+    return isinstance(value, str) and 1 <= len(value) <= 64 and _encodable(value)
+
+
+def _encodable(value: object) -> bool:
+    """Whether text can be stored and printed: JSON escapes can spell lone surrogates
+    ("\\ud800") that no UTF-8 file, database or terminal accepts."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def clean_code_text(text: str) -> str:
@@ -126,7 +149,9 @@ def _verify_tk1(text: str, keyring: Keyring, issued: IssuedLookup | None) -> Cod
         return _fail(Reason.MALFORMED, "TK1")
     key = keyring.get(parts[1])
     if key is None:
-        return _fail(Reason.UNKNOWN_KEY, "TK1")
+        # the platform named this kid as another event's: a real ticket, for elsewhere
+        other = keyring.event_of(parts[1])
+        return _fail(Reason.UNKNOWN_KEY if other is None else Reason.WRONG_EVENT, "TK1")
     code = _tk1_claims(claims_raw, signature)
     if not _is_issued_code(text, code, issued):
         signed = text[: len(parts[0]) + len(parts[1]) + len(parts[2]) + 2].encode("ascii")
@@ -154,7 +179,7 @@ def _tk1_claims(raw: bytes, signature: bytes) -> TicketCode | None:
         claims = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
-    if not isinstance(claims, dict):
+    if not isinstance(claims, dict) or not _encodable(claims):
         return None
     if not all(_is_id(claims.get(name)) for name in ("e", "t", "k")):
         return None
@@ -201,23 +226,33 @@ def _verify_seedjson(text: str, keyring: Keyring, issued: IssuedLookup | None) -
     if not isinstance(sig_hex, str) or not _HEX64.fullmatch(sig_hex):
         return _fail(Reason.MALFORMED, "SEEDJSON")
     signature = bytes.fromhex(sig_hex)
-    expected = _expected_seed_signature(ticket_id, timestamp, keyring, issued)
-    if expected is None:
-        return _fail(Reason.UNKNOWN_KEY, "SEEDJSON")
-    if not hmac.compare_digest(expected, signature):
-        return _fail(Reason.BAD_SIGNATURE, "SEEDJSON")
+    if keyring.seed_json_secret is not None:
+        key = keyring.seed_json_secret.encode("utf-8")
+        expected = hmac.new(key, seedjson_message(ticket_id, timestamp), "sha256").digest()
+        if not hmac.compare_digest(expected, signature):
+            return _fail(Reason.BAD_SIGNATURE, "SEEDJSON")
+        known = True
+    else:
+        proof = issued(ticket_id) if issued is not None else None
+        if proof is None or proof.seed_signature is None:
+            return _fail(Reason.UNKNOWN_KEY, "SEEDJSON")
+        if not _matches_issued_seed(proof, ticket_id, timestamp, sig_hex):
+            return _fail(Reason.BAD_SIGNATURE, "SEEDJSON")
+        known = proof.code_digest is not None
     claims = {"ticketId": ticket_id, "timestamp": timestamp}
-    code = TicketCode("SEEDJSON", ticket_id, claims, signature, timestamp_ms=timestamp)
+    code = TicketCode(
+        "SEEDJSON", ticket_id, claims, signature, timestamp_ms=timestamp, timestamp_known=known
+    )
     return CodeCheck(True, None, "SEEDJSON", code)
 
 
-def _expected_seed_signature(
-    ticket_id: str, timestamp: int, keyring: Keyring, issued: IssuedLookup | None
-) -> bytes | None:
-    if keyring.seed_json_secret is not None:
-        key = keyring.seed_json_secret.encode("utf-8")
-        return hmac.new(key, seedjson_message(ticket_id, timestamp), "sha256").digest()
-    proof = issued(ticket_id) if issued is not None else None
-    if proof is None or proof.seed_signature is None or not _HEX64.fullmatch(proof.seed_signature):
-        return None
-    return bytes.fromhex(proof.seed_signature)
+def _matches_issued_seed(proof: IssuedProof, ticket_id: str, timestamp: int, sig_hex: str) -> bool:
+    """The issued signature, and (when the list names it) the whole issued code: an edited
+    timestamp keeps the signature but not the digest."""
+    if not _HEX64.fullmatch(proof.seed_signature or ""):
+        return False
+    same_signature = hmac.compare_digest(sig_hex.lower(), str(proof.seed_signature).lower())
+    if proof.code_digest is None:
+        return same_signature
+    digest = seed_code_digest(ticket_id, timestamp, sig_hex)
+    return same_signature and hmac.compare_digest(digest, proof.code_digest)

@@ -18,6 +18,7 @@ FLAG_TEXT: dict[str, str] = {
     "wristband": "Hand out wristband",
     "not_in_snapshot": "Not on the downloaded list: admitted by its signature",
     "not_inside": "Was not checked in: exit recorded",
+    "outside_event_days": "Outside the event's days",
 }
 
 
@@ -28,6 +29,9 @@ class EventPolicy:
     days: Mapping[int, date] = field(default_factory=dict)  # day number -> local date
     reentry: bool = False  # exits are scanned and a ticket that left may come back
     max_code_age_s: int | None = None  # SEEDJSON codes older than this are refused
+    # doors admit from the first day minus this to the end of the last day plus that
+    grace_before_s: int = 12 * 3600
+    grace_after_s: int = 12 * 3600
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class Passage:
     door: str
     device_id: str
     day: int | None = None
+    device_name: str | None = None  # the name given at enrolment (`--name`), when known
 
 
 @dataclass(frozen=True)
@@ -97,5 +102,10 @@ class Verdict:
             "note": self.note,
             "first_admission": None
             if first is None
-            else {"at": first.at.isoformat(), "door": first.door, "device_id": first.device_id},
+            else {
+                "at": first.at.isoformat(),
+                "door": first.door,
+                "device_id": first.device_id,
+                "device_name": first.device_name,
+            },
         }

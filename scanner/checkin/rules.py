@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from scanner.checkin.codes import CodeCheck, TicketCode
+from scanner.checkin.event_window import OUTSIDE_FLAG, outside_event
 from scanner.checkin.reasons import STATUS_REASONS, Direction, Outcome, Reason, TicketStatus
 from scanner.checkin.records import DoorSettings, EventPolicy, Passage, TicketRecord, Verdict
 
@@ -43,6 +44,10 @@ def decide(
     day = event_day(event, now)
     base = _describe(code, ticket, day)
     refusal = _refusal(code, ticket, event, door, code_revoked, day, now)
+    if refusal is None and door.direction is Direction.ENTRY and _ordinary(code, ticket):
+        outside = outside_event(event, now)
+        if outside is not None:
+            return _with(base, Outcome.REJECTED, outside, extra=(OUTSIDE_FLAG,))
     if refusal is not None and (door.direction is Direction.ENTRY or refusal in _EXIT_REFUSALS):
         return _with(base, Outcome.REJECTED, refusal)
     if door.direction is Direction.EXIT:
@@ -55,6 +60,14 @@ def decide(
     # Admitted on its signature alone: staff should know the list did not vouch for it.
     extra = ("not_in_snapshot",) if ticket is None else ()
     return _with(base, Outcome.ADMITTED, Reason.OK, extra=extra)
+
+
+def _ordinary(code: TicketCode, ticket: TicketRecord | None) -> bool:
+    """A ticket with no time window of its own: the event's days (with grace) bound it."""
+    own = (code.not_before, code.expires)
+    if ticket is not None:
+        return ticket.valid_from is None and ticket.valid_until is None and own == (None, None)
+    return own == (None, None)
 
 
 # Someone leaving is never held back by a day or a status; only a code not of this event is.
@@ -76,16 +89,24 @@ def _refusal(
         return Reason.REVOKED
     if ticket is None and code.format != "TK1":  # only TK1 carries its own claims
         return Reason.UNKNOWN_TICKET
-    if ticket is not None and ticket.status is not TicketStatus.VALID:
+    if ticket is not None and ticket.status is not TicketStatus.VALID and not _paid(ticket, code):
         return STATUS_REASONS[ticket.status]
     if code.timestamp_ms is not None and event.max_code_age_s is not None:
+        # a timestamp the door could not tie to the issued code says nothing about its age
         age_ms = now.timestamp() * 1000 - code.timestamp_ms
-        if age_ms > event.max_code_age_s * 1000:
+        if not code.timestamp_known or age_ms > event.max_code_age_s * 1000:
             return Reason.CODE_EXPIRED
     ticket_type = ticket.ticket_type if ticket else code.ticket_type
     if door.admits_types is not None and ticket_type not in door.admits_types:
         return Reason.WRONG_TICKET_TYPE
     return _time_refusal(code, ticket, day, now)
+
+
+def _paid(ticket: TicketRecord, code: TicketCode) -> bool:
+    """An unpaid ticket whose payment staff took at the door: only a hand admission can say
+    so, never a code."""
+    paid_at_door = code.format == "MANUAL" and code.claims.get("paid_at_door") is True
+    return ticket.status is TicketStatus.UNPAID and paid_at_door
 
 
 def _time_refusal(

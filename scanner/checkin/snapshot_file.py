@@ -6,7 +6,6 @@ yields and apply it only when the iteration finishes without SnapshotError.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
@@ -20,6 +19,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from scanner.checkin.keyring import Keyring, KeyringError, b64u_decode, b64u_encode
 from scanner.checkin.keyring import keyring_from_json as _keyring_from_json
+from scanner.checkin.line_reader import InputTooLarge
+from scanner.checkin.line_reader import file_lines as file_lines  # the journal files' reader too
 
 FORMAT = "door-scanner-snapshot"
 VERSION = 1
@@ -123,20 +124,11 @@ class SnapshotHeader:
         return key_fingerprint(self.signer_public)
 
 
-def file_lines(path: str | os.PathLike[str]) -> Iterator[bytes]:
-    """The lines of a plain or gzip-compressed file (snapshots, journal files)."""
-    with open(path, "rb") as raw:
-        if raw.read(2) != b"\x1f\x8b":
-            raw.seek(0)
-            yield from raw
-            return
-    with gzip.open(path, "rb") as unpacked:
-        yield from unpacked
-
-
 def open_snapshot_file(path: str | os.PathLike[str]) -> Iterator[bytes]:
     try:
         yield from file_lines(path)
+    except InputTooLarge as exc:
+        raise SnapshotError(str(exc)) from None
     except (OSError, EOFError) as exc:
         raise SnapshotError(f"the compressed file is damaged or cut short ({exc})") from None
 

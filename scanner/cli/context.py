@@ -1,27 +1,34 @@
-"""Opening the door or store for one command, turning their failures into CLI errors."""
+"""Opening the door session for one command, turning its failures into CLI errors."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from scanner.app.door import Door, open_door
+from scanner.app.errors import DeviceLocked, NoEventError, StoreError
+from scanner.app.session import DoorSession
 from scanner.cli import exits
 from scanner.cli.exits import CliError
-from scanner.store.database import StoreError
-from scanner.store.tickets import NoEventError
+from scanner.cli.typed_text import require_door_text
 
 
 @contextmanager
-def door_for(args: argparse.Namespace, exit: bool = False) -> Iterator[Door]:
+def session_for(
+    args: argparse.Namespace, exit: bool = False, **options: Any
+) -> Iterator[DoorSession]:
+    require_door_text(getattr(args, "door", None))
     try:
-        door = open_door(args.data_dir, getattr(args, "door", None), exit)
+        door = getattr(args, "door", None)
+        session = DoorSession(args.data_dir, door=door, exit=exit, **options)
     except StoreError as exc:
         raise CliError(str(exc), exits.DATA_FILE) from None
     try:
-        yield door
+        yield session
     except NoEventError as exc:
         raise CliError(str(exc), exits.NO_EVENT) from None
+    except DeviceLocked as exc:
+        raise CliError(str(exc), exits.LOCKED) from None
     finally:
-        door.close()
+        session.close()

@@ -10,14 +10,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from scanner.checkin.codes import verify_code
 from scanner.checkin.keyring import Keyring, KeyringError, keyring_from_text
 from scanner.cli import exits
+from scanner.cli.commands import Commands
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
 from scanner.store.database import StoreError
 from scanner.store.imports import EventSpec
 from scanner.store.location import data_dir
 from scanner.store.store import ImportRefused, Store
-
-Commands = argparse._SubParsersAction  # type: ignore[type-arg]
 
 
 def register(commands: Commands) -> None:
@@ -36,6 +35,12 @@ def register(commands: Commands) -> None:
     imp.add_argument("--name", default="", help="CSV: the event's name")
     imp.add_argument("--timezone", default="UTC", help="CSV: the event's IANA time zone")
     imp.add_argument("--keyring", type=Path, help="CSV: the event's keyring JSON file")
+    imp.add_argument(
+        "--allow-older",
+        action="store_true",
+        help="accept a snapshot older than the attendee list in use (this brings back tickets"
+        " canceled and codes revoked since: only to undo a mistaken import)",
+    )
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(func=run_import)
 
@@ -83,7 +88,9 @@ def run_import(args: argparse.Namespace) -> int:
         raise CliError(str(exc), exits.DATA_FILE) from None
     try:
         if _is_snapshot(path):
-            summary = store.import_snapshot_file(path, now, vouched=args.trust)
+            summary = store.import_snapshot_file(
+                path, now, vouched=args.trust, allow_older=args.allow_older
+            )
         else:
             with path.open("rb") as lines:
                 summary = store.import_csv(lines, now, _csv_spec(args))

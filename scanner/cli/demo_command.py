@@ -11,9 +11,9 @@ from pathlib import Path
 from scanner.app.demo import DemoScript, run_demo
 from scanner.checkin.wording import describe
 from scanner.cli import exits
+from scanner.cli.commands import Commands
 from scanner.cli.output import emit
 
-Commands = argparse._SubParsersAction  # type: ignore[type-arg]
 COLOURS = {"ADMITTED": "\033[1;42;97m", "REFUSED": "\033[1;41;97m", "EXIT": "\033[1;44;97m"}
 
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from scanner.app.door import Door
+from scanner.app import door_data
+from scanner.app.errors import NoSuchEntry, UndoError
+from scanner.app.session import DoorSession
+from scanner.app.timefmt import age
 from scanner.checkin.wording import describe
 from scanner.cli import exits
-from scanner.cli.context import door_for
+from scanner.cli.commands import Commands
+from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
-from scanner.store.device import load_enrolment
-from scanner.store.journal import UndoError
-from scanner.sync.engine import read_state
-from scanner.sync.state import Link
-
-Commands = argparse._SubParsersAction  # type: ignore[type-arg]
+from scanner.cli.typed_text import require_reason, require_ticket_id
+from scanner.lang import _
 
 
 def register(commands: Commands) -> None:
@@ -40,6 +40,18 @@ def register(commands: Commands) -> None:
     search.add_argument("--json", action="store_true")
     search.set_defaults(func=run_search)
 
+    grace = commands.add_parser(
+        "grace",
+        help="how long before the first and after the last event day this door still admits"
+        " tickets without days of their own (default 12 h each)",
+    )
+    grace.add_argument("--before-hours", type=float, metavar="H")
+    grace.add_argument("--after-hours", type=float, metavar="H")
+    grace.add_argument(
+        "--event-default", action="store_true", help="forget this door's setting: use the event's"
+    )
+    grace.set_defaults(func=run_grace)
+
     status = commands.add_parser("status", help="admitted / expected, inside, waiting uploads")
     status.add_argument("--json", action="store_true")
     status.set_defaults(func=run_status)
@@ -50,37 +62,55 @@ def run_check(args: argparse.Namespace) -> int:
         raise CliError("give either a code TEXT or --ticket ID", exits.USAGE)
     if args.text is not None and not args.text.strip():
         raise CliError("the code text is empty", exits.USAGE)
-    with door_for(args, exit=args.exit) as door:
+    if args.ticket is not None:
+        require_ticket_id(args.ticket)
+    with session_for(args, exit=args.exit) as session:
         if args.ticket is not None:
-            result = door.admit_by_hand(args.ticket)
+            result = session.admit_by_hand(args.ticket, "").result()
         else:
-            result = door.check(args.text, source="cli")
+            result = session.submit_code(args.text, source="cli").result()
         verdict = result.verdict
         if args.json:
             emit_json({"scan_id": result.entry_id, "seq": result.seq, **verdict.to_json()})
         else:
-            wording = describe(verdict, door.timezone())
+            wording = describe(verdict, result.timezone, _)
             emit(f"{wording.one_line()}  [scan {result.entry_id}]")
     return exits.OK if verdict.outcome != "rejected" else exits.REFUSED
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    with door_for(args) as door:
+    require_reason(args.reason)
+    with session_for(args) as session:
         try:
-            result = door.undo(args.scan_id, args.reason)
+            result = session.undo(args.scan_id, args.reason).result()
+        except NoSuchEntry as exc:
+            raise CliError(str(exc), exits.NOT_FOUND) from None
         except UndoError as exc:
-            code = exits.NOT_FOUND if "no journal entry" in str(exc) else exits.USAGE
-            raise CliError(str(exc), code) from None
+            raise CliError(str(exc), exits.USAGE) from None
     if args.json:
-        emit_json({"undo_id": result.entry_id, "annuls": args.scan_id, "seq": result.seq})
+        emit_json({"undo_id": result.undo_id, "annuls": args.scan_id, "seq": result.seq})
     else:
-        emit(f"undone: {args.scan_id} (recorded as {result.entry_id})")
+        emit(f"undone: {args.scan_id} (recorded as {result.undo_id})")
+    return exits.OK
+
+
+def run_grace(args: argparse.Namespace) -> int:
+    wanted = {"grace_before_s": args.before_hours, "grace_after_s": args.after_hours}
+    for key, hours in wanted.items():
+        if hours is not None and not 0 <= hours <= 30 * 24:
+            raise CliError(f"--{key[6:-2]}-hours must be from 0 to 720", exits.USAGE)
+    with session_for(args) as session:
+        policy = door_data.set_grace(
+            session, args.before_hours, args.after_hours, args.event_default
+        )
+    before, after = policy.grace_before_s / 3600, policy.grace_after_s / 3600
+    emit(f"admits from {before:g} h before the first event day to {after:g} h after the last")
     return exits.OK
 
 
 def run_search(args: argparse.Namespace) -> int:
-    with door_for(args) as door:
-        hits = door.store.search(args.query, args.limit)
+    with session_for(args) as session:
+        hits = session.search(args.query, args.limit).result()
     for hit in hits:
         if args.json:
             emit_json(asdict(hit))
@@ -91,8 +121,10 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    with door_for(args) as door:
-        status = door.store.status(door.clock.now())
+    with session_for(args) as session:
+        status = session.status()
+        sync_line = _sync_line(session)
+        set_aside_list = door_data.set_aside_records(session) if status.set_aside else []
     if args.json:
         emit_json({**asdict(status), "admitted": status.admitted, "expected": status.expected})
         return exits.OK
@@ -104,26 +136,22 @@ def run_status(args: argparse.Namespace) -> int:
     if status.inside is not None:
         emit(f"inside now: {status.inside}")
     emit(f"journal entries not yet uploaded: {status.pending_upload}")
-    emit(f"sync: {_sync_line(door)}")
+    emit(f"sync: {sync_line}")
+    if status.set_aside:
+        emit(f"records from the server set aside (not applied): {status.set_aside}")
+        for kept in set_aside_list:
+            emit(f"  {kept.received_at[:19]} {kept.origin}: {kept.problem}")
     if status.snapshot_age_s is not None:
-        emit(f"attendee list age: {_age(status.snapshot_age_s)}")
+        emit(f"attendee list age: {age(status.snapshot_age_s)}")
     return exits.OK
 
 
-def _sync_line(door: Door) -> str:
-    state = read_state(door.store, Link.NOT_ENROLLED)
-    enrolment = door.store.read(load_enrolment)
+def _sync_line(session: DoorSession) -> str:
+    state = session.stored_sync_state()
+    enrolment = session.enrolment()
     if enrolment is None:
         return "not enrolled (attendee list from a file)"
     last = state.last_pull_at.isoformat(timespec="seconds") if state.last_pull_at else "never"
     warning = f"; {state.clock_warning}" if state.clock_warning else ""
-    return f"{enrolment.server_url}, last pull {last}, conflicts {state.conflicts}{warning}"
-
-
-def _age(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    if seconds < 120:
-        return f"{seconds} s"
-    if seconds < 7200:
-        return f"{seconds // 60} min"
-    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+    held = f"; {state.held_words()}" if state.held else ""
+    return f"{enrolment.server_url}, last pull {last}, conflicts {state.conflicts}{held}{warning}"

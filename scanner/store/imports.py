@@ -18,8 +18,14 @@ from sqlalchemy import Connection
 from scanner.checkin.attendee_csv import read_attendee_csv
 from scanner.checkin.attendees import AttendeeRow, RowError, attendee_from_mapping
 from scanner.checkin.keyring import Keyring
-from scanner.checkin.snapshot_file import SnapshotError, SnapshotHeader, TrustCheck, read_snapshot
-from scanner.store import records
+from scanner.checkin.snapshot_file import (
+    RECORD_KINDS,
+    SnapshotError,
+    SnapshotHeader,
+    TrustCheck,
+    read_snapshot,
+)
+from scanner.store import import_guards, records, set_aside
 
 BATCH = 5000
 
@@ -31,6 +37,7 @@ class ImportSummary:
     revocations: int = 0
     passages: int = 0
     source: str = "snapshot"
+    set_aside: int = 0  # records the door could not apply, kept aside (sync only)
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,8 @@ class EventSpec:
     ticket_types: list[tuple[str, str]]
     checkin_lists: list[tuple[str, str, list[str]]]
     keyring: Keyring
+    grace_before_s: int | None = None  # None: the door's default (event_window.py)
+    grace_after_s: int | None = None
 
 
 def event_spec(event: dict[str, Any], keyring: Keyring) -> EventSpec:
@@ -62,6 +71,7 @@ def _event_spec(event: dict[str, Any], keyring: Keyring) -> EventSpec:
     max_age = event.get("max_code_age_s")
     if max_age is not None and (not isinstance(max_age, int) or max_age <= 0):
         raise ValueError("max_code_age_s must be a positive integer or null")
+    grace = {name: _grace(event, name) for name in ("grace_before_s", "grace_after_s")}
     return EventSpec(
         id=str(event["id"]),
         name=str(event.get("name") or ""),
@@ -77,30 +87,54 @@ def _event_spec(event: dict[str, Any], keyring: Keyring) -> EventSpec:
             for c in event.get("checkin_lists") or []
         ],
         keyring=keyring,
+        **grace,
     )
 
 
+def _grace(event: dict[str, Any], name: str) -> int | None:
+    value = event.get(name)
+    if value is not None and (type(value) is not int or not 0 <= value <= 30 * 86_400):
+        raise ValueError(f"{name} must be seconds from 0 to 30 days, or null")
+    return value
+
+
 def import_snapshot(
-    conn: Connection, lines: Iterable[bytes], trust: TrustCheck, now: datetime, source: str
+    conn: Connection,
+    lines: Iterable[bytes],
+    trust: TrustCheck,
+    now: datetime,
+    source: str,
+    *,
+    set_aside_bad: bool = False,
+    allow_older: bool = False,
 ) -> ImportSummary:
+    """Replace the event's list with the file's. A record the door cannot apply refuses the
+    file, or with `set_aside_bad` (sync: the server's own list) is kept aside and counted.
+    Another event's file on an enrolled door, or an older list, is refused (import_guards)."""
     stream = read_snapshot(lines, trust)
     header = next(stream)
     assert isinstance(header, SnapshotHeader)
     spec = event_spec(header.event, header.keyring)
+    import_guards.require_own_event(conn, spec.id, spec.name)
+    if not allow_older:
+        import_guards.require_not_older(conn, spec.id, header.cursor, header.generated_at)
     records.replace_event(conn, spec, now=now, source=source)
     records.set_cursor(conn, spec.id, header.cursor, header.generated_at)
-    counts = {"ticket": 0, "revocation": 0, "passage": 0}
-    batches: dict[str, list[dict[str, Any]]] = {kind: [] for kind in counts}
+    counts = {"ticket": 0, "revocation": 0, "passage": 0, "set_aside": 0}
+    batches: dict[str, list[dict[str, Any]]] = {kind: [] for kind in RECORD_KINDS}
     seen: set[str] = set()
     for item in stream:
         assert isinstance(item, tuple)
         number, obj = item
         kind = obj["k"]
-        row = _snapshot_row(kind, obj, number, spec.id)
-        if kind == "ticket":
-            if row["ticket_id"] in seen:
-                raise SnapshotError(f"line {number}: ticket id {row['ticket_id']!r} appears twice")
-            seen.add(row["ticket_id"])
+        try:
+            row = _snapshot_row(kind, obj, number, spec.id, seen)
+        except SnapshotError as exc:
+            if not set_aside_bad:
+                raise
+            set_aside.keep(conn, spec.id, "snapshot", str(exc), obj, now)
+            counts["set_aside"] += 1
+            continue
         batches[kind].append(row)
         counts[kind] += 1
         if len(batches[kind]) >= BATCH:
@@ -108,13 +142,26 @@ def import_snapshot(
             batches[kind] = []
     for kind, rows in batches.items():
         records.insert(conn, kind, rows)
-    return ImportSummary(spec.id, counts["ticket"], counts["revocation"], counts["passage"], source)
+    return ImportSummary(
+        spec.id,
+        counts["ticket"],
+        counts["revocation"],
+        counts["passage"],
+        source,
+        counts["set_aside"],
+    )
 
 
-def _snapshot_row(kind: str, obj: dict[str, Any], number: int, event_id: str) -> dict[str, Any]:
+def _snapshot_row(
+    kind: str, obj: dict[str, Any], number: int, event_id: str, seen: set[str]
+) -> dict[str, Any]:
     try:
         if kind == "ticket":
-            return records.ticket_row(event_id, attendee_from_mapping(obj))
+            row = records.ticket_row(event_id, attendee_from_mapping(obj))
+            if row["ticket_id"] in seen:
+                raise SnapshotError(f"line {number}: ticket id {row['ticket_id']!r} appears twice")
+            seen.add(row["ticket_id"])
+            return row
         if kind == "revocation":
             return records.revocation_row(event_id, obj)
         return records.passage_row(event_id, obj)
@@ -127,6 +174,8 @@ def import_csv(
 ) -> ImportSummary:
     """Replace the event's tickets with the file's rows. `spec` creates or replaces the event;
     without it the current event keeps its settings and keys."""
+    if spec is not None:
+        import_guards.require_own_event(conn, spec.id, spec.name)
     event_id = records.prepare_csv_event(conn, spec, now=now)
     count = 0
     for batch in _batches(read_attendee_csv(lines)):

@@ -35,6 +35,10 @@ class UndoError(ValueError):
     """The entry cannot be annulled; the message says why."""
 
 
+class NoSuchEntry(UndoError):
+    """No journal entry has that id on this device."""
+
+
 @dataclass(frozen=True)
 class EventContext:
     policy: EventPolicy
@@ -81,7 +85,9 @@ def record_check(
     door: DoorSettings,
     now: datetime,
     source: str,
+    note: str | None = None,
 ) -> ScanRecord:
+    """`note`: why staff admitted a ticket by hand (kept in the journal)."""
     event_id = context.policy.event_id
     verdict, fp = _decide(conn, context, check, door, now)
     entry_id, seq = append(
@@ -101,7 +107,7 @@ def record_check(
         scanned_at=iso(now),
         day=verdict.day if verdict.day is not None else event_day(context.policy, now),
         annuls=None,
-        note="checked in by hand, without a code" if check.format == "MANUAL" else None,
+        note=note or ("checked in by hand, without a code" if check.format == "MANUAL" else None),
     )
     return ScanRecord(entry_id, seq, verdict)
 
@@ -136,7 +142,7 @@ def undo(
     """Annul an admission (or exit) by appending an undo entry that names it."""
     target = conn.execute(_ENTRY, {"id": entry_id}).first()
     if target is None:
-        raise UndoError(f"no journal entry {entry_id!r} on this device")
+        raise NoSuchEntry(f"no journal entry {entry_id!r} on this device")
     if target.kind != "scan" or target.outcome not in (Outcome.ADMITTED, Outcome.EXITED):
         raise UndoError(f"entry {entry_id} is a {target.outcome} {target.kind}: nothing to undo")
     annulled = conn.execute(_ANNULLED_BY, {"id": entry_id}).first()

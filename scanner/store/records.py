@@ -119,13 +119,15 @@ def clear_list(conn: Connection, event_id: str, tables: tuple[str, ...] = _LIST_
 
 
 def replace_event(conn: Connection, spec: EventSpec, *, now: datetime, source: str) -> None:
-    clear_list(conn, spec.id, _LIST_TABLES + _EVENT_TABLES)
+    # a fresh list makes the records set aside from earlier changes moot (it re-sends them)
+    clear_list(conn, spec.id, _LIST_TABLES + _EVENT_TABLES + ("set_aside",))
     conn.execute(text("DELETE FROM events WHERE id = :id"), {"id": spec.id})
     conn.execute(
         text(
             "INSERT INTO events (id, name, timezone, reentry, max_code_age_s, keyring_json,"
-            " cursor, snapshot_generated_at, imported_at, source) VALUES (:id, :name, :tz,"
-            " :reentry, :max_age, :keyring, NULL, NULL, :now, :source)"
+            " cursor, snapshot_generated_at, imported_at, source, grace_before_s, grace_after_s)"
+            " VALUES (:id, :name, :tz, :reentry, :max_age, :keyring, NULL, NULL, :now, :source,"
+            " :grace_before, :grace_after)"
         ),
         {
             "id": spec.id,
@@ -136,6 +138,8 @@ def replace_event(conn: Connection, spec: EventSpec, *, now: datetime, source: s
             "keyring": _keyring_text(spec.keyring),
             "now": now.isoformat(),
             "source": source,
+            "grace_before": spec.grace_before_s,
+            "grace_after": spec.grace_after_s,
         },
     )
     _insert_many(

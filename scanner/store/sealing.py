@@ -11,12 +11,15 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
 import platformdirs
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 KEY_ENV = "SCANNER_KEY_FILE"
 PREFIX = "sealed:v1:"
@@ -58,12 +61,37 @@ def unseal(stored: str) -> str:
     """The plain text of a sealed value; values stored unsealed (public keys) pass through."""
     if not stored.startswith(PREFIX):
         return stored
-    raw = base64.urlsafe_b64decode(stored[len(PREFIX) :])
     try:
-        plain = AESGCM(_device_key(key_path())).decrypt(raw[:12], raw[12:], PREFIX.encode())
+        plain = _open(_device_key(key_path()), stored)
     except InvalidTag:
         raise SealError(
             f"secrets in the data file were sealed with another device key than {key_path()}; "
             "restore that key file or re-enrol the device"
         ) from None
     return plain.decode("utf-8")
+
+
+def _open(key: bytes, stored: str) -> bytes:
+    raw = base64.urlsafe_b64decode(stored[len(PREFIX) :])
+    return AESGCM(key).decrypt(raw[:12], raw[12:], PREFIX.encode())
+
+
+def key_problem(path: Path, sealed: Iterable[str] = ()) -> str | None:
+    """Why the key file at `path` cannot open the `sealed` values, or None. Reads only: never
+    creates a key (for `doctor`)."""
+    key = path.read_bytes()
+    if len(key) != 32:
+        return f"{path} is not a device key (expected 32 bytes, found {len(key)})"
+    for value in sealed:
+        try:
+            _open(key, value)
+        except (InvalidTag, ValueError):
+            return f"the device key {path} is not the one that sealed this data file's secrets"
+    return None
+
+
+def derived_key(purpose: str) -> bytes:
+    """A 32-byte key for one purpose (the data file's encryption), derived from the device key
+    so that no key serves two purposes."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
+    return hkdf.derive(_device_key(key_path()))

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, text
 
 from scanner.checkin.records import EventPolicy
 from scanner.checkin.rules import event_day
+from scanner.store import set_aside
 
 _EXPECTED = text(
     "SELECT ticket_type, COUNT(*) FROM tickets WHERE event_id = :event AND status = 'valid'"
@@ -45,6 +46,7 @@ class Status:
     snapshot_generated_at: str | None
     imported_at: str
     snapshot_age_s: float | None
+    set_aside: int = 0  # records from the server this door could not apply (kept aside)
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -81,4 +83,5 @@ def read_status(
         snapshot_generated_at=None if generated is None else str(generated),
         imported_at=str(info["imported_at"]),
         snapshot_age_s=age,
+        set_aside=set_aside.count(conn, policy.event_id),
     )

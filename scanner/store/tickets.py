@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from scanner.checkin.codes import IssuedProof
+from scanner.checkin.event_window import DEFAULT_GRACE_S
 from scanner.checkin.keyring import Keyring, keyring_from_text
 from scanner.checkin.reasons import Direction, TicketStatus
 from scanner.checkin.records import EventPolicy, Passage, TicketRecord
@@ -25,6 +26,7 @@ _PASSAGES = text(
     "SELECT direction, at, door, device_id, day FROM passages"
     " WHERE event_id = :event AND ticket_id = :ticket"
 )
+_OWN_DEVICE = text("SELECT key, value FROM settings WHERE key IN ('device_id', 'device_name')")
 _REVOKED = text(
     "SELECT 1 FROM revocations WHERE event_id = :event AND ticket_id = :ticket"
     " AND (code_fp IS NULL OR code_fp = :fp) LIMIT 1"
@@ -61,7 +63,19 @@ def issued_proof(conn: Connection, event_id: str, ticket_id: str) -> IssuedProof
 
 def passages(conn: Connection, event_id: str, ticket_id: str) -> list[Passage]:
     rows = conn.execute(_PASSAGES, {"event": event_id, "ticket": ticket_id})
-    return [Passage(Direction(r[0]), datetime.fromisoformat(r[1]), r[2], r[3], r[4]) for r in rows]
+    own: dict[str, str] = {str(k): str(v) for k, v in conn.execute(_OWN_DEVICE)}
+    own_id, own_name = own.get("device_id"), own.get("device_name")
+    return [
+        Passage(
+            Direction(r[0]),
+            datetime.fromisoformat(r[1]),
+            r[2],
+            r[3],
+            r[4],
+            own_name if own_name and r[3] == own_id else None,
+        )
+        for r in rows
+    ]
 
 
 def is_revoked(conn: Connection, event_id: str, ticket_id: str, code_fp: str) -> bool:
@@ -82,6 +96,27 @@ def current_event_id(conn: Connection) -> str:
 
 def load_current_event(conn: Connection) -> tuple[EventPolicy, Keyring, dict[str, Any]]:
     return load_event(conn, current_event_id(conn))
+
+
+def _grace(conn: Connection, key: str, from_event: int | None) -> int:
+    """This door's setting (`scanner grace`), else the event's, else the default."""
+    row = conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": key}).first()
+    if row is not None and str(row[0]).isdigit():
+        return int(row[0])
+    return DEFAULT_GRACE_S if from_event is None else from_event
+
+
+def set_door_grace(conn: Connection, hours: dict[str, float | None], forget: bool) -> None:
+    """Store this door's grace (keys grace_before_s / grace_after_s); `forget` drops both."""
+    for key, value in hours.items():
+        if value is None and not forget:
+            continue
+        conn.execute(text("DELETE FROM settings WHERE key = :k"), {"k": key})
+        if value is not None and not forget:
+            conn.execute(
+                text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
+                {"k": key, "v": str(round(value * 3600))},
+            )
 
 
 def load_event(conn: Connection, event_id: str) -> tuple[EventPolicy, Keyring, dict[str, Any]]:
@@ -108,6 +143,8 @@ def load_event(conn: Connection, event_id: str) -> tuple[EventPolicy, Keyring, d
         days=days,
         reentry=bool(row.reentry),
         max_code_age_s=row.max_code_age_s,
+        grace_before_s=_grace(conn, "grace_before_s", row.grace_before_s),
+        grace_after_s=_grace(conn, "grace_after_s", row.grace_after_s),
     )
     info = {
         "id": row.id,

@@ -10,9 +10,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, event
+
+from scanner.store.failures import in_words
 
 T = TypeVar("T")
 Job = Callable[[Connection], T]
@@ -34,6 +37,7 @@ def use_immediate_transactions(engine: Engine) -> None:
 class Writer:
     def __init__(self, engine: Engine, *, synchronous: bool = False) -> None:
         self._engine = engine
+        self._path = Path(engine.url.database or "")
         self._executor = (
             None if synchronous else ThreadPoolExecutor(1, thread_name_prefix="store-writer")
         )
@@ -53,7 +57,7 @@ class Writer:
         return self.submit(job).result()
 
     def _run(self, job: Job[T]) -> T:
-        with self._engine.begin() as conn:
+        with in_words(self._path), self._engine.begin() as conn:
             return job(conn)
 
     def close(self) -> None:

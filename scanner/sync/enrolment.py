@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from scanner.checkin.keyring import b64u_decode
 from scanner.store import device, outbox, trust
+from scanner.store.records import put_setting
 from scanner.store.store import Store
 from scanner.sync.engine import ClientFactory, Progress, Syncer, default_client
 from scanner.sync.errors import Refused, SyncError
@@ -21,7 +22,7 @@ class UnsentEntries(SyncError):
 
 
 def unsent(store: Store) -> int:
-    return store.read(lambda conn: outbox.upload_counts(conn).get("pending", 0))
+    return store.read(outbox.unsent_count)
 
 
 def require_nothing_unsent(store: Store) -> None:
@@ -49,7 +50,7 @@ def enroll(
     try:
         answer = client.enroll(code.strip(), name)
     except Refused as exc:
-        raise SyncError(f"enrolment refused: {exc.detail or exc.reason}") from None
+        raise SyncError(f"enrolment refused: {exc.detail or exc.reason or exc}") from None
     finally:
         client.close()
     enrolment, public = _enrolment(server_url, answer)
@@ -57,11 +58,16 @@ def enroll(
 
     def save(conn: Any) -> None:
         device.save_enrolment(conn, enrolment)
+        put_setting(conn, "device_name", (name or "").strip())  # what staff see for this device
         trust.add_signer(conn, public, moment, "enrolment")
 
     store.writer.run(save)
     store.device_id = enrolment.device_id  # scans from now on carry the server's name for us
-    return Syncer(store, now, client_factory).run_once(progress)
+    syncer = Syncer(store, now, client_factory)
+    try:
+        return syncer.run_once(progress)
+    finally:
+        syncer.close()  # its HTTP connection must not outlive the enrolment
 
 
 def _enrolment(server_url: str, answer: dict[str, Any]) -> tuple[device.Enrolment, bytes]:

@@ -11,7 +11,7 @@ from server_stub import __version__
 from server_stub.api import errors
 from server_stub.api.limits import BodyLimit
 from server_stub.api.ratelimit import RateLimiter
-from server_stub.api.routes import annulments, enroll, health, organizer, sync
+from server_stub.api.routes import annulments, enroll, health, organizer, report_files, sync
 from server_stub.core.config import Settings
 from server_stub.db import Database, migrate, open_database
 from server_stub.services.platform import signing_secret
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     if settings.prune_interval_s > 0:
         app.state.pruner.start()
     api = APIRouter(prefix=API_PREFIX)
-    for module in (health, enroll, sync, organizer, annulments):
+    for module in (health, enroll, sync, organizer, annulments, report_files):
         api.include_router(module.router)
     app.include_router(api)
     errors.install(app)

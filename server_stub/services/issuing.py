@@ -15,7 +15,7 @@ import segno
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scanner.checkin.codes import issued_code_digest, verify_code
+from scanner.checkin.codes import issued_code_digest, seed_code_digest, verify_code
 from scanner.checkin.issuing import mint_seedjson, mint_tk1, seedjson_signature
 from scanner.checkin.snapshot_file import code_fingerprint
 from server_stub.models import Event, IssuedCode, Revocation, Ticket, utcnow
@@ -56,6 +56,8 @@ def _seedjson(event: Event, ticket: Ticket) -> str:
         raise IssueError(f"event {event.id} has no SEEDJSON secret (create-event --seed-secret)")
     stamp = int(time.time() * 1000)
     ticket.seed_sig = seedjson_signature(event.seed_json_secret, ticket.id, stamp)
+    # doors without the secret compare the whole code, so an edited timestamp is refused
+    ticket.code_digest = seed_code_digest(ticket.id, stamp, ticket.seed_sig)
     return mint_seedjson(event.seed_json_secret, ticket.id, stamp)
 
 

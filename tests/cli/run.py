@@ -40,3 +40,22 @@ def scanner_process(data_dir: Path | None, *args: str) -> Ran:
         [sys.executable, "-m", "scanner", *argv], capture_output=True, text=True, check=False
     )
     return Ran(done.returncode, done.stdout, done.stderr)
+
+
+def event_today(data_dir: Path) -> Path:
+    """The command line reads the real clock, and a door refuses ordinary tickets outside the
+    event's days: move the copied demo event's (one) day to today in its time zone."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from scanner.store.cipher import connect_file
+
+    conn = connect_file(data_dir / "scanner.sqlite3")  # encrypted at rest
+    try:
+        with conn:
+            (zone,) = conn.execute("SELECT timezone FROM events").fetchone()
+            today = datetime.now(UTC).astimezone(ZoneInfo(zone)).date().isoformat()
+            conn.execute("UPDATE event_days SET date = ?", (today,))
+    finally:
+        conn.close()
+    return data_dir

@@ -9,11 +9,14 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from scanner.app.demo import DemoEvent
+from scanner.app.demo import DEMO_TIMEZONE, DemoEvent, write_snapshot
+from scanner.store.store import Store
 from tests.store.helpers import query
 
 # Many scans per second in one process, so the kill lands inside commits.
@@ -82,3 +85,61 @@ def test_every_printed_verdict_survives_kill_9(
         " HAVING COUNT(*) > 1",
     )
     assert admitted == []  # concurrent doors never admitted one ticket twice
+
+
+# Two `scanner check` processes held at a barrier, then released onto the same ticket together.
+RACER = """
+import sys
+from pathlib import Path
+from scanner.cli.main import main
+data_dir, code, ready = sys.argv[1:4]
+Path(ready).touch()
+sys.stdin.buffer.read(1)
+sys.exit(main(["--data-dir", data_dir, "check", code, "--json"]))
+"""
+
+
+def _wait_for(paths: list[Path], deadline_s: float = 90) -> None:
+    give_up = time.monotonic() + deadline_s
+    while not all(path.exists() for path in paths):
+        assert time.monotonic() < give_up, "the racers never got ready"
+        time.sleep(0.01)
+
+
+def test_two_processes_checking_one_ticket_admit_it_exactly_once(
+    demo_event: DemoEvent, tmp_path: Path
+) -> None:
+    today = datetime.now(ZoneInfo(DEMO_TIMEZONE)).date()  # the event runs today: the CLI's clock
+    snapshot = write_snapshot(demo_event, tmp_path / "today.jsonl", today)
+    data_dir = tmp_path / "data"
+    store = Store(data_dir, synchronous=True)
+    store.import_snapshot_file(snapshot, datetime.now(UTC), vouched=demo_event.platform_fingerprint)
+    store.close()
+    tickets = [row.ticket_id for row in demo_event.rows if row.ticket_type == "ga"][:6]
+    for round_, ticket_id in enumerate(tickets):
+        ready = [tmp_path / f"ready-{round_}-{n}" for n in range(2)]
+        racers = [
+            subprocess.Popen(
+                [sys.executable, "-c", RACER, str(data_dir), demo_event.codes[ticket_id], str(r)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            for r in ready
+        ]
+        _wait_for(ready)
+        for racer in racers:
+            assert racer.stdin is not None
+            racer.stdin.write(b"g")
+            racer.stdin.flush()
+        verdicts = []
+        for racer in racers:
+            out, err = racer.communicate(timeout=120)
+            assert err == b"", err
+            verdicts.append(json.loads(out))
+        reasons = sorted((v["outcome"], v["reason"]) for v in verdicts)
+        assert reasons == [("admitted", "ok"), ("rejected", "already_checked_in")], reasons
+        first = next(v for v in verdicts if v["outcome"] == "rejected")["first_admission"]
+        assert first is not None  # the loser names the winner's admission
+    admitted = query(data_dir, "SELECT ticket_id FROM journal WHERE outcome = 'admitted'")
+    assert sorted(row[0] for row in admitted) == sorted(tickets)

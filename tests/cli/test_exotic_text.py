@@ -10,7 +10,7 @@ import pytest
 from scanner.app.demo import DemoEvent
 from scanner.checkin.attendees import AttendeeRow
 from scanner.checkin.issuing import mint_tk1
-from tests.cli.run import scanner
+from tests.cli.run import event_today, scanner
 from tests.conftest import EVENT_NOW
 from tests.store.helpers import custom_snapshot, write_lines
 
@@ -38,6 +38,7 @@ def test_strange_strings_round_trip(
         capsys, data, "import", str(snapshot), "--trust", demo_event.platform_fingerprint, "--json"
     )
     assert imported.code == 0, imported.err
+    event_today(data)
 
     hits = scanner(capsys, data, "search", "שלום", "--json").json_lines()
     assert [(h["ticket_id"], h["holder_name"]) for h in hits] == [(TICKET_ID, NAME)]

@@ -1,4 +1,8 @@
-"""Alembic environment: migrations run on the connection the store hands over."""
+"""Alembic environment: migrations run on the connection the store hands over.
+
+That connection is already inside the store's one BEGIN EXCLUSIVE transaction
+(database.upgrade), so alembic opens no transaction of its own, per migration or otherwise.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,11 @@ if connection is None:  # only `alembic revision --autogenerate` during developm
 
     url = context.config.get_main_option("sqlalchemy.url") or "sqlite://"
     connection = create_engine(url).connect()
-context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=True,
+    transaction_per_migration=False,
+)
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,45 @@
+"""`scanner window`: the door window. Qt is loaded only when the window is asked for, so the
+command line stays Qt-free (and works in a build without the window)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+from scanner.cli import exits
+from scanner.cli.commands import Commands
+from scanner.cli.exits import CliError
+from scanner.cli.output import emit
+
+
+def register(commands: Commands) -> None:
+    window = commands.add_parser("window", help="open the door window")
+    window.add_argument("--source", metavar="SPEC", help="camera spec, as for `scanner scan`")
+    window.add_argument("--door", help="door name; a check-in list's name limits ticket types")
+    window.add_argument("--exit", action="store_true", default=None, help="start in exit mode")
+    window.add_argument(
+        "--demo",
+        action="store_true",
+        help="a demo event on a local companion API, with a synthetic camera",
+    )
+    window.add_argument(
+        "--kiosk", action="store_true", help="self-service kiosk: full screen, lead PIN to leave"
+    )
+    window.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        ui = importlib.import_module("scanner.ui.main")
+    except ImportError as exc:
+        raise CliError(f"the door window cannot start: {exc}", exits.NOT_FOUND) from None
+    if not ui.has_display():
+        emit("no display found (DISPLAY is not set): running the terminal demo instead")
+        if args.demo:
+            from scanner.cli import demo_command
+
+            args.attendees = 300
+            return demo_command.run(args)
+        raise CliError("no display: the door window needs one (set DISPLAY)", exits.USAGE)
+    code: int = ui.run(args)
+    return code

@@ -1,0 +1,288 @@
+"""The report's parts as tables of cells, the one shape every writer takes.
+
+A cell is text, a whole number, a naive datetime (a wall time: the event's zone, or UTC where
+the column says so) or None. Big tables (scan log, attendees) are generators over the source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from scanner.checkin.reasons import REASON_TEXT, Reason
+from scanner.checkin.records import FLAG_TEXT
+from scanner.reports.model import Mark, Options, Report
+from scanner.reports.rows import EntryRow, EventInfo
+
+Cell = str | int | datetime | None
+PARTS = ("summary", "arrivals", "scan-log", "attendees", "conflicts")
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    kind: str = "text"  # text, int, datetime
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    columns: tuple[Column, ...]
+    rows: Callable[[], Iterator[tuple[Cell, ...]]]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One sheet (XLSX), one file (CSV): a list of tables, most parts hold one."""
+
+    key: str
+    title: str
+    tables: tuple[Table, ...]
+
+
+def reason_words(code: str) -> str:
+    try:
+        return REASON_TEXT[Reason(code)]
+    except ValueError:
+        return FLAG_TEXT.get(code, code)
+
+
+RESULT_WORDS = {"admitted": "admitted", "rejected": "refused", "exited": "exit"}
+
+
+def parts(report: Report, keys: tuple[str, ...] = PARTS) -> list[Part]:
+    makers: dict[str, Callable[[Report], Part]] = {
+        "summary": summary,
+        "arrivals": arrivals,
+        "scan-log": scan_log,
+        "attendees": attendees,
+        "conflicts": conflicts,
+    }
+    return [makers[key](report) for key in keys]
+
+
+def _table(title: str, columns: list[tuple[str, str]], rows: list[tuple[Cell, ...]]) -> Table:
+    return Table(title, tuple(Column(t, k) for t, k in columns), lambda: iter(rows))
+
+
+def summary(report: Report) -> Part:
+    t = report.totals
+    name = report.options.names
+    totals = [
+        ("Expected (valid tickets)", t.expected),
+        ("Admitted (unique people)", t.admitted),
+        ("No-shows", t.no_shows),
+        ("Inside now", t.inside),
+        ("Admissions (standing scans)", t.admissions),
+        ("Exits", t.exits),
+        ("Refused scans", t.refused),
+        ("Conflicts (double admissions)", t.conflicts),
+        ("Admissions by hand", t.by_hand),
+        ("Undos", t.undos),
+        ("Journal entries", t.entries),
+    ]
+    local = report.local
+    tables = [
+        _table("Totals", [("Figure", "text"), ("Count", "int")], list(totals)),
+        _table(
+            "By ticket type",
+            [
+                ("Type", "text"),
+                ("Name", "text"),
+                ("Expected", "int"),
+                ("Admitted", "int"),
+                ("No-shows", "int"),
+                ("Inside now", "int"),
+            ],
+            [
+                (r.ticket_type, r.name, r.expected, r.admitted, r.no_shows, r.inside)
+                for r in report.by_type
+            ],
+        ),
+        _table(
+            "By door",
+            [
+                ("Door", "text"),
+                ("Admissions", "int"),
+                ("People", "int"),
+                ("Exits", "int"),
+                ("Refused", "int"),
+                ("Inside now", "int"),
+                ("By hand", "int"),
+                ("Undos", "int"),
+            ],
+            [
+                (d.door, d.admissions, d.people, d.exits, d.refused, d.inside, d.by_hand, d.undos)
+                for d in report.by_door
+            ],
+        ),
+        _table(
+            "Refused scans by reason",
+            [("Reason", "text"), ("Code", "text"), ("Count", "int")],
+            [(reason_words(code), code, n) for code, n in report.refused_by_reason],
+        ),
+        _table(
+            "Admissions by hand",
+            [("Time", "datetime"), ("Door", "text"), ("Operator", "text"), ("Ticket", "text")]
+            + ([("Holder", "text")] if name else [])
+            + [("Note", "text"), ("Undone", "text")],
+            [
+                (local(h.at), h.door, h.operator, h.ticket_id)
+                + ((h.holder_name,) if name else ())
+                + (h.note, "yes" if h.annulled else "")
+                for h in report.hand_admissions
+            ],
+        ),
+        _table(
+            "Undos",
+            [
+                ("Time", "datetime"),
+                ("Door", "text"),
+                ("Operator", "text"),
+                ("Why", "text"),
+                ("Ticket", "text"),
+            ]
+            + ([("Holder", "text")] if name else [])
+            + [("Undid", "text"), ("Undone entry's time", "datetime"), ("Undone at door", "text")],
+            [
+                (local(u.at), u.door, u.operator, u.why, u.ticket_id)
+                + ((u.holder_name,) if name else ())
+                + (
+                    RESULT_WORDS.get(u.undone_outcome, u.undone_outcome),
+                    local(u.undone.at) if u.undone else None,
+                    u.undone.door if u.undone else None,
+                )
+                for u in report.undos
+            ],
+        ),
+    ]
+    return Part("summary", "Summary", tuple(tables))
+
+
+def arrivals(report: Report) -> Part:
+    """The charts' numbers: one row per 15 minutes per event day."""
+    doors = sorted({door for day in report.days for door in day.admissions})
+    columns = [("Event day", "text"), ("From", "datetime")]
+    columns += [(f"Admissions at {door}", "int") for door in doors] + [("Inside", "int")]
+
+    def rows() -> Iterator[tuple[Cell, ...]]:
+        for day in report.days:
+            label = day_label(day.day, day.date.isoformat())
+            for i, start in enumerate(day.starts):
+                counts = tuple(day.admissions.get(door, [0] * len(day.starts))[i] for door in doors)
+                yield (label, start, *counts, day.inside[i])
+
+    table = Table("Admissions per 15 minutes", tuple(Column(t, k) for t, k in columns), rows)
+    return Part("arrivals", "Arrivals", (table,))
+
+
+def day_label(day: int | None, on: str) -> str:
+    return f"Day {day} ({on})" if day is not None else on
+
+
+def scan_log(report: Report) -> Part:
+    return scan_log_part(report.event, report.options, report.entries)
+
+
+def scan_log_part(
+    event: EventInfo, options: Options, entries: Callable[[], Iterable[EntryRow]]
+) -> Part:
+    """The scan log needs no summary: it can be written while the summary is being counted."""
+    names = options.names
+    types = event.ticket_types
+    zone = ZoneInfo(event.timezone)
+    columns = [
+        ("Time", "datetime"), ("Time (UTC)", "datetime"), ("Door", "text"),
+        ("Check-in list", "text"), ("Direction", "text"), ("Result", "text"), ("Reason", "text"),
+        ("Ticket", "text"), ("Order", "text"), ("Ticket type", "text"),
+    ] + ([("Holder", "text")] if names else []) + [
+        ("Device", "text"), ("Decided offline", "text"), ("Operator", "text"),
+        ("Received by server", "datetime"), ("Undone", "text"), ("Note", "text"),
+        ("Entry id", "text"),
+    ]  # fmt: skip
+
+    def local(moment: datetime) -> datetime:
+        return moment.astimezone(zone).replace(tzinfo=None)
+
+    def rows() -> Iterator[tuple[Cell, ...]]:
+        for e in entries():
+            at = e.scanned_at
+            yield (
+                local(at), at.astimezone(UTC).replace(tzinfo=None), e.door, e.checkin_list,
+                e.direction, _result(e), reason_words(e.reason) if e.kind == "scan" else e.note,
+                e.ticket_id, e.order_code, types.get(e.ticket_type or "", e.ticket_type),
+            ) + ((e.holder_name,) if names else ()) + (
+                e.device_id, _yes_no(e.offline), e.operator,
+                local(e.received_at) if e.received_at else None,
+                "yes" if e.annulled else "", e.note, e.entry_id,
+            )  # fmt: skip
+
+    table = Table("Scan log", tuple(Column(t, k) for t, k in columns), rows)
+    return Part("scan-log", "Scan log", (table,))
+
+
+def _result(entry: EntryRow) -> str:
+    if entry.kind == "undo":
+        return "undo of " + RESULT_WORDS.get(entry.outcome, entry.outcome)
+    return RESULT_WORDS.get(entry.outcome, entry.outcome)
+
+
+def _yes_no(flag: bool | None) -> str:
+    return "" if flag is None else "yes" if flag else "no"
+
+
+def attendees(report: Report) -> Part:
+    options, types = report.options, report.event.ticket_types
+    columns = [("Ticket", "text"), ("Order", "text"), ("Ticket type", "text"), ("Status", "text")]
+    columns += [("Holder", "text")] if options.names else []
+    columns += [("E-mail", "text")] if options.emails else []
+    columns += [
+        ("Checked in", "text"), ("First admission", "datetime"), ("First door", "text"),
+        ("Last exit", "datetime"), ("Inside now", "text"),
+    ]  # fmt: skip
+
+    def rows() -> Iterator[tuple[Cell, ...]]:
+        local, passages, inside = report.local, report.passages, report.inside_now
+        for t in report.tickets():
+            first, last_exit = passages.get(t.ticket_id, (None, None))
+            yield (
+                (t.ticket_id, t.order_code, types.get(t.ticket_type, t.ticket_type), t.status)
+                + ((t.holder_name,) if options.names else ())
+                + ((t.email,) if options.emails else ())
+                + (
+                    "yes" if first else "no",
+                    local(first.at) if first else None,
+                    first.door if first else None,
+                    local(last_exit.at) if last_exit else None,
+                    "yes" if t.ticket_id in inside else "",
+                )
+            )
+
+    table = Table("Attendees", tuple(Column(t, k) for t, k in columns), rows)
+    return Part("attendees", "Attendees", (table,))
+
+
+def conflicts(report: Report) -> Part:
+    names = report.options.names
+    columns = [("Ticket", "text"), ("Ticket type", "text")]
+    columns += [("Holder", "text")] if names else []
+    columns += [("Event day", "int")]
+    for which in ("First", "Second"):
+        columns += [
+            (f"{which} admission", "datetime"), (f"{which} door", "text"),
+            (f"{which} device", "text"), (f"{which} entry id", "text"),
+        ]  # fmt: skip
+
+    def side(mark: Mark) -> tuple[Cell, ...]:
+        return (report.local(mark.at), mark.door, mark.device_id, mark.entry_id)
+
+    types = report.event.ticket_types
+    rows: list[tuple[Cell, ...]] = [
+        (c.ticket_id, types.get(c.ticket_type or "", c.ticket_type))
+        + ((c.holder_name,) if names else ())
+        + (c.day, *side(c.first), *side(c.second))
+        for c in report.conflicts
+    ]
+    return Part("conflicts", "Conflicts", (_table("Conflicts", columns, rows),))

@@ -1,0 +1,39 @@
+"""Live counts: admitted / expected in all and per ticket type, at this door, inside now."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
+
+from scanner.app.events import CountsChanged
+
+
+class CountsView(QWidget):
+    def __init__(self, door: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.door = door
+        self.headline = QLabel("No attendee list yet")
+        self.headline.setObjectName("countsHeadline")
+        self._grid = QGridLayout(self)
+        self._grid.addWidget(self.headline, 0, 0, 1, 3)
+        self._rows: list[QWidget] = []
+
+    def set_counts(self, event: CountsChanged) -> None:
+        status = event.status
+        here = status.admitted_by_door.get(self.door, 0)
+        inside = f" · inside now {status.inside}" if status.inside is not None else ""
+        self.headline.setText(
+            f"Admitted {status.admitted} / {status.expected} · at {self.door}: {here}{inside}"
+        )
+        for widget in self._rows:
+            widget.deleteLater()
+        self._rows = []
+        for row, (kind, expected) in enumerate(sorted(status.expected_by_type.items()), 1):
+            admitted = status.admitted_by_type.get(kind, 0)
+            bar = QProgressBar()
+            bar.setRange(0, max(expected, 1))
+            bar.setValue(min(admitted, expected))
+            bar.setFormat(f"{admitted} / {expected}")
+            label = QLabel(kind)
+            self._grid.addWidget(label, row, 0)
+            self._grid.addWidget(bar, row, 1, 1, 2)
+            self._rows += [label, bar]

@@ -1,0 +1,346 @@
+"""The door window: camera and verdict side by side, door controls and sync status on top,
+recent scans, search and counts below. It takes a door session and its bridge; everything it
+shows arrives as bridge signals on the GUI thread."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scanner.app.events import CountsChanged, Progress, VerdictCommitted
+from scanner.app.session import DoorSession
+from scanner.reports.writers import Request as ReportRequest
+from scanner.reports.writers import default_kind
+from scanner.ui.bridge import SessionBridge
+from scanner.ui.camera_view import CameraView
+from scanner.ui.counts_view import CountsView
+from scanner.ui.door_bar import DoorBar
+from scanner.ui.recent_scans import RecentScans
+from scanner.ui.search_panel import SearchPanel
+from scanner.ui.sounds import Sounds
+from scanner.ui.sync_badge import SyncBadge
+from scanner.ui.verdict_panel import VerdictPanel
+from scanner.ui.verdict_style import STYLES, look_of
+from scanner.ui.wedge_filter import WedgeFilter
+from scanner.ui.wizard import EnrolWizard
+
+PAID_AT_THE_DOOR = "paid at the door"
+REPORT_FILTERS = "Excel workbook (*.xlsx);;PDF with charts (*.pdf);;CSV scan log (*.csv)"
+
+
+class DoorWindow(QMainWindow):
+    def __init__(
+        self, session: DoorSession, sounds: Sounds | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.bridge = SessionBridge(session, self)
+        self.sounds = sounds or Sounds(parent=self)
+        prefs = session.preferences()
+        self.sounds.muted = prefs.mute
+        self.sounds.set_volume(prefs.volume)
+        self.setWindowTitle("Door scanner")
+        self.bar = DoorBar(session)
+        self.sync_badge = SyncBadge(session)
+        self.camera = CameraView(session)
+        self.camera.set_mirror(prefs.mirror)
+        self.panel = VerdictPanel(prefs.hold_s)
+        self.recent = RecentScans()
+        self.search = SearchPanel(self.bridge)
+        self.counts = CountsView(session.settings.door)
+        self.notice = QLabel("")
+        self.notice.setObjectName("notice")
+        self.report_progress = QProgressBar()
+        self.report_progress.setRange(0, 0)  # busy: the journal's length is not known up front
+        self.report_progress.setFormat("Writing the report… %v entries")
+        self.report_progress.hide()
+        self.report_path: Path | None = None
+        self.tabs = QTabWidget()
+        self.wedge = WedgeFilter(session, parent=self)
+        self.wizard: EnrolWizard | None = None
+        self._cameras: list[Any] = []
+        self._build()
+        self._connect()
+        self.wedge.install()
+        self.panel.show_ready(session.exit_mode)
+        self.sounds.unavailable.connect(self.say)
+        self.sounds.announce()
+
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.bar, 1)
+        top.addWidget(self.sync_badge)
+        middle = QSplitter(Qt.Orientation.Horizontal)
+        middle.addWidget(self.camera)
+        middle.addWidget(self.panel)
+        middle.setStretchFactor(0, 4)
+        middle.setStretchFactor(1, 5)
+        self.tabs.addTab(self.recent, "Recent scans")
+        self.tabs.addTab(self.search, "Search")
+        self.tabs.addTab(self.counts, "Counts")
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(middle)
+        body.addWidget(self.tabs)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 2)
+        self.body = body
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(top)
+        layout.addWidget(body, 1)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.report_progress)
+        self.setCentralWidget(central)
+        menu = self.menuBar().addMenu("&File")
+        self.export_action = menu.addAction("Export report…")
+        self.export_action.triggered.connect(lambda: self.export_report())
+        self._door_menu()
+        self.resize(1280, 720)
+
+    def _door_menu(self) -> None:
+        door = self.menuBar().addMenu("&Door")
+        door.addAction("Sync now", lambda: self.session.sync_now())
+        door.addAction("Sync status and conflicts…", self.sync_badge.open_details)
+        door.addAction("Set up (enrol or import)…", self.run_wizard)
+        door.addAction("Reset this door…", self.reset_door)
+        self.camera_menu = self.menuBar().addMenu("&Camera")
+        self.camera_menu.aboutToShow.connect(self._fill_camera_menu)
+
+    def _fill_camera_menu(self) -> None:
+        """The cameras attached now (probed in the background; shown from the last probe)."""
+        menu = self.camera_menu
+        menu.clear()
+        menu.addAction("No camera (hand scanner and search)", lambda: self.use_camera(""))
+        for camera in self._cameras:
+            label = f"{camera.name} ({camera.device})"
+            menu.addAction(label, partial(self.use_camera, str(camera.device)))
+        self.session.cameras().add_done_callback(self._remember_cameras)
+
+    def _remember_cameras(self, future: Future[list[Any]]) -> None:
+        # on the jobs thread: only keep the list; the menu reads it on the GUI thread
+        self._cameras = [] if future.exception() else future.result()
+
+    def use_camera(self, spec: str) -> None:
+        """Switch cameras (kept in the store for the next start); "" for none."""
+        if spec:
+            self.session.open_camera(spec)
+        else:
+            self.session.close_camera()
+        self.session.save_preferences(camera=spec)
+
+    def reset_door(self) -> None:
+        if not self.confirm_reset():
+            return
+        self.session.reset(discard_unsent=True).result()
+        self.bar.reload()
+        self.panel.show_ready()
+        self.run_wizard()
+
+    def _connect(self) -> None:
+        b = self.bridge
+        b.verdict.connect(self.on_verdict)
+        b.undone.connect(self.recent.mark_undone)
+        b.counts.connect(self.on_counts)
+        b.sync.connect(self.sync_badge.set_state)
+        b.camera.connect(self.camera.set_state)
+        b.progress.connect(self.on_progress)
+        self.bar.direction_changed.connect(self.set_exit_mode)
+        self.bar.door_changed.connect(self.set_door)
+        self.bar.operator_changed.connect(lambda name: self.session.configure(operator=name))
+        self.bar.mirror_changed.connect(self._mirror)
+        self.bar.mute_changed.connect(self._mute)
+        self.bar.volume_changed.connect(self._volume)
+        self.bar.hold_changed.connect(self._hold)
+        self.panel.payment_taken.connect(self.payment_taken)
+        self.search.admit.connect(self.ask_admit)
+        self.recent.undo.connect(self.ask_undo)
+        QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
+        QShortcut(QKeySequence("F2"), self, self.bar.direction.toggle)
+        QShortcut(QKeySequence("Escape"), self, lambda: self.panel.show_ready())
+
+    # -- events ------------------------------------------------------------------------------
+
+    def on_verdict(self, event: VerdictCommitted) -> None:
+        self.panel.show_verdict(event)  # first: the verdict is what the door waits for
+        self.sounds.play(STYLES[look_of(event.verdict)].sound)
+        self.recent.add(event)
+
+    def on_counts(self, event: CountsChanged) -> None:
+        self.counts.door = self.session.settings.door
+        self.counts.set_counts(event)
+        status = event.status
+        self.tabs.setTabText(2, f"Counts {status.admitted}/{status.expected}")
+
+    def on_progress(self, event: Progress) -> None:
+        if event.task == "report":
+            self._report_progress(event)
+        if event.error:
+            self.say(f"{event.task.capitalize()} did not work: {event.error}")
+        elif event.finished:
+            self.bar.reload()
+
+    def say(self, text: str) -> None:
+        self.notice.setText(text)
+
+    # -- reports -----------------------------------------------------------------------------
+
+    def export_report(self, path: str | None = None) -> None:
+        """Ask where (the extension picks the format), then write it in the background."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Export report", "check-in-report.xlsx", REPORT_FILTERS
+            )
+        if not path:
+            return
+        target = Path(path)
+        fmt = target.suffix.lstrip(".").lower()
+        if fmt not in ("xlsx", "pdf", "csv"):
+            target, fmt = target.with_name(target.name + ".xlsx"), "xlsx"
+        self.report_path = target
+        self.export_action.setEnabled(False)
+        self.report_progress.setRange(0, 0)
+        self.report_progress.show()
+        request = ReportRequest(fmt, default_kind(fmt))
+        future = self.session.export_report(target, request)
+        future.add_done_callback(self._report_failure("Report"))
+
+    def _report_progress(self, event: Progress) -> None:
+        if not event.finished:
+            self.report_progress.setValue(event.done)
+            return
+        self.report_progress.hide()
+        self.export_action.setEnabled(True)
+        if not event.error:
+            entries = f" ({event.done} journal entries)" if event.done else ""
+            self.say(f"Report written to {self.report_path}{entries}")
+
+    # -- door --------------------------------------------------------------------------------
+
+    def set_exit_mode(self, exit_mode: bool) -> None:
+        self.session.configure(exit=exit_mode)
+        if self.panel.shown is None:
+            self.panel.show_ready(exit_mode)
+        self.frame_exit_mode(exit_mode)
+
+    def frame_exit_mode(self, exit_mode: bool) -> None:
+        """Exit mode is visibly different: the whole window framed in the exit colour."""
+        self.setStyleSheet("QMainWindow { background: #5b2a86; }" if exit_mode else "")
+
+    def set_door(self, name: str) -> None:
+        if name.strip() and name != self.session.settings.door:
+            self.session.configure(door=name.strip())
+            self.session.refresh_counts()
+
+    def _mirror(self, on: bool) -> None:
+        self.camera.set_mirror(on)
+        self.session.save_preferences(mirror=on)
+
+    def _mute(self, on: bool) -> None:
+        self.sounds.muted = on
+        self.session.save_preferences(mute=on)
+
+    def _volume(self, volume: float) -> None:
+        self.sounds.set_volume(volume)
+        self.session.save_preferences(volume=volume)
+
+    def _hold(self, seconds: float) -> None:
+        self.panel.hold_s = seconds
+        self.session.save_preferences(hold_s=seconds)
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.search)
+        self.search.box.setFocus()
+        self.search.box.selectAll()
+
+    # -- asking staff --------------------------------------------------------------------------
+
+    def ask_admit(self, ticket_id: str, name: str) -> None:
+        reason, ok = QInputDialog.getText(
+            self,
+            "Admit by hand",
+            f"Admit {name or ticket_id} without a code. Reason:",
+            text="phone not at hand",
+        )
+        if ok:
+            self.admit_by_hand(ticket_id, reason)
+
+    def admit_by_hand(self, ticket_id: str, reason: str, paid_at_door: bool = False) -> None:
+        future = self.session.admit_by_hand(ticket_id, reason, paid_at_door)
+        future.add_done_callback(self._report_failure("Admission"))
+
+    def payment_taken(self, ticket_id: str) -> None:
+        self.admit_by_hand(ticket_id, PAID_AT_THE_DOOR, paid_at_door=True)
+
+    def ask_undo(self, entry_id: str, label: str) -> None:
+        why, ok = QInputDialog.getText(self, "Undo", f"Undo the scan of {label}. Why?")
+        if ok:
+            self.undo(entry_id, why)
+
+    def undo(self, entry_id: str, why: str) -> None:
+        if not why.strip():
+            self.say("Undo needs a reason")
+            return
+        future = self.session.undo(entry_id, why)
+        future.add_done_callback(self._report_failure("Undo"))
+
+    def _report_failure(self, what: str):  # type: ignore[no-untyped-def]
+        def done(future) -> None:  # type: ignore[no-untyped-def]
+            error = future.exception()
+            if error is not None:
+                self.bridge.progress.emit(Progress(what.lower(), 0, None, False, str(error)))
+
+        return done
+
+    def run_wizard(self) -> bool:
+        self.wizard = EnrolWizard(self.bridge, self)
+        self.wedge.capture = self.wizard.scanned
+        try:
+            self.wizard.exec()
+        finally:
+            self.wedge.capture = None
+        return self.wizard.done_ok
+
+    def confirm_reset(self) -> bool:
+        waiting = self.session.unsent()
+        text = "Forget the enrolment, attendee list and keys of this door?"
+        if waiting:
+            text += f"\n\n{waiting} scans were never uploaded and will be lost."
+        answer = QMessageBox.warning(
+            self,
+            "Reset this door",
+            text,
+            QMessageBox.StandardButton.Reset | QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Reset
+
+    # -- size and end ----------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.panel.scale_to(self.height())
+        # camera and verdict take most of the height; the lists below get the rest
+        self.body.setSizes([int(self.height() * 0.62), int(self.height() * 0.3)])
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.wedge.remove()
+        self.bridge.detach()
+        super().closeEvent(event)

@@ -1,0 +1,76 @@
+"""The last 50 verdicts, newest first, with undo (and a reason) for admissions and exits."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scanner.app.events import EntryUndone, VerdictCommitted
+from scanner.app.session import RECENT
+from scanner.app.timefmt import clock_time
+from scanner.checkin.reasons import REASON_TEXT
+from scanner.ui.tables import fill_row, row_table
+from scanner.ui.verdict_style import STYLES, look_of
+
+COLUMNS = ["Time", "Result", "Name", "Type", "How", "Reason"]
+
+
+class RecentScans(QWidget):
+    undo = Signal(str, str)  # entry id, a label for the question
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.events: list[VerdictCommitted] = []
+        self.undone: set[str] = set()
+        self.table = row_table(COLUMNS, stretch=2)
+        self.undo_button = QPushButton("Undo selected…")
+        self.undo_button.clicked.connect(self._undo)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.undo_button)
+        layout.addLayout(row)
+
+    def add(self, event: VerdictCommitted) -> None:
+        self.events = [event, *self.events][:RECENT]
+        self._fill()
+
+    def mark_undone(self, event: EntryUndone) -> None:
+        self.undone.add(event.annuls)
+        self._fill()
+
+    def _fill(self) -> None:
+        self.table.setRowCount(len(self.events))
+        for row, event in enumerate(self.events):
+            verdict = event.verdict
+            word = STYLES[look_of(verdict)].word.title()
+            if event.entry_id in self.undone:
+                word += " (undone)"
+            cells = [
+                clock_time(event.scanned_at, event.timezone),
+                word,
+                verdict.holder_name or verdict.ticket_id or "",
+                verdict.ticket_type or "",
+                event.source,
+                REASON_TEXT[verdict.reason] if not verdict.admitted else (event.note or ""),
+            ]
+            fill_row(self.table, row, cells)
+
+    def select_entry(self, entry_id: str) -> None:
+        for row, event in enumerate(self.events):
+            if event.entry_id == entry_id:
+                self.table.selectRow(row)
+
+    def _undo(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.events):
+            event = self.events[row]
+            label = event.verdict.holder_name or event.verdict.ticket_id or event.entry_id
+            self.undo.emit(event.entry_id, label)

@@ -1,0 +1,109 @@
+"""Search by name, e-mail, order code or ticket id as you type (accents ignored), and admit a
+row by hand with a reason. Keyboard alone: type, Down into the results, Enter to admit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scanner.app.timefmt import clock_time
+from scanner.ui.bridge import SessionBridge
+from scanner.ui.tables import fill_row, row_table
+
+COLUMNS = ["Name", "Type", "Status", "Checked in", "Order", "Ticket"]
+
+
+class ResultsTable(QTableWidget):
+    activated_row = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentRow() >= 0:
+            self.activated_row.emit(self.currentRow())
+            return
+        super().keyPressEvent(event)
+
+
+class SearchBox(QLineEdit):
+    down = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.down.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class SearchPanel(QWidget):
+    admit = Signal(str, str)  # ticket id, holder name: the window asks for a reason
+
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.box = SearchBox()
+        self.box.setObjectName("searchBox")
+        self.box.setPlaceholderText("Search name, e-mail, order code or ticket id (Ctrl+F)")
+        self.box.setClearButtonEnabled(True)
+        self.table = ResultsTable()
+        row_table(COLUMNS, stretch=0, table=self.table)
+        self.admit_button = QPushButton("Admit by hand… (Enter)")
+        self.admit_button.clicked.connect(lambda: self._admit(self.table.currentRow()))
+        self.note = QLabel("")
+        self.hits: list[object] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.box)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.note, 1)
+        row.addWidget(self.admit_button)
+        layout.addLayout(row)
+        self.box.textChanged.connect(self.bridge.search)
+        self.box.down.connect(self._into_results)
+        self.box.returnPressed.connect(self._into_results)
+        self.table.activated_row.connect(self._admit)
+        self.table.cellDoubleClicked.connect(lambda row, _col: self._admit(row))
+        bridge.searched.connect(self.show_hits)
+
+    def show_hits(self, query: str, hits: object) -> None:
+        if query != self.box.text():
+            return  # an older answer: the person typed on
+        if isinstance(hits, Exception):
+            self.note.setText(f"Search failed: {hits}")
+            hits = []
+        assert isinstance(hits, list)
+        self.hits = hits
+        timezone = self.bridge.session.timezone()
+        self.table.setRowCount(len(hits))
+        for row, hit in enumerate(hits):
+            cells = [
+                hit.holder_name,
+                hit.ticket_type,
+                hit.status,
+                clock_time(hit.first_admitted_at, timezone) if hit.first_admitted_at else "no",
+                hit.order_code or "",
+                hit.ticket_id,
+            ]
+            fill_row(self.table, row, cells)
+        if hits or query.strip():
+            self.note.setText(f"{len(hits)} found" if hits else "Nobody found")
+        else:
+            self.note.setText("")
+
+    def _into_results(self) -> None:
+        if self.table.rowCount():
+            self.table.setFocus()
+            self.table.selectRow(max(0, self.table.currentRow()))
+
+    def _admit(self, row: int) -> None:
+        if 0 <= row < len(self.hits):
+            hit = self.hits[row]
+            self.admit.emit(hit.ticket_id, hit.holder_name)  # type: ignore[attr-defined]

@@ -1,0 +1,238 @@
+"""The verdict panel: the whole panel in the verdict's colour, its shape and word big enough to
+read from two metres, who the ticket is, and a thin bar counting down to "Ready".
+
+A new verdict always replaces the one shown (never a dialog that blocks the next scan).
+"""
+
+from __future__ import annotations
+
+import math
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QElapsedTimer, QTimer, Signal
+from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scanner.app.events import VerdictCommitted
+from scanner.checkin.reasons import REASON_TEXT, Reason
+from scanner.ui.icons import ShapeIcon
+from scanner.ui.verdict_style import STYLES, Look, Style, flag_words, look_of
+
+WORD_SHARE = 0.11  # the verdict word's font height as a share of the window's...
+MIN_WORD_SHARE = 0.08  # ...shrunk to fit a narrow panel, but never below this
+BLINK_MS = 450
+
+
+class VerdictPanel(QFrame):
+    payment_taken = Signal(str)  # ticket id: staff confirmed the ticket was paid at the door
+
+    def __init__(self, hold_s: float = 4.0, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("verdictPanel")
+        self.hold_s = hold_s
+        self.look = Look.READY
+        self.shown: VerdictCommitted | None = None
+        self.icon = ShapeIcon()
+        self.word = QLabel()
+        self.word.setObjectName("verdictWord")
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        self.name = QLabel()
+        self.name.setWordWrap(True)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.offline = QLabel("Decided offline")
+        self.offline.setObjectName("offlineTag")
+        self.pay = QPushButton("Payment taken: admit")
+        self.pay.setObjectName("paymentTaken")
+        self.pay.clicked.connect(self._paid)
+        self.countdown = QProgressBar()
+        self.countdown.setTextVisible(False)
+        self.countdown.setFixedHeight(6)
+        self.countdown.setRange(0, 1000)
+        self._build()
+        self._elapsed = QElapsedTimer()
+        self._tick = QTimer(self)
+        self._tick.setInterval(50)
+        self._tick.timeout.connect(self._count_down)
+        self._blink = QTimer(self)
+        self._blink.setInterval(BLINK_MS)
+        self._blink.timeout.connect(self._toggle_blink)
+        self._blink_on = False
+        self.show_ready()
+
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.icon)
+        top.addWidget(self.word, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 8)
+        layout.addLayout(top)
+        for widget in (self.reason, self.name, self.details):
+            layout.addWidget(widget)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.offline)
+        bottom.addStretch(1)
+        bottom.addWidget(self.pay)
+        layout.addStretch(1)
+        layout.addLayout(bottom)
+        layout.addWidget(self.countdown)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def show_verdict(self, event: VerdictCommitted) -> None:
+        verdict = event.verdict
+        self.shown = event
+        self.look = look_of(verdict)
+        style = STYLES[self.look]
+        self.word.setText(style.word)
+        self.reason.setText(self._reason_text(event))
+        self.name.setText(verdict.holder_name or "")
+        self.details.setText("\n".join(self._details(event)))
+        self.offline.setVisible(event.offline)
+        self.pay.setVisible(verdict.reason is Reason.UNPAID and verdict.ticket_id is not None)
+        self._paint(style, blink=False)
+        self._fit_word()
+        self._blink.stop()
+        if style.blink:
+            self._blink.start()
+        self._elapsed.start()
+        self.countdown.setValue(1000)
+        self.countdown.setVisible(True)
+        self._tick.start()
+
+    def show_ready(self, exit_mode: bool = False) -> None:
+        self.shown = None
+        self.look = Look.READY
+        style = STYLES[Look.READY]
+        self.word.setText("READY")
+        self.reason.setText("Show the ticket to the camera" + (" (exit)" if exit_mode else ""))
+        self.name.setText("")
+        self.details.setText("")
+        self.offline.setVisible(False)
+        self.pay.setVisible(False)
+        self.countdown.setVisible(False)
+        self._tick.stop()
+        self._blink.stop()
+        self._paint(style, blink=False)
+        self._fit_word()
+
+    def _reason_text(self, event: VerdictCommitted) -> str:
+        verdict = event.verdict
+        if self.look is Look.ATTENTION:
+            return " · ".join(flag_words(verdict))
+        if self.look is Look.EXIT:
+            return "Exit recorded" + (": was not checked in" if verdict.attention else "")
+        if self.look is Look.ADMITTED:
+            return "Welcome" if event.source != "manual" else "Admitted by hand"
+        return REASON_TEXT[verdict.reason]
+
+    def _details(self, event: VerdictCommitted) -> list[str]:
+        verdict = event.verdict
+        lines = []
+        kind = verdict.ticket_type or ""
+        if verdict.seat:
+            kind += f" · seat {verdict.seat}"
+        if kind:
+            lines.append(kind)
+        first = verdict.first_admission
+        if self.look is Look.ALREADY_USED and first is not None:
+            local = first.at.astimezone(ZoneInfo(event.timezone))
+            lines.append(
+                f"First admitted {local:%H:%M:%S} at {first.door} (device {first.device_id})"
+            )
+        if self.look is not Look.ATTENTION:
+            lines.extend(flag_words(verdict))
+        if verdict.note:
+            lines.append(f"Note: {verdict.note}")
+        if event.note:
+            lines.append(f"Reason: {event.note}")
+        if event.advice:
+            lines.append(event.advice)
+        return lines
+
+    def _paint(self, style: Style, blink: bool) -> None:
+        background = style.blink if blink and style.blink else style.background
+        text = "#1a1a1a" if blink else style.text
+        self.setStyleSheet(
+            f"#verdictPanel {{ background: {background}; border-radius: 10px; }}"
+            f"#verdictPanel QLabel {{ color: {text}; }}"
+            f"#offlineTag {{ border: 2px solid {text}; border-radius: 6px; padding: 2px 8px; }}"
+            "QProgressBar { background: rgba(0,0,0,60); border: none; }"
+            f"QProgressBar::chunk {{ background: {text}; }}"
+        )
+        self.icon.set_shape(style.shape, text)
+
+    # -- time --------------------------------------------------------------------------------
+
+    def _count_down(self) -> None:
+        left = 1 - self._elapsed.elapsed() / (self.hold_s * 1000)
+        if left <= 0:
+            self.show_ready()
+            return
+        self.countdown.setValue(int(left * 1000))
+
+    def _toggle_blink(self) -> None:
+        self._blink_on = not self._blink_on
+        self._paint(STYLES[self.look], self._blink_on)
+
+    def _paid(self) -> None:
+        if self.shown is not None and self.shown.verdict.ticket_id:
+            self.payment_taken.emit(self.shown.verdict.ticket_id)
+
+    # -- size --------------------------------------------------------------------------------
+
+    def scale_to(self, window_height: int) -> None:
+        """Size the texts from the window's height: the word at WORD_SHARE of it."""
+        self._window_height = window_height
+        word_px = max(24, int(window_height * WORD_SHARE))
+        self.icon.setFixedSize(int(word_px * 1.3), int(word_px * 1.3))
+        self._fit_word()
+        self._font(self.reason, max(14, int(window_height * 0.04)), bold=True)
+        self._font(self.name, max(14, int(window_height * 0.045)), bold=True)
+        self._font(self.details, max(12, int(window_height * 0.026)))
+        self._font(self.offline, max(11, int(window_height * 0.02)))
+        self._font(self.pay, max(12, int(window_height * 0.03)), bold=True)
+
+    def _fit_word(self) -> None:
+        """The largest word size up to WORD_SHARE of the window that fits the panel's width
+        (MIN_WORD_SHARE at the least)."""
+        height = getattr(self, "_window_height", 0) or self.height()
+        layout = self.layout()
+        sides = 0 if layout is None else layout.contentsMargins().left() * 2
+        room = self.width() - self.icon.width() - 24 - sides
+        smallest = max(24, math.ceil(height * MIN_WORD_SHARE))
+        px = max(smallest, int(height * WORD_SHARE))
+        font = self.word.font()
+        font.setBold(True)
+        while px > smallest:
+            font.setPixelSize(px)
+            if QFontMetrics(font).horizontalAdvance(self.word.text()) <= room:
+                break
+            px = max(smallest, px - 2)
+        self._font(self.word, px, bold=True)
+
+    @staticmethod
+    def _font(widget: QWidget, px: int, bold: bool = False) -> None:
+        font = widget.font()
+        font.setPixelSize(px)
+        font.setBold(bold)
+        widget.setFont(font)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        window = self.window()
+        self.scale_to(window.height() if window is not None else self.height())
+
+    def word_height(self) -> int:
+        return self.word.fontMetrics().capHeight()

@@ -1,0 +1,158 @@
+"""First run: enrol with a companion API (URL and code typed, pasted as a link, or scanned) or
+import a snapshot file with its signer's fingerprint; progress in tickets; cancel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scanner.app.events import Progress
+from scanner.ui.bridge import SessionBridge
+
+
+def split_link(text: str) -> tuple[str, str] | None:
+    """An enrolment link (`...?url=...&code=...` or `scanner://enrol?...`) as (url, code)."""
+    query = parse_qs(urlsplit(text.strip()).query)
+    if "code" in query and "url" in query:
+        return query["url"][0], query["code"][0]
+    return None
+
+
+class EnrolWizard(QDialog):
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.session = bridge.session
+        self.setWindowTitle("Set up this door")
+        self.tabs = QTabWidget()
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("https://checkin.example.org")
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("enrolment code, or paste / scan the enrolment link")
+        self.code.textChanged.connect(self._maybe_link)
+        self.file = QLineEdit()
+        self.fingerprint = QLineEdit()
+        self.fingerprint.setPlaceholderText("signer fingerprint (from the organizer)")
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.start = QPushButton("Enrol")
+        self.start.setDefault(True)
+        self.cancel_button = QPushButton("Cancel")
+        self._build()
+        self.start.clicked.connect(self.begin)
+        self.cancel_button.clicked.connect(self._cancel)
+        self.tabs.currentChanged.connect(
+            lambda i: self.start.setText("Enrol" if i == 0 else "Import")
+        )
+        bridge.progress.connect(self.on_progress)
+        self.running = False
+        self.done_ok = False
+
+    def _build(self) -> None:
+        enrol = QWidget()
+        form = QFormLayout(enrol)
+        form.addRow("Server", self.url)
+        form.addRow("Code", self.code)
+        form.addRow(QLabel("A hand scanner can scan the enrolment QR code into this window."))
+        imp = QWidget()
+        form2 = QFormLayout(imp)
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.file, 1)
+        row.addWidget(browse)
+        form2.addRow("Snapshot file", row)
+        form2.addRow("Fingerprint", self.fingerprint)
+        self.tabs.addTab(enrol, "Enrol with a server")
+        self.tabs.addTab(imp, "Import a file")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.start)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("This door has no attendee list yet."))
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.resize(620, 320)
+
+    def scanned(self, text: str) -> None:
+        """A hand-scanner scan while the wizard is open: an enrolment link or code."""
+        self.tabs.setCurrentIndex(0)
+        self.code.setText(text)
+
+    def _maybe_link(self, text: str) -> None:
+        link = split_link(text)
+        if link is not None:
+            self.url.setText(link[0])
+            self.code.setText(link[1])
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Snapshot file", "", "Snapshots (*.jsonl *.gz)")
+        if name:
+            self.file.setText(name)
+
+    def begin(self) -> None:
+        if self.running:
+            return
+        if self.tabs.currentIndex() == 0:
+            if not self.url.text().strip() or not self.code.text().strip():
+                self.status.setText("Give the server address and the enrolment code.")
+                return
+            self.session.enroll(self.url.text(), self.code.text())
+        else:
+            path = Path(self.file.text().strip())
+            if not path.is_file():
+                self.status.setText(f"No such file: {path}")
+                return
+            self.session.import_snapshot(path, self.fingerprint.text())
+        self.running = True
+        self.start.setEnabled(False)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.status.setText("Working…")
+
+    def on_progress(self, event: Progress) -> None:
+        if not self.running:
+            return
+        if event.finished:
+            self.running = False
+            self.start.setEnabled(True)
+            if event.error:
+                self.progress.setVisible(False)
+                self.status.setText(f"Did not work: {event.error}")
+                return
+            self.done_ok = True
+            self.accept()
+            return
+        if event.total:
+            self.progress.setRange(0, event.total)
+            self.progress.setValue(event.done)
+            self.progress.setFormat(f"{event.done} / {event.total} tickets")
+        else:
+            self.progress.setFormat(f"{event.done} tickets")
+        self.status.setText(f"Downloading and importing: {event.done} tickets")
+
+    def _cancel(self) -> None:
+        if self.running:
+            self.session.cancel()
+            self.status.setText("Canceling…")
+            return
+        self.reject()

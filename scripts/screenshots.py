@@ -1,0 +1,126 @@
+"""Screenshots of the real door window (run by `make screenshots` under Xvfb).
+
+Drives a real door session against the demo companion API: the synthetic camera shows the demo
+codes frame by frame, a fault proxy takes the server away for "offline", and a second door
+admits the same ticket while both are offline for "conflicts".
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtWidgets import QApplication, QWidget
+
+from scanner.app.demo_site import demo_site
+from scanner.app.session import DoorSession
+from scanner.ui.door_window import DoorWindow
+from scanner.ui.sync_badge import SyncDetails
+from scanner.ui.wizard import EnrolWizard
+from tests.sync.faultproxy import FaultProxy
+
+SIZES = [(1280, 720), (1920, 1080)]
+
+
+def settle(rounds: int = 5) -> None:
+    for _ in range(rounds):
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def save(widget: QWidget, folder: Path, name: str, size: tuple[int, int]) -> None:
+    settle()
+    path = folder / f"{name}-{size[0]}x{size[1]}.png"
+    widget.grab().save(str(path))
+    print(path)
+
+
+def until_verdict(session: DoorSession, window: DoorWindow, wanted: Callable[[str], bool]) -> None:
+    """Step the camera until a verdict whose look satisfies `wanted` is shown."""
+    for _ in range(400):
+        session.camera_step()
+        settle(1)
+        if window.panel.shown is not None and wanted(window.panel.look):
+            return
+    raise RuntimeError("the camera never produced the wanted verdict")
+
+
+def shoot(folder: Path, work: Path, size: tuple[int, int]) -> None:
+    server_dir = work / f"server-{size[0]}"
+    server_dir.mkdir()
+    with demo_site(server_dir) as site:
+        port = int(site.url.rsplit(":", 1)[1])
+        proxy = FaultProxy(port)
+        session = DoorSession(work / f"door-{size[0]}", synchronous=True, operator="Sam")
+        other = DoorSession(work / f"north-{size[0]}", synchronous=True, operator="Kim")
+        try:
+            fresh = DoorWindow(session)
+            wizard = EnrolWizard(fresh.bridge, fresh)
+            wizard.url.setText(proxy.url)
+            wizard.show()
+            save(wizard, folder, "enrolment", size)
+            wizard.close()
+            fresh.close()
+            session.enroll(proxy.url, site.enrolment_code).result()
+            other.enroll(proxy.url, site.second_code).result()
+            session.open_camera("synthetic:hold=12,gap=6,module=5", codes=site.codes)
+            window = DoorWindow(session)
+            window.resize(*size)
+            window.bar.reload()
+            window.show()
+            session.sync_now()
+            session.refresh_counts()
+            save(window, folder, "ready", size)
+            for look in ("admitted", "attention", "refused", "already_used"):
+                until_verdict(session, window, lambda shown, look=look: shown == look)
+                save(window, folder, look, size)
+            session.configure(exit=True)
+            window.bar.reload()
+            window.frame_exit_mode(True)
+            session.submit_code(site.codes[0], "wedge")
+            save(window, folder, "exit", size)
+            session.configure(exit=False)
+            window.bar.reload()
+            window.frame_exit_mode(False)
+            window.focus_search()
+            window.search.box.setText(site.search_example)
+            for _ in range(20):
+                settle(1)
+            save(window, folder, "search", size)
+            proxy.close()  # the server is gone: nothing answers at its address
+            session.sync_now()
+            session.submit_code(site.codes[-1], "camera")
+            other.submit_code(site.codes[-1], "camera")
+            session.sync_now()
+            window.tabs.setCurrentIndex(0)
+            save(window, folder, "sync-offline", size)
+            proxy = FaultProxy(port, port=proxy.port)  # back at the same address
+            other.sync_now()
+            session.sync_now()
+            details = SyncDetails(session, window.sync_badge.state_event, window)
+            details.show()
+            save(window, folder, "sync-online", size)
+            save(details, folder, "conflicts", size)
+            details.close()
+            window.close()
+        finally:
+            other.close()
+            session.close()
+            proxy.close()
+
+
+def main() -> int:
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory(prefix="screens-") as tmp:
+        for size in SIZES:
+            shoot(folder, Path(tmp), size)
+    del app
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,318 @@
+"""The door window with real widgets: what door staff see and hear for each kind of scan."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from scanner.app.clock import FixedClock
+from scanner.app.demo import DemoEvent
+from scanner.app.events import CameraState
+from scanner.app.session import DoorSession
+from scanner.camera.synthetic import SyntheticSource
+from scanner.checkin.reasons import TicketStatus
+from scanner.ui.door_window import DoorWindow
+from scanner.ui.verdict_panel import WORD_SHARE
+from scanner.ui.verdict_style import Look
+from tests.app.test_session import Flaky, valid_code
+
+MakeWindow = Callable[..., DoorWindow]
+
+
+def test_a_valid_code_through_the_camera_turns_the_panel_green_with_the_admit_sound(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    data_dir: Path,
+    clock: FixedClock,
+    demo_event: DemoEvent,
+) -> None:
+    # The real thing: camera and decoder threads, the door worker, the bridge's queued hop.
+    session = DoorSession(data_dir, door="Main entrance", operator="tester", clock=clock)
+    ticket, code = valid_code(demo_event)
+    session.open_camera(SyntheticSource([code], paced=True, options="fps=30,hold=20,gap=10"))
+    window = make_window(session)
+    session.start()
+    qtbot.waitUntil(lambda: window.panel.look is Look.ADMITTED, timeout=30_000)
+    assert window.panel.word.text() == "ADMITTED"
+    assert window.sounds.requested[0] == "admit"
+    assert window.recent.events[0].verdict.ticket_id == ticket
+    qtbot.waitUntil(lambda: window.camera.state.state is CameraState.RUNNING, timeout=10_000)
+    assert window.camera.frame is not None
+
+
+def test_the_same_code_again_shows_amber_with_the_first_admission(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    code = valid_code(demo_event)[1]
+    door_session.submit_code(code, "camera")
+    door_session.submit_code(code, "camera")
+    assert window.panel.look is Look.ALREADY_USED
+    assert window.panel.word.text() == "ALREADY USED"
+    # the fixed clock is 19:30 in the event's time zone (Europe/Berlin)
+    assert "First admitted 19:30:00 at Main entrance" in window.panel.details.text()
+    assert window.sounds.requested == ["admit", "refuse"]
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720), (1920, 1080)])
+def test_the_verdict_reads_from_two_metres_at_every_screen_size(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    demo_event: DemoEvent,
+    size: tuple[int, int],
+) -> None:
+    window = make_window(door_session, size)
+    code = valid_code(demo_event)[1]
+    door_session.submit_code(code)
+    door_session.submit_code(code)  # the longest word: ALREADY USED
+    word = window.panel.word
+    qtbot.waitUntil(lambda: word.sizeHint().width() <= word.width() + 1)  # laid out, not cut
+    assert word.font().pixelSize() >= 0.08 * window.height()
+    panel = window.panel
+    assert panel.details.geometry().bottom() <= panel.countdown.geometry().top()
+    assert "First admitted" in panel.details.text()
+    for widget in (window.sync_badge, window.bar.direction, window.recent.table):
+        assert widget.isVisible() and widget.width() > 0
+    assert WORD_SHARE >= 0.08
+
+
+def test_refusals_say_why_in_words_and_offline_decisions_say_so(
+    make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    canceled = next(r for r in demo_event.rows if r.status is TicketStatus.CANCELED)
+    door_session.submit_code(demo_event.codes[canceled.ticket_id])
+    assert window.panel.look is Look.REFUSED
+    assert window.panel.reason.text() == "Ticket canceled or refunded"
+    assert window.panel.offline.isVisibleTo(window.panel)  # not enrolled: decided offline
+
+
+def test_attention_blinks_blue(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    row = next(r for r in demo_event.rows if r.flags and r.status is TicketStatus.VALID)
+    if row.ticket_type == "crew":
+        pytest.skip("demo data: flagged ticket not admitted at this door")
+    door_session.submit_code(demo_event.codes[row.ticket_id])
+    assert window.panel.look is Look.ATTENTION and "Check ID" in window.panel.reason.text()
+    sheet = window.panel.styleSheet()
+    qtbot.waitUntil(lambda: window.panel.styleSheet() != sheet, timeout=5_000)
+
+
+def test_a_wedge_scan_while_the_search_box_has_focus_never_lands_in_it(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    window.focus_search()
+    ticks = itertools.count()
+    window.wedge.clock = lambda: next(ticks) * 0.003  # a scanner: 3 ms between keys
+    code = valid_code(demo_event, 4)[1]
+    qtbot.keyClicks(window.search.box, code)
+    qtbot.keyClick(window.search.box, Qt.Key.Key_Return)
+    assert window.panel.look is Look.ADMITTED
+    assert window.recent.events[0].source == "wedge"
+    assert window.search.box.text() == ""
+    # a person typing (slower than any scanner) gets every letter, in the box
+    window.wedge.clock = lambda: next(ticks) * 0.3
+    qtbot.keyClicks(window.search.box, "Ada")
+    qtbot.waitUntil(lambda: window.search.box.text() == "Ada", timeout=5_000)
+    assert len(window.recent.events) == 1
+
+
+def test_a_wedge_scan_works_while_a_dialog_is_open(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+
+    window = make_window(door_session)
+    dialog = QDialog(window)
+    field = QLineEdit(dialog)
+    QVBoxLayout(dialog).addWidget(field)
+    dialog.show()
+    field.setFocus()
+    ticks = itertools.count()
+    window.wedge.clock = lambda: next(ticks) * 0.003
+    qtbot.keyClicks(field, valid_code(demo_event, 5)[1])
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.panel.look is Look.ADMITTED and field.text() == ""
+    dialog.close()
+
+
+def test_search_and_admit_by_hand_with_the_keyboard(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    demo_event: DemoEvent,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = make_window(door_session)
+    row = next(
+        r for r in demo_event.rows if r.status is TicketStatus.VALID and "ü" in r.holder_name
+    )
+    monkeypatch.setattr(
+        "scanner.ui.door_window.QInputDialog.getText",
+        lambda *a, **k: ("phone battery dead", True),
+    )
+    window.focus_search()
+    window.search.box.setText(row.holder_name.replace("ü", "u"))  # accents ignored
+    qtbot.waitUntil(lambda: window.search.table.rowCount() > 0)
+    names = [window.search.table.item(i, 0).text() for i in range(window.search.table.rowCount())]
+    assert row.holder_name in names
+    qtbot.keyClick(window.search.box, Qt.Key.Key_Down)
+    window.search.table.selectRow(names.index(row.holder_name))
+    qtbot.keyClick(window.search.table, Qt.Key.Key_Return)
+    assert window.panel.look is Look.ADMITTED
+    assert window.panel.reason.text() == "Admitted by hand"
+    assert "Reason: phone battery dead" in window.panel.details.text()
+    assert window.recent.events[0].note == "phone battery dead"
+
+
+def test_undo_from_recent_scans_with_a_reason(
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    demo_event: DemoEvent,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = make_window(door_session)
+    door_session.submit_code(valid_code(demo_event)[1])
+    assert door_session.status().admitted == 1
+    monkeypatch.setattr(
+        "scanner.ui.door_window.QInputDialog.getText", lambda *a, **k: ("wrong person", True)
+    )
+    window.recent.table.selectRow(0)
+    window.recent.undo_button.click()
+    assert window.recent.table.item(0, 1).text() == "Admitted (undone)"
+    assert door_session.status().admitted == 0
+    assert window.counts.headline.text().startswith("Admitted 0 /")
+
+
+def test_exit_mode_is_visibly_different_and_records_exits(
+    make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    code = valid_code(demo_event)[1]
+    door_session.submit_code(code)
+    window.bar.direction.click()
+    assert door_session.exit_mode and "EXIT" in window.bar.direction.text()
+    assert "#5b2a86" in window.styleSheet()
+    door_session.submit_code(code)
+    assert window.panel.look is Look.EXIT and window.panel.word.text() == "EXIT"
+    assert window.sounds.requested[-1] == "exit"
+
+
+def test_camera_lost_and_back(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    data_dir: Path,
+    clock: FixedClock,
+    demo_event: DemoEvent,
+) -> None:
+    session = DoorSession(data_dir, clock=clock, synchronous=True)
+    source = Flaky(SyntheticSource([valid_code(demo_event)[1]], paced=False))
+    session.open_camera(source)
+    window = make_window(session)
+    session.camera_step()
+    window.camera.poll()
+    assert window.camera.state.state is CameraState.RUNNING and window.camera.frame is not None
+    source.broken = True
+    session.camera_step()
+    session.camera_step()
+    assert window.camera.state.state is CameraState.RECONNECTING
+    assert window.camera.grab().toImage().pixelColor(5, 5).name() == "#101418"
+    source.broken = False
+    session.camera_step()
+    assert window.camera.state.state is CameraState.RUNNING
+
+
+def test_the_window_works_without_a_camera(
+    make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    door_session.open_camera("/dev/video-none-here")
+    window = make_window(door_session)
+    assert window.camera.state.state is CameraState.NONE
+    door_session.submit_code(valid_code(demo_event)[1], "wedge")
+    assert window.panel.look is Look.ADMITTED
+
+
+def test_the_verdict_returns_to_ready_after_the_hold_time(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    window.bar.hold.setValue(1.0)
+    door_session.submit_code(valid_code(demo_event)[1])
+    assert window.panel.countdown.isVisible()
+    qtbot.waitUntil(lambda: window.panel.look is Look.READY, timeout=10_000)
+    assert window.panel.word.text() == "READY"
+    assert door_session.preferences().hold_s == 1.0
+
+
+def test_sounds_say_once_when_there_is_no_audio(
+    make_window: MakeWindow, door_session: DoorSession, tmp_path: Path
+) -> None:
+    window = make_window(door_session)
+    if window.sounds.problem is None:
+        pytest.skip("this machine has an audio output")
+    assert window.notice.text() == window.sounds.problem
+
+
+def _unused(*_args: Any) -> None:
+    return None
+
+
+def test_an_unpaid_ticket_is_refused_and_admitted_once_payment_is_taken(
+    make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    row = next(
+        r
+        for r in demo_event.rows
+        if r.status is TicketStatus.UNPAID and r.ticket_type in ("ga", "vip")
+    )
+    door_session.submit_code(demo_event.codes[row.ticket_id])
+    assert window.panel.look is Look.REFUSED and window.panel.reason.text() == "Ticket not paid"
+    assert window.panel.pay.isVisibleTo(window.panel)
+    window.panel.pay.click()
+    assert window.panel.look is Look.ADMITTED
+    assert window.recent.events[0].note == "paid at the door"
+    assert not window.panel.pay.isVisibleTo(window.panel)
+
+
+def test_the_door_menu_resets_with_a_warning_that_counts_unsent_scans(
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    demo_event: DemoEvent,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = make_window(door_session)
+    door_session.submit_code(valid_code(demo_event)[1])
+    asked: list[str] = []
+
+    def answer(_parent: object, _title: str, text: str, *_a: object) -> object:
+        asked.append(text)
+        from PySide6.QtWidgets import QMessageBox
+
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr("scanner.ui.door_window.QMessageBox.warning", answer)
+    window.reset_door()
+    assert "1 scans were never uploaded" in asked[0]
+    assert door_session.has_event(), "canceled: nothing forgotten"
+
+
+def test_the_camera_choice_is_kept_for_the_next_start(
+    make_window: MakeWindow, door_session: DoorSession
+) -> None:
+    window = make_window(door_session)
+    window.use_camera("/dev/video-none-here")
+    assert window.camera.state.state is CameraState.NONE
+    assert door_session.preferences().camera == "/dev/video-none-here"
+    window.use_camera("")
+    assert door_session.preferences().camera is None

@@ -1,0 +1,102 @@
+"""The window against the real companion API: enrolment, offline and back, conflicts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from scanner.app.session import DoorSession
+from scanner.ui.door_window import DoorWindow
+from scanner.ui.sync_badge import SyncDetails
+from scanner.ui.wizard import EnrolWizard, split_link
+from tests.ui.conftest import Server, enrolled_session
+
+MakeWindow = Callable[..., DoorWindow]
+
+
+def test_the_enrolment_wizard_downloads_the_list(
+    qtbot: QtBot, make_window: MakeWindow, server: Server, tmp_path: Path
+) -> None:
+    session = DoorSession(tmp_path / "fresh")  # threaded: enrolment runs in the background
+    window = make_window(session)
+    assert not session.has_event()
+    wizard = EnrolWizard(window.bridge, window)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    code = server.event.enrollment_code("north")
+    wizard.code.setText(f"scanner://enrol?url={server.url}&code={code}")  # a pasted link
+    assert wizard.url.text() == server.url and wizard.code.text() == code
+    progress: list[tuple[int, int | None]] = []
+    window.bridge.progress.connect(lambda e: progress.append((e.done, e.total)))
+    wizard.start.click()
+    qtbot.waitUntil(lambda: wizard.done_ok, timeout=30_000)
+    assert session.has_event() and session.status().expected == 20
+    assert progress[-1] == (0, None) or progress
+    assert window.bar.door.currentText() == "north"
+
+
+def test_a_wrong_enrolment_code_says_why(
+    qtbot: QtBot, make_window: MakeWindow, server: Server, tmp_path: Path
+) -> None:
+    session = DoorSession(tmp_path / "fresh")
+    window = make_window(session)
+    wizard = EnrolWizard(window.bridge, window)
+    qtbot.addWidget(wizard)
+    wizard.url.setText(server.url)
+    wizard.code.setText("not-a-code")
+    wizard.start.click()
+    qtbot.waitUntil(lambda: "Did not work" in wizard.status.text(), timeout=30_000)
+    assert not wizard.done_ok and not session.has_event()
+
+
+def test_an_enrolment_link_is_split_into_server_and_code() -> None:
+    assert split_link("https://x.example/enrol?url=https://api.example&code=AB12") == (
+        "https://api.example",
+        "AB12",
+    )
+    assert split_link("AB12") is None
+
+
+def test_the_sync_badge_goes_offline_and_back(
+    make_window: MakeWindow, server: Server, tmp_path: Path
+) -> None:
+    session = enrolled_session(server, tmp_path / "door", "north")
+    window = make_window(session)
+    session.sync_now()
+    badge = window.sync_badge
+    assert badge.text().startswith("Online") and not badge.red
+    server.stop()
+    session.sync_now()
+    assert badge.text().startswith("Offline since")
+    session.submit_code(server.event.codes[server.event.ticket_ids[0]], "camera")
+    session.sync_now()
+    assert badge.text().startswith("Offline since") and "1 to send" in badge.text()
+    assert not badge.red, "offline is a normal way of working, not an error"
+    assert window.panel.offline.isVisibleTo(window.panel)
+    server.start()
+    session.sync_now()
+    assert badge.text().startswith("Online") and "to send" not in badge.text()
+
+
+def test_a_conflict_shows_after_two_offline_doors_sync(
+    make_window: MakeWindow, server: Server, tmp_path: Path
+) -> None:
+    north = enrolled_session(server, tmp_path / "north", "north")
+    south = enrolled_session(server, tmp_path / "south", "south")
+    window = make_window(north)
+    make_window(south)  # closes it with the test
+    code = server.event.codes[server.event.ticket_ids[3]]
+    server.stop()
+    assert north.submit_code(code).result().verdict.admitted
+    assert south.submit_code(code).result().verdict.admitted
+    server.start()
+    south.sync_now()
+    north.sync_now()
+    assert "1 conflicts" in window.sync_badge.text()
+    details = SyncDetails(north, window.sync_badge.state_event, window)
+    assert details.conflicts.rowCount() == 1
+    both = details.conflicts.item(0, 1).text() + details.conflicts.item(0, 2).text()
+    assert "north" in both and "south" in both and "(this door)" in both
+    details.close()
