@@ -30,6 +30,7 @@ def bring_forward(window: KioskWindow) -> None:
 
 def run(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setApplicationName("Door scanner")
     folder = Path(args.data_dir) if args.demo and args.data_dir else None
     instance = SingleInstance(kiosk.kiosk_folder(folder or args.data_dir), app)
@@ -60,7 +61,7 @@ def _run(
         print(f"demo: the lead PIN is {DEMO_PIN}", file=sys.stderr)
     settings = kiosk.load_settings(session.store)
     use_qt_language(set_language(settings.language))
-    forget = on_change(use_qt_language)
+    forget = on_change(follow_in_qt)
     guard = kiosk.PinGuard(kiosk.stored_pin(session.store))
     expects_camera = session.camera_state.state.value != "none" or bool(args.source)
     window = KioskWindow(session, guard, settings, expects_camera=expects_camera)
@@ -77,6 +78,11 @@ def _run(
     finally:
         screen.release()
         forget()
+
+
+def follow_in_qt(language: str) -> None:
+    """Qt's standard dialogs follow our language (the kiosk's flag switches it)."""
+    use_qt_language(language)
 
 
 def _door_window(session: DoorSession) -> DoorWindow:
