@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
 from scanner.app import kiosk
 from scanner.app.session import DoorSession
-from scanner.lang import on_change, set_language
+from scanner.lang import on_change
 from scanner.ui.door_window import DoorWindow
 from scanner.ui.kiosk_window import KioskWindow
-from scanner.ui.qt_language import use_qt_language
+from scanner.ui.qt_language import start_language, use_qt_language
 from scanner.ui.screen_saver import ScreenSaverInhibitor
 from scanner.ui.single_instance import SingleInstance
 
@@ -59,8 +60,8 @@ def _run(
             return 2
         kiosk.set_pin(session.store, DEMO_PIN)
         print(f"demo: the lead PIN is {DEMO_PIN}", file=sys.stderr)
-    settings = kiosk.load_settings(session.store)
-    use_qt_language(set_language(settings.language))
+    # the kiosk returns to this language after each attendee who chose another
+    settings = replace(kiosk.load_settings(session.store), language=start_language(session))
     forget = on_change(follow_in_qt)
     guard = kiosk.PinGuard(kiosk.stored_pin(session.store))
     expects_camera = session.camera_state.state.value != "none" or bool(args.source)

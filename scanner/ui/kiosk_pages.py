@@ -145,6 +145,7 @@ class StaffMenu(QWidget):
     def __init__(self, session: DoorSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("staffMenu")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.session = session
         self.title = QLabel()
         self.title.setObjectName("staffTitle")
@@ -186,10 +187,14 @@ class StaffMenu(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(door_row)
         layout.addLayout(sync_row)
+        counts = self.counts.layout()
+        if counts is not None:
+            counts.setAlignment(Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.counts, 1)
         layout.addWidget(self.note)
         layout.addLayout(buttons)
         self.setStyleSheet(
+            "#staffMenu { background: #eceff1; } #staffMenu QLabel { color: #102027; }"
             "#staffMenu QPushButton, #staffMenu QComboBox, #staffMenu QLabel { font-size: 22px; }"
             "#staffTitle { font-size: 30px; font-weight: bold; }"
             "#leaveKiosk { background: #a11a1a; color: white; padding: 10px 24px; }"

@@ -120,8 +120,8 @@ def test_times_are_written_in_the_event_zone_as_each_language_writes_them() -> N
         assert local_time(moment, "Europe/Berlin") == "19:30:05"
         assert local_datetime(moment, "Europe/Berlin") == "01.05.2026, 19:30:05"
         set_language("en")
-        assert local_time(moment, "Europe/Berlin") == "7:30:05\u202fPM"
-        assert local_datetime(moment, "America/New_York") == "May 1, 2026, 1:30:05\u202fPM"
+        assert local_time(moment, "Europe/Berlin") == "19:30:05"
+        assert local_datetime(moment, "America/New_York") == "1 May 2026, 13:30:05"
     finally:
         set_language("en")
 
