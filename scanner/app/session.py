@@ -62,8 +62,8 @@ from scanner.camera.sources import (
 from scanner.camera.wedge import Identify, WedgeAssembler, WedgeScan, identify_with, resolve
 from scanner.checkin.reasons import Direction
 from scanner.checkin.snapshot_file import open_snapshot_file
-from scanner.reports.model import Options as ReportOptions
 from scanner.reports.model import Report
+from scanner.reports.writers import Request as ReportRequest
 from scanner.store import device, tickets
 from scanner.store.conflicts import Conflict, conflicts
 from scanner.store.imports import ImportSummary
@@ -130,6 +130,9 @@ class DoorSession:
         self.sync.subscribe(self._synced)
         self._started = False
         self._cancel = False
+        # Sees camera and hand-scanner codes before the door does; True takes the code away
+        # (the kiosk's staff QR code). Called on the camera's or the GUI's thread.
+        self.intercept: Callable[[str], bool] | None = None
 
     # -- life ------------------------------------------------------------------------------
 
@@ -295,7 +298,8 @@ class DoorSession:
     def _wedge_scan(self, scan: WedgeScan | None) -> bool:
         if scan is None:
             return False
-        self.submit_wedge(scan)
+        if self.intercept is None or not self.intercept(scan.text):
+            self.submit_wedge(scan)
         return True
 
     def submit_wedge(self, scan: WedgeScan) -> Future[VerdictCommitted]:
@@ -404,29 +408,22 @@ class DoorSession:
         self._identify = None
         self._timezone = None
 
-    def export_report(
-        self,
-        path: Path,
-        fmt: str,
-        kind: str = "full",
-        options: ReportOptions | None = None,
-        delimiter: str = ",",
-    ) -> Future[Report]:
+    def export_report(self, path: Path, request: ReportRequest) -> Future[Report | None]:
         """Write this door's report (docs/reports.md) off the GUI thread, with progress."""
 
-        def job() -> Report:
+        def job() -> Report | None:
             self._cancel = False
             report = write_door_report(
                 self.store,
                 path,
-                fmt,
+                request.fmt,
                 self.clock.now(),
-                kind=kind,
-                options=options,
-                delimiter=delimiter,
+                kind=request.kind,
+                options=request.options,
+                delimiter=request.delimiter,
                 progress=self._progress("report"),
             )
-            done = report.totals.entries
+            done = report.totals.entries if report else 0
             self.events.publish(Progress("report", done, done, True))
             return report
 
@@ -528,6 +525,10 @@ class DoorSession:
         """True while a started camera delivers (a finite file or folder ends by itself)."""
         return self._camera is not None and self._camera.pipeline.running
 
+    def camera_failure(self) -> str | None:
+        """Why the open camera's source died (its capture thread ended on an error), or None."""
+        return None if self._camera is None else self._camera.pipeline.health.error
+
     def camera_finished(self) -> bool:
         return self._camera is None or self._camera.source.finished
 
@@ -543,6 +544,8 @@ class DoorSession:
         return self._camera_state
 
     def _camera_code(self, event: CodeEvent) -> None:
+        if self.intercept is not None and self.intercept(event.text):
+            return
         self.submit_code(event.text, "camera", event.captured_at, frame=event.frame_index)
 
     def _camera_changed(self, state: CameraState, message: str) -> None:

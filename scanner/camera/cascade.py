@@ -33,6 +33,7 @@ from scanner.camera.decoders import (
     guarded,
     pyzbar_unavailable_reason,
 )
+from scanner.camera.health import decode_failures
 
 log = logging.getLogger(__name__)
 Retry = Callable[[Image], list[Found]]
@@ -172,7 +173,7 @@ class Cascade:
         try:
             return decoder.read(gray)
         except Exception as exc:  # a decoder failure is a frame without a code
-            log.debug("decoder %s failed: %s", decoder.name, type(exc).__name__)
+            decode_failures.record(decoder.name, exc)
             return ZxingResult([], [])
 
     def _retry(self, crop: Crop) -> list[Found]:
@@ -180,7 +181,7 @@ class Cascade:
             try:
                 found = retry(crop.image)
             except Exception as exc:  # a failed retry only means no code from it
-                log.debug("retry failed: %s", type(exc).__name__)
+                decode_failures.record("retry", exc)
                 continue
             if found:
                 at = Crop(crop.image, crop.x, crop.y, crop.scale * scale)

@@ -15,6 +15,8 @@ import cv2
 import numpy as np
 import zxingcpp
 
+from scanner.camera.health import decode_failures
+
 log = logging.getLogger(__name__)
 Image = np.ndarray
 Corners = tuple[tuple[float, float], ...]
@@ -42,11 +44,11 @@ class Decoder(Protocol):
 
 
 def guarded(decoder: Decoder, gray: Image) -> list[Found]:
-    """`decoder.decode` with any exception turned into "no code" (logged without content)."""
+    """`decoder.decode` with any exception turned into "no code" (counted, never with content)."""
     try:
         return decoder.decode(gray)
     except Exception as exc:  # any decoder failure is a frame without a code
-        log.debug("decoder %s failed: %s", decoder.name, type(exc).__name__)
+        decode_failures.record(decoder.name, exc)
         return []
 
 

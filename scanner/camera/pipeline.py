@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scanner.camera.cascade import Cascade
 from scanner.camera.decoders import Decoder, Found, Image
 from scanner.camera.dedupe import DEFAULT_WINDOW_S, RepeatFilter
+from scanner.camera.health import CameraHealth, CameraState, decode_failures
 from scanner.camera.sources import Frame, FrameSource
 
 log = logging.getLogger(__name__)
@@ -31,19 +33,29 @@ class CodeEvent:
     frame_index: int | None = None
 
 
+DECODE_TIMES = 2048
+
+
 @dataclass
 class PipelineStats:
     captured: int = 0
     decoded: int = 0
     dropped: int = 0  # frames overwritten before the decoder took them
     codes: int = 0
-    decode_ms: list[float] = field(default_factory=list)
+    # the last DECODE_TIMES decode times: a whole shift's would grow without end
+    decode_ms: deque[float] = field(default_factory=lambda: deque(maxlen=DECODE_TIMES))
 
 
 class LatestFrame:
-    """A one-slot mailbox: `put` replaces what is there, `take` waits for something."""
+    """A one-slot mailbox: `put` replaces what is there, `take` waits for something. A lossless
+    mailbox makes `put` wait until the last frame was taken instead (every frame of a recording
+    decoded through the threads; and tests that must not depend on the machine's speed)."""
 
-    def __init__(self) -> None:
+    lossless = False
+
+    def __init__(self, lossless: bool | None = None) -> None:
+        if lossless is not None:
+            self.lossless = lossless
         self._frame: Frame | None = None
         self._closed = False
         self._ready = threading.Condition()
@@ -51,15 +63,18 @@ class LatestFrame:
     def put(self, frame: Frame) -> bool:
         """Store `frame`; True when it replaced one nobody took (a dropped frame)."""
         with self._ready:
+            if self.lossless:
+                self._ready.wait_for(lambda: self._frame is None or self._closed)
             dropped = self._frame is not None
             self._frame = frame
-            self._ready.notify()
+            self._ready.notify_all()
             return dropped
 
     def take(self, timeout: float | None = None) -> Frame | None:
         with self._ready:
             self._ready.wait_for(lambda: self._frame is not None or self._closed, timeout)
             frame, self._frame = self._frame, None
+            self._ready.notify_all()  # a lossless put waits for the slot to be free
             return frame
 
     def close(self) -> None:
@@ -83,6 +98,8 @@ class ScanPipeline:
         decoder: Decoder | FrameDecoder | None = None,
         repeat_window_s: float = DEFAULT_WINDOW_S,
         clock: Callable[[], float] = time.time,
+        *,
+        lossless: bool | None = None,
     ) -> None:
         self.source = source
         self.on_code = on_code
@@ -90,27 +107,45 @@ class ScanPipeline:
         self.repeats = RepeatFilter(repeat_window_s)
         self.stats = PipelineStats()
         self._clock = clock
-        self._mailbox = LatestFrame()
+        self.health = CameraHealth()
+        self._mailbox = LatestFrame(lossless)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._source_closed = False
+        self._close_lock = threading.Lock()
+
+    @property
+    def state(self) -> CameraState:
+        return self.health.state
 
     # --- synchronous ---------------------------------------------------------------------
 
     def step(self) -> list[CodeEvent]:
         """Read one frame and decode it on this thread; [] also when no frame was available."""
-        frame = self.source.read()
+        frame = self._read()
         if frame is None:
             return []
-        self.stats.captured += 1
         return self.process(frame)
+
+    def _read(self) -> Frame | None:
+        frame = self.source.read()
+        if frame is not None:
+            self.stats.captured += 1
+        elif self.source.finished:
+            self.health.set(CameraState.ENDED)
+        else:
+            self.health.no_frame()
+        return frame
 
     def process(self, frame: Frame) -> list[CodeEvent]:
         started = time.perf_counter()
+        failures = decode_failures.total()
         try:
             found = self._decode(frame.image)
         except Exception as exc:  # a decoder failure is a frame without a code
-            log.debug("decoding failed: %s", type(exc).__name__)
+            decode_failures.record("pipeline", exc)
             found = []
+        self.health.frame_decoded(raised=decode_failures.total() > failures)
         self.stats.decode_ms.append((time.perf_counter() - started) * 1000)
         self.stats.decoded += 1
         events = []
@@ -152,26 +187,45 @@ class ScanPipeline:
             thread.join(remaining)
         return not self.running
 
-    def stop(self) -> None:
+    @property
+    def source_died(self) -> bool:
+        """The capture thread ended on an error (not at the end of a file or on stop())."""
+        return self.health.error is not None
+
+    def stop(self, timeout: float = 5.0) -> bool:
+        """Stop both threads; the source is closed once no thread reads it any more (by the
+        capture thread itself when it is stuck in a read past `timeout`). False when a thread
+        still runs."""
         self._stop.set()
         self._mailbox.close()
         for thread in self._threads:
-            thread.join(timeout=5)
+            thread.join(timeout)
+        if not self.running:
+            self._close_source()
+            return True
+        log.warning("the camera did not stop in %.0f s; closed when its read returns", timeout)
+        return False
+
+    def _close_source(self) -> None:
+        with self._close_lock:
+            if self._source_closed:
+                return
+            self._source_closed = True
         self.source.close()
 
     def _capture_loop(self) -> None:
         try:
             while not self._stop.is_set() and not self.source.finished:
-                frame = self.source.read()
-                if frame is None:
-                    continue
-                self.stats.captured += 1
-                if self._mailbox.put(frame):
+                frame = self._read()
+                if frame is not None and self._mailbox.put(frame):
                     self.stats.dropped += 1
-        except Exception:
-            log.exception("frame capture stopped")
+        except Exception as exc:
+            log.error("frame capture stopped: %s", type(exc).__name__)
+            self.health.died(exc)
         finally:
             self._mailbox.close()
+            if self._stop.is_set():
+                self._close_source()  # stop() left it to this thread
 
     def _decode_loop(self) -> None:
         while True:

@@ -66,6 +66,7 @@ class Passage:
     door: str
     device_id: str
     day: int | None = None
+    device_name: str | None = None  # the name given at enrolment (`--name`), when known
 
 
 @dataclass(frozen=True)
@@ -101,5 +102,10 @@ class Verdict:
             "note": self.note,
             "first_admission": None
             if first is None
-            else {"at": first.at.isoformat(), "door": first.door, "device_id": first.device_id},
+            else {
+                "at": first.at.isoformat(),
+                "door": first.door,
+                "device_id": first.device_id,
+                "device_name": first.device_name,
+            },
         }

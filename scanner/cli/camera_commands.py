@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -10,14 +11,19 @@ from scanner.app.events import VerdictCommitted
 from scanner.app.session import DoorSession
 from scanner.camera.cascade import Cascade
 from scanner.camera.sources import BadSourceSpec, SourceUnavailable, list_cameras, open_source
+from scanner.camera.wedge import WedgeScan, clean_scan
 from scanner.checkin.wording import describe
 from scanner.cli import exits
+from scanner.cli.commands import Commands
 from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
+from scanner.lang import _
+
+KEYBOARD = "keyboard"
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: Commands) -> None:
     cameras = commands.add_parser("cameras", help="list the cameras attached")
     cameras.add_argument("--json", action="store_true")
     cameras.set_defaults(func=run_cameras)
@@ -33,7 +39,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         required=True,
         metavar="SPEC",
         help="camera index or device (0, camera:0@1920x1080, /dev/video2), video file or "
-        "stream URL, folder:DIR, or synthetic[:fps=30,count=5,...]",
+        "stream URL, folder:DIR, synthetic[:fps=30,count=5,...], or keyboard (a USB hand "
+        "scanner typing into this terminal, one code per line)",
     )
     scan.add_argument("--door", help="door name; a check-in list's name limits ticket types")
     scan.add_argument("--exit", action="store_true", help="record exits instead of entries")
@@ -93,6 +100,8 @@ def run_decode(args: argparse.Namespace) -> int:
 def run_scan(args: argparse.Namespace) -> int:
     if args.repeat_window < 0:
         raise CliError("--repeat-window cannot be negative", exits.USAGE)
+    if args.source == KEYBOARD:
+        return _run_keyboard(args)
     try:
         source = open_source(args.source, paced=not args.every_frame)
     except BadSourceSpec as exc:
@@ -102,22 +111,42 @@ def run_scan(args: argparse.Namespace) -> int:
     with session_for(args, exit=args.exit, repeat_window_s=args.repeat_window) as session:
         session.subscribe(lambda event: _show(event, args.json), VerdictCommitted)
         session.open_camera(source)
+        failure = None
         if args.every_frame:
             while not session.camera_finished():
                 session.camera_step()
         else:
-            _run_live(session, args.seconds)
+            failure = _run_live(session, args.seconds)
         session.drain()
+    if failure is not None:
+        raise CliError(f"{source.name}: {failure}", exits.NOT_FOUND)
     return exits.OK
 
 
-def _run_live(session: DoorSession, seconds: float | None) -> None:
-    """Scan until a file ends, `seconds` pass, or Ctrl+C."""
+def _run_live(session: DoorSession, seconds: float | None) -> str | None:
+    """Scan until a file ends, `seconds` pass, or Ctrl+C; why the source died, if it did."""
     session.start()
     deadline = None if seconds is None else time.monotonic() + seconds
     while session.camera_running() and (deadline is None or time.monotonic() < deadline):
         time.sleep(0.05)
+    failure = session.camera_failure()
     session.close_camera()
+    return failure
+
+
+def _run_keyboard(args: argparse.Namespace) -> int:
+    """A hand scanner in keyboard mode types each code and Enter into the terminal: every line
+    is one scan, through the same Caps Lock and layout repair as the door window's."""
+    with session_for(args, exit=args.exit) as session:
+        session.subscribe(lambda event: _show(event, args.json), VerdictCommitted)
+        if sys.stdin.isatty():
+            sys.stderr.write("scan codes with the hand scanner; Ctrl-D ends\n")
+        for line in sys.stdin:
+            text = clean_scan(line)
+            if text:
+                now = time.time()
+                session.submit_wedge(WedgeScan(text, now, now)).result()
+    return exits.OK
 
 
 def _show(event: VerdictCommitted, as_json: bool) -> None:
@@ -136,5 +165,7 @@ def _show(event: VerdictCommitted, as_json: bool) -> None:
             }
         )
         return
-    wording = describe(verdict, event.timezone)
+    wording = describe(verdict, event.timezone, _)
     emit(f"{wording.one_line()}  [scan {event.entry_id}, {latency:.0f} ms]")
+    if event.advice:
+        emit(f"  {event.advice}")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from scanner.app.errors import NoEventError, StoreError
+from scanner.app.errors import DeviceLocked, NoEventError, StoreError
 from scanner.app.session import DoorSession
 from scanner.cli import exits
 from scanner.cli.exits import CliError
@@ -28,5 +28,7 @@ def session_for(
         yield session
     except NoEventError as exc:
         raise CliError(str(exc), exits.NO_EVENT) from None
+    except DeviceLocked as exc:
+        raise CliError(str(exc), exits.LOCKED) from None
     finally:
         session.close()

@@ -5,20 +5,18 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scanner.checkin.codes import verify_code
 from scanner.checkin.keyring import Keyring, KeyringError, keyring_from_text
 from scanner.cli import exits
+from scanner.cli.commands import Commands
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
 from scanner.store.database import StoreError
 from scanner.store.imports import EventSpec
 from scanner.store.location import data_dir
 from scanner.store.store import ImportRefused, Store
-
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def register(commands: Commands) -> None:

@@ -7,14 +7,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TypeAlias
 
 from scanner.app.demo import DemoScript, run_demo
 from scanner.checkin.wording import describe
 from scanner.cli import exits
+from scanner.cli.commands import Commands
 from scanner.cli.output import emit
 
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 COLOURS = {"ADMITTED": "\033[1;42;97m", "REFUSED": "\033[1;41;97m", "EXIT": "\033[1;44;97m"}
 
 

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from typing import TypeAlias
 
 from scanner.app import door_data
-from scanner.app.errors import UndoError
+from scanner.app.errors import NoSuchEntry, UndoError
 from scanner.app.session import DoorSession
 from scanner.app.timefmt import age
 from scanner.checkin.wording import describe
 from scanner.cli import exits
+from scanner.cli.commands import Commands
 from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
 from scanner.cli.typed_text import require_reason, require_ticket_id
-
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+from scanner.lang import _
 
 
 def register(commands: Commands) -> None:
@@ -74,7 +73,7 @@ def run_check(args: argparse.Namespace) -> int:
         if args.json:
             emit_json({"scan_id": result.entry_id, "seq": result.seq, **verdict.to_json()})
         else:
-            wording = describe(verdict, result.timezone)
+            wording = describe(verdict, result.timezone, _)
             emit(f"{wording.one_line()}  [scan {result.entry_id}]")
     return exits.OK if verdict.outcome != "rejected" else exits.REFUSED
 
@@ -84,9 +83,10 @@ def run_undo(args: argparse.Namespace) -> int:
     with session_for(args) as session:
         try:
             result = session.undo(args.scan_id, args.reason).result()
+        except NoSuchEntry as exc:
+            raise CliError(str(exc), exits.NOT_FOUND) from None
         except UndoError as exc:
-            code = exits.NOT_FOUND if "no journal entry" in str(exc) else exits.USAGE
-            raise CliError(str(exc), code) from None
+            raise CliError(str(exc), exits.USAGE) from None
     if args.json:
         emit_json({"undo_id": result.undo_id, "annuls": args.scan_id, "seq": result.seq})
     else:
@@ -153,4 +153,5 @@ def _sync_line(session: DoorSession) -> str:
         return "not enrolled (attendee list from a file)"
     last = state.last_pull_at.isoformat(timespec="seconds") if state.last_pull_at else "never"
     warning = f"; {state.clock_warning}" if state.clock_warning else ""
-    return f"{enrolment.server_url}, last pull {last}, conflicts {state.conflicts}{warning}"
+    held = f"; {state.held_words()}" if state.held else ""
+    return f"{enrolment.server_url}, last pull {last}, conflicts {state.conflicts}{held}{warning}"

@@ -1,12 +1,13 @@
 """Exit codes of the `scanner` command (documented in docs/cli.md)."""
 
 OK = 0
-REFUSED = 1  # a code or ticket was refused (verify-code, check)
+REFUSED = 1  # a code or ticket was refused (verify-code, check); sync did not complete
 USAGE = 2  # bad arguments or bad input text
 NOT_FOUND = 3  # a file, camera or journal entry that is not there
 IMPORT_REFUSED = 4  # an import file was refused as a whole; nothing changed
 NO_EVENT = 5  # nothing imported yet
 DATA_FILE = 6  # the data file cannot be opened (newer schema, damaged)
+LOCKED = 7  # the server revoked this device: scanning stopped until `scanner reset`
 INTERNAL = 70
 
 

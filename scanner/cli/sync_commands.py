@@ -10,11 +10,11 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import TypeAlias
 
 from scanner.app.clock import SystemClock
 from scanner.app.syncing import export_to, service_for, syncer_for
 from scanner.cli import exits
+from scanner.cli.commands import Commands
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
 from scanner.store import device
@@ -23,12 +23,17 @@ from scanner.store.database import StoreError
 from scanner.store.location import data_dir
 from scanner.store.store import Store
 from scanner.store.tickets import NoEventError
-from scanner.sync.enrolment import UnsentEntries, enroll, require_nothing_unsent, unsent
+from scanner.sync.enrolment import (
+    UnsentEntries,
+    enroll,
+    plain_http_warning,
+    require_nothing_unsent,
+    unsent,
+)
 from scanner.sync.errors import SyncError
 from scanner.sync.state import Link, SyncState
 
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-LINK_EXIT = {Link.ONLINE: exits.OK, Link.NOT_ENROLLED: exits.NO_EVENT}
+LINK_EXIT = {Link.ONLINE: exits.OK, Link.NOT_ENROLLED: exits.NO_EVENT, Link.REVOKED: exits.LOCKED}
 
 
 def register(commands: Commands) -> None:
@@ -55,8 +60,11 @@ def register(commands: Commands) -> None:
     p.add_argument("--pending-only", action="store_true", help="only entries not yet uploaded")
     p.set_defaults(func=run_export)
 
-    p = commands.add_parser("reset", help="forget enrolment, attendee data and keys")
+    p = commands.add_parser(
+        "reset", help="wipe enrolment, attendee data and keys (the journal stays); asks first"
+    )
     _unsent_options(p)
+    p.add_argument("--yes", action="store_true", help="confirm without asking (scripts)")
     p.set_defaults(func=run_reset)
 
 
@@ -91,21 +99,41 @@ def _settle_unsent(store: Store, args: argparse.Namespace) -> None:
         raise CliError(str(exc), exits.USAGE) from None
 
 
-def _progress(done: int, total: int | None) -> None:
-    shown = f"{done} / {total}" if total is not None else f"{done}"
-    sys.stderr.write(f"\rsnapshot: {shown} records" + ("\n" if done == total else ""))
-    sys.stderr.flush()
+class _ProgressLine:
+    """'snapshot: 1000 / 5000 records' rewritten in place on stderr, ended with a newline before
+    anything else is printed (a result line never lands on the end of it)."""
+
+    def __init__(self) -> None:
+        self.open = False
+
+    def __call__(self, done: int, total: int | None) -> None:
+        shown = f"{done} / {total}" if total is not None else f"{done}"
+        sys.stderr.write(f"\rsnapshot: {shown} records")
+        sys.stderr.flush()
+        self.open = True
+
+    def end(self) -> None:
+        if self.open:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            self.open = False
 
 
 def run_enroll(args: argparse.Namespace) -> int:
+    warning = plain_http_warning(args.url)
+    if warning:
+        print(warning, file=sys.stderr)
+    progress = _ProgressLine()
     with _store(args) as store:
         _settle_unsent(store, args)
         try:
             state = enroll(
-                store, args.url, args.code, SystemClock().now, name=args.name, progress=_progress
+                store, args.url, args.code, SystemClock().now, name=args.name, progress=progress
             )
         except SyncError as exc:
             raise CliError(str(exc), exits.REFUSED) from None
+        finally:
+            progress.end()
     _show(state, as_json=False)
     return LINK_EXIT.get(state.link, exits.REFUSED)
 
@@ -113,7 +141,13 @@ def run_enroll(args: argparse.Namespace) -> int:
 def run_sync(args: argparse.Namespace) -> int:
     with _store(args) as store:
         if not args.watch:
-            state = syncer_for(store).run_once(_progress)
+            progress = _ProgressLine()
+            syncer = syncer_for(store)
+            try:
+                state = syncer.run_once(progress)
+            finally:
+                progress.end()
+                syncer.close()
             _show(state, args.json)
             return LINK_EXIT.get(state.link, exits.REFUSED)
         service = service_for(store)
@@ -133,16 +167,15 @@ def _show(state: SyncState, as_json: bool) -> None:
         )
         return
     emit(f"sync: {state.describe()}")
-    emit(
-        f"  waiting to upload: {state.waiting}   conflicts: {state.conflicts}"
-        f"   refused by the server: {state.rejected}"
-    )
-    emit(f"  last pull: {_when(state.last_pull_at)}   last push: {_when(state.last_push_at)}")
+    emit(f"  waiting to upload: {state.waiting}   conflicts: {state.conflicts}")
+    if state.held:
+        emit(f"  {state.held_words()}")
+    emit(f"  last pull: {_moment(state.last_pull_at)}   last push: {_moment(state.last_push_at)}")
     if state.clock_warning:
         emit(f"  warning: {state.clock_warning}")
 
 
-def _when(moment: datetime | None) -> str:
+def _moment(moment: datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else "never"
 
 
@@ -178,7 +211,24 @@ def run_export(args: argparse.Namespace) -> int:
     return exits.OK
 
 
+def _confirm_reset(args: argparse.Namespace) -> None:
+    if args.yes:
+        return
+    if not sys.stdin.isatty():
+        raise CliError(
+            "reset wipes this door's attendee list and keys: confirm with --yes", exits.USAGE
+        )
+    sys.stderr.write(
+        "This wipes this door's enrolment, attendee list and keys (the journal stays).\n"
+        "Type 'reset' to go on: "
+    )
+    sys.stderr.flush()
+    if sys.stdin.readline().strip().lower() != "reset":
+        raise CliError("reset not confirmed: nothing was changed", exits.USAGE)
+
+
 def run_reset(args: argparse.Namespace) -> int:
+    _confirm_reset(args)
     with _store(args) as store:
         _settle_unsent(store, args)
         store.writer.run(device.forget)

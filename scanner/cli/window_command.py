@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from typing import TypeAlias
 
 from scanner.cli import exits
+from scanner.cli.commands import Commands
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit
-
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def register(commands: Commands) -> None:
@@ -23,6 +21,9 @@ def register(commands: Commands) -> None:
         "--demo",
         action="store_true",
         help="a demo event on a local companion API, with a synthetic camera",
+    )
+    window.add_argument(
+        "--kiosk", action="store_true", help="self-service kiosk: full screen, lead PIN to leave"
     )
     window.set_defaults(func=run)
 

@@ -1,4 +1,5 @@
-"""This device's enrolment with the companion API; wiping what a revoked device must not keep."""
+"""This device's enrolment with the companion API; the lock a revocation puts on it and the
+operator's wipe that lifts it."""
 
 from __future__ import annotations
 
@@ -64,13 +65,18 @@ def forget(conn: Connection) -> None:
     conn.execute(
         text(
             "DELETE FROM settings WHERE key IN ('device_token', 'event_id', 'event_generation',"
-            " 'device_revoked', 'enrolled_event_id', 'server_url')"
+            " 'device_revoked', 'enrolled_event_id', 'server_url', 'device_name')"
         )
     )
 
 
-def wipe_for_revocation(conn: Connection, why: str) -> None:
-    forget(conn)
+class DeviceLocked(Exception):
+    """The server revoked this device: no scan is recorded until an operator resets it. The
+    attendee data, keys and journal stay (the journal was exported when the lock came)."""
+
+
+def lock_for_revocation(conn: Connection, why: str) -> None:
+    """Stop this door (the wipe is `scanner reset`, an operator's confirmed action)."""
     put_setting(conn, "device_revoked", why)
 
 
@@ -78,9 +84,18 @@ def revoked_reason(conn: Connection) -> str | None:
     return get_setting(conn, "device_revoked")
 
 
+def ensure_unlocked(conn: Connection) -> None:
+    why = revoked_reason(conn)
+    if why:
+        raise DeviceLocked(f"scanning is stopped: {why}; an operator wipes it with `scanner reset`")
+
+
 def discard_pending(conn: Connection) -> int:
     """Stop uploading what waits; the entries stay in the journal, marked, never deleted."""
     result = conn.execute(
-        text("UPDATE journal SET upload_state = 'discarded' WHERE upload_state = 'pending'")
+        text(
+            "UPDATE journal SET upload_state = 'discarded'"
+            " WHERE upload_state IN ('pending', 'held', 'rejected')"
+        )
     )
     return int(result.rowcount)

@@ -35,6 +35,10 @@ class UndoError(ValueError):
     """The entry cannot be annulled; the message says why."""
 
 
+class NoSuchEntry(UndoError):
+    """No journal entry has that id on this device."""
+
+
 @dataclass(frozen=True)
 class EventContext:
     policy: EventPolicy
@@ -138,7 +142,7 @@ def undo(
     """Annul an admission (or exit) by appending an undo entry that names it."""
     target = conn.execute(_ENTRY, {"id": entry_id}).first()
     if target is None:
-        raise UndoError(f"no journal entry {entry_id!r} on this device")
+        raise NoSuchEntry(f"no journal entry {entry_id!r} on this device")
     if target.kind != "scan" or target.outcome not in (Outcome.ADMITTED, Outcome.EXITED):
         raise UndoError(f"entry {entry_id} is a {target.outcome} {target.kind}: nothing to undo")
     annulled = conn.execute(_ANNULLED_BY, {"id": entry_id}).first()

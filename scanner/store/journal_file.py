@@ -21,7 +21,9 @@ from scanner.store.records import get_setting
 
 def export_journal(conn: Connection, path: Path, now: datetime, pending_only: bool = False) -> int:
     entries = [
-        entry for entry, state in outbox.all_entries(conn) if not pending_only or state == "pending"
+        entry
+        for entry, state in outbox.all_entries(conn)
+        if not pending_only or state in outbox.UNSENT
     ]
     header = {
         "k": "journal",

@@ -1,6 +1,10 @@
 """The journal seen as an outbox: entries waiting for upload, and what the server answered.
 
-Only the upload columns of a journal row ever change; the entry itself is never touched.
+Only the upload columns of a journal row ever change; the entry itself is never touched. An
+entry is settled only by the server's own answer for that entry (accepted, duplicate,
+conflict). One the server could not take even alone is held back ("held", with the reason, and
+the time in `uploaded_at`) and tried again later; never dropped. Older versions marked such
+entries "rejected" for good: they are held entries too.
 """
 
 from __future__ import annotations
@@ -18,10 +22,20 @@ WIRE_COLUMNS = (
 _PENDING = text(
     f"SELECT {WIRE_COLUMNS} FROM journal WHERE upload_state = 'pending' ORDER BY seq LIMIT :n"  # noqa: S608
 )
+UNSENT = ("pending", "held", "rejected")
+_DUE_HELD = text(
+    f"SELECT {WIRE_COLUMNS} FROM journal WHERE upload_state IN ('held', 'rejected')"  # noqa: S608
+    " AND (uploaded_at IS NULL OR uploaded_at <= :before) ORDER BY seq LIMIT :n"
+)
+_HELD_REASONS = text(
+    "SELECT COALESCE(server_reason, ''), COUNT(*) FROM journal"
+    " WHERE upload_state IN ('held', 'rejected') GROUP BY 1 ORDER BY 2 DESC"
+)
 _ALL = text(f"SELECT {WIRE_COLUMNS}, upload_state FROM journal ORDER BY seq")  # noqa: S608
 _MARK = text(
     "UPDATE journal SET upload_state = :state, server_reason = :server_reason,"
-    " conflict_json = :conflict, uploaded_at = :at WHERE id = :id AND upload_state = 'pending'"
+    " conflict_json = :conflict, uploaded_at = :at"
+    " WHERE id = :id AND upload_state IN ('pending', 'held', 'rejected')"
 )
 _COUNTS = text("SELECT upload_state, COUNT(*) FROM journal GROUP BY upload_state")
 ANSWERS = frozenset({"accepted", "duplicate", "conflict"})
@@ -52,6 +66,21 @@ def pending(conn: Connection, limit: int) -> list[dict[str, Any]]:
     return [wire_entry(row) for row in conn.execute(_PENDING, {"n": limit})]
 
 
+def due_held(conn: Connection, before: datetime, limit: int) -> list[dict[str, Any]]:
+    """Entries held back at or before `before`: their turn to be tried again."""
+    return [wire_entry(row) for row in conn.execute(_DUE_HELD, {"n": limit, "before": iso(before)})]
+
+
+def held_reasons(conn: Connection) -> dict[str, int]:
+    """Why entries are held back, with how many each (most first)."""
+    return {str(reason): int(count) for reason, count in conn.execute(_HELD_REASONS)}
+
+
+def unsent_count(conn: Connection) -> int:
+    counts = upload_counts(conn)
+    return sum(counts.get(state, 0) for state in UNSENT)
+
+
 def all_entries(conn: Connection) -> list[tuple[dict[str, Any], str]]:
     return [(wire_entry(row), row.upload_state) for row in conn.execute(_ALL)]
 
@@ -70,27 +99,25 @@ def record_answers(conn: Connection, answers: list[dict[str, Any]], now: datetim
                 "state": state,
                 "server_reason": answer.get("server_reason"),
                 "conflict": None if conflict is None else json.dumps(conflict),
-                "at": now.isoformat(),
+                "at": iso(now),
             }
         )
     if rows:
         conn.execute(_MARK, rows)
 
 
-def record_rejected(conn: Connection, entry_ids: list[str], reason: str, now: datetime) -> None:
-    """The server refused these entries outright (a 4xx): keep them, say why, stop retrying."""
+def record_held(conn: Connection, entry_ids: list[str], reason: str, now: datetime) -> None:
+    """The server could not take these entries even alone: hold them back, say why, retry later."""
     rows = [
-        {
-            "id": i,
-            "state": "rejected",
-            "server_reason": reason,
-            "conflict": None,
-            "at": now.isoformat(),
-        }
+        {"id": i, "state": "held", "server_reason": reason, "conflict": None, "at": iso(now)}
         for i in entry_ids
     ]
     if rows:
         conn.execute(_MARK, rows)
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="microseconds")
 
 
 def upload_counts(conn: Connection) -> dict[str, int]:

@@ -16,7 +16,8 @@ from scanner.checkin.attendees import RowError
 from scanner.checkin.codes import manual_check
 from scanner.checkin.records import DoorSettings
 from scanner.checkin.snapshot_file import SnapshotError, open_snapshot_file
-from scanner.store import imports, journal, records, search, status, tickets, trust
+from scanner.store import device, imports, journal, records, search, status, tickets, trust
+from scanner.store.cipher import data_file_key
 from scanner.store.database import make_engine, open_engine
 from scanner.store.disk_space import fold_wal, incoming_bytes, require_room_for_import
 from scanner.store.failures import in_words
@@ -31,20 +32,30 @@ class ImportRefused(ValueError):
 
 
 class Store:
-    def __init__(self, directory: Path, *, synchronous: bool = False) -> None:
+    def __init__(
+        self, directory: Path, *, synchronous: bool = False, encrypted: bool = True
+    ) -> None:
+        """`encrypted=False` only for measuring what encryption at rest costs (bench/)."""
         self.directory = directory
         self.path = database_path(directory)
-        open_engine(directory).dispose()  # creates or upgrades the file
-        write_engine = make_engine(self.path)
+        key = data_file_key() if encrypted else None
+        open_engine(directory, key).dispose()  # creates, encrypts or upgrades the file
+        write_engine = make_engine(self.path, key)
         use_immediate_transactions(write_engine)
         self.writer = Writer(write_engine, synchronous=synchronous)
-        self._read_engine: Engine = make_engine(self.path)
+        self._read_engine: Engine = make_engine(self.path, key)
         self._context: tuple[str, journal.EventContext] | None = None
         self.device_id = self.writer.run(_device_id)
 
     def close(self) -> None:
         self.writer.close()
         self._read_engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     @contextmanager
     def read_connection(self) -> Iterator[Connection]:
@@ -60,6 +71,7 @@ class Store:
     # -- the door --------------------------------------------------------------------------
 
     def event_context(self, conn: Connection) -> journal.EventContext:
+        device.ensure_unlocked(conn)  # a revoked device records nothing more
         generation = records.get_setting(conn, "event_generation") or "0"
         if self._context is None or self._context[0] != generation:
             policy, keyring, _info = tickets.load_current_event(conn)

@@ -26,6 +26,7 @@ _PASSAGES = text(
     "SELECT direction, at, door, device_id, day FROM passages"
     " WHERE event_id = :event AND ticket_id = :ticket"
 )
+_OWN_DEVICE = text("SELECT key, value FROM settings WHERE key IN ('device_id', 'device_name')")
 _REVOKED = text(
     "SELECT 1 FROM revocations WHERE event_id = :event AND ticket_id = :ticket"
     " AND (code_fp IS NULL OR code_fp = :fp) LIMIT 1"
@@ -62,7 +63,19 @@ def issued_proof(conn: Connection, event_id: str, ticket_id: str) -> IssuedProof
 
 def passages(conn: Connection, event_id: str, ticket_id: str) -> list[Passage]:
     rows = conn.execute(_PASSAGES, {"event": event_id, "ticket": ticket_id})
-    return [Passage(Direction(r[0]), datetime.fromisoformat(r[1]), r[2], r[3], r[4]) for r in rows]
+    own: dict[str, str] = {str(k): str(v) for k, v in conn.execute(_OWN_DEVICE)}
+    own_id, own_name = own.get("device_id"), own.get("device_name")
+    return [
+        Passage(
+            Direction(r[0]),
+            datetime.fromisoformat(r[1]),
+            r[2],
+            r[3],
+            r[4],
+            own_name if own_name and r[3] == own_id else None,
+        )
+        for r in rows
+    ]
 
 
 def is_revoked(conn: Connection, event_id: str, ticket_id: str, code_fp: str) -> bool:

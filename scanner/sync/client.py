@@ -10,9 +10,15 @@ from typing import IO, Any
 import httpx
 
 from scanner.sync.errors import (
+    REVOKED_REASON,
+    SNAPSHOT_REASON,
+    BadAnswer,
     DeviceRevoked,
+    NoConnection,
+    NotAuthorized,
     RateLimited,
     Refused,
+    ServerFailed,
     SnapshotRequired,
     Unreachable,
 )
@@ -40,6 +46,12 @@ class ApiClient:
     def close(self) -> None:
         self._http.close()
 
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def enroll(self, code: str, name: str | None = None) -> dict[str, Any]:
         return self._json("POST", "/enroll", json={"code": code, "name": name})
 
@@ -63,7 +75,11 @@ class ApiClient:
         records so far and the total the header announces, every thousand lines."""
         lines, total = 0, None
         try:
-            with self._http.stream("GET", f"/events/{event_id}/snapshot") as response:
+            # A door needs the event's HS256 keys to verify codes; the server sends them on request.
+            params = {"secrets": "include"}
+            with self._http.stream(
+                "GET", f"/events/{event_id}/snapshot", params=params
+            ) as response:
                 _raise_for(response, read=True)
                 for line in _lines(response.iter_bytes()):
                     sink.write(line)
@@ -73,23 +89,21 @@ class ApiClient:
                     elif progress is not None and lines % 1000 == 0:
                         progress(lines - 1, total)
         except httpx.TransportError as exc:
-            raise Unreachable(_transport_words(exc)) from None
+            raise _transport_error(exc) from None
         return lines
 
     def _json(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
-            raise Unreachable(_transport_words(exc)) from None
+            raise _transport_error(exc) from None
         _raise_for(response)
         try:
             body = response.json()
         except ValueError:
-            raise Unreachable(
-                f"the server answered {path} with something that is not JSON"
-            ) from None
+            raise BadAnswer(f"the server answered {path} with something that is not JSON") from None
         if not isinstance(body, dict):
-            raise Unreachable(f"the server answered {path} with an unexpected shape")
+            raise BadAnswer(f"the server answered {path} with an unexpected shape")
         return body
 
 
@@ -112,12 +126,12 @@ def _lines(chunks: Iterator[bytes]) -> Iterator[bytes]:
         yield pending  # no newline: the reader reports the file as cut short
 
 
-def _transport_words(exc: httpx.TransportError) -> str:
+def _transport_error(exc: httpx.TransportError) -> Unreachable:
     if isinstance(exc, httpx.TimeoutException):
-        return "the server did not answer in time"
+        return Unreachable("the server did not answer in time")
     if isinstance(exc, httpx.ConnectError):
-        return "cannot reach the server (no network, or the server is down)"
-    return f"the connection to the server broke ({type(exc).__name__})"
+        return NoConnection("cannot reach the server (no network, or the server is down)")
+    return Unreachable(f"the connection to the server broke ({type(exc).__name__})")
 
 
 def _raise_for(response: httpx.Response, *, read: bool = False) -> None:
@@ -127,25 +141,37 @@ def _raise_for(response: httpx.Response, *, read: bool = False) -> None:
     if read:
         response.read()
     reason, detail = _reason(response)
+    said = f"{status} {reason}" if reason else f"{status}, not from the companion API"
     if status >= 500:
-        raise Unreachable(f"the server failed ({status}); it will be retried")
+        raise ServerFailed(status, reason, detail, f"the server failed ({said}); retrying")
     if status == 429:
         raise RateLimited("the server asks to slow down", _retry_after(response))
+    if status == 401 and reason == REVOKED_REASON:
+        raise DeviceRevoked(f"the server revoked this device ({detail or reason})")
     if status == 401:
-        raise DeviceRevoked(f"the server no longer accepts this device ({reason}): re-enrol it")
-    if status == 410:
+        raise NotAuthorized(
+            status,
+            reason,
+            detail,
+            f"the server did not accept this device's token ({said}); retrying (if it lasts, a"
+            " proxy may drop the header or the server lost this device: ask the organizer)",
+        )
+    if status == 410 and reason == SNAPSHOT_REASON:
         raise SnapshotRequired("the server asks for a fresh snapshot")
-    raise Refused(status, reason, detail)
+    words = f"the server refused the request ({said})" + (f": {detail}" if detail else "")
+    raise Refused(status, reason, detail, words + "; retrying")
 
 
-def _reason(response: httpx.Response) -> tuple[str, str]:
+def _reason(response: httpx.Response) -> tuple[str | None, str]:
+    """The API's reason code and detail, or None when the body is not the API's error shape."""
     try:
         body = response.json()
-    except (ValueError, json.JSONDecodeError):
-        return "unknown", response.text[:200]
-    if not isinstance(body, dict):
-        return "unknown", str(body)[:200]
-    return str(body.get("reason", "unknown")), str(body.get("detail", ""))[:500]
+    except ValueError:
+        return None, ""
+    if not isinstance(body, dict) or not isinstance(body.get("reason"), str):
+        return None, ""
+    detail = body.get("detail", "")
+    return body["reason"], (detail if isinstance(detail, str) else json.dumps(detail))[:500]
 
 
 def _retry_after(response: httpx.Response) -> float:

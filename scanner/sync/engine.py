@@ -9,29 +9,34 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from scanner.store import changes, device, outbox, records, set_aside, tickets
 from scanner.store.conflicts import conflicts
+from scanner.store.journal_file import export_journal
 from scanner.store.store import Store
 from scanner.sync.client import ApiClient
 from scanner.sync.errors import (
+    Answered,
+    BadAnswer,
     DeviceRevoked,
+    NoConnection,
     NotEnrolled,
     RateLimited,
-    Refused,
     SnapshotRequired,
     SyncError,
-    Unreachable,
 )
 from scanner.sync.state import Link, SyncState
 
 BATCH = 200
+HELD_RETRY = timedelta(minutes=5)  # an entry held back is tried again after this long
 ClientFactory = Callable[[str, str | None], ApiClient]
 Progress = Callable[[int, int | None], None]  # records done, records expected (if known)
+Counts = dict[str, int]  # what a cycle did: answers by status, records pulled by kind
 
 
 def default_client(server_url: str, token: str | None) -> ApiClient:
@@ -74,18 +79,19 @@ class Syncer:
         try:
             enrolment = self._enrolment()
             client = self._client_for(enrolment)
-            self._push(client, enrolment.event_id, counts)
+            stuck = self._push(client, enrolment.event_id, counts)
             self._pull(client, enrolment.event_id, counts, progress)
-        except NotEnrolled as exc:
-            return self._settle(Link.NOT_ENROLLED, None if "revoked" not in str(exc) else str(exc))
+            if stuck is not None:
+                self._settle_stuck(stuck)
+        except NotEnrolled:
+            return self._settle(Link.NOT_ENROLLED, None)
+        except device.DeviceLocked as exc:
+            return self._settle(Link.REVOKED, str(exc))
         except DeviceRevoked as exc:
             self.close()
-            why = str(exc)
-            self.store.writer.run(lambda conn: device.wipe_for_revocation(conn, why))
-            return self._settle(Link.REVOKED, why)
-        except Unreachable as exc:
-            link = Link.OFFLINE if "cannot reach" in str(exc) else Link.FAILING
-            return self._settle(link, str(exc), counts)
+            return self._settle(Link.REVOKED, self._lock(str(exc)))
+        except NoConnection as exc:
+            return self._settle(Link.OFFLINE, str(exc), counts)
         except RateLimited as exc:
             return self._settle(Link.FAILING, str(exc), counts, retry_in=exc.retry_after)
         except SyncError as exc:
@@ -95,52 +101,122 @@ class Syncer:
         return self._settle(Link.ONLINE, None, counts)
 
     def _enrolment(self) -> device.Enrolment:
+        locked = self.store.read(device.revoked_reason)
+        if locked:
+            raise device.DeviceLocked(locked)
         found = self.store.read(device.load_enrolment)
         if found is None:
-            revoked = self.store.read(device.revoked_reason)
-            raise NotEnrolled(f"revoked: {revoked}" if revoked else "not enrolled")
+            raise NotEnrolled("not enrolled")
         return found
+
+    def _lock(self, why: str) -> str:
+        """Revoked by the server: save the journal to a file in the data folder first, then stop
+        the door. Nothing is wiped: that is `scanner reset`, confirmed by an operator."""
+        now = self.now()
+        path = self.store.directory / f"journal-revoked-{now:%Y%m%dT%H%M%S}.jsonl"
+        try:
+            count = self.store.read(lambda conn: export_journal(conn, path, now))
+        except OSError as exc:
+            saved = f"the journal could not be saved to a file ({exc.strerror}): use export-journal"
+        else:
+            saved = f"its journal ({count} entries) was saved to {path}"
+        message = f"{why}; {saved}"
+        self.store.writer.run(lambda conn: device.lock_for_revocation(conn, message))
+        return message
 
     # -- push ------------------------------------------------------------------------------
 
-    def _push(self, client: ApiClient, event_id: str, counts: dict[str, int]) -> None:
-        while True:
-            entries = self.store.read(lambda conn: outbox.pending(conn, self.batch))
-            if not entries:
-                return
-            self._upload(client, event_id, entries, counts)
+    def _push(self, client: ApiClient, event_id: str, counts: Counts) -> _Push | None:
+        """New entries first, oldest first; then a batch of those held back whose retry time
+        came. Returns a batch of which nothing passed (left for `_settle_stuck`), else None."""
+        while entries := self.store.read(lambda conn: outbox.pending(conn, self.batch)):
+            push = self._narrowed(client, event_id, entries, counts)
             self._mark("last_push_at")
+            if not push.passed and push.error is not None:
+                return push  # nothing passed: is it these entries, or the server? the pull says
+            self._hold(push)
+        due = self.now() - HELD_RETRY
+        held = self.store.read(lambda conn: outbox.due_held(conn, due, self.batch))
+        if held:
+            retried = self._narrowed(client, event_id, held, counts, budget=len(held) * 2)
+            self._hold(retried)  # held back again, for another while
+            self._mark("last_push_at")
+        return None
 
-    def _upload(
+    def _narrowed(
         self,
         client: ApiClient,
         event_id: str,
         entries: list[dict[str, Any]],
-        counts: dict[str, int],
-    ) -> None:
-        sent_at = self.now()
+        counts: Counts,
+        budget: int | None = None,
+    ) -> _Push:
+        """Upload; when our server cannot take the batch, halve it down to single entries so one
+        bad entry never holds back the others. Only the server's per-entry answers settle an
+        entry; the ones that fail alone are the batch's suspects. While nothing passes, at most
+        `budget` requests fail before narrowing gives up (a server that takes nothing)."""
+        push = _Push(client, event_id, counts, budget or len(entries).bit_length() + 2)
         try:
-            answer = client.upload(event_id, entries)
-        except Refused as exc:
-            if len(entries) > 1:  # find the entries the server objects to, keep the rest going
-                for entry in entries:
-                    self._upload(client, event_id, [entry], counts)
+            self._send(push, entries)
+        except Answered as exc:
+            if exc is not push.error:
+                raise  # not about the entries: the cycle fails and everything is retried
+            push.gave_up = True
+        return push
+
+    def _settle_stuck(self, push: _Push) -> None:
+        """Nothing of a batch passed, yet the server answered the pull: the entries that failed
+        alone are its own trouble, held back. When narrowing gave up (many entries, none
+        passing), the server cannot take uploads at all: nothing is held back, the cycle fails."""
+        assert push.error is not None
+        if push.gave_up:
+            raise push.error
+        self._hold(push)
+
+    def _send(self, push: _Push, entries: list[dict[str, Any]]) -> None:
+        try:
+            self._upload(push, entries)
+        except Answered as exc:
+            if not exc.about_content:
+                raise  # a proxy, auth or routing answer: nothing to learn about the entries
+            push.error = exc
+            push.failed += 1
+            if not push.passed and push.failed > push.budget:
+                raise
+            if len(entries) == 1:
+                push.suspects.append((entries[0]["id"], exc))
                 return
-            self._reject(entries[0]["id"], f"{exc.reason}: {exc.detail}")
-            counts["rejected"] = counts.get("rejected", 0) + 1
+            half = len(entries) // 2
+            self._send(push, entries[:half])
+            self._send(push, entries[half:])
             return
-        results = answer.get("results")
-        if not isinstance(results, list) or len(results) != len(entries):
-            raise Unreachable("the server's answer to an upload did not list every entry")
+        push.passed += 1
+
+    def _upload(self, push: _Push, entries: list[dict[str, Any]]) -> None:
+        sent_at = self.now()
+        answer = push.client.upload(push.event_id, entries)
+        results = _answers_for(entries, answer.get("results"))
         now = self.now()
         self.store.writer.run(lambda conn: outbox.record_answers(conn, results, now))
         for result in results:
-            counts[result["status"]] = counts.get(result["status"], 0) + 1
+            push.counts[result["status"]] = push.counts.get(result["status"], 0) + 1
         self._clock_offset(answer.get("server_time"), sent_at, now)
 
-    def _reject(self, entry_id: str, reason: str) -> None:
+    def _hold(self, push: _Push) -> None:
+        """Set the batch's suspects aside, each with the server's reason, to be retried later."""
         now = self.now()
-        self.store.writer.run(lambda conn: outbox.record_rejected(conn, [entry_id], reason, now))
+        held = [
+            (entry_id, f"{exc.reason}: {exc.detail}" if exc.detail else str(exc.reason))
+            for entry_id, exc in push.suspects
+        ]
+
+        def job(conn: Any) -> None:
+            for entry_id, reason in held:
+                outbox.record_held(conn, [entry_id], reason, now)
+
+        self.store.writer.run(job)
+        if push.suspects:
+            push.counts["held"] = push.counts.get("held", 0) + len(push.suspects)
 
     def _clock_offset(self, server_time: object, sent_at: datetime, received_at: datetime) -> None:
         if not isinstance(server_time, str):
@@ -176,7 +252,7 @@ class Syncer:
             page = client.changes(event_id, cursor)
             new_cursor, items = page.get("cursor"), page.get("records")
             if not isinstance(new_cursor, str) or not isinstance(items, list):
-                raise Unreachable("the server's changes answer has an unexpected shape")
+                raise BadAnswer("the server's changes answer has an unexpected shape")
             apply = partial(
                 changes.apply_changes,
                 event_id=event_id,
@@ -236,6 +312,32 @@ def _set_aside_words(count: int) -> str:
     )
 
 
+@dataclass
+class _Push:
+    """One batch on its way, narrowed while our server cannot take it."""
+
+    client: ApiClient
+    event_id: str
+    counts: Counts
+    budget: int  # failed requests allowed before anything passed
+    passed: int = 0
+    failed: int = 0
+    suspects: list[tuple[str, Answered]] = field(default_factory=list)  # failed alone
+    error: Answered | None = None  # the last answer about the entries
+    gave_up: bool = False  # the budget ran out before anything passed
+
+
+def _answers_for(entries: list[dict[str, Any]], results: object) -> list[dict[str, Any]]:
+    """The server's per-entry answers, checked to be for exactly the entries sent, in order."""
+    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+        raise BadAnswer("the server's answer to an upload did not list the entries")
+    if [r.get("id") for r in results] != [e["id"] for e in entries]:
+        raise BadAnswer("the server's answer to an upload named other entries than were sent")
+    if any(r.get("status") not in outbox.ANSWERS for r in results):
+        raise BadAnswer("the server's answer to an upload has an unknown status")
+    return results
+
+
 def _cursor(conn: Any, event_id: str) -> str | None:
     try:
         _policy, _keyring, info = tickets.load_event(conn, event_id)
@@ -254,6 +356,7 @@ def read_state(
 ) -> SyncState:
     def job(conn: Any) -> SyncState:
         upload = outbox.upload_counts(conn)
+        held = outbox.held_reasons(conn)
         offset = records.get_setting(conn, "clock_offset_s")
         return SyncState(
             link=link,
@@ -261,7 +364,8 @@ def read_state(
             last_pull_at=_time(records.get_setting(conn, "last_pull_at")),
             last_push_at=_time(records.get_setting(conn, "last_push_at")),
             waiting=upload.get("pending", 0),
-            rejected=upload.get("rejected", 0),
+            held=sum(held.values()),
+            held_reasons=held,
             conflicts=_conflict_count(conn),
             set_aside=_set_aside_count(conn),
             clock_offset_s=None if offset is None else float(offset),

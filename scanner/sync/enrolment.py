@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scanner.checkin.keyring import b64u_decode
 from scanner.store import device, outbox, trust
+from scanner.store.records import put_setting
 from scanner.store.store import Store
 from scanner.sync.engine import ClientFactory, Progress, Syncer, default_client
 from scanner.sync.errors import Refused, SyncError
@@ -19,7 +22,7 @@ class UnsentEntries(SyncError):
 
 
 def unsent(store: Store) -> int:
-    return store.read(lambda conn: outbox.upload_counts(conn).get("pending", 0))
+    return store.read(outbox.unsent_count)
 
 
 def require_nothing_unsent(store: Store) -> None:
@@ -47,7 +50,7 @@ def enroll(
     try:
         answer = client.enroll(code.strip(), name)
     except Refused as exc:
-        raise SyncError(f"enrolment refused: {exc.detail or exc.reason}") from None
+        raise SyncError(f"enrolment refused: {exc.detail or exc.reason or exc}") from None
     finally:
         client.close()
     enrolment, public = _enrolment(server_url, answer)
@@ -55,6 +58,7 @@ def enroll(
 
     def save(conn: Any) -> None:
         device.save_enrolment(conn, enrolment)
+        put_setting(conn, "device_name", (name or "").strip())  # what staff see for this device
         trust.add_signer(conn, public, moment, "enrolment")
 
     store.writer.run(save)
@@ -82,3 +86,22 @@ def _enrolment(server_url: str, answer: dict[str, Any]) -> tuple[device.Enrolmen
     if len(public) != 32:
         raise SyncError("the server's snapshot key is not an Ed25519 key")
     return enrolment, public
+
+
+def plain_http_warning(server_url: str) -> str | None:
+    """Words for a technician enrolling over plain http:// to anything but this machine: the
+    enrolment code, the device token and the attendee list would cross the network readable."""
+    parts = urlsplit(server_url)
+    if parts.scheme.lower() != "http":
+        return None
+    host = (parts.hostname or "").lower()
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        if host == "localhost":
+            return None
+    return (
+        f"warning: {server_url} is plain http:// to another machine: the token and the attendee "
+        "list travel unencrypted; use https:// outside a closed test network"
+    )

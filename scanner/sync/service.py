@@ -39,12 +39,19 @@ class SyncService:
         """Sync now (a scan was just recorded), not at the next poll."""
         self._wake.set()
 
-    def stop(self, timeout: float = 15.0) -> None:
+    def stop(self, timeout: float = 15.0) -> bool:
+        """End the thread, then close the HTTP client: never under a request still running (a
+        cycle stuck past `timeout` closes the client itself when it ends). False when the thread
+        is still running: the caller must not close what it uses (the store) either."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+            if self._thread.is_alive():
+                log.warning("sync did not stop in %.0f s; it closes when its cycle ends", timeout)
+                return False
         self.syncer.close()
+        return True
 
     def step(self) -> tuple[SyncState, float]:
         """One cycle and the delay before the next one (what the thread runs; tests call it)."""
@@ -56,11 +63,21 @@ class SyncService:
             delay = self.backoff.failed()
         if state.next_attempt_in_s is not None:
             delay = max(delay, state.next_attempt_in_s)
-        for listener in self._listeners:
-            listener(state)
+        for listener in list(self._listeners):
+            try:
+                listener(state)
+            except Exception:  # a window's bug is not a sync failure: no backoff for it
+                log.exception("a sync state listener failed")
         return state, delay
 
     def _loop(self) -> None:
+        try:
+            self._cycles()
+        finally:
+            if self._stop.is_set():
+                self.syncer.close()  # stop() gave up waiting and left it to this thread
+
+    def _cycles(self) -> None:
         while not self._stop.is_set():
             try:
                 state, delay = self.step()

@@ -14,7 +14,7 @@ class Link(StrEnum):
     ONLINE = "online"
     OFFLINE = "offline"  # the server cannot be reached
     FAILING = "failing"  # reached, but something goes wrong; see last_error
-    REVOKED = "revoked"  # the server no longer accepts this device: re-enrol
+    REVOKED = "revoked"  # the server revoked this device: scanning stopped until `scanner reset`
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,18 @@ class SyncState:
     last_pull_at: datetime | None = None
     last_push_at: datetime | None = None
     waiting: int = 0  # journal entries not yet uploaded
-    rejected: int = 0  # entries the server refused outright (kept, not retried)
+    held: int = 0  # entries the server could not take even alone (kept, retried later)
+    held_reasons: dict[str, int] = field(default_factory=dict)  # why, with how many
     conflicts: int = 0
     set_aside: int = 0  # records from the server this door could not apply (kept aside)
     clock_offset_s: float | None = None  # server time minus this device's time
     next_attempt_in_s: float | None = None
     counts: dict[str, int] = field(default_factory=dict)  # what the last cycle did
+
+    @property
+    def rejected(self) -> int:
+        """The former name of `held` (nothing is refused for good any more)."""
+        return self.held
 
     @property
     def clock_warning(self) -> str | None:
@@ -39,15 +45,22 @@ class SyncState:
         minutes = abs(self.clock_offset_s) / 60
         return f"this device's clock is {minutes:.0f} min {direction} the server's: set it right"
 
+    def held_words(self) -> str:
+        """'2 entries held back (the server could not take them; retried later): why (2)'."""
+        reasons = ", ".join(f"{why} ({count})" for why, count in self.held_reasons.items())
+        return f"{self.held} entries held back (the server could not take them; retried later)" + (
+            f": {reasons}" if reasons else ""
+        )
+
     def describe(self) -> str:
         words = {
             Link.NOT_ENROLLED: "not enrolled with a server (offline use only)",
             Link.ONLINE: "online",
             Link.OFFLINE: "offline",
             Link.FAILING: "failing",
-            Link.REVOKED: "device revoked by the server: re-enrol it",
+            Link.REVOKED: "device revoked by the server: scanning stopped",
         }[self.link]
-        if self.last_error and self.link in (Link.OFFLINE, Link.FAILING):
+        if self.last_error and self.link is not Link.ONLINE:
             words += f": {self.last_error}"
         elif self.set_aside:
             words += f" ({self.set_aside} records from the server set aside)"

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from scanner.app.events import CountsChanged, Progress, VerdictCommitted
 from scanner.app.session import DoorSession
+from scanner.reports.writers import Request as ReportRequest
+from scanner.reports.writers import default_kind
 from scanner.ui.bridge import SessionBridge
 from scanner.ui.camera_view import CameraView
 from scanner.ui.counts_view import CountsView
@@ -218,7 +220,8 @@ class DoorWindow(QMainWindow):
         self.export_action.setEnabled(False)
         self.report_progress.setRange(0, 0)
         self.report_progress.show()
-        future = self.session.export_report(target, fmt, "scan-log" if fmt == "csv" else "full")
+        request = ReportRequest(fmt, default_kind(fmt))
+        future = self.session.export_report(target, request)
         future.add_done_callback(self._report_failure("Report"))
 
     def _report_progress(self, event: Progress) -> None:
@@ -228,7 +231,8 @@ class DoorWindow(QMainWindow):
         self.report_progress.hide()
         self.export_action.setEnabled(True)
         if not event.error:
-            self.say(f"Report written to {self.report_path} ({event.done} journal entries)")
+            entries = f" ({event.done} journal entries)" if event.done else ""
+            self.say(f"Report written to {self.report_path}{entries}")
 
     # -- door --------------------------------------------------------------------------------
 

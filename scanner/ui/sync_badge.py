@@ -126,8 +126,7 @@ class SyncDetails(QDialog):
             f"State: {s.describe()}",
             f"Server: {enrolment.server_url if enrolment else 'none (attendee list from a file)'}",
             f"Offline since: {clock_time(event.offline_since, tz)}" if event.offline_since else "",
-            f"Entries not uploaded: {s.waiting}"
-            + (f", refused: {s.rejected}" if s.rejected else ""),
+            f"Entries not uploaded: {s.waiting}" + (f", held back: {s.held}" if s.held else ""),
             f"Last successful sync: {clock_time(s.last_pull_at, tz)}",
             f"Last upload: {clock_time(s.last_push_at, tz)}",
             f"Attendee list age: {age(counts.snapshot_age_s if counts else None)}",

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from server_stub.api.errors import ApiError
 from server_stub.db import Database
-from server_stub.services.devices import Principal, authenticate
+from server_stub.services.devices import DeviceRevoked, Principal, authenticate
 
 
 def get_db(request: Request) -> Database:
@@ -38,8 +38,13 @@ def _authenticate(request: Request) -> Principal:
     scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
     if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "token_missing", "send 'Authorization: Bearer <token>'", _CHALLENGE)
-    with get_db(request).reading() as session:
-        principal = authenticate(session, token)
+    try:
+        with get_db(request).reading() as session:
+            principal = authenticate(session, token)
+    except DeviceRevoked:
+        raise ApiError(
+            401, "device_revoked", "the organizer revoked this device; re-enrol it", _CHALLENGE
+        ) from None
     if principal is None:
         raise ApiError(401, "token_invalid", "the token is unknown or revoked", _CHALLENGE)
     return principal

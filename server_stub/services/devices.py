@@ -28,6 +28,11 @@ class EnrollError(Exception):
         self.detail = detail
 
 
+class DeviceRevoked(Exception):
+    """A device's own token, secret right, for a device the organizer revoked: the one answer
+    that lets a door lock itself (a missing or unknown token never does)."""
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is calling: a door device or an organizer, each bound to one event."""
@@ -96,17 +101,18 @@ def create_organizer_token(session: Session, event_id: str, label: str | None = 
 
 
 def authenticate(session: Session, token: str) -> Principal | None:
-    """The caller behind a bearer token, or None (unknown, wrong or revoked: all look alike)."""
+    """The caller behind a bearer token, or None (unknown or wrong: all look alike). A revoked
+    device that proves its secret raises DeviceRevoked: only it learns it was revoked."""
     parts = split_token(token)
     if parts is None:
         return None
     row_id, secret = parts
     if row_id.startswith("d"):
         device = session.get(Device, row_id)
-        if device is None or device.revoked_at is not None:
+        if device is None or not same_hash(secret, device.token_hash):
             return None
-        if not same_hash(secret, device.token_hash):
-            return None
+        if device.revoked_at is not None:
+            raise DeviceRevoked(device.id)
         return Principal("device", device.id, device.event_id, device.door, device.checkin_list)
     if row_id.startswith("o"):
         organizer = session.get(OrganizerToken, row_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from scanner.app.demo import DemoEvent
 from scanner.app.door import Door
 from scanner.app.scan_pipeline import DoorScanner
 from scanner.camera.layouts import Garbling
+from scanner.camera.pipeline import LatestFrame
 from scanner.camera.synthetic import Sample, SyntheticSource
 from scanner.camera.wedge import WedgeScan
 from scanner.cli import exits
@@ -50,7 +52,11 @@ def test_every_ticket_in_a_video_gives_exactly_one_verdict_in_order(
     demo_event: DemoEvent,
     ticket_video: Path,
     mode: list[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # live mode through the threads, but the file waits for each frame to be taken: a loaded
+    # machine must not make a ticket's frames drop (that is the timing model's own test)
+    monkeypatch.setattr(LatestFrame, "lossless", True)
     ran = scanner(
         capsys, event_today(data_dir), "scan", "--source", str(ticket_video), "--json", *mode
     )
@@ -69,6 +75,45 @@ def test_scan_errors_are_one_line_with_distinct_codes(
     assert missing.code == exits.NOT_FOUND and missing.err.count("\n") == 1
     bad = scanner(capsys, data_dir, "scan", "--source", "camera:0@huge")
     assert bad.code == exits.USAGE and "resolution" in bad.err
+
+
+def test_scan_exits_non_zero_when_the_source_dies(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scanner.cli import camera_commands
+    from tests.camera.test_pipeline import GappySource
+
+    monkeypatch.setattr(
+        camera_commands, "open_source", lambda spec, paced: GappySource([0, 0, -1, 0])
+    )
+    ran = scanner(capsys, data_dir, "scan", "--source", "camera:0")
+    assert ran.code == exits.NOT_FOUND
+    assert "the frame source stopped (OSError)" in ran.err and ran.err.count("\n") == 1
+
+
+def test_scan_from_a_hand_scanner_in_the_terminal_repairs_and_advises(
+    capsys: pytest.CaptureFixture[str],
+    data_dir: Path,
+    demo_event: DemoEvent,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first, second = _admissible(demo_event, 2)
+    garbled = Garbling("us", "de", caps=True).apply(second)
+    typed = f"]Q1{first}\r\n\n{garbled}\n"  # an AIM prefix, a blank line, a garbled code
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed))
+    ran = scanner(capsys, data_dir, "scan", "--source", "keyboard", "--json")
+    assert ran.code == exits.OK, ran.err
+    verdicts = ran.json_lines()
+    assert [v["ticket_id"] for v in verdicts] == [
+        _ticket_of(demo_event, first),
+        _ticket_of(demo_event, second),
+    ]
+    assert [v["reason"] for v in verdicts] == ["ok", "ok"]
+    assert [v["source"] for v in verdicts] == ["wedge", "wedge"]
+    assert verdicts[0]["advice"] is None and "keyboard setting" in verdicts[1]["advice"]
+    monkeypatch.setattr("sys.stdin", io.StringIO(garbled + "\n"))
+    shown = scanner(capsys, data_dir, "scan", "--source", "keyboard")
+    assert "already" in shown.out.lower() and "fix its keyboard setting" in shown.out
 
 
 def test_decode_prints_one_object_per_image_in_order(

@@ -100,11 +100,18 @@ class FakeCapture:
         self._open = False
 
 
-def test_a_camera_unplugged_and_plugged_back_is_picked_up_again(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def fake_camera(monkeypatch: pytest.MonkeyPatch) -> type[FakeCapture]:
+    """FakeCapture in place of OpenCV's, its class state put back after the test."""
     monkeypatch.setattr(sources.cv2, "VideoCapture", FakeCapture)
-    FakeCapture.plugged, FakeCapture.opened = True, 0
+    monkeypatch.setattr(FakeCapture, "plugged", True)
+    monkeypatch.setattr(FakeCapture, "opened", 0)
+    return FakeCapture
+
+
+def test_a_camera_unplugged_and_plugged_back_is_picked_up_again(
+    fake_camera: type[FakeCapture],
+) -> None:
     camera = CameraSource(0, retry_s=0.0)
     assert camera.read() is not None and camera.read() is not None
     FakeCapture.plugged = False
@@ -117,8 +124,11 @@ def test_a_camera_unplugged_and_plugged_back_is_picked_up_again(
     assert indices[0] == 2  # numbering continues across the reconnect
 
 
-def test_an_unknown_camera_is_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unknown_camera_is_unavailable(fake_camera: type[FakeCapture]) -> None:
     FakeCapture.plugged = False
-    monkeypatch.setattr(sources.cv2, "VideoCapture", FakeCapture)
     with pytest.raises(SourceUnavailable):
         open_source("camera:7")
+
+
+def test_no_fake_camera_state_outlives_its_test() -> None:
+    assert FakeCapture.plugged is True and FakeCapture.opened == 0

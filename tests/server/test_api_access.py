@@ -83,7 +83,7 @@ def test_revoked_device_is_locked_out(server: LiveServer, event: SeededEvent) ->
         with server.db.writing() as session:
             assert revoke_device(session, event.event_id, door.device_id)
         answer = door.client.get(f"/events/{event.event_id}/changes")
-        assert (answer.status_code, answer.json()["reason"]) == (401, "token_invalid")
+        assert (answer.status_code, answer.json()["reason"]) == (401, "device_revoked")
 
 
 def test_bad_bodies_get_4xx_with_reasons(device: Door) -> None:

@@ -2,7 +2,9 @@
 
 One request per connection (it asks both sides for `Connection: close`), so each request can
 meet its own fault: refused, 500, slow past the client's timeout, the connection reset after the
-server has committed (the answer is lost), a body cut half-way.
+server has committed (the answer is lost), a body cut half-way; a proxy's own answer (any status,
+any body) instead of the server's; the Authorization header stripped; a request whose body holds
+a marker (a poison entry) answered with an error while the rest pass.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ FAULTS = (
     "reset_after_commit",
     "cut_body",
     "die_mid_request",
+    "respond",  # answer `status` with `body` instead of the server (a proxy, a captive portal)
+    "strip_auth",  # relay without the Authorization header (a proxy that drops it)
+    "poison",  # answer `status` with `body` when the request body holds `marker`; else pass
 )
 
 
@@ -33,6 +38,10 @@ class Fault:
     times: int | None = None  # then back to "pass"; None: until changed
     slow_s: float = 3.0
     cut_after: int = 4000
+    status: int = 404
+    body: bytes = b"<html><body>Not Found</body></html>"
+    content_type: str = "text/html"
+    marker: bytes = b""
 
 
 @dataclass
@@ -99,6 +108,11 @@ class FaultProxy:
             if fault.mode in ("error500", "error429"):
                 client.sendall(_error_response(fault.mode))
                 return None
+            if fault.mode == "respond" or (fault.mode == "poison" and fault.marker in body):
+                client.sendall(_response(fault.status, fault.body, fault.content_type))
+                return None
+            if fault.mode == "strip_auth":
+                head = _without_header(head, b"authorization")
             with contextlib.suppress(OSError):  # the client gave up (a timeout): the fault works
                 self._relay(client, _close_header(head), body, fault)
         return None
@@ -141,6 +155,20 @@ def _error_response(mode: str) -> bytes:
     return head.encode() + payload
 
 
+def _response(status: int, payload: bytes, content_type: str) -> bytes:
+    head = (
+        f"HTTP/1.1 {status} Whatever\r\nContent-Type: {content_type}\r\n"
+        f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode() + payload
+
+
+def _without_header(head: bytes, name: bytes) -> bytes:
+    lines = head.rstrip(b"\r\n").split(b"\r\n")
+    kept = [line for line in lines if not line.lower().startswith(name + b":")]
+    return b"\r\n".join(kept) + b"\r\n\r\n"
+
+
 def _read_request(sock: socket.socket) -> tuple[bytes, bytes]:
     data = b""
     while b"\r\n\r\n" not in data:
@@ -163,12 +191,7 @@ def _read_request(sock: socket.socket) -> tuple[bytes, bytes]:
 
 
 def _close_header(head: bytes) -> bytes:
-    lines = [
-        line
-        for line in head.rstrip(b"\r\n").split(b"\r\n")
-        if not line.lower().startswith(b"connection:")
-    ]
-    return b"\r\n".join([*lines, b"Connection: close"]) + b"\r\n\r\n"
+    return _without_header(head, b"connection")[:-2] + b"Connection: close\r\n\r\n"
 
 
 def _drain(sock: socket.socket) -> None:

@@ -55,12 +55,12 @@ def test_reset_and_re_enrolment_refuse_to_strand_unsent_entries(
     enrolled.scan(event.codes[event.ticket_ids[0]])
     enrolled.store.close()
     door = enrolled.directory
-    refused = scanner(capsys, door, "reset")
+    refused = scanner(capsys, door, "reset", "--yes")
     assert refused.code == exits.USAGE and "never uploaded" in refused.err
     again = scanner(capsys, door, "enroll", platform.proxy.url, event.enrollment_code("x"))
     assert again.code == exits.USAGE and "--export FILE" in again.err
     saved = tmp_path / "unsent.jsonl"
-    assert scanner(capsys, door, "reset", "--export", str(saved)).code == 0
+    assert scanner(capsys, door, "reset", "--yes", "--export", str(saved)).code == 0
     assert len(saved.read_text().splitlines()) == 2  # header + the one entry
     ran = scanner(capsys, door, "status")
     assert ran.code == exits.NO_EVENT

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
 
 from scanner.sync.backoff import Backoff
+from scanner.sync.client import ApiClient
 from scanner.sync.engine import Syncer
+from scanner.sync.enrolment import enroll
 from scanner.sync.service import SyncService
 from scanner.sync.state import Link, SyncState
 from tests.sync.conftest import Device, Platform, short_timeout_client
@@ -63,3 +69,92 @@ def test_the_thread_syncs_when_woken_and_stops_cleanly(
     assert synced.wait(10)
     service.stop()
     assert not service._thread or not service._thread.is_alive()
+
+
+def test_a_listener_that_raises_does_not_push_sync_into_backoff(
+    platform: Platform, enrolled: Device
+) -> None:
+    service = SyncService(enrolled.syncer, poll_s=0.5, backoff=Backoff(base_s=5.0))
+
+    def broken(state: SyncState) -> None:
+        raise RuntimeError("window bug")
+
+    service.subscribe(broken)
+    for _ in range(3):
+        state, delay = service.step()
+        assert state.link is Link.ONLINE and delay == 0.5
+    assert service.backoff.failures == 0
+
+
+class SlowSyncer(Syncer):
+    """A cycle stuck in a request until released; records whether close came under it."""
+
+    def __init__(self, device: Device) -> None:
+        super().__init__(device.store, lambda: datetime.now(UTC), short_timeout_client)
+        self.in_cycle = threading.Event()
+        self.release = threading.Event()
+        self.busy = False
+        self.closed_while_busy = False
+        self.closed = threading.Event()
+
+    def run_once(self, progress: object = None) -> SyncState:
+        self.busy = True
+        self.in_cycle.set()
+        self.release.wait()
+        self.busy = False
+        return super().run_once()
+
+    def close(self) -> None:
+        self.closed_while_busy = self.closed_while_busy or self.busy
+        self.closed.set()
+        super().close()
+
+
+def test_stop_never_closes_the_client_under_a_running_cycle(enrolled: Device) -> None:
+    syncer = SlowSyncer(enrolled)
+    service = SyncService(syncer, poll_s=30)
+    service.start()
+    assert syncer.in_cycle.wait(60)
+    assert not service.stop(timeout=0.01)  # the cycle is stuck: no closing under it
+    assert not syncer.closed.is_set()
+    syncer.release.set()
+    assert syncer.closed.wait(60) and not syncer.closed_while_busy
+
+
+def test_store_and_client_are_context_managers(tmp_path: Path) -> None:
+    from scanner.store.store import Store
+    from scanner.sync.client import ApiClient
+
+    closed: list[str] = []
+
+    class Watched(Store):
+        def close(self) -> None:
+            closed.append("store")
+            super().close()
+
+    with (
+        pytest.raises(RuntimeError, match="boom"),
+        Watched(tmp_path / "door", synchronous=True) as store,
+        ApiClient("http://x") as c,
+    ):
+        assert store.read(lambda conn: 1) == 1
+        raise RuntimeError("boom")
+    assert closed == ["store"] and c._http.is_closed
+
+
+def test_enrolment_closes_every_http_client_it_opens(
+    platform: Platform, make_device: Callable[[str], Device]
+) -> None:
+    made: list[ApiClient] = []
+
+    def factory(url: str, token: str | None) -> ApiClient:
+        made.append(short_timeout_client(url, token))
+        return made[-1]
+
+    device = make_device("closing")
+    code = platform.event.enrollment_code("north")
+    state = enroll(
+        device.store, platform.proxy.url, code, lambda: datetime.now(UTC), client_factory=factory
+    )
+    assert state.link is Link.ONLINE
+    assert len(made) == 2 and all(client._http.is_closed for client in made)
