@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run screenshots test lint bench system-deps clean package
+.PHONY: run screenshots translations test lint bench system-deps clean package
 
 $(STAMP): pyproject.toml
 	@bash scripts/system-deps.sh
@@ -23,6 +23,10 @@ run: $(STAMP)
 screenshots: $(STAMP)
 	@command -v Xvfb >/dev/null || { echo 'error: Xvfb is missing (sudo apt-get install xvfb)' >&2; exit 1; }
 	PYTHONPATH=. xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python scripts/screenshots.py docs/screenshots
+	PYTHONPATH=. xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python scripts/kiosk_screenshots.py docs/screenshots
+
+translations: $(STAMP)
+	$(BIN)/python scripts/translations.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -89,14 +89,14 @@ def shoot(folder: Path, work: Path, size: tuple[int, int]) -> None:
             for _ in range(20):
                 settle(1)
             save(window, folder, "search", size)
-            proxy.set("down")
+            proxy.close()  # the server is gone: nothing answers at its address
             session.sync_now()
             session.submit_code(site.codes[-1], "camera")
             other.submit_code(site.codes[-1], "camera")
             session.sync_now()
             window.tabs.setCurrentIndex(0)
             save(window, folder, "sync-offline", size)
-            proxy.set("pass")
+            proxy = FaultProxy(port, port=proxy.port)  # back at the same address
             other.sync_now()
             session.sync_now()
             details = SyncDetails(session, window.sync_badge.state_event, window)

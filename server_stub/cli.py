@@ -7,6 +7,7 @@ or a SQLite file in the data directory), brings its schema up to date and does o
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -44,7 +45,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.db = getattr(args, "db", None) or default_database_url()
     handler: Handler = args.handler
     try:
-        return handler(args)
+        status = handler(args)
+        sys.stdout.flush()  # here, where a closed pipe can still be caught
+        return status
+    except BrokenPipeError:
+        # `scanner-server issue ... | head` closed the pipe: stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (ValueError, LookupError) as exc:  # the services' errors are for people to read
         print(f"error: {exc}", file=sys.stderr)
         return 2

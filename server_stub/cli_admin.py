@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from scanner.checkin.ids import id_problem
 from server_stub.cli_common import add_command, database, emit
 from server_stub.models import Event
 from server_stub.services import devices, events, platform
@@ -95,7 +96,15 @@ def organizer_token(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_ENROLL_TTL_S = 30 * 24 * 3600  # a code is for the days before an event, not a season
+
+
 def enroll_code(args: argparse.Namespace) -> int:
+    door_problem = id_problem(args.door)
+    if door_problem is not None:
+        raise ValueError(f"--door: the door name {door_problem}")
+    if not 0 < args.ttl <= MAX_ENROLL_TTL_S:
+        raise ValueError(f"--ttl: give 1 to {MAX_ENROLL_TTL_S} seconds (30 days), not {args.ttl}")
     with database(args).writing() as session:
         event = session.get(Event, args.event)
         if event is None:
@@ -149,21 +158,36 @@ def export_snapshot(args: argparse.Namespace) -> int:
         if session.get(Event, args.event) is None:
             raise LookupError(f"no event {args.event}")
     out = Path(args.output)
-    opener: Any = gzip.open if out.suffix == ".gz" else open
     partial = out.with_name(out.name + ".part")  # a cut-short export never looks complete
-    with opener(partial, "wb") as handle:
-        for chunk in snapshot_lines(db, args.event, secret):
+    # 0600 from the start: the file holds attendee data (and, if asked, minting secrets).
+    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as raw:
+        os.fchmod(raw.fileno(), 0o600)  # a left-over .part file keeps its old mode otherwise
+        handle: Any = gzip.GzipFile(fileobj=raw, mode="wb") if out.suffix == ".gz" else raw
+        for chunk in snapshot_lines(db, args.event, secret, secrets=args.include_secrets):
             handle.write(chunk)
+        if handle is not raw:
+            handle.close()
     partial.replace(out)
-    print(f"snapshot of {args.event} written to {out}", file=sys.stderr)
+    data = {"event_id": args.event, "path": str(out), "secrets": args.include_secrets}
+    if args.json:
+        emit(args, data, "")
+    else:
+        print(f"snapshot of {args.event} written to {out}", file=sys.stderr)
     return 0
 
 
 def journal(args: argparse.Namespace) -> int:
-    with database(args).writing() as session:
-        counts = import_journal(session, args.event, Path(args.file), args.device)
-    emit(args, dict(counts), ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "empty")
-    return 0
+    """Exit 0 when every line was imported, 1 when some were refused (they are listed)."""
+    report = import_journal(database(args), args.event, Path(args.file), args.device, args.force)
+    text = [", ".join(f"{n} {k}" for k, n in sorted(report.counts.items())) or "nothing imported"]
+    if report.unknown_devices:
+        names = ", ".join(sorted(report.unknown_devices))
+        text.append(f"flagged: device(s) never enrolled here: {names}")
+    if report.bad_lines:
+        text.append(f"{report.bad_lines} line(s) refused:")
+        text += report.problems
+    emit(args, report.as_json(), "\n".join(text))
+    return 1 if report.bad_lines else 0
 
 
 def prune(args: argparse.Namespace) -> int:
@@ -241,20 +265,41 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--revoke", metavar="TOKEN_ID", help="revoke a token (the part before the dot)")
     p = add("enroll-code", enroll_code, "make a one-time, expiring enrolment code for one door")
     p.add_argument("event")
-    p.add_argument("--door", required=True)
+    p.add_argument("--door", required=True, help="the door's name (an id: not blank, <= 64)")
     p.add_argument("--list", help="the door's check-in list (default: every ticket type)")
-    p.add_argument("--ttl", type=int, default=24 * 3600, metavar="SECONDS")
+    p.add_argument(
+        "--ttl", type=int, default=24 * 3600, metavar="SECONDS", help="1 to 2592000 (30 days)"
+    )
     p = add("devices", list_devices, "list an event's devices, or revoke one")
     p.add_argument("event")
     p.add_argument("--revoke", metavar="DEVICE_ID")
     add("platform-key", platform_key, "print the snapshot-signing key's fingerprint and public key")
-    p = add("export-snapshot", export_snapshot, "write the signed snapshot file (.gz: compressed)")
+    p = add(
+        "export-snapshot",
+        export_snapshot,
+        "write the signed snapshot file (.gz: compressed), mode 0600. Minting secrets (HS256 "
+        "keys, the SEEDJSON secret) are left out unless --include-secrets",
+    )
     p.add_argument("event")
     p.add_argument("-o", "--output", required=True)
-    p = add("import-journal", journal, "import the journal file a scanner exported")
+    p.add_argument(
+        "--include-secrets",
+        action="store_true",
+        help="put the HS256 keys (and the SEEDJSON secret, if the event shares it) in the file: "
+        "doors need them to verify such codes; anyone holding the file can then mint tickets",
+    )
+    p = add(
+        "import-journal",
+        journal,
+        "import the journal file a scanner exported: good lines are imported, bad ones listed "
+        "(exit 1); a journal of another event is refused unless --force",
+    )
     p.add_argument("event")
     p.add_argument("file")
     p.add_argument("--device", help="device id, when the file has no header line")
+    p.add_argument(
+        "--force", action="store_true", help="import a journal whose header names another event"
+    )
     p = add("prune-changes", prune, "forget old change-log records (devices behind re-snapshot)")
     p.add_argument("event")
     p.add_argument("--keep", type=int, default=100_000)

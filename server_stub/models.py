@@ -5,12 +5,23 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 ID = String(64)
+STANDING_ADMISSION = "kind = 'scan' AND outcome = 'admitted' AND annulled_by IS NULL"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -165,6 +176,17 @@ class Checkin(Base):
     __table_args__ = (
         Index("ix_checkins_ticket", "event_id", "ticket_id"),
         Index("ix_checkins_annuls", "event_id", "annuls"),
+        # What a conflict needs (the earliest standing admissions of a ticket), by index.
+        Index(
+            "ix_checkins_standing_admissions",
+            "event_id",
+            "ticket_id",
+            "day",
+            "scanned_at",
+            "entry_id",
+            sqlite_where=text(STANDING_ADMISSION),
+            postgresql_where=text(STANDING_ADMISSION),
+        ),
     )
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), primary_key=True)
     entry_id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -41,9 +41,12 @@ class Door:
         record = self.store.scan(text, self.settings, self.clock.now(), source)
         return CheckResult(record.entry_id, record.seq, record.verdict, captured_at)
 
-    def admit_by_hand(self, ticket_id: str, reason: str | None = None) -> CheckResult:
+    def admit_by_hand(
+        self, ticket_id: str, reason: str | None = None, paid_at_door: bool = False
+    ) -> CheckResult:
         """Check in a ticket found by search (a dead phone): the same rules, no code."""
-        record = self.store.admit_by_hand(ticket_id, self.settings, self.clock.now(), reason)
+        now = self.clock.now()
+        record = self.store.admit_by_hand(ticket_id, self.settings, now, reason, paid_at_door)
         return CheckResult(record.entry_id, record.seq, record.verdict)
 
     def undo(self, entry_id: str, why: str) -> CheckResult:

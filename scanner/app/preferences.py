@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, TypeVar
 
 from scanner.store import records
 from scanner.store.store import Store
 
 PREFIX = "door."
+S = TypeVar("S")
 
 
 @dataclass(frozen=True)
@@ -32,22 +33,32 @@ def _parse(kind: Any, text: str) -> object:
 
 
 def load(store: Store) -> Preferences:
-    def job(conn: Any) -> Preferences:
+    return load_kind(store, Preferences, PREFIX)
+
+
+def save(store: Store, **changes: object) -> None:
+    save_kind(store, Preferences, PREFIX, **changes)
+
+
+def load_kind(store: Store, kind: type[S], prefix: str) -> S:
+    """Settings of `kind` (a dataclass of str, bool and float fields) kept under `prefix`."""
+
+    def job(conn: Any) -> S:
         values: dict[str, object] = {}
-        for field in fields(Preferences):
-            text = records.get_setting(conn, PREFIX + field.name)
+        for field in fields(kind):  # type: ignore[arg-type]
+            text = records.get_setting(conn, prefix + field.name)
             if text is not None:
                 try:
                     values[field.name] = _parse(field.type, text)
                 except ValueError:
                     continue  # an unreadable setting falls back to its default
-        return Preferences(**values)  # type: ignore[arg-type]
+        return kind(**values)
 
     return store.read(job)
 
 
-def save(store: Store, **changes: object) -> None:
-    known = {field.name for field in fields(Preferences)}
+def save_kind(store: Store, kind: type, prefix: str, **changes: object) -> None:
+    known = {field.name for field in fields(kind)}
     unknown = set(changes) - known
     if unknown:
         raise KeyError(f"unknown setting {sorted(unknown)[0]!r}")
@@ -55,6 +66,6 @@ def save(store: Store, **changes: object) -> None:
     def job(conn: Any) -> None:
         for name, value in changes.items():
             text = ("1" if value else "0") if isinstance(value, bool) else str(value or "")
-            records.put_setting(conn, PREFIX + name, text)
+            records.put_setting(conn, prefix + name, text)
 
     store.writer.run(job)

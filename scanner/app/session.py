@@ -52,12 +52,18 @@ from scanner.app.reporting import write_door_report
 from scanner.app.worker import Worker, done_future
 from scanner.camera.dedupe import DEFAULT_WINDOW_S
 from scanner.camera.pipeline import CodeEvent, FrameDecoder
-from scanner.camera.sources import FrameSource, SourceUnavailable, open_source
+from scanner.camera.sources import (
+    CameraInfo,
+    FrameSource,
+    SourceUnavailable,
+    list_cameras,
+    open_source,
+)
 from scanner.camera.wedge import Identify, WedgeAssembler, WedgeScan, identify_with, resolve
 from scanner.checkin.reasons import Direction
 from scanner.checkin.snapshot_file import open_snapshot_file
-from scanner.reports.model import Options as ReportOptions
 from scanner.reports.model import Report
+from scanner.reports.writers import Request as ReportRequest
 from scanner.store import device, tickets
 from scanner.store.conflicts import Conflict, conflicts
 from scanner.store.imports import ImportSummary
@@ -114,6 +120,7 @@ class DoorSession:
         self._door_worker = Worker("door", synchronous=synchronous)
         self._jobs = Worker("jobs", synchronous=synchronous)
         self._identify: Identify | None = None
+        self._timezone: str | None = None
         self._recent: list[VerdictCommitted] = []
         self._camera: CameraFeed | None = None
         self._camera_state = CameraStateChanged(CameraState.NONE, "no camera")
@@ -123,6 +130,9 @@ class DoorSession:
         self.sync.subscribe(self._synced)
         self._started = False
         self._cancel = False
+        # Sees camera and hand-scanner codes before the door does; True takes the code away
+        # (the kiosk's staff QR code). Called on the camera's or the GUI's thread.
+        self.intercept: Callable[[str], bool] | None = None
 
     # -- life ------------------------------------------------------------------------------
 
@@ -162,7 +172,10 @@ class DoorSession:
         return self.store.read(job)
 
     def timezone(self) -> str:
-        return self.door.timezone() if self.has_event() else "UTC"
+        """The event's time zone (read once per attendee list: views ask for it often)."""
+        if self._timezone is None:
+            self._timezone = self.door.timezone() if self.has_event() else None
+        return self._timezone or "UTC"
 
     def checkin_lists(self) -> list[tuple[str, str]]:
         """(id, name) of the event's check-in lists, to choose a door from."""
@@ -212,11 +225,14 @@ class DoorSession:
 
         return self._door_worker.submit(job)
 
-    def admit_by_hand(self, ticket_id: str, reason: str) -> Future[VerdictCommitted]:
-        """Check in a ticket found by search, with the reason staff gave (journal note)."""
+    def admit_by_hand(
+        self, ticket_id: str, reason: str, paid_at_door: bool = False
+    ) -> Future[VerdictCommitted]:
+        """Check in a ticket found by search, with the reason staff gave (journal note).
+        `paid_at_door`: an unpaid ticket whose payment staff just took."""
 
         def job() -> VerdictCommitted:
-            result = self.door.admit_by_hand(ticket_id, reason.strip() or None)
+            result = self.door.admit_by_hand(ticket_id, reason.strip() or None, paid_at_door)
             return self._committed(result, "manual", None, None, reason)
 
         return self._door_worker.submit(job)
@@ -282,7 +298,8 @@ class DoorSession:
     def _wedge_scan(self, scan: WedgeScan | None) -> bool:
         if scan is None:
             return False
-        self.submit_wedge(scan)
+        if self.intercept is None or not self.intercept(scan.text):
+            self.submit_wedge(scan)
         return True
 
     def submit_wedge(self, scan: WedgeScan) -> Future[VerdictCommitted]:
@@ -354,7 +371,7 @@ class DoorSession:
         self.sync_state = state
         self.events.publish(SyncStateChanged(state, self._offline_since))
         if state.counts:
-            self._identify = None  # a new snapshot may bring new keys
+            self._forget_event()  # a new snapshot may bring new keys
             self.refresh_counts()
 
     def enroll(self, url: str, code: str) -> Future[SyncState]:
@@ -363,7 +380,7 @@ class DoorSession:
             state = enroll(
                 self.store, url.strip(), code, self.clock.now, progress=self._progress("enrol")
             )
-            self._identify = None
+            self._forget_event()
             enrolment = self.store.read(device.load_enrolment)
             self.configure(door=enrolment.door if enrolment else None)
             self._finished("enrol", state.last_error if state.link is not Link.ONLINE else None)
@@ -378,7 +395,7 @@ class DoorSession:
             summary = self.store.import_snapshot(
                 lines, self.clock.now(), vouched=(fingerprint or "").strip() or None
             )
-            self._identify = None
+            self._forget_event()
             self.configure()
             self.events.publish(Progress("import", summary.tickets, summary.tickets, True))
             self._publish_counts()
@@ -386,29 +403,27 @@ class DoorSession:
 
         return self._jobs.submit(self._reporting("import", job))
 
-    def export_report(
-        self,
-        path: Path,
-        fmt: str,
-        kind: str = "full",
-        options: ReportOptions | None = None,
-        delimiter: str = ",",
-    ) -> Future[Report]:
+    def _forget_event(self) -> None:
+        """A new attendee list or event: cached keys and time zone are read again."""
+        self._identify = None
+        self._timezone = None
+
+    def export_report(self, path: Path, request: ReportRequest) -> Future[Report | None]:
         """Write this door's report (docs/reports.md) off the GUI thread, with progress."""
 
-        def job() -> Report:
+        def job() -> Report | None:
             self._cancel = False
             report = write_door_report(
                 self.store,
                 path,
-                fmt,
+                request.fmt,
                 self.clock.now(),
-                kind=kind,
-                options=options,
-                delimiter=delimiter,
+                kind=request.kind,
+                options=request.options,
+                delimiter=request.delimiter,
                 progress=self._progress("report"),
             )
-            done = report.totals.entries
+            done = report.totals.entries if report else 0
             self.events.publish(Progress("report", done, done, True))
             return report
 
@@ -462,7 +477,7 @@ class DoorSession:
                 self.store.writer.run(device.discard_pending)
             require_nothing_unsent(self.store)
             self.store.writer.run(device.forget)
-            self._identify = None
+            self._forget_event()
             return self.unsent()
 
         return self._jobs.submit(job)
@@ -502,6 +517,10 @@ class DoorSession:
         if self._camera is not None:
             self._camera.step()
 
+    def cameras(self) -> Future[list[CameraInfo]]:
+        """The cameras attached now (probing takes a moment: off the caller's thread)."""
+        return self._jobs.submit(list_cameras)
+
     def camera_running(self) -> bool:
         """True while a started camera delivers (a finite file or folder ends by itself)."""
         return self._camera is not None and self._camera.pipeline.running
@@ -525,6 +544,8 @@ class DoorSession:
         return self._camera_state
 
     def _camera_code(self, event: CodeEvent) -> None:
+        if self.intercept is not None and self.intercept(event.text):
+            return
         self.submit_code(event.text, "camera", event.captured_at, frame=event.frame_index)
 
     def _camera_changed(self, state: CameraState, message: str) -> None:

@@ -91,10 +91,12 @@ class CodeCheck:
         return out
 
 
-def manual_check(ticket_id: str) -> CodeCheck:
+def manual_check(ticket_id: str, paid_at_door: bool = False) -> CodeCheck:
     """A ticket picked from search by door staff (a dead phone): no code, so nothing verified;
-    the rules admit it only when it is on the signed list."""
-    return CodeCheck(True, None, "MANUAL", TicketCode("MANUAL", ticket_id, {}, b""))
+    the rules admit it only when it is on the signed list. `paid_at_door`: staff confirmed
+    they took payment for an unpaid ticket (cash sales at the door)."""
+    claims = {"paid_at_door": True} if paid_at_door else {}
+    return CodeCheck(True, None, "MANUAL", TicketCode("MANUAL", ticket_id, claims, b""))
 
 
 def _fail(reason: Reason, fmt: CodeFormat | None = None) -> CodeCheck:
@@ -147,7 +149,9 @@ def _verify_tk1(text: str, keyring: Keyring, issued: IssuedLookup | None) -> Cod
         return _fail(Reason.MALFORMED, "TK1")
     key = keyring.get(parts[1])
     if key is None:
-        return _fail(Reason.UNKNOWN_KEY, "TK1")
+        # the platform named this kid as another event's: a real ticket, for elsewhere
+        other = keyring.event_of(parts[1])
+        return _fail(Reason.UNKNOWN_KEY if other is None else Reason.WRONG_EVENT, "TK1")
     code = _tk1_claims(claims_raw, signature)
     if not _is_issued_code(text, code, issued):
         signed = text[: len(parts[0]) + len(parts[1]) + len(parts[2]) + 2].encode("ascii")

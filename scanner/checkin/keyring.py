@@ -81,9 +81,16 @@ class VerificationKey:
 class Keyring:
     keys: Mapping[str, VerificationKey] = field(default_factory=dict)
     seed_json_secret: str | None = field(default=None, repr=False)
+    # kid -> event id of the platform's other events (no key material): a code signed with
+    # one of them is a real ticket for another event, not a forgery (docs/key-ids.md)
+    other_events: Mapping[str, str] = field(default_factory=dict)
 
     def get(self, kid: str) -> VerificationKey | None:
         return self.keys.get(kid)
+
+    def event_of(self, kid: str) -> str | None:
+        """The other event whose key this kid names, if the platform said so."""
+        return self.other_events.get(kid)
 
     @property
     def can_mint(self) -> bool:
@@ -96,6 +103,8 @@ class Keyring:
         out: dict[str, Any] = {"keys": [k.to_json() for k in self.keys.values()]}
         if self.seed_json_secret is not None:
             out["seed_json_secret"] = self.seed_json_secret
+        if self.other_events:
+            out["other_events"] = dict(self.other_events)
         return out
 
 
@@ -139,7 +148,18 @@ def keyring_from_json(data: object) -> Keyring:
     secret = data.get("seed_json_secret")
     if secret is not None and (not isinstance(secret, str) or not secret):
         raise KeyringError("seed_json_secret must be a non-empty string")
-    return Keyring(keys, secret)
+    return Keyring(keys, secret, _other_events(data.get("other_events")))
+
+
+def _other_events(data: object) -> dict[str, str]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(
+        isinstance(kid, str) and KID_PATTERN.fullmatch(kid) and isinstance(event, str) and event
+        for kid, event in data.items()
+    ):
+        raise KeyringError("other_events must map kids (1 to 8 of A-Z 0-9) to event ids")
+    return dict(data)
 
 
 def keyring_from_text(text: str | bytes) -> Keyring:

@@ -89,7 +89,7 @@ def _refusal(
         return Reason.REVOKED
     if ticket is None and code.format != "TK1":  # only TK1 carries its own claims
         return Reason.UNKNOWN_TICKET
-    if ticket is not None and ticket.status is not TicketStatus.VALID:
+    if ticket is not None and ticket.status is not TicketStatus.VALID and not _paid(ticket, code):
         return STATUS_REASONS[ticket.status]
     if code.timestamp_ms is not None and event.max_code_age_s is not None:
         # a timestamp the door could not tie to the issued code says nothing about its age
@@ -100,6 +100,13 @@ def _refusal(
     if door.admits_types is not None and ticket_type not in door.admits_types:
         return Reason.WRONG_TICKET_TYPE
     return _time_refusal(code, ticket, day, now)
+
+
+def _paid(ticket: TicketRecord, code: TicketCode) -> bool:
+    """An unpaid ticket whose payment staff took at the door: only a hand admission can say
+    so, never a code."""
+    paid_at_door = code.format == "MANUAL" and code.claims.get("paid_at_door") is True
+    return ticket.status is TicketStatus.UNPAID and paid_at_door
 
 
 def _time_refusal(

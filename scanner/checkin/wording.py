@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -26,23 +27,32 @@ class Wording:
         return " · ".join((self.headline, self.reason, *self.details))
 
 
-def describe(verdict: Verdict, timezone: str = "UTC") -> Wording:
+def _same(text: str) -> str:
+    return text
+
+
+def describe(verdict: Verdict, timezone: str = "UTC", tr: Callable[[str], str] = _same) -> Wording:
+    """The words for `verdict`; `tr` translates each English phrase (the caller's language:
+    words are chosen at the edge, this core stays free of any translation system)."""
     details: list[str] = []
     if verdict.holder_name:
         details.append(verdict.holder_name)
     if verdict.ticket_type:
-        details.append(verdict.ticket_type + (f", seat {verdict.seat}" if verdict.seat else ""))
+        seat = tr(", seat {seat}").format(seat=verdict.seat) if verdict.seat else ""
+        details.append(verdict.ticket_type + seat)
     first = verdict.first_admission
     if verdict.reason is Reason.ALREADY_CHECKED_IN and first is not None:
         local = first.at.astimezone(ZoneInfo(timezone))
         device = first.device_name or first.device_id
-        details.append(f"first in at {local:%H:%M:%S} ({first.door}, device {device})")
-    details.extend(FLAG_TEXT.get(flag, flag) for flag in verdict.attention)
+        first_in = tr("first in at {time} ({door}, device {device})")
+        details.append(first_in.format(time=f"{local:%H:%M:%S}", door=first.door, device=device))
+    details.extend(tr(FLAG_TEXT[flag]) if flag in FLAG_TEXT else flag for flag in verdict.attention)
     if verdict.note:
-        details.append(f"Note: {verdict.note}")
+        details.append(tr("Note: {note}").format(note=verdict.note))
     reason = REASON_TEXT[verdict.reason] if verdict.reason is not Reason.OK else ""
     if OUTSIDE_FLAG in verdict.attention:  # no ticket of this event is valid today
         reason = OUTSIDE_TEXT.get(verdict.reason, reason)
     if verdict.outcome is Outcome.EXITED:
         reason = "Goodbye"
-    return Wording(HEADLINES[verdict.outcome], reason or REASON_TEXT[Reason.OK], tuple(details))
+    words = reason or REASON_TEXT[Reason.OK]
+    return Wording(tr(HEADLINES[verdict.outcome]), tr(words), tuple(details))

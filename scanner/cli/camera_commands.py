@@ -18,6 +18,7 @@ from scanner.cli.commands import Commands
 from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
+from scanner.lang import _
 
 KEYBOARD = "keyboard"
 
@@ -164,7 +165,7 @@ def _show(event: VerdictCommitted, as_json: bool) -> None:
             }
         )
         return
-    wording = describe(verdict, event.timezone)
+    wording = describe(verdict, event.timezone, _)
     emit(f"{wording.one_line()}  [scan {event.entry_id}, {latency:.0f} ms]")
     if event.advice:
         emit(f"  {event.advice}")

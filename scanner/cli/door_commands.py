@@ -8,6 +8,7 @@ from dataclasses import asdict
 from scanner.app import door_data
 from scanner.app.errors import NoSuchEntry, UndoError
 from scanner.app.session import DoorSession
+from scanner.app.timefmt import age
 from scanner.checkin.wording import describe
 from scanner.cli import exits
 from scanner.cli.commands import Commands
@@ -15,6 +16,7 @@ from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
 from scanner.cli.typed_text import require_reason, require_ticket_id
+from scanner.lang import _
 
 
 def register(commands: Commands) -> None:
@@ -71,7 +73,7 @@ def run_check(args: argparse.Namespace) -> int:
         if args.json:
             emit_json({"scan_id": result.entry_id, "seq": result.seq, **verdict.to_json()})
         else:
-            wording = describe(verdict, result.timezone)
+            wording = describe(verdict, result.timezone, _)
             emit(f"{wording.one_line()}  [scan {result.entry_id}]")
     return exits.OK if verdict.outcome != "rejected" else exits.REFUSED
 
@@ -140,7 +142,7 @@ def run_status(args: argparse.Namespace) -> int:
         for kept in set_aside_list:
             emit(f"  {kept.received_at[:19]} {kept.origin}: {kept.problem}")
     if status.snapshot_age_s is not None:
-        emit(f"attendee list age: {_age(status.snapshot_age_s)}")
+        emit(f"attendee list age: {age(status.snapshot_age_s)}")
     return exits.OK
 
 
@@ -153,12 +155,3 @@ def _sync_line(session: DoorSession) -> str:
     warning = f"; {state.clock_warning}" if state.clock_warning else ""
     held = f"; {state.held_words()}" if state.held else ""
     return f"{enrolment.server_url}, last pull {last}, conflicts {state.conflicts}{held}{warning}"
-
-
-def _age(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    if seconds < 120:
-        return f"{seconds} s"
-    if seconds < 7200:
-        return f"{seconds // 60} min"
-    return f"{seconds // 3600} h {seconds % 3600 // 60} min"

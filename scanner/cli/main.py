@@ -17,11 +17,13 @@ from scanner.cli import (
     doctor_command,
     door_commands,
     exits,
+    kiosk_command,
     report_command,
     sync_commands,
     window_command,
 )
 from scanner.cli.exits import CliError
+from scanner.lang import set_language
 
 log = logging.getLogger("scanner")
 Handler = Callable[[argparse.Namespace], int]
@@ -37,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=VersionAction, help="build version and data schema")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     modules = (data_commands, door_commands, sync_commands, demo_command, window_command)
-    for module in (*modules, report_command, doctor_command):
+    for module in (*modules, report_command, doctor_command, kiosk_command):
         module.register(commands)
     _register_optional(commands)
     return parser
@@ -65,6 +67,7 @@ class VersionAction(argparse.Action):
 
 def main(argv: Sequence[str] | None = None) -> int:
     setup_logging()
+    set_language(os.environ.get("SCANNER_LANGUAGE"))  # else the system's locale
     args = build_parser().parse_args(argv)
     handler: Handler = args.func
     log.debug("command %s started", args.command)  # its arguments may hold codes and names

@@ -22,6 +22,9 @@ def register(commands: Commands) -> None:
         action="store_true",
         help="a demo event on a local companion API, with a synthetic camera",
     )
+    window.add_argument(
+        "--kiosk", action="store_true", help="self-service kiosk: full screen, lead PIN to leave"
+    )
     window.set_defaults(func=run)
 
 

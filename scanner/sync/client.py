@@ -75,7 +75,11 @@ class ApiClient:
         records so far and the total the header announces, every thousand lines."""
         lines, total = 0, None
         try:
-            with self._http.stream("GET", f"/events/{event_id}/snapshot") as response:
+            # A door needs the event's HS256 keys to verify codes; the server sends them on request.
+            params = {"secrets": "include"}
+            with self._http.stream(
+                "GET", f"/events/{event_id}/snapshot", params=params
+            ) as response:
                 _raise_for(response, read=True)
                 for line in _lines(response.iter_bytes()):
                     sink.write(line)
@@ -149,7 +153,8 @@ def _raise_for(response: httpx.Response, *, read: bool = False) -> None:
             status,
             reason,
             detail,
-            f"the server did not accept this device's token ({said}); retrying",
+            f"the server did not accept this device's token ({said}); retrying (if it lasts, a"
+            " proxy may drop the header or the server lost this device: ask the organizer)",
         )
     if status == 410 and reason == SNAPSHOT_REASON:
         raise SnapshotRequired("the server asks for a fresh snapshot")

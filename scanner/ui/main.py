@@ -59,6 +59,11 @@ def door_session(args: argparse.Namespace) -> Iterator[DoorSession]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from scanner.app.kiosk import wanted
+    from scanner.ui import kiosk_main
+
+    if getattr(args, "kiosk", False) or (not args.demo and wanted(args.data_dir)):
+        return kiosk_main.run(args)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Door scanner")
     opener = demo_session if args.demo else door_session

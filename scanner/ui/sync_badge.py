@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from scanner.app.events import Link, SyncStateChanged
 from scanner.app.session import DoorSession
-from scanner.ui.timefmt import age, clock_time
+from scanner.app.timefmt import age, clock_time
 
 STALE_S = 300.0  # data older than this turns the chip red (while enrolled)
 
@@ -103,7 +104,9 @@ class SyncDetails(QDialog):
         layout.addWidget(QLabel("Conflicts (the same ticket admitted twice):"))
         self.conflicts = QTableWidget(0, 4)
         self.conflicts.setHorizontalHeaderLabels(["Ticket", "First admission", "Also", "Doors"])
-        self.conflicts.horizontalHeader().setStretchLastSection(True)
+        header = self.conflicts.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         layout.addWidget(self.conflicts)
         self.fill_conflicts()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -111,7 +114,7 @@ class SyncDetails(QDialog):
         self.sync_now.clicked.connect(lambda: session.sync_now())
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(760, 420)
+        self.resize(1000, 420)
 
     def _facts(self, event: SyncStateChanged | None) -> str:
         if event is None:
@@ -147,7 +150,6 @@ class SyncDetails(QDialog):
             ]
             for column, text in enumerate(cells):
                 self.conflicts.setItem(row, column, QTableWidgetItem(text))
-        self.conflicts.resizeColumnsToContents()
 
 
 def _admission(admission: object, timezone: str) -> str:

@@ -208,13 +208,9 @@ class VerdictPanel(QFrame):
         """The largest word size up to WORD_SHARE of the window that fits the panel's width
         (MIN_WORD_SHARE at the least)."""
         height = getattr(self, "_window_height", 0) or self.height()
-        margins = self.layout().contentsMargins() if self.layout() is not None else None
-        room = (
-            self.width()
-            - self.icon.width()
-            - 24
-            - (margins.left() + margins.right() if margins else 0)
-        )
+        layout = self.layout()
+        sides = 0 if layout is None else layout.contentsMargins().left() * 2
+        room = self.width() - self.icon.width() - 24 - sides
         smallest = max(24, math.ceil(height * MIN_WORD_SHARE))
         px = max(smallest, int(height * WORD_SHARE))
         font = self.word.font()

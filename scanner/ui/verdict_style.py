@@ -31,10 +31,10 @@ class Style:
 
 STYLES: dict[Look, Style] = {
     Look.READY: Style("READY", "#263238", "#eceff1", "ring", None),
-    Look.ADMITTED: Style("ADMITTED", "#1b7a34", "#ffffff", "circle_check", "admit"),
+    Look.ADMITTED: Style("ADMITTED", "#116329", "#ffffff", "circle_check", "admit"),
     Look.ATTENTION: Style("ATTENTION", "#1846b8", "#ffffff", "diamond", "attention", "#f5c400"),
     Look.ALREADY_USED: Style("ALREADY USED", "#e39400", "#1a1a1a", "triangle", "refuse"),
-    Look.REFUSED: Style("REFUSED", "#c21f1f", "#ffffff", "octagon_cross", "refuse"),
+    Look.REFUSED: Style("REFUSED", "#a11a1a", "#ffffff", "octagon_cross", "refuse"),
     Look.EXIT: Style("EXIT", "#5b2a86", "#ffffff", "arrow", "exit"),
 }
 

@@ -31,6 +31,7 @@ REASONS_BY_STATUS = {
     413: "body_too_large",
     415: "unsupported_media_type",
     422: "invalid_request",
+    429: "rate_limited",
 }
 
 

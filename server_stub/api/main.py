@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
+from starlette.middleware.gzip import GZipMiddleware
 
 from server_stub import __version__
 from server_stub.api import errors
 from server_stub.api.limits import BodyLimit
-from server_stub.api.routes import enroll, health, organizer, report_files, sync
+from server_stub.api.ratelimit import RateLimiter
+from server_stub.api.routes import annulments, enroll, health, organizer, report_files, sync
 from server_stub.core.config import Settings
 from server_stub.db import Database, migrate, open_database
 from server_stub.services.platform import signing_secret
@@ -29,12 +31,18 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = db
     app.state.signing_secret = secret
+    app.state.limiters = {
+        "enroll": RateLimiter(settings.enroll_per_minute),
+        "organizer": RateLimiter(settings.organizer_per_minute),
+    }
     api = APIRouter(prefix=API_PREFIX)
-    for module in (health, enroll, sync, organizer, report_files):
+    for module in (health, enroll, sync, organizer, annulments, report_files):
         api.include_router(module.router)
     app.include_router(api)
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Snapshots (and change pages, exports) shrink about tenfold; only for clients that accept it.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(errors.CatchAll)  # added last: outermost of ours
     return app
 

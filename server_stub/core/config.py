@@ -37,6 +37,8 @@ class Settings:
     max_batch: int = 500  # check-in entries per upload
     changes_page: int = 5000  # change records per /changes answer ("more" says there is more)
     enroll_ttl_s: int = 24 * 3600  # default lifetime of an enrolment code
+    enroll_per_minute: int = 10  # enrolment attempts per client address (then 429)
+    organizer_per_minute: int = 300  # organizer requests per client address
 
     @classmethod
     def from_env(cls) -> Settings:

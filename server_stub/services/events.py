@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, object_session
 
 from scanner.checkin.issuing import SigningKey, keyring_for
 from scanner.checkin.keyring import Keyring
@@ -70,8 +71,11 @@ def create_event(session: Session, spec: EventSpec) -> Event:
     event_id = spec.event_id or new_id("", 6)
     if session.get(Event, event_id) is not None:
         raise EventError(f"event {event_id!r} exists already")
-    kids = {"Ed25519": "E1", "HS256": "H1"}
-    keys = [SigningKey.generate(kids[alg], alg).to_json() for alg in spec.algorithms]  # type: ignore[arg-type]
+    number = _next_kid_number(session)
+    keys = [
+        SigningKey.generate(f"{alg[0]}{number}", alg).to_json()  # type: ignore[arg-type]
+        for alg in spec.algorithms
+    ]
     event = Event(
         id=event_id,
         name=spec.name.strip(),
@@ -92,14 +96,56 @@ def create_event(session: Session, spec: EventSpec) -> Event:
     return event
 
 
+_KID_NUMBER = re.compile(r"[EH]([0-9]{1,7})")
+
+
+def _next_kid_number(session: Session) -> int:
+    """Key ids are unique across the platform: E<n>/H<n> with n one more than any event's
+    (docs/key-ids.md). Doors tell another event's ticket from a forgery by its kid."""
+    if session.get_bind().dialect.name == "postgresql":  # concurrent creations take turns
+        session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": _KID_LOCK})
+    highest = 0
+    for keys in session.scalars(select(Event.signing_keys)):
+        for key in keys or ():
+            match = _KID_NUMBER.fullmatch(str(key.get("kid", "")))
+            if match:
+                highest = max(highest, int(match.group(1)))
+    if highest + 1 >= 10**7:
+        raise EventError("the platform has run out of key ids (E9999999)")
+    return highest + 1
+
+
+_KID_LOCK = 0x6B6964  # "kid"
+
+
+def other_events_kids(session: Session, event_id: str) -> dict[str, str]:
+    """kid -> event id of every other event's keys (no key material): sent to doors."""
+    out: dict[str, str] = {}
+    for other_id, keys in session.execute(
+        select(Event.id, Event.signing_keys).where(Event.id != event_id)
+    ):
+        for key in keys or ():
+            out.setdefault(str(key["kid"]), str(other_id))
+    return out
+
+
 def signing_keys(event: Event) -> list[SigningKey]:
     return [SigningKey.from_json(data) for data in event.signing_keys]
 
 
-def door_keyring(event: Event) -> Keyring:
-    """What devices get: public keys (and HS256 secrets); the platform secret only if allowed."""
+def door_keyring(event: Event, secrets: bool = True) -> Keyring:
+    """What devices get: public keys, and with `secrets` the HS256 keys and (if the event allows
+    it) the SEEDJSON secret; without, nothing that could mint a code."""
+    if not secrets:
+        keys = [k for k in signing_keys(event) if k.alg != "HS256"]
+        return keyring_for(keys, None)
     seed = event.seed_json_secret if event.seed_secret_to_devices else None
-    return keyring_for(signing_keys(event), seed)
+    keyring = keyring_for(signing_keys(event), seed)
+    session = object_session(event)
+    if session is None:
+        return keyring
+    others = other_events_kids(session, event.id)
+    return replace(keyring, other_events={k: e for k, e in others.items() if k not in keyring.keys})
 
 
 def verifying_keyring(event: Event) -> Keyring:

@@ -3,124 +3,48 @@
 One batch is one transaction under the event's lock, so concurrent uploads from many doors see
 each other's admissions in a definite order and conflict answers are exact. An uploaded scan is a
 fact: it is stored whatever the ticket's state; `server_reason` records what the server's rules
-would have said.
+would have said. An undo is a fact too, but it annuls an admission only when it comes from the
+device that recorded it, or from an organizer; any other is stored, flagged and not applied.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from scanner.checkin.reasons import Direction, Outcome
 from scanner.checkin.rules import event_day
 from server_stub.db import insert_rows
-from server_stub.models import Checkin, Event, Revocation, Ticket
+from server_stub.models import Checkin, Event
 from server_stub.schemas import CheckinEntry
 from server_stub.services import events
 from server_stub.services.changes import append_changes, lock_event
 from server_stub.services.judging import server_reason
-from server_stub.services.passages import Mark, Pair, conflict_pairs, partner
+from server_stub.services.passages import Mark
+from server_stub.services.upload_batch import (
+    PASSAGE_OUTCOMES,
+    Batch,
+    earliest_admissions,
+    is_passage,
+    load_marks,
+    mark_of,
+)
 
-PASSAGE_OUTCOMES = (Outcome.ADMITTED.value, Outcome.EXITED.value)
+__all__ = ["PASSAGE_OUTCOMES", "UNDO_REFUSED", "Uploader", "ingest", "load_marks", "mark_of"]
+
+UNDO_REFUSED = "undo_not_allowed"  # server_reason of an undo stored but not applied
 
 
 @dataclass(frozen=True)
 class Uploader:
     device_id: str
     checkin_list: str | None = None
-
-
-def mark_of(row: Any) -> Mark:
-    """A Mark from a checkins row (ORM object or Row with the same names)."""
-    direction = Direction.ENTRY if row.outcome == Outcome.ADMITTED else Direction.EXIT
-    return Mark(
-        row.entry_id,
-        row.ticket_id,
-        direction,
-        row.scanned_at,
-        row.scanned_local,
-        row.door,
-        row.device_id,
-        row.day,
-    )
-
-
-def load_marks(session: Session, event_id: str, ticket_ids: set[str]) -> dict[str, list[Mark]]:
-    marks: dict[str, list[Mark]] = defaultdict(list)
-    if not ticket_ids:
-        return marks
-    rows = session.execute(
-        select(Checkin).where(
-            Checkin.event_id == event_id,
-            Checkin.ticket_id.in_(ticket_ids),
-            Checkin.kind == "scan",
-            Checkin.outcome.in_(PASSAGE_OUTCOMES),
-            Checkin.annulled_by.is_(None),
-        )
-    ).scalars()
-    for row in rows:
-        marks[row.ticket_id or ""].append(mark_of(row))
-    return marks
-
-
-@dataclass
-class _Batch:
-    """What one upload needs from the database, loaded with a handful of IN queries."""
-
-    event: Event
-    existing: dict[str, tuple[str | None, str | None]]  # entry id -> (ticket id, server reason)
-    targets: dict[str, tuple[str | None, str | None]]  # undo target -> (ticket id, annulled_by)
-    pending_undos: dict[str, str]  # entry id -> the undo that arrived before it
-    tickets: dict[str, Ticket]
-    revocations: dict[str, list[Revocation]]
-    marks: dict[str, list[Mark]]
-    new_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, session: Session, event: Event, entries: Sequence[CheckinEntry]) -> _Batch:
-        eid = event.id
-        ids = {str(e.id) for e in entries}
-        annuls = {str(e.annuls) for e in entries if e.kind == "undo" and e.annuls}
-        found = session.execute(
-            select(
-                Checkin.entry_id, Checkin.ticket_id, Checkin.server_reason, Checkin.annulled_by
-            ).where(Checkin.event_id == eid, Checkin.entry_id.in_(ids | annuls))
-        ).all()
-        existing = {r.entry_id: (r.ticket_id, r.server_reason) for r in found if r.entry_id in ids}
-        targets = {r.entry_id: (r.ticket_id, r.annulled_by) for r in found if r.entry_id in annuls}
-        pending = session.execute(
-            select(Checkin.annuls, Checkin.entry_id).where(
-                Checkin.event_id == eid, Checkin.annuls.in_(ids - set(existing))
-            )
-        ).all()
-        ticket_ids = {e.ticket_id for e in entries if e.ticket_id}
-        ticket_ids |= {t for t, _ in (*existing.values(), *targets.values()) if t}
-        tickets = session.scalars(
-            select(Ticket).where(Ticket.event_id == eid, Ticket.id.in_(ticket_ids))
-        ).all()
-        revocations: dict[str, list[Revocation]] = defaultdict(list)
-        for rev in session.scalars(
-            select(Revocation).where(
-                Revocation.event_id == eid, Revocation.ticket_id.in_(ticket_ids)
-            )
-        ):
-            revocations[rev.ticket_id].append(rev)
-        return cls(
-            event,
-            existing,
-            targets,
-            {str(r.annuls): r.entry_id for r in pending},
-            {t.id: t for t in tickets},
-            revocations,
-            load_marks(session, eid, ticket_ids),
-        )
+    may_annul_any: bool = False  # organizers may annul any device's admission
 
 
 def ingest(
@@ -131,63 +55,68 @@ def ingest(
     received_at: datetime,
 ) -> list[dict[str, Any]]:
     event = lock_event(session, event_id)
-    batch = _Batch.load(session, event, entries)
+    batch = Batch.load(session, event, entries)
     policy = events.policy(event)
     admits = events.admitted_types(event, uploader.checkin_list)
     changes: list[dict[str, Any]] = []
-    annulled: list[tuple[str, str]] = []  # (stored entry id, undo id)
+    refused_undos: list[str] = []  # stored before their target, from another device
     answers: list[dict[str, Any]] = []
-    resent: list[tuple[dict[str, Any], str | None]] = []  # duplicates: answered at the end
+    resent: list[tuple[dict[str, Any], Mark | None]] = []  # duplicates: answered at the end
     for entry in entries:
         eid = str(entry.id)
         if eid in batch.existing or eid in batch.new_rows:
-            ticket_id, reason = batch.existing.get(eid) or (
-                batch.new_rows[eid]["ticket_id"],
-                batch.new_rows[eid]["server_reason"],
-            )
-            answers.append(_answer(eid, "duplicate", None, reason))
-            resent.append((answers[-1], ticket_id))
+            stored = batch.existing.get(eid) or SimpleNamespace(**batch.new_rows[eid])
+            answers.append(_answer(eid, "duplicate", None, stored.server_reason))
+            resent.append((answers[-1], _standing_mark(stored)))
             continue
         row = _row(event, uploader, entry, received_at)
-        row["annulled_by"] = batch.pending_undos.get(eid)
+        if eid in batch.pending_undos:
+            undo_id, undo_device = batch.pending_undos[eid]
+            if undo_device == uploader.device_id:
+                row["annulled_by"] = undo_id
+            else:
+                refused_undos.append(undo_id)
         other: Mark | None = None
         if entry.kind == "undo":
-            _undo(batch, eid, str(entry.annuls), changes, annulled)
+            _undo(session, batch, uploader, row, changes)
         else:
             if row["day"] is None:
                 row["day"] = event_day(policy, entry.scanned_at)
-            history = [m.passage() for m in batch.marks.get(entry.ticket_id or "", ())]
+            scope = batch.ledger.scope(entry.ticket_id or "", event_day(policy, entry.scanned_at))
             row["server_reason"] = server_reason(
                 entry,
                 batch.tickets.get(entry.ticket_id or ""),
                 revocations=batch.revocations.get(entry.ticket_id or "", ()),
-                history=history,
+                history=scope.history(entry.scanned_at) if entry.ticket_id else (),
                 policy=policy,
                 device_id=uploader.device_id,
                 admits_types=admits,
             )
-            if entry.ticket_id and row["outcome"] in PASSAGE_OUTCOMES and not row["annulled_by"]:
-                mark = mark_of(SimpleNamespace(**row))
-                batch.marks.setdefault(entry.ticket_id, []).append(mark)
+            mark = _standing_mark(SimpleNamespace(**row))
+            if mark is not None:
+                batch.ledger.scope(mark.ticket_id, mark.day).add(mark)
                 changes.append(mark.record())
-                # Judged now, as if the batch's entries had come one by one.
-                other = partner(eid, _pairs(batch, entry.ticket_id))
+                other = batch.ledger.partner(mark)  # as if the entries had come one by one
         batch.new_rows[eid] = row
-        status = "conflict" if other else "accepted"
-        answers.append(_answer(eid, status, other, row["server_reason"]))
-    if batch.new_rows:
-        insert_rows(session, Checkin, list(batch.new_rows.values()))
-    for target, undo_id in annulled:
+        answers.append(
+            _answer(eid, "conflict" if other else "accepted", other, row["server_reason"])
+        )
+    insert_rows(session, Checkin, list(batch.new_rows.values()))
+    if refused_undos:
         session.execute(
             update(Checkin)
-            .where(Checkin.event_id == event.id, Checkin.entry_id == target)
-            .values(annulled_by=undo_id)
+            .where(Checkin.event_id == event.id, Checkin.entry_id.in_(refused_undos))
+            .values(server_reason=UNDO_REFUSED)
         )
     append_changes(session, event, changes)
-    for answer, ticket_id in resent:  # a re-sent entry learns what it collides with now
-        other = partner(answer["id"], _pairs(batch, ticket_id)) if ticket_id else None
+    for answer, mark in resent:  # a re-sent entry learns what it collides with now
+        other = batch.ledger.partner(mark) if mark else None
         answer["conflict"] = other.ref() if other else None
     return answers
+
+
+def _standing_mark(row: Any) -> Mark | None:
+    return mark_of(row) if is_passage(row) and not row.annulled_by else None
 
 
 def _row(event: Event, uploader: Uploader, e: CheckinEntry, now: datetime) -> dict[str, Any]:
@@ -218,40 +147,48 @@ def _row(event: Event, uploader: Uploader, e: CheckinEntry, now: datetime) -> di
 
 
 def _undo(
-    batch: _Batch,
-    undo_id: str,
-    target: str,
+    session: Session,
+    batch: Batch,
+    uploader: Uploader,
+    undo: dict[str, Any],
     changes: list[dict[str, Any]],
-    annulled: list[tuple[str, str]],
 ) -> None:
-    if target in batch.new_rows:
+    undo_id, target = undo["entry_id"], undo["annuls"]
+    if target in batch.new_rows:  # recorded in this very upload, by this uploader
         row = batch.new_rows[target]
         if row["annulled_by"]:
             return
+        passage = _standing_mark(SimpleNamespace(**row)) is not None
         row["annulled_by"] = undo_id
-        ticket_id = row["ticket_id"]
-    elif target in batch.targets and batch.targets[target][1] is None:
-        ticket_id = batch.targets[target][0]
-        batch.targets[target] = (ticket_id, undo_id)
-        annulled.append((target, undo_id))
+        ticket_id, day = row["ticket_id"], row["day"]
+    elif target in batch.targets:
+        stored = batch.targets[target]
+        if not uploader.may_annul_any and stored.device_id != uploader.device_id:
+            undo["server_reason"] = UNDO_REFUSED
+            return
+        if stored.annulled_by is not None:
+            return
+        batch.targets[target] = replace(stored, annulled_by=undo_id, passage=False)
+        session.execute(  # now, so that a re-read of the earliest admissions sees it
+            update(Checkin)
+            .where(Checkin.event_id == batch.event.id, Checkin.entry_id == target)
+            .values(annulled_by=undo_id)
+        )
+        passage, ticket_id, day = stored.passage, stored.ticket_id, stored.day
     else:
-        return  # already annulled, or not here yet: it will arrive annulled
-    if ticket_id is None:
+        return  # not here yet: it is annulled when it arrives, if from the undo's device
+    if not passage or ticket_id is None:
         return
-    marks = batch.marks.get(ticket_id, [])
-    if any(m.entry_id == target for m in marks):
-        batch.marks[ticket_id] = [m for m in marks if m.entry_id != target]
-        changes.append({"k": "annulment", "entry_id": target, "ticket_id": ticket_id})
+    changes.append({"k": "annulment", "entry_id": target, "ticket_id": ticket_id})
+    scope = batch.ledger.scope(ticket_id, day)
+    if scope.remove(target) is not None and scope.partial:
+        # One of the two earliest went: read the earliest again (new rows are not stored yet).
+        for mark in earliest_admissions(session, batch.event, {ticket_id}):
+            into = batch.ledger.scope(mark.ticket_id, mark.day)
+            if into.find(mark.entry_id) is None:
+                into.add(mark)
 
 
 def _answer(eid: str, status: str, other: Mark | None, reason: str | None) -> dict[str, Any]:
     conflict = other.ref() if other else None
     return {"id": eid, "status": status, "conflict": conflict, "server_reason": reason}
-
-
-def _pairs(batch: _Batch, ticket_id: str) -> list[Pair]:
-    return conflict_pairs(
-        batch.marks.get(ticket_id, ()),
-        reentry=batch.event.reentry,
-        multi_day=bool(batch.event.days),
-    )

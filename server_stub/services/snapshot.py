@@ -68,8 +68,11 @@ def _count(conn: Connection, event_id: str) -> int:
     return sum(int(conn.execute(query).scalar_one()) for query in (tickets, revocations, passages))
 
 
-def snapshot_lines(db: Database, event_id: str, signing_secret: bytes) -> Iterator[bytes]:
-    """The snapshot file's bytes in chunks; raises EventNotFound before the first chunk."""
+def snapshot_lines(
+    db: Database, event_id: str, signing_secret: bytes, *, secrets: bool = False
+) -> Iterator[bytes]:
+    """The snapshot file's bytes in chunks; raises EventNotFound before the first chunk.
+    Minting secrets (HS256 keys, the SEEDJSON secret) are in it only with `secrets`."""
     with db.engine.connect() as conn:
         if not db.is_sqlite:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
@@ -81,7 +84,7 @@ def snapshot_lines(db: Database, event_id: str, signing_secret: bytes) -> Iterat
             buffer = bytearray(
                 writer.header(
                     event=event_json(event),
-                    keyring=door_keyring(event),
+                    keyring=door_keyring(event, secrets),
                     cursor=str(event.last_seq),
                     generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
                     records=_count(conn, event_id),

@@ -163,3 +163,17 @@ def test_a_ticket_picked_by_hand_follows_the_same_rules_but_must_be_listed() -> 
     assert verdict(manual_check("t1"), ticket=None).reason is Reason.UNKNOWN_TICKET
     canceled = replace(TICKET, status=TicketStatus.CANCELED)
     assert verdict(manual_check("t1"), ticket=canceled).reason is Reason.CANCELED
+
+
+def test_payment_taken_at_the_door_admits_an_unpaid_ticket_by_hand_only() -> None:
+    from scanner.checkin.codes import manual_check
+
+    unpaid = replace(TICKET, status=TicketStatus.UNPAID)
+    assert verdict(code(), ticket=unpaid).reason is Reason.UNPAID
+    assert verdict(manual_check("t1"), ticket=unpaid).reason is Reason.UNPAID
+    assert verdict(manual_check("t1", paid_at_door=True), ticket=unpaid).admitted
+    canceled = replace(TICKET, status=TicketStatus.CANCELED)
+    refused = verdict(manual_check("t1", paid_at_door=True), ticket=canceled)
+    assert refused.reason is Reason.CANCELED
+    forged = code(paid_at_door=True)  # a code cannot claim it: only staff at the door can
+    assert verdict(forged, ticket=unpaid).reason is Reason.UNPAID

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 
 from server_stub.testing import LiveServer, SeededEvent, live_server, seed_event, sqlite_url
-from tests.server.helpers import Door, enroll
+from tests.server.helpers import Cli, Door, enroll
 
 PG_URL = os.environ.get("DATABASE_URL_TEST")
 
@@ -85,3 +85,8 @@ def organizer(server: LiveServer, event: SeededEvent) -> Iterator[httpx.Client]:
 def anonymous(server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.api, timeout=30) as client:
         yield client
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(f"sqlite:///{tmp_path / 'cli.sqlite3'}", capsys)

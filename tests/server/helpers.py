@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
+import pytest
 
+from server_stub.cli import main
 from server_stub.testing import LiveServer, SeededEvent
 
 T0 = datetime(2025, 6, 1, 19, 0, tzinfo=timezone(timedelta(hours=2)))
@@ -73,3 +76,18 @@ def enroll(server: LiveServer, event: SeededEvent, door: str, **kw: Any) -> Iter
     headers = {"Authorization": f"Bearer {data['token']}"}
     with httpx.Client(base_url=server.api, headers=headers, timeout=60) as client:
         yield Door(client, data["device_id"], data["event_id"], door, data["platform_public_b64u"])
+
+
+class Cli:
+    def __init__(self, db: str, capsys: pytest.CaptureFixture[str]) -> None:
+        self.db, self.capsys = db, capsys
+
+    def __call__(self, *args: str) -> Any:
+        self.capsys.readouterr()
+        assert main([*args, "--db", self.db, "--json"]) == 0
+        return json.loads(self.capsys.readouterr().out)
+
+    def fails(self, *args: str) -> str:
+        self.capsys.readouterr()
+        assert main([*args, "--db", self.db]) == 2
+        return self.capsys.readouterr().err

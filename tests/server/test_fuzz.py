@@ -19,7 +19,7 @@ from server_stub.testing import LiveServer, SeededEvent
 from tests.server.helpers import Door
 
 MAX_EXAMPLES = {GenerationMode.POSITIVE: 300, GenerationMode.NEGATIVE: 300}
-ORGANIZER_ONLY = ("/conflicts", "/stats", "/export.csv")
+ORGANIZER_ONLY = ("/conflicts", "/stats", "/export.csv", "/annul")
 
 
 @pytest.fixture

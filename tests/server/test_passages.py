@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scanner.checkin.reasons import Direction
+from server_stub.services.ledger import Ledger
 from server_stub.services.passages import Mark, conflict_pairs, group_pairs, partner
 
 T0 = datetime(2025, 6, 1, 18, 0, tzinfo=UTC)
@@ -63,3 +64,23 @@ def test_pairs_do_not_depend_on_arrival_order(
     if not reentry:  # every admission but the first of its day collides
         entries = [m for m in marks if m.direction is Direction.ENTRY]
         assert len(expected) == len(entries) - len({m.day for m in entries})
+
+
+@given(passages, st.booleans(), st.booleans())
+def test_the_upload_ledger_answers_as_the_pairs_do(
+    raw: list[tuple[int, Direction, int]], reentry: bool, multi_day: bool
+) -> None:
+    """The sorted ledger ingest uses gives each arriving passage the partner the full pairing
+    would, with undos taking passages back in between."""
+    ledger = Ledger(reentry=reentry, multi_day=multi_day)
+    standing: list[Mark] = []
+    for n, (minutes, direction, day) in enumerate(raw):
+        new = mark(n, minutes, direction, day)
+        ledger.scope(new.ticket_id, new.day).add(new)
+        standing.append(new)
+        pairs = conflict_pairs(standing, reentry=reentry, multi_day=multi_day)
+        for m in standing:
+            assert ledger.partner(m) == partner(m.entry_id, pairs)
+        if n % 4 == 3:  # an undo
+            gone = standing.pop(n % len(standing))
+            assert ledger.scope(gone.ticket_id, gone.day).remove(gone.entry_id) == gone

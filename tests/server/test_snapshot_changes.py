@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from typing import Any
 
 import httpx
@@ -95,3 +96,17 @@ def test_old_or_foreign_cursor_asks_for_a_snapshot(
 def test_organizer_may_read_the_snapshot(organizer: httpx.Client, event: SeededEvent) -> None:
     answer = organizer.get(f"/events/{event.event_id}/snapshot")
     assert answer.status_code == 200 and answer.text.endswith("\n")
+
+
+def test_snapshot_is_gzip_compressed_when_the_client_accepts_it(
+    device: Door, event: SeededEvent
+) -> None:
+    url = f"/events/{event.event_id}/snapshot"
+    with device.client.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as packed:
+        assert packed.headers.get("content-encoding") == "gzip"
+        wire = b"".join(packed.iter_raw())
+    plain = device.client.get(url, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert len(wire) < len(plain.content) / 2
+    unpacked = gzip.decompress(wire).splitlines()
+    assert unpacked[1:] == plain.content.splitlines()[1:]  # the header's time may differ

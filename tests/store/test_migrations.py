@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from scanner.store.cipher import connect_file
 from scanner.store.database import HEAD_REVISION, StoreError, make_engine, upgrade
 from scanner.store.store import Store
 from tests.conftest import EVENT_NOW
+from tests.store.helpers import query
 
 
 def test_a_file_made_at_the_first_migration_is_upgraded_with_its_data(tmp_path: Path) -> None:
@@ -34,13 +36,12 @@ def test_a_file_made_at_the_first_migration_is_upgraded_with_its_data(tmp_path: 
     assert [hit.ticket_id for hit in store.search("jurgen")] == ["T1"]  # index built on upgrade
     assert store.status(EVENT_NOW).expected == 1
     store.close()
-    version = sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchone()
-    assert version == (HEAD_REVISION,)
+    assert query(tmp_path, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
 
 
 def test_a_file_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     Store(tmp_path, synchronous=True).close()
-    conn = sqlite3.connect(tmp_path / "scanner.sqlite3")
+    conn = connect_file(tmp_path / "scanner.sqlite3")
     conn.execute("UPDATE alembic_version SET version_num = '9999'")
     conn.commit()
     conn.close()

@@ -5,7 +5,6 @@ from a newer build is refused in words."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 from scanner.app.clock import FixedClock
 from scanner.app.door import open_door
 from scanner.cli import exits
+from scanner.store.cipher import connect_file
 from scanner.store.database import HEAD_REVISION, KNOWN_REVISIONS, schema_status
 from scanner.store.failures import DataFileDamaged, DataFileTooNew
 from scanner.store.store import Store
@@ -70,7 +70,7 @@ def test_a_file_from_a_newer_build_is_refused_in_words(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     directory = copy_of(HEAD_REVISION, tmp_path / "data")
-    conn = sqlite3.connect(directory / "scanner.sqlite3")
+    conn = connect_file(directory / "scanner.sqlite3")
     conn.execute("CREATE TABLE added_by_a_later_build (x)")
     conn.execute("UPDATE alembic_version SET version_num = '0042'")
     conn.commit()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
+from scanner.store.cipher import connect_file
 from scanner.store.database import HEAD_REVISION, KEEP_COPIES, StoreError
 from scanner.store.failures import UpgradeFailed
 from scanner.store.store import Store
@@ -149,7 +149,7 @@ def test_a_copy_is_made_before_each_upgrade_and_only_a_few_are_kept(tmp_path: Pa
 
 def test_a_file_without_a_schema_version_is_not_taken_for_a_new_one(tmp_path: Path) -> None:
     directory = old_file(tmp_path / "data")
-    conn = sqlite3.connect(directory / "scanner.sqlite3")
+    conn = connect_file(directory / "scanner.sqlite3")
     conn.execute("DROP TABLE alembic_version")
     conn.commit()
     conn.close()

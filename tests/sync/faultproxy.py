@@ -53,7 +53,7 @@ class FaultProxy:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
-        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener = socket.create_server(("127.0.0.1", self.port))  # 0: any free port
         self.port = self._listener.getsockname()[1]
         self._stopped = False
         self._acceptor = threading.Thread(target=self._accept, name="faultproxy", daemon=True)

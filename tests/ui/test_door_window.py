@@ -26,10 +26,14 @@ MakeWindow = Callable[..., DoorWindow]
 
 
 def test_a_valid_code_through_the_camera_turns_the_panel_green_with_the_admit_sound(
-    qtbot: QtBot, make_window: MakeWindow, data_dir: Path, demo_event: DemoEvent
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    data_dir: Path,
+    clock: FixedClock,
+    demo_event: DemoEvent,
 ) -> None:
     # The real thing: camera and decoder threads, the door worker, the bridge's queued hop.
-    session = DoorSession(data_dir, door="Main entrance", operator="tester")
+    session = DoorSession(data_dir, door="Main entrance", operator="tester", clock=clock)
     ticket, code = valid_code(demo_event)
     session.open_camera(SyntheticSource([code], paced=True, options="fps=30,hold=20,gap=10"))
     window = make_window(session)
@@ -261,3 +265,54 @@ def test_sounds_say_once_when_there_is_no_audio(
 
 def _unused(*_args: Any) -> None:
     return None
+
+
+def test_an_unpaid_ticket_is_refused_and_admitted_once_payment_is_taken(
+    make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    row = next(
+        r
+        for r in demo_event.rows
+        if r.status is TicketStatus.UNPAID and r.ticket_type in ("ga", "vip")
+    )
+    door_session.submit_code(demo_event.codes[row.ticket_id])
+    assert window.panel.look is Look.REFUSED and window.panel.reason.text() == "Ticket not paid"
+    assert window.panel.pay.isVisibleTo(window.panel)
+    window.panel.pay.click()
+    assert window.panel.look is Look.ADMITTED
+    assert window.recent.events[0].note == "paid at the door"
+    assert not window.panel.pay.isVisibleTo(window.panel)
+
+
+def test_the_door_menu_resets_with_a_warning_that_counts_unsent_scans(
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    demo_event: DemoEvent,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = make_window(door_session)
+    door_session.submit_code(valid_code(demo_event)[1])
+    asked: list[str] = []
+
+    def answer(_parent: object, _title: str, text: str, *_a: object) -> object:
+        asked.append(text)
+        from PySide6.QtWidgets import QMessageBox
+
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr("scanner.ui.door_window.QMessageBox.warning", answer)
+    window.reset_door()
+    assert "1 scans were never uploaded" in asked[0]
+    assert door_session.has_event(), "canceled: nothing forgotten"
+
+
+def test_the_camera_choice_is_kept_for_the_next_start(
+    make_window: MakeWindow, door_session: DoorSession
+) -> None:
+    window = make_window(door_session)
+    window.use_camera("/dev/video-none-here")
+    assert window.camera.state.state is CameraState.NONE
+    assert door_session.preferences().camera == "/dev/video-none-here"
+    window.use_camera("")
+    assert door_session.preferences().camera is None

@@ -1,19 +1,20 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
 from scanner.checkin.keyring import b64u_encode
 from scanner.checkin.snapshot_file import key_fingerprint
 from server_stub.api.deps import DbDep
 from server_stub.api.errors import ApiError, responses
+from server_stub.api.ratelimit import rate_limited
 from server_stub.schemas import EnrollRequest, EnrollResponse
 from server_stub.services.devices import EnrollError, enroll
 from server_stub.services.platform import public_key
 
-router = APIRouter(tags=["devices"])
+router = APIRouter(tags=["devices"], dependencies=[Depends(rate_limited("enroll"))])
 
 
-@router.post("/enroll", response_model=EnrollResponse, responses=responses(403, 413, 422))
+@router.post("/enroll", response_model=EnrollResponse, responses=responses(403, 413, 422, 429))
 def enroll_device(body: EnrollRequest, db: DbDep, request: Request) -> EnrollResponse:
     """Trade a one-time enrolment code (from `scanner-server enroll-code`) for a device token.
 

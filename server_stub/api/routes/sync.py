@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
@@ -30,9 +30,22 @@ NDJSON: dict[int | str, dict[str, Any]] = {
     response_class=StreamingResponse,
     responses={**NDJSON, **responses(401, 403)},
 )
-def snapshot(event_id: str, _who: EventDep, db: DbDep, request: Request) -> StreamingResponse:
-    """The event's signed attendee snapshot; its header's `cursor` starts `changes`."""
-    lines = snapshot_lines(db, event_id, request.app.state.signing_secret)
+def snapshot(
+    event_id: str,
+    who: EventDep,
+    db: DbDep,
+    request: Request,
+    secrets: Annotated[Literal["include", "omit"], Query()] = "omit",
+) -> StreamingResponse:
+    """The event's signed attendee snapshot; its header's `cursor` starts `changes`.
+
+    Minting secrets (HS256 keys, the SEEDJSON secret if the event shares it) are left out unless
+    an enrolled device asks with `secrets=include` (doors need them to verify such codes)."""
+    if secrets == "include" and who.kind != "device":
+        raise ApiError(403, "device_token_required", "only enrolled devices get minting secrets")
+    lines = snapshot_lines(
+        db, event_id, request.app.state.signing_secret, secrets=secrets == "include"
+    )
     return StreamingResponse(lines, media_type="application/x-ndjson")
 
 

@@ -1,0 +1,85 @@
+"""Frame to verdict painted: from the capture of a frame with a code (30 fps synthetic camera)
+to the repaint of the door window's verdict panel, with the durable journal commit between.
+
+A 30 fps MJPEG video of 20 tickets (as bench_frame_latency, whose figure has no window), played
+live. Measured at the Paint event of the verdict panel that follows each new verdict. Target: p95
+under 40 ms. The machine's CPU is shared; figures vary between runs.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from _common import DAY, NOW, emit, loaded_store, ms_percentiles
+from _ui import application, finish, run_for, window_for
+from bench_frame_latency import write_video
+from PySide6.QtCore import QEvent, QObject
+
+from scanner.app.clock import FixedClock
+from scanner.app.demo import make_event, write_snapshot
+from scanner.app.events import VerdictCommitted
+from scanner.app.session import DoorSession
+from scanner.camera.sources import VideoSource
+
+CODES = 20
+
+
+class PaintClock(QObject):
+    """Times the first paint of the panel after each verdict."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting: VerdictCommitted | None = None
+        self.latencies: list[float] = []
+        self.committed: list[float] = []  # capture to journal commit (no GUI in it)
+
+    def verdict(self, event: VerdictCommitted) -> None:
+        self.waiting = event
+        if event.latency_ms is not None:
+            self.committed.append(event.latency_ms / 1000)
+
+    def eventFilter(self, _target: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.waiting is not None:
+            captured = self.waiting.captured_at
+            if captured is not None:
+                self.latencies.append(time.time() - captured)
+            self.waiting = None
+        return False
+
+
+def main() -> None:
+    app = application()
+    event = make_event(200, seed=11)
+    rows = [r for r in event.rows if r.status == "valid" and r.ticket_type in ("ga", "vip")]
+    with tempfile.TemporaryDirectory() as tmp:
+        snapshot = write_snapshot(event, Path(tmp) / "s.jsonl", DAY, NOW)
+        data = loaded_store(Path(tmp), event, snapshot)
+        video = Path(tmp) / "tickets.avi"
+        codes = [event.codes[r.ticket_id] for r in rows[:CODES]]
+        write_video(codes, video)  # MJPEG, as a USB camera delivers
+        session = DoorSession(data, door="Main entrance", clock=FixedClock(NOW))
+        session.open_camera(VideoSource(str(video), paced=True))
+        window = window_for(session)
+        clock = PaintClock()
+        window.bridge.verdict.connect(clock.verdict)
+        window.panel.installEventFilter(clock)
+        session.start()
+        run_for(120, until=lambda: not session.camera_running())
+        run_for(1)
+        window.panel.removeEventFilter(clock)
+        finish(window, session)
+    emit(
+        "ui_frame_to_verdict_painted",
+        verdicts=len(clock.latencies),
+        codes_shown=len(codes),
+        target_p95_ms=40,
+        **ms_percentiles(clock.latencies),
+        capture_to_commit=ms_percentiles(clock.committed),
+    )
+    del app
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""UI stalls: the longest gap between GUI event-loop ticks over 60 s of 30 fps scanning while
+sync fights a failing companion API (the fault proxy cycles through 500s, a dead server, slow
+answers and cut connections; every scan wakes sync). Target: under 50 ms.
+
+The event loop is driven by QApplication.exec(), as in production. Figures on a shared,
+loaded machine vary between runs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import ROOT, emit, ms_percentiles
+from _ui import LoopingVideo, LoopTicks, application, finish, window_for
+from bench_frame_latency import write_video
+from PySide6.QtCore import QTimer
+
+from scanner.app.demo_site import demo_site
+from scanner.app.events import SyncStateChanged
+from scanner.app.session import DoorSession
+
+sys.path.insert(0, str(ROOT))
+from tests.sync.faultproxy import FaultProxy
+
+SECONDS = 60
+FAULTS = ["error500", "down", "slow", "die_mid_request", "cut_body"]
+
+
+def main() -> None:
+    app = application()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "server").mkdir()
+        with demo_site(folder / "server") as site:
+            proxy = FaultProxy(int(site.url.rsplit(":", 1)[1]))
+            session = DoorSession(folder / "door", sync_poll_s=0.5)
+            session.enroll(proxy.url, site.enrolment_code).result(timeout=120)
+            video = folder / "clip.avi"
+            write_video(site.codes, video)
+            session.open_camera(LoopingVideo(str(video)))  # type: ignore[arg-type]
+            window = window_for(session)
+            states: list[SyncStateChanged] = []
+            session.subscribe(states.append, SyncStateChanged)
+            faults = itertools.cycle(FAULTS)
+            switch = QTimer()
+            switch.setInterval(5000)
+            switch.timeout.connect(lambda: proxy.set(next(faults)))
+            proxy.set(next(faults))
+            switch.start()
+            session.start()
+            ticks = LoopTicks()
+            QTimer.singleShot(SECONDS * 1000, app.quit)
+            app.exec()
+            ticks.stop()
+            switch.stop()
+            verdicts = len(window.recent.events)
+            scans = session.status().pending_upload
+            finish(window, session)
+            proxy.close()
+    gaps = ticks.gaps[5:]  # the first ticks include the window's first layout
+    emit(
+        "ui_event_loop_stalls",
+        seconds=SECONDS,
+        longest_gap_ms=round(max(gaps) * 1000, 1),
+        target_ms=50,
+        gaps_over_50ms=sum(g > 0.05 for g in gaps),
+        ticks=len(gaps),
+        tick=ms_percentiles(gaps),
+        sync_cycles=len(states),
+        sync_failures=sum(s.state.link in ("failing", "offline") for s in states),
+        verdicts_shown=verdicts,
+        entries_waiting=scans,
+    )
+    del app
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""`scanner window --kiosk` (or the kiosk setting): one kiosk per data folder, full screen,
+screen kept on; leaving it from the staff menu opens the door window on the same session."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from scanner.app import kiosk
+from scanner.app.session import DoorSession
+from scanner.lang import on_change, set_language
+from scanner.ui.door_window import DoorWindow
+from scanner.ui.kiosk_window import KioskWindow
+from scanner.ui.qt_language import use_qt_language
+from scanner.ui.screen_saver import ScreenSaverInhibitor
+from scanner.ui.single_instance import SingleInstance
+
+DEMO_PIN = "1234"
+ALREADY_RUNNING = 3
+
+
+def bring_forward(window: KioskWindow) -> None:
+    window.showFullScreen()
+    window.raise_()
+    window.activateWindow()
+
+
+def run(args: argparse.Namespace) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Door scanner")
+    folder = Path(args.data_dir) if args.demo and args.data_dir else None
+    instance = SingleInstance(kiosk.kiosk_folder(folder or args.data_dir), app)
+    if not args.demo and not instance.acquire():
+        print(
+            f"the kiosk already runs on {instance.folder}: brought it to the front",
+            file=sys.stderr,
+        )
+        return ALREADY_RUNNING
+    from scanner.ui.main import demo_session, door_session
+
+    opener = demo_session if args.demo else door_session
+    try:
+        with opener(args) as session:
+            return _run(app, args, session, instance)
+    finally:
+        instance.release()
+
+
+def _run(
+    app: QApplication, args: argparse.Namespace, session: DoorSession, instance: SingleInstance
+) -> int:
+    if kiosk.stored_pin(session.store) is None:
+        if not args.demo:
+            print("no lead PIN yet: run `scanner kiosk set-pin` first", file=sys.stderr)
+            return 2
+        kiosk.set_pin(session.store, DEMO_PIN)
+        print(f"demo: the lead PIN is {DEMO_PIN}", file=sys.stderr)
+    settings = kiosk.load_settings(session.store)
+    use_qt_language(set_language(settings.language))
+    forget = on_change(follow_in_qt)
+    guard = kiosk.PinGuard(kiosk.stored_pin(session.store))
+    expects_camera = session.camera_state.state.value != "none" or bool(args.source)
+    window = KioskWindow(session, guard, settings, expects_camera=expects_camera)
+    instance.raise_requested.connect(lambda: bring_forward(window))
+    door: list[DoorWindow] = []
+    window.left.connect(lambda: door.append(_door_window(session)))
+    screen = ScreenSaverInhibitor()
+    screen.inhibit()
+    session.start()
+    session.refresh_counts()
+    window.showFullScreen()
+    try:
+        return int(app.exec())
+    finally:
+        screen.release()
+        forget()
+
+
+def follow_in_qt(language: str) -> None:
+    """Qt's standard dialogs follow our language (the kiosk's flag switches it)."""
+    use_qt_language(language)
+
+
+def _door_window(session: DoorSession) -> DoorWindow:
+    window = DoorWindow(session)
+    window.bar.reload()
+    window.showMaximized()
+    return window
