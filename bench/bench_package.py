@@ -9,6 +9,7 @@ times noisy: each figure is the median of several runs, with the first (coldest)
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -124,6 +125,7 @@ def cold_start(data: Path, env: dict[str, str]) -> None:
         target_s=2.0,
         runs=RUNS,
         ready="window shown, synthetic camera frame painted, data file open",
+        loadavg=os.getloadavg()[0],
     )
 
 
