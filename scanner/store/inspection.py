@@ -46,6 +46,9 @@ class FileReport:
         )
 
 
+_FAILURES: tuple[type[Exception], ...] = (*cipher.ERRORS, cipher.NoKey)
+
+
 def _connect(path: Path) -> Any:
     conn = cipher.connect_file(path)  # encrypted at rest, or plain from an earlier build
     conn.execute("PRAGMA query_only=ON")
@@ -64,7 +67,7 @@ def inspect_file(directory: Path) -> FileReport:
             revision = _revision(conn)
         finally:
             conn.close()
-    except (*cipher.ERRORS, cipher.NoKey) as exc:
+    except _FAILURES as exc:
         return FileReport(path, exists=True, problem=str(exc), encrypted=encrypted)
     damage = tuple(line for line in checks if line != "ok")
     return FileReport(path, exists=True, damage=damage, revision=revision, encrypted=encrypted)
