@@ -46,8 +46,6 @@ class FileReport:
         )
 
 
-
-
 def _connect(path: Path) -> Any:
     conn = cipher.connect_file(path)  # encrypted at rest, or plain from an earlier build
     conn.execute("PRAGMA query_only=ON")
