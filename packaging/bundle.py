@@ -134,11 +134,18 @@ def _git(root: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
+# Babel's locale data (30 MB for every locale): only the languages the app ships, as scanner.lang
+# names them, and the root locale they inherit from.
+BABEL_LOCALES_KEPT = ("root.dat", "en.dat", "en_", "de.dat", "de_")
+
+
 def keep_datas(datas: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     def wanted(dest: str) -> bool:
         parts = Path(dest).parts
         if "translations" in parts and "Qt" in parts:
             return Path(dest).name.startswith(QT_TRANSLATIONS_KEPT)
+        if parts[:2] == ("babel", "locale-data"):
+            return Path(dest).name.startswith(BABEL_LOCALES_KEPT)
         return not dest.endswith((".pyi", ".typed"))
 
     return [entry for entry in datas if wanted(entry[0])]

@@ -80,6 +80,7 @@ def live_server(
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+        app.state.pruner.stop()
         db.dispose()
 
 

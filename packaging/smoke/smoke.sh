@@ -20,7 +20,20 @@ fail() { echo "smoke test FAILED: $*" >&2; exit 1; }
 
 step "door-scanner --version"
 "$bin" --version | tee "$work/version.txt"
-grep -q "packaged build .*data schema [0-9]" "$work/version.txt" || fail "--version"
+head=$(cd "$root/scanner/store/migrations/versions" && ls [0-9]*.py | tail -1 | cut -c1-4)
+grep -q "packaged build .*data schema $head" "$work/version.txt" || fail "--version (head $head)"
+
+oldest="$root/tests/store/schema_files/schema-0001.sqlite3"
+if [ -f "$oldest" ]; then
+    step "a data file of schema 0001 upgrades to $head (migrations shipped as data files)"
+    mkdir -p "$work/old" && cp "$oldest" "$work/old/scanner.sqlite3"
+    only_data=(doctor --json --skip camera --skip qt --skip server --skip decoders)
+    "$bin" --data-dir "$work/old" "${only_data[@]}" > "$work/old1.json" || true
+    grep -q "will be upgraded to $head" "$work/old1.json" || fail "upgrade not announced"
+    "$bin" --data-dir "$work/old" status > /dev/null 2>&1 || true
+    "$bin" --data-dir "$work/old" "${only_data[@]}" > "$work/old2.json" || true
+    grep -q "data file intact, schema $head" "$work/old2.json" || fail "upgrade in the package"
+fi
 
 step "door-scanner doctor --json"
 rc=0

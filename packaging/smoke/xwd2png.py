@@ -15,11 +15,11 @@ def convert(source: bytes) -> bytes:
     header = struct.unpack(">25I", source[:100])
     header_size, _version, _format, depth, width, height = header[:6]
     byte_order, bits_per_pixel, line_bytes = header[7], header[11], header[12]
-    red_mask, green_mask, blue_mask = header[15:18]
-    colormap_entries = header[19]
+    red_mask, green_mask, blue_mask = header[14:17]
+    colours = header[19]  # ncolors: the colour entries written after the header, 12 bytes each
     if bits_per_pixel not in (24, 32) or depth < 24:
         raise SystemExit(f"unsupported dump: {bits_per_pixel} bits per pixel, depth {depth}")
-    pixels = source[header_size + 12 * colormap_entries :]
+    pixels = source[header_size + 12 * colours :]
     step = bits_per_pixel // 8
     order = "<" if byte_order == 0 else ">"
     shifts = [(mask, (mask & -mask).bit_length() - 1) for mask in (red_mask, green_mask, blue_mask)]

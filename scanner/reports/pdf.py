@@ -9,7 +9,6 @@ along glyph by glyph (fonts.py says which files and where they come from).
 from __future__ import annotations
 
 import os
-import sys
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -168,7 +167,7 @@ class _Pages:
             return
         report = self.report
         generated = report.local(report.generated_at).strftime("%Y-%m-%d %H:%M")
-        _set_pen(painter, QColor("#000000"))
+        painter.setPen(QColor("#000000"))
         painter.setFont(self.fonts[16])
         painter.drawText(QRectF(MARGIN, MARGIN - 6, WIDTH, 24), _LEFT, report.event.name)
         painter.setFont(self.fonts[8])
@@ -176,9 +175,9 @@ class _Pages:
             f"Check-in report · made {generated} ({report.event.timezone}) · {report.event.scope}"
         )
         painter.drawText(QRectF(MARGIN, MARGIN + 18, WIDTH, 14), _LEFT, line)
-        _set_pen(painter, QPen(QColor("#888888"), 0.5))
+        painter.setPen(QPen(QColor("#888888"), 0.5))
         painter.drawLine(QPointF(MARGIN, MARGIN + 34), QPointF(PAGE_W - MARGIN, MARGIN + 34))
-        _set_pen(painter, QColor("#000000"))
+        painter.setPen(QColor("#000000"))
         footer = QRectF(MARGIN, PAGE_H - MARGIN, WIDTH, 14)
         painter.drawText(footer, _RIGHT, f"Page {self.count} of {self.total}")
         painter.drawText(footer, _LEFT, f"{report.event.name} · {report.event.event_id}")
@@ -256,11 +255,11 @@ class _Pages:
                 align = _RIGHT if _numeric(cell) and not header else _LEFT
                 painter.drawText(QRectF(x + 3, self.y, width - 6, height), align, text)
                 x += width
-            _set_pen(painter, QPen(QColor("#CCCCCC"), 0.4))
+            painter.setPen(QPen(QColor("#CCCCCC"), 0.4))
             painter.drawLine(
                 QPointF(MARGIN, self.y + height), QPointF(MARGIN + sum(widths), self.y + height)
             )
-            _set_pen(painter, QColor("#000000"))
+            painter.setPen(QColor("#000000"))
         self.y += height
 
     def _line(self, text: str) -> None:
@@ -316,7 +315,7 @@ class _Chart:
             if i == 0:
                 path.moveTo(QPointF(plot.left(), plot.bottom()))
             path.lineTo(point)
-        _set_pen(p, QPen(QColor(INSIDE_COLOR), 1.6))
+        p.setPen(QPen(QColor(INSIDE_COLOR), 1.6))
         p.drawPath(path)
         self._x_labels(plot, slot)
         self._legend(QRectF(box.left(), plot.bottom() + 24, box.width(), 14))
@@ -325,21 +324,21 @@ class _Chart:
         p = self.painter
         for step in range(5):
             y = plot.bottom() - plot.height() * step / 4
-            _set_pen(p, QPen(QColor("#DDDDDD"), 0.4))
+            p.setPen(QPen(QColor("#DDDDDD"), 0.4))
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
-            _set_pen(p, QColor("#000000"))
+            p.setPen(QColor("#000000"))
             p.drawText(QRectF(plot.left() - 34, y - 6, 30, 12), _RIGHT, str(top * step // 4))
-            _set_pen(p, QColor(INSIDE_COLOR))
+            p.setPen(QColor(INSIDE_COLOR))
             label = str(inside_top * step // 4)
             p.drawText(QRectF(plot.right() + 4, y - 6, 34, 12), _LEFT, label)
-        _set_pen(p, QPen(QColor("#000000"), 0.8))
+        p.setPen(QPen(QColor("#000000"), 0.8))
         p.drawLine(plot.bottomLeft(), plot.bottomRight())
         p.drawLine(plot.bottomLeft(), plot.topLeft())
 
     def _x_labels(self, plot: QRectF, slot: float) -> None:
         p, starts = self.painter, self.day.starts
         every = max(1, len(starts) // 12)  # at most a dozen labels, on whole hours when sparse
-        _set_pen(p, QColor("#000000"))
+        p.setPen(QColor("#000000"))
         for i, start in enumerate(starts):
             if i % every == 0 and (every == 1 or start.minute == 0 or len(starts) < 24):
                 x = plot.left() + i * slot
@@ -351,23 +350,10 @@ class _Chart:
         items = [(door, PALETTE[k % len(PALETTE)]) for k, door in enumerate(self.day.admissions)]
         for label, color in [*items, ("people inside", INSIDE_COLOR)]:
             p.fillRect(QRectF(x, box.top() + 3, 9, 9), QColor(color))
-            _set_pen(p, QColor("#000000"))
+            p.setPen(QColor("#000000"))
             width = QFontMetricsF(self.font).horizontalAdvance(label) + 4
             p.drawText(QRectF(x + 12, box.top(), width, 14), _LEFT, label)
             x += width + 26
-
-
-_none_refs: list[None] = []
-
-
-def _set_pen(painter: QPainter, pen: QPen | QColor) -> None:
-    """QPainter.setPen in PySide6 6.12 drops a reference to None on every call; tens of
-    thousands of calls free None itself and abort the interpreter. Give back what it took."""
-    before = sys.getrefcount(None)
-    painter.setPen(pen)
-    lost = before - sys.getrefcount(None)
-    if lost > 0:
-        _none_refs.extend([None] * lost)
 
 
 def _nice(value: int) -> int:

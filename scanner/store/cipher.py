@@ -56,6 +56,9 @@ class NoKey(RuntimeError):
     """The data file is encrypted and this user has no device key file."""
 
 
+UNREADABLE: tuple[type[Exception], ...] = (*ERRORS, NoKey)  # what connect_file's users meet
+
+
 def connect_file(path: Path) -> Any:
     """Open an existing data file whichever way it is stored, never creating a file or a key
     (tests, support tools, doctor)."""

@@ -65,6 +65,9 @@ def _pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # 32 MB of pages per connection: a 100,000-ticket search index stays in memory, so searches
+    # neither re-read nor (encrypted at rest) re-decrypt its pages.
+    cursor.execute("PRAGMA cache_size=-32000")
     cursor.close()
 
 
@@ -205,6 +208,20 @@ def _upgrade_existing(engine: Engine, path: Path, revision: str, key: bytes | No
         ) from None
 
 
+def data_key(directory: Path) -> bytes:
+    """The key of the data file in `directory`; a missing device key file is made only when
+    there is no encrypted data file it should have opened."""
+    path = database_path(directory)
+    encrypted = path.exists() and path.stat().st_size > 0 and not cipher.is_plain(path)
+    if encrypted and not key_path().exists():
+        raise DataFileUnavailable(
+            f"the data file {path} is encrypted with this device's key, and the key file "
+            f"{key_path()} is missing: restore it from this computer's backup, or move the "
+            "data folder aside and enrol the device again"
+        )
+    return cipher.data_file_key()
+
+
 def open_engine(directory: Path, key: bytes | None = None) -> Engine:
     """The data file of `directory`, created or upgraded (and encrypted when `key` is given)."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -297,7 +314,10 @@ def schema_status(directory: Path) -> SchemaStatus:
     if path.stat().st_size == 0:
         raise damaged(path, "is empty (0 bytes)")
     with in_words(path):
-        conn = cipher.connect_file(path)
+        try:
+            conn = cipher.connect_file(path)
+        except cipher.NoKey as exc:
+            raise DataFileUnavailable(str(exc)) from None
         try:
             found = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'"

@@ -64,7 +64,7 @@ def inspect_file(directory: Path) -> FileReport:
             revision = _revision(conn)
         finally:
             conn.close()
-    except (*cipher.ERRORS, cipher.NoKey) as exc:
+    except cipher.UNREADABLE as exc:
         return FileReport(path, exists=True, problem=str(exc), encrypted=encrypted)
     damage = tuple(line for line in checks if line != "ok")
     return FileReport(path, exists=True, damage=damage, revision=revision, encrypted=encrypted)

@@ -17,8 +17,7 @@ from scanner.checkin.codes import manual_check
 from scanner.checkin.records import DoorSettings
 from scanner.checkin.snapshot_file import SnapshotError, open_snapshot_file
 from scanner.store import device, imports, journal, records, search, status, tickets, trust
-from scanner.store.cipher import data_file_key
-from scanner.store.database import make_engine, open_engine
+from scanner.store.database import data_key, make_engine, open_engine
 from scanner.store.disk_space import fold_wal, incoming_bytes, require_room_for_import
 from scanner.store.failures import in_words
 from scanner.store.location import database_path
@@ -38,7 +37,7 @@ class Store:
         """`encrypted=False` only for measuring what encryption at rest costs (bench/)."""
         self.directory = directory
         self.path = database_path(directory)
-        key = data_file_key() if encrypted else None
+        key = data_key(directory) if encrypted else None
         open_engine(directory, key).dispose()  # creates, encrypts or upgrades the file
         write_engine = make_engine(self.path, key)
         use_immediate_transactions(write_engine)

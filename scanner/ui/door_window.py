@@ -181,7 +181,8 @@ class DoorWindow(QMainWindow):
     # -- events ------------------------------------------------------------------------------
 
     def on_verdict(self, event: VerdictCommitted) -> None:
-        self.panel.show_verdict(event)  # first: the verdict is what the door waits for
+        self.panel.show_verdict(event)
+        self.panel.repaint()  # on screen now: the lists below may take their time
         self.sounds.play(STYLES[look_of(event.verdict)].sound)
         self.recent.add(event)
 

@@ -48,6 +48,17 @@ def db_digest(directory: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def change(directory: Path, *statements: str) -> None:
+    """Edit a data file behind the store's back, as another program (or a damaged disk) would."""
+    conn = connect_file(directory / "scanner.sqlite3")
+    try:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
+
+
 def query(directory: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
     conn = connect_file(directory / "scanner.sqlite3")  # encrypted at rest, or plain
     try:

@@ -3,6 +3,7 @@ name, e-mail or note without the device's key file."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -85,7 +86,9 @@ def test_earlier_plain_copies_are_encrypted_too(tmp_path: Path) -> None:
 def test_a_file_keyed_by_another_device_is_refused_in_words(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(sealing.KEY_ENV, str(tmp_path / "another-device.key"))
+    other = tmp_path / "another-device.key"
+    other.write_bytes(os.urandom(32))
+    monkeypatch.setenv(sealing.KEY_ENV, str(other))
     with pytest.raises(DataFileUnavailable, match="cannot be read with this device's key"):
         Store(data_dir, synchronous=True)
     monkeypatch.undo()
@@ -122,3 +125,13 @@ def test_a_plain_file_open_in_another_process_is_not_replaced_under_it(tmp_path:
     Store(directory, synchronous=True).close()
     assert not is_plain(directory / "scanner.sqlite3")
     assert query(directory, "SELECT COUNT(*) FROM journal") == [(7,)]
+
+
+def test_a_missing_key_file_is_named_and_never_silently_replaced(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "config" / "device.key"
+    monkeypatch.setenv(sealing.KEY_ENV, str(missing))
+    with pytest.raises(DataFileUnavailable, match=r"key file .* is missing"):
+        Store(data_dir, synchronous=True)
+    assert not missing.exists()

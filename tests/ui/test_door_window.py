@@ -103,8 +103,9 @@ def test_attention_blinks_blue(
         pytest.skip("demo data: flagged ticket not admitted at this door")
     door_session.submit_code(demo_event.codes[row.ticket_id])
     assert window.panel.look is Look.ATTENTION and "Check ID" in window.panel.reason.text()
-    sheet = window.panel.styleSheet()
-    qtbot.waitUntil(lambda: window.panel.styleSheet() != sheet, timeout=5_000)
+    blue = window.panel.background.name()
+    qtbot.waitUntil(lambda: window.panel.background.name() != blue, timeout=5_000)
+    assert blue == "#1846b8"
 
 
 def test_a_wedge_scan_while_the_search_box_has_focus_never_lands_in_it(
