@@ -19,6 +19,7 @@ from scanner.app.session import DoorSession
 from scanner.checkin.reasons import TicketStatus
 from scanner.lang import LOCALE_DIR, PSEUDO_MARKS, local_datetime, local_time, set_language
 from tests.app.test_session import valid_code
+from tests.cli.run import event_today
 from tests.ui.kiosk_fixtures import PIN, MakeKiosk, kiosk_session, make_kiosk, ticking
 from tests.ui.languages import cut_off, visible_texts
 from tests.ui.test_kiosk import type_pin
@@ -129,7 +130,15 @@ def test_the_command_line_says_its_verdicts_in_german(
 
     code = valid_code(demo_event)[1]
     env = {**os.environ, "SCANNER_LANGUAGE": "de"}
-    command = [sys.executable, "-m", "scanner", "--data-dir", str(data_dir), "check", code]
+    command = [
+        sys.executable,
+        "-m",
+        "scanner",
+        "--data-dir",
+        str(event_today(data_dir)),
+        "check",
+        code,
+    ]
     first = subprocess.run(command, capture_output=True, text=True, env=env)
     assert first.stdout.startswith("EINLASS · Willkommen"), first.stdout + first.stderr
     again = subprocess.run(command, capture_output=True, text=True, env=env)
