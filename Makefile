@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run screenshots translations test lint bench system-deps clean
+.PHONY: run screenshots translations test lint bench system-deps clean package
 
 $(STAMP): pyproject.toml
 	@bash scripts/system-deps.sh
@@ -40,5 +40,17 @@ test: lint
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+# The packaged build: its own venv with only what the door app (and its demo) runs.
+PKG_VENV := .venv-package
+$(PKG_VENV)/.installed: pyproject.toml
+	@bash scripts/system-deps.sh
+	@test -x $(PKG_VENV)/bin/python || $(PYTHON) -m venv $(PKG_VENV)
+	$(PKG_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PKG_VENV)/bin/python -m pip install --quiet -e '.[demo,package]'  # no server, no test tools
+	@touch $@
+
+package: $(PKG_VENV)/.installed
+	$(PKG_VENV)/bin/python packaging/build.py
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(PKG_VENV) build dist .mypy_cache .ruff_cache .pytest_cache

@@ -3,6 +3,8 @@ sheet) and PDF (summary, charts, conflicts), each made in a fresh child process 
 memory (VmHWM) is its own. On the scanner (its data file) and on the server (SQLite; PostgreSQL
 too when run under scripts/with-postgres.sh, i.e. with DATABASE_URL_TEST set).
 
+BENCH_REPORT_SIDES=server runs the server side alone (e.g. under scripts/with-postgres.sh).
+
 Target (issue 11): each under 10 s and 300 MB. `seconds` is wall time from opening the data to
 the renamed file; `cpu_seconds` (this process's CPU) tells how much of it was waiting on a
 shared machine.
@@ -117,11 +119,13 @@ def child(side: str, fmt: str, where: str, event_id: str) -> None:
         write_door_report(store, out, fmt, NOW, kind=kind)
         store.close()
     else:
-        from scanner.reports.writers import write_report_file
+        from scanner.reports.writers import Request, produce_file
         from server_stub.db import open_database
-        from server_stub.services.report_rows import event_report
+        from server_stub.services.report_rows import ServerReportSource
 
-        write_report_file(event_report(open_database(where), event_id), out, fmt, kind)
+        produce_file(
+            ServerReportSource(open_database(where), event_id), NOW, Request(fmt, kind), out
+        )
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     emit(
@@ -138,9 +142,11 @@ def main() -> None:
         child(*sys.argv[1:5])
         return
     folder = Path(tempfile.mkdtemp())
-    runs = [("scanner", str(scanner_data(folder)), "-")]
+    sides = os.environ.get("BENCH_REPORT_SIDES", "scanner,server").split(",")
+    runs = [("scanner", str(scanner_data(folder)), "-")] if "scanner" in sides else []
     url = os.environ.get("DATABASE_URL_TEST") or f"sqlite:///{folder / 'server.sqlite3'}"
-    runs.append(("server", url, server_data(url)))
+    if "server" in sides:
+        runs.append(("server", url, server_data(url)))
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     for side, where, event_id in runs:
         for fmt in ("csv", "xlsx", "pdf"):

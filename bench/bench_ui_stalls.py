@@ -29,8 +29,18 @@ SECONDS = 60
 FAULTS = ["error500", "down", "slow", "die_mid_request", "cut_body"]
 
 
+def idle_baseline(app: object, seconds: int = 10) -> list[float]:
+    """The same heartbeat in an empty event loop: what the machine's scheduling alone costs."""
+    ticks = LoopTicks()
+    QTimer.singleShot(seconds * 1000, app.quit)  # type: ignore[attr-defined]
+    app.exec()  # type: ignore[attr-defined]
+    ticks.stop()
+    return ticks.gaps[5:]
+
+
 def main() -> None:
     app = application()
+    baseline = idle_baseline(app)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "server").mkdir()
@@ -72,6 +82,8 @@ def main() -> None:
         sync_cycles=len(states),
         sync_failures=sum(s.state.link in ("failing", "offline") for s in states),
         verdicts_shown=verdicts,
+        empty_loop_longest_gap_ms=round(max(baseline) * 1000, 1),
+        empty_loop_tick=ms_percentiles(baseline),
         entries_waiting=scans,
     )
     del app

@@ -45,7 +45,8 @@ def shoot(folder: Path, work: Path, language: str, size: tuple[int, int]) -> Non
         kiosk.set_pin(session.store, "4711")
         valid = [r for r in event.rows if r.status is TicketStatus.VALID and not r.flags]
         canceled = next(r for r in event.rows if r.status is TicketStatus.CANCELED)
-        session.open_camera("synthetic:hold=40,gap=0,module=6", codes=[event.codes[valid[0].ticket_id]])
+        shown = [event.codes[valid[0].ticket_id]]
+        session.open_camera("synthetic:hold=40,gap=0,module=6", codes=shown)
         settings = KioskSettings(language=language, names="first")
         guard = PinGuard(kiosk.stored_pin(session.store))
         window = KioskWindow(session, guard, settings, expects_camera=True)

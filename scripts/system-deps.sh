@@ -2,7 +2,7 @@
 # Debian/Ubuntu packages the scanner needs at run time. Installs what is missing when it can
 # (root, or sudo without a password); otherwise names the missing packages in one line.
 set -euo pipefail
-needed=(libzbar0 poppler-utils fonts-dejavu-core fonts-noto-cjk libpulse0 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1)
+needed=(libzbar0 poppler-utils fonts-dejavu-core fonts-noto-cjk libpulse0 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 xvfb x11-apps)  # xvfb, x11-apps: the package smoke test
 command -v dpkg-query >/dev/null 2>&1 || exit 0  # not Debian: nothing we can check
 missing=()
 for pkg in "${needed[@]}"; do

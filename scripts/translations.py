@@ -31,10 +31,11 @@ def table_words() -> list[str]:
     """English words the core keeps in tables; the edge translates them with `_()`."""
     from scanner.checkin.reasons import REASON_TEXT
     from scanner.checkin.records import FLAG_TEXT
-    from scanner.checkin.wording import HEADLINES
+    from scanner.checkin.wording import HEADLINES, OUTSIDE_TEXT
     from scanner.ui.verdict_style import STYLES
 
     words = [*REASON_TEXT.values(), *FLAG_TEXT.values(), *HEADLINES.values(), "Goodbye"]
+    words += list(OUTSIDE_TEXT.values())
     words += [style.word for style in STYLES.values()]
     return words
 

@@ -7,27 +7,23 @@ import argparse
 import sys
 from typing import Any
 
-from scanner.reports.arguments import add_report_arguments, report_request
-from scanner.reports.writers import write_report_file
+from scanner.reports.arguments import add_report_arguments, report_request, written
+from scanner.reports.writers import produce_file
 from server_stub.cli_common import add_command, database
-from server_stub.services.report_rows import event_report
+from server_stub.models import utcnow
+from server_stub.services.report_rows import ServerReportSource
 
 
 def report(args: argparse.Namespace) -> int:
-    fmt, kind, options = report_request(args)
+    request = report_request(args)
     if not args.out.parent.is_dir():
         raise LookupError(f"{args.out.parent}: no such folder")
-    built = event_report(database(args), args.event, options)
+    source = ServerReportSource(database(args), args.event)
     try:
-        write_report_file(built, args.out, fmt, kind, args.delimiter)
+        built = produce_file(source, utcnow(), request, args.out)
     except OSError as exc:
         raise ValueError(f"{args.out}: cannot write ({exc.strerror})") from None
-    totals = built.totals
-    print(
-        f"{fmt} report of {args.event} written to {args.out}: {totals.admitted} of"
-        f" {totals.expected} admitted, {totals.refused} refused, {totals.conflicts} conflicts",
-        file=sys.stderr,
-    )
+    print(written(request, args.out, built), file=sys.stderr)
     return 0
 
 

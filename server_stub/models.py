@@ -145,6 +145,9 @@ class Device(Base):
     token_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column()
+    # The newest change cursor the device has shown it holds (and when): pruning keeps the rest.
+    cursor: Mapped[int | None] = mapped_column(BigInteger)
+    cursor_at: Mapped[datetime | None] = mapped_column()
 
 
 class EnrollmentCode(Base):

@@ -58,7 +58,11 @@ def live_server(
     """uvicorn in a thread of this process; stopped (and the database closed) on exit.
     `port`: listen there (a server stopped and started again at the same address)."""
     db = open_database(database_url)
-    app = create_app(settings or Settings(database_url=database_url), db)
+    # Tests enrol many doors from one address in seconds: limits only where a test sets them.
+    settings = settings or Settings(
+        database_url, enroll_per_minute=10**6, organizer_per_minute=10**6
+    )
+    app = create_app(settings, db)
     port = port or free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off"
@@ -76,6 +80,7 @@ def live_server(
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+        app.state.pruner.stop()
         db.dispose()
 
 

@@ -51,6 +51,19 @@ class DoctorSettings:
     clock: Clock = field(default_factory=SystemClock)
     skip: frozenset[str] = frozenset()  # check names left out (e.g. "qt" on a server)
 
+    @classmethod
+    def for_folder(
+        cls,
+        explicit: str | None,
+        camera: str | None = None,
+        timeout_s: float = 3.0,
+        skip: frozenset[str] = frozenset(),
+    ) -> DoctorSettings:
+        """Settings for --data-dir, else $SCANNER_DATA_DIR, else the platform's data folder."""
+        from scanner.store.location import data_dir
+
+        return cls(data_dir(explicit), camera=camera, timeout_s=timeout_s, skip=skip)
+
 
 Check = Callable[[DoctorSettings], Iterable[Finding]]
 

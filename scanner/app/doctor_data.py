@@ -142,11 +142,12 @@ def _key(report: FileReport) -> Iterator[Finding]:
     details: dict[str, object] = {"path": str(path)}
     sealed = _sealed_values(report)
     if not path.exists():
-        if sealed:
+        if sealed or report.encrypted:
             yield Finding(
                 "device_key",
                 Level.PROBLEM,
-                f"the device key {path} is missing, so the enrolment token cannot be opened",
+                f"the device key {path} is missing, so the data file (encrypted with it) and "
+                "the enrolment token cannot be opened",
                 "restore the key file from this device's backup, or enrol the device again",
                 details,
             )
@@ -161,6 +162,8 @@ def _key(report: FileReport) -> Iterator[Finding]:
         return
     mode = stat.S_IMODE(path.stat().st_mode)
     problem = sealing.key_problem(path, sealed)
+    if problem is None and report.encrypted and report.problem is not None:
+        problem = f"the device key {path} is not the one that encrypted this data file"
     if problem is not None:
         yield Finding(
             "device_key",

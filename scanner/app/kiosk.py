@@ -55,11 +55,11 @@ class KioskSettings:
 
 
 def load_settings(store: Store) -> KioskSettings:
-    return preferences.load(store, KioskSettings, PREFIX)
+    return preferences.load_kind(store, KioskSettings, PREFIX)
 
 
 def save_settings(store: Store, **changes: object) -> None:
-    preferences.save(store, KioskSettings, PREFIX, **changes)
+    preferences.save_kind(store, KioskSettings, PREFIX, **changes)
 
 
 # -- the lead PIN --------------------------------------------------------------------------------
@@ -154,6 +154,7 @@ class PinGuard:
 
     @property
     def tries_left(self) -> int:
+        self.locked_for()  # a lock that ran out counts afresh
         return MAX_TRIES - self.wrong
 
     def check(self, pin: str) -> PinCheck:

@@ -44,7 +44,8 @@ _PATTERNS = (
         ),
         rf"\1{REDACTED}",
     ),
-    (re.compile(r"(?<![\w/.-])[A-Za-z0-9_\-+/]{32,}={0,2}"), REDACTED),
+    # Opaque base64url or hex strings (tokens, keys, digests); not paths, which hold '/'.
+    (re.compile(r"(?<![\w.-])[A-Za-z0-9_\-]{32,}={0,2}"), REDACTED),
 )
 
 

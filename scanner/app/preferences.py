@@ -32,7 +32,15 @@ def _parse(kind: Any, text: str) -> object:
     return text or None
 
 
-def load(store: Store, kind: type[S] = Preferences, prefix: str = PREFIX) -> S:  # type: ignore[assignment]
+def load(store: Store) -> Preferences:
+    return load_kind(store, Preferences, PREFIX)
+
+
+def save(store: Store, **changes: object) -> None:
+    save_kind(store, Preferences, PREFIX, **changes)
+
+
+def load_kind(store: Store, kind: type[S], prefix: str) -> S:
     """Settings of `kind` (a dataclass of str, bool and float fields) kept under `prefix`."""
 
     def job(conn: Any) -> S:
@@ -49,7 +57,7 @@ def load(store: Store, kind: type[S] = Preferences, prefix: str = PREFIX) -> S: 
     return store.read(job)
 
 
-def save(store: Store, kind: type = Preferences, prefix: str = PREFIX, **changes: object) -> None:
+def save_kind(store: Store, kind: type, prefix: str, **changes: object) -> None:
     known = {field.name for field in fields(kind)}
     unknown = set(changes) - known
     if unknown:

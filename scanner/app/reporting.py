@@ -11,7 +11,7 @@ from pathlib import Path
 
 from scanner.reports.model import Options, Progress, Report, build_report
 from scanner.reports.rows import EntryRow, EventInfo, TicketRow
-from scanner.reports.writers import write_report_file
+from scanner.reports.writers import Request, produce_file
 from scanner.store import report_rows
 from scanner.store.store import Store
 
@@ -55,7 +55,7 @@ def write_door_report(
     options: Options | None = None,
     delimiter: str = ",",
     progress: Progress | None = None,
-) -> Report:
-    report = door_report(store, now, options, progress)
-    write_report_file(report, out, fmt, kind, delimiter)
-    return report
+) -> Report | None:
+    """None when the request needed no summary (a CSV scan log)."""
+    request = Request(fmt, kind, options or Options(), delimiter)
+    return produce_file(DoorReportSource(store), now, request, out, progress)

@@ -52,12 +52,18 @@ from scanner.app.reporting import write_door_report
 from scanner.app.worker import Worker, done_future
 from scanner.camera.dedupe import DEFAULT_WINDOW_S
 from scanner.camera.pipeline import CodeEvent, FrameDecoder
-from scanner.camera.sources import FrameSource, SourceUnavailable, open_source
+from scanner.camera.sources import (
+    CameraInfo,
+    FrameSource,
+    SourceUnavailable,
+    list_cameras,
+    open_source,
+)
 from scanner.camera.wedge import Identify, WedgeAssembler, WedgeScan, identify_with, resolve
 from scanner.checkin.reasons import Direction
 from scanner.checkin.snapshot_file import open_snapshot_file
-from scanner.reports.model import Options as ReportOptions
 from scanner.reports.model import Report
+from scanner.reports.writers import Request as ReportRequest
 from scanner.store import device, tickets
 from scanner.store.conflicts import Conflict, conflicts
 from scanner.store.imports import ImportSummary
@@ -402,29 +408,22 @@ class DoorSession:
         self._identify = None
         self._timezone = None
 
-    def export_report(
-        self,
-        path: Path,
-        fmt: str,
-        kind: str = "full",
-        options: ReportOptions | None = None,
-        delimiter: str = ",",
-    ) -> Future[Report]:
+    def export_report(self, path: Path, request: ReportRequest) -> Future[Report | None]:
         """Write this door's report (docs/reports.md) off the GUI thread, with progress."""
 
-        def job() -> Report:
+        def job() -> Report | None:
             self._cancel = False
             report = write_door_report(
                 self.store,
                 path,
-                fmt,
+                request.fmt,
                 self.clock.now(),
-                kind=kind,
-                options=options,
-                delimiter=delimiter,
+                kind=request.kind,
+                options=request.options,
+                delimiter=request.delimiter,
                 progress=self._progress("report"),
             )
-            done = report.totals.entries
+            done = report.totals.entries if report else 0
             self.events.publish(Progress("report", done, done, True))
             return report
 
@@ -517,6 +516,10 @@ class DoorSession:
         """Capture and decode one frame on this thread (synchronous sessions)."""
         if self._camera is not None:
             self._camera.step()
+
+    def cameras(self) -> Future[list[CameraInfo]]:
+        """The cameras attached now (probing takes a moment: off the caller's thread)."""
+        return self._jobs.submit(list_cameras)
 
     def camera_running(self) -> bool:
         """True while a started camera delivers (a finite file or folder ends by itself)."""

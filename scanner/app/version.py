@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from importlib import metadata
+from pathlib import Path
 
 DISTRIBUTION = "door-scanner"
+BUILD_INFO = "build-info.json"  # written into packaged builds by packaging/bundle.py
 
 
 def build_version() -> str:
@@ -15,6 +18,18 @@ def build_version() -> str:
         return "unknown"
 
 
+def build_info() -> dict[str, str]:
+    """Commit, build time and platform of a packaged build; empty when run from source."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle is None:
+        return {}
+    try:
+        info = json.loads((Path(bundle) / BUILD_INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in info.items()} if isinstance(info, dict) else {}
+
+
 def schema_revision() -> str:
     from scanner.store.database import HEAD_REVISION
 
@@ -22,7 +37,11 @@ def schema_revision() -> str:
 
 
 def version_line() -> str:
-    kind = "packaged build" if getattr(sys, "frozen", False) else "from source"
+    info = build_info()
+    if getattr(sys, "frozen", False):
+        kind = f"packaged build {info.get('commit', '?')}, {info.get('built_at', '?')}"
+    else:
+        kind = "from source"
     return f"door-scanner {build_version()} ({kind}), data schema {schema_revision()}"
 
 

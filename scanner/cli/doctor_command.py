@@ -9,7 +9,6 @@ from scanner.app.doctor import DoctorSettings, Finding, Level, checks, diagnose,
 from scanner.app.version import version_line
 from scanner.cli import exits
 from scanner.cli.output import emit, emit_json
-from scanner.store.location import data_dir
 
 EXIT_CODES = {
     Level.OK: exits.OK,
@@ -37,8 +36,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = DoctorSettings(
-        data_dir(args.data_dir),
+    settings = DoctorSettings.for_folder(
+        args.data_dir,
         camera=args.camera,
         timeout_s=args.timeout,
         skip=frozenset(args.skip),

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from scanner.app import door_data
 from scanner.app.errors import NoSuchEntry, UndoError
 from scanner.app.session import DoorSession
+from scanner.app.timefmt import age
 from scanner.checkin.wording import describe
 from scanner.cli import exits
 from scanner.cli.commands import Commands
@@ -141,7 +142,7 @@ def run_status(args: argparse.Namespace) -> int:
         for kept in set_aside_list:
             emit(f"  {kept.received_at[:19]} {kept.origin}: {kept.problem}")
     if status.snapshot_age_s is not None:
-        emit(f"attendee list age: {_age(status.snapshot_age_s)}")
+        emit(f"attendee list age: {age(status.snapshot_age_s)}")
     return exits.OK
 
 
@@ -154,12 +155,3 @@ def _sync_line(session: DoorSession) -> str:
     warning = f"; {state.clock_warning}" if state.clock_warning else ""
     held = f"; {state.held_words()}" if state.held else ""
     return f"{enrolment.server_url}, last pull {last}, conflicts {state.conflicts}{held}{warning}"
-
-
-def _age(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    if seconds < 120:
-        return f"{seconds} s"
-    if seconds < 7200:
-        return f"{seconds // 60} min"
-    return f"{seconds // 3600} h {seconds % 3600 // 60} min"

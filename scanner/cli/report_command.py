@@ -9,7 +9,7 @@ from scanner.cli import exits
 from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit
-from scanner.reports.arguments import add_report_arguments, report_request
+from scanner.reports.arguments import add_report_arguments, report_request, written
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -25,19 +25,15 @@ def register(commands: Commands) -> None:
 
 def run_report(args: argparse.Namespace) -> int:
     try:
-        fmt, kind, options = report_request(args)
+        request = report_request(args)
     except ValueError as exc:
         raise CliError(str(exc), exits.USAGE) from None
     if not args.out.parent.is_dir():
         raise CliError(f"{args.out.parent}: no such folder", exits.NOT_FOUND)
     with session_for(args) as session:
         try:
-            report = session.export_report(args.out, fmt, kind, options, args.delimiter).result()
+            report = session.export_report(args.out, request).result()
         except OSError as exc:
             raise CliError(f"{args.out}: cannot write ({exc.strerror})", exits.DATA_FILE) from None
-    totals = report.totals
-    emit(
-        f"{fmt} report written to {args.out}: {totals.admitted} of {totals.expected} admitted,"
-        f" {totals.refused} refused, {totals.conflicts} conflicts"
-    )
+    emit(written(request, args.out, report))
     return exits.OK

@@ -23,7 +23,13 @@ from scanner.store.database import StoreError
 from scanner.store.location import data_dir
 from scanner.store.store import Store
 from scanner.store.tickets import NoEventError
-from scanner.sync.enrolment import UnsentEntries, enroll, require_nothing_unsent, unsent
+from scanner.sync.enrolment import (
+    UnsentEntries,
+    enroll,
+    plain_http_warning,
+    require_nothing_unsent,
+    unsent,
+)
 from scanner.sync.errors import SyncError
 from scanner.sync.state import Link, SyncState
 
@@ -114,6 +120,9 @@ class _ProgressLine:
 
 
 def run_enroll(args: argparse.Namespace) -> int:
+    warning = plain_http_warning(args.url)
+    if warning:
+        print(warning, file=sys.stderr)
     progress = _ProgressLine()
     with _store(args) as store:
         _settle_unsent(store, args)

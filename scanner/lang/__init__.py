@@ -126,8 +126,12 @@ def N_(message: str) -> str:
     return message
 
 
+# English as written in Europe (24-hour clock, day before month): the platform is European.
+BABEL_LOCALES = {"en": "en_GB", "de": "de_DE", PSEUDO: "en_GB"}
+
+
 def _babel_locale() -> str:
-    return SOURCE if _current == PSEUDO else _current
+    return BABEL_LOCALES.get(_current, "en_GB")
 
 
 def local_time(moment: datetime, timezone: str, seconds: bool = True) -> str:

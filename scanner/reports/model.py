@@ -15,7 +15,7 @@ Definitions (docs/reports.md):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -169,16 +169,13 @@ def build_report(
     options: Options | None = None,
     progress: Progress | None = None,
 ) -> Report:
-    event = source.event()
-    pass_ = _JournalPass(event)
-    for number, entry in enumerate(source.entries(), start=1):
-        pass_.add(entry)
-        if progress is not None and number % PROGRESS_EVERY == 0:
-            progress(number, None)
-    return pass_.finish(source, generated_at.astimezone(UTC), options or Options())
+    journal = JournalPass(source.event())
+    for _entry in journal.read(source.entries(), progress):
+        pass
+    return journal.finish(source, generated_at, options or Options())
 
 
-class _JournalPass:
+class JournalPass:
     """Everything the summary needs, gathered entry by entry in scan order."""
 
     def __init__(self, event: EventInfo) -> None:
@@ -201,6 +198,14 @@ class _JournalPass:
         self.pending_undos: list[tuple[EntryRow, datetime]] = []
         self.charts: dict[date, _DayChart] = {}
         self.last_day: int | None = None
+
+    def read(self, entries: Iterable[EntryRow], progress: Progress | None) -> Iterator[EntryRow]:
+        """The entries, counted on their way through (a writer may list them meanwhile)."""
+        for number, entry in enumerate(entries, start=1):
+            self.add(entry)
+            if progress is not None and number % PROGRESS_EVERY == 0:
+                progress(number, None)
+            yield entry
 
     def door(self, name: str) -> DoorCount:
         count = self.doors.get(name)
@@ -287,6 +292,7 @@ class _JournalPass:
         return chart
 
     def finish(self, source: ReportSource, generated_at: datetime, options: Options) -> Report:
+        generated_at = generated_at.astimezone(UTC)
         by_type = self._ticket_counts(source)
         inside = frozenset(
             ticket

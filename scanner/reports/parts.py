@@ -6,14 +6,15 @@ the column says so) or None. Big tables (scan log, attendees) are generators ove
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from scanner.checkin.reasons import REASON_TEXT, Reason
 from scanner.checkin.records import FLAG_TEXT
-from scanner.reports.model import Mark, Report
-from scanner.reports.rows import EntryRow
+from scanner.reports.model import Mark, Options, Report
+from scanner.reports.rows import EntryRow, EventInfo
 
 Cell = str | int | datetime | None
 PARTS = ("summary", "arrivals", "scan-log", "attendees", "conflicts")
@@ -182,8 +183,16 @@ def day_label(day: int | None, on: str) -> str:
 
 
 def scan_log(report: Report) -> Part:
-    names = report.options.names
-    types = report.event.ticket_types
+    return scan_log_part(report.event, report.options, report.entries)
+
+
+def scan_log_part(
+    event: EventInfo, options: Options, entries: Callable[[], Iterable[EntryRow]]
+) -> Part:
+    """The scan log needs no summary: it can be written while the summary is being counted."""
+    names = options.names
+    types = event.ticket_types
+    zone = ZoneInfo(event.timezone)
     columns = [
         ("Time", "datetime"), ("Time (UTC)", "datetime"), ("Door", "text"),
         ("Check-in list", "text"), ("Direction", "text"), ("Result", "text"), ("Reason", "text"),
@@ -194,9 +203,11 @@ def scan_log(report: Report) -> Part:
         ("Entry id", "text"),
     ]  # fmt: skip
 
+    def local(moment: datetime) -> datetime:
+        return moment.astimezone(zone).replace(tzinfo=None)
+
     def rows() -> Iterator[tuple[Cell, ...]]:
-        local = report.local
-        for e in report.entries():
+        for e in entries():
             at = e.scanned_at
             yield (
                 local(at), at.astimezone(UTC).replace(tzinfo=None), e.door, e.checkin_list,

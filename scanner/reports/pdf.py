@@ -12,6 +12,7 @@ import os
 import threading
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import islice
 from typing import IO
 
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, Qt
@@ -33,6 +34,7 @@ from scanner.reports import parts as P
 from scanner.reports.fonts import font_files
 from scanner.reports.model import DaySeries, Report
 
+MAX_ROWS = 300  # per table: a PDF is read by people, the spreadsheets hold the rest
 PAGE_W, PAGE_H = 595.0, 842.0  # A4 in points (the writer's resolution is 72 dpi)
 MARGIN = 40.0
 BODY_TOP, BODY_BOTTOM = MARGIN + 38, PAGE_H - MARGIN - 18
@@ -198,7 +200,9 @@ class _Pages:
         self._title(table.title)
         # ids and devices are for spreadsheets: on paper they crowd out names and times
         keep = [i for i, c in enumerate(table.columns) if not c.title.endswith(_PAPERLESS)]
-        rows = [[_text(row[i]) for i in keep] for row in table.rows()]
+        all_rows = table.rows()
+        rows = [[_text(row[i]) for i in keep] for row in islice(all_rows, MAX_ROWS)]
+        more = sum(1 for _ in all_rows)
         if not rows:
             self._line(empty or "None.")
             return
@@ -210,6 +214,8 @@ class _Pages:
                 self._page()
                 self._row(header, widths, self.fonts[8], header=True)
             self._row(row, widths, self.body)
+        if more:
+            self._line(f"… and {more} more: the XLSX and CSV reports list every one.")
         self.y += 4
 
     def _widths(self, header: list[str], rows: list[list[str]]) -> list[float]:

@@ -7,12 +7,16 @@ and the companion API load without Qt until someone asks for a PDF.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
 from scanner.reports.csv_writer import write_csv
-from scanner.reports.model import Report
-from scanner.reports.parts import PARTS, parts
+from scanner.reports.model import JournalPass, Options, Progress, Report, build_report
+from scanner.reports.parts import PARTS, Part, parts, scan_log_part
+from scanner.reports.rows import ReportSource
 from scanner.reports.xlsx_writer import write_xlsx
 
 FORMATS = ("csv", "xlsx", "pdf")
@@ -55,22 +59,83 @@ def write_report(
     if fmt == "csv":
         write_csv(parts(report, (kind,))[0], out, delimiter)
     elif fmt == "xlsx":
-        write_xlsx(parts(report, PARTS if kind == "full" else (kind,)), out, report.event.name)
+        keys = PARTS if kind == "full" else (kind,)
+        write_xlsx([_part(report, key) for key in keys], out, report.event.name)
     else:
         pdf = importlib.import_module("scanner.reports.pdf")
         pdf.write_pdf(report, out)
 
 
-def write_report_file(
-    report: Report, out: Path, fmt: str, kind: str = "full", delimiter: str = ","
-) -> None:
+def _part(report: Report, key: str) -> Callable[[], Part]:
+    return lambda: parts(report, (key,))[0]
+
+
+@dataclass(frozen=True)
+class Request:
+    fmt: str
+    kind: str = "full"
+    options: Options = field(default_factory=Options)
+    delimiter: str = ","
+
+
+def produce(
+    source: ReportSource,
+    generated_at: datetime,
+    request: Request,
+    out: IO[bytes],
+    progress: Progress | None = None,
+) -> Report | None:
+    """Build and write in as few passes over the journal as the request allows: a CSV scan log
+    needs no summary (None is returned), and an XLSX lists the scan log while counting."""
+    fmt, kind = request.fmt, request.kind
+    check_request(fmt, kind)
+    if fmt == "csv" and kind == "scan-log":
+        write_csv(
+            scan_log_part(source.event(), request.options, source.entries), out, request.delimiter
+        )
+        return None
+    if fmt != "xlsx" or kind not in ("full", "scan-log"):
+        report = build_report(source, generated_at, request.options, progress)
+        write_report(report, fmt, out, kind, request.delimiter)
+        return report
+    journal = JournalPass(source.event())
+    log = scan_log_part(
+        source.event(), request.options, lambda: journal.read(source.entries(), progress)
+    )
+    built: list[Report] = []
+
+    def counted() -> Report:
+        if not built:  # after the scan log's pass
+            built.append(journal.finish(source, generated_at, request.options))
+        return built[0]
+
+    keys = PARTS if kind == "full" else ("scan-log",)
+    sheets = [(lambda: log) if key == "scan-log" else _later(counted, key) for key in keys]
+    first = keys.index("scan-log")
+    order = [first, *(i for i in range(len(keys)) if i != first)]
+    write_xlsx(sheets, out, source.event().name, order)
+    return counted()
+
+
+def _later(report: Callable[[], Report], key: str) -> Callable[[], Part]:
+    return lambda: parts(report(), (key,))[0]
+
+
+def produce_file(
+    source: ReportSource,
+    generated_at: datetime,
+    request: Request,
+    out: Path,
+    progress: Progress | None = None,
+) -> Report | None:
     """Written next to its final name and renamed when complete: a report cut short (full
     disk, a kill) never looks whole, and an older report of the same name stays until then."""
-    check_request(fmt, kind)
+    check_request(request.fmt, request.kind)
     partial = out.with_name(out.name + ".part")
     try:
         with partial.open("wb") as handle:
-            write_report(report, fmt, handle, kind, delimiter)
+            report = produce(source, generated_at, request, handle, progress)
         partial.replace(out)
+        return report
     finally:
         partial.unlink(missing_ok=True)

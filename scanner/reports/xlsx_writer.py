@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import chain, islice
 from typing import IO
@@ -33,13 +33,19 @@ _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 DATE, HEADER, TITLE = 1, 2, 3
 
 
-def write_xlsx(parts: list[Part], out: IO[bytes], title: str) -> None:
+def write_xlsx(
+    parts: list[Callable[[], Part]], out: IO[bytes], title: str, order: list[int] | None = None
+) -> None:
+    """Sheets in the order given; `order` says in which order to make them (the zip does not
+    care, the workbook lists them by position): the scan log can go first while the summary
+    is counted from the same pass over the journal."""
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
-        filters: list[str] = []
-        for number, part in enumerate(parts, start=1):
-            with book.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as sheet:
-                filters.append(_sheet(sheet, part, selected=number == 1))
-        names = [p.title[:31] for p in parts]
+        filters, names = [""] * len(parts), [""] * len(parts)
+        for index in order or range(len(parts)):
+            part = parts[index]()
+            names[index] = part.title[:31]
+            with book.open(f"xl/worksheets/sheet{index + 1}.xml", "w", force_zip64=True) as sheet:
+                filters[index] = _sheet(sheet, part, selected=index == 0)
         book.writestr("[Content_Types].xml", _content_types(len(parts)))
         book.writestr("_rels/.rels", _ROOT_RELS)
         book.writestr("docProps/core.xml", _core(title))
@@ -77,7 +83,7 @@ def _sheet(out: IO[bytes], part: Part, selected: bool) -> str:
             out.write("".join(chunk).encode())
             chunk.clear()
     out.write("".join(chunk).encode())
-    ref = f"A1:{_letter(len(part.tables[0].columns) - 1)}{max(last, 2)}" if single else ""
+    ref = f"A1:{_COLUMN_NAMES[len(part.tables[0].columns) - 1]}{max(last, 2)}" if single else ""
     out.write((f'</sheetData><autoFilter ref="{ref}"/>' if ref else "</sheetData>").encode())
     out.write(b"</worksheet>")
     return ref
@@ -111,38 +117,38 @@ def _widths(head: list[tuple[int, tuple[Cell, ...]]], count: int) -> list[int]:
 
 def _row(line: int, style: int, cells: tuple[Cell, ...]) -> str:
     parts = [f'<row r="{line}">']
+    add = parts.append
     attr = f' s="{style}"' if style else ""
     for col, value in enumerate(cells):
         if value is None or value == "":
             continue
-        ref = f"{_letter(col)}{line}"
-        if isinstance(value, str):
-            parts.append(f'<c r="{ref}"{attr} t="inlineStr"><is>{_text(value)}</is></c>')
+        if value.__class__ is str:
+            text = value if _PLAIN.fullmatch(value) else _clean(value)
+            add(
+                f'<c r="{_COLUMN_NAMES[col]}{line}"{attr} t="inlineStr">'
+                f'<is><t xml:space="preserve">{text}</t></is></c>'
+            )
         elif isinstance(value, datetime):
-            serial = (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
-            parts.append(f'<c r="{ref}" s="{DATE}"><v>{serial!r}</v></c>')
+            serial = (value - _EPOCH).total_seconds() / 86400
+            add(f'<c r="{_COLUMN_NAMES[col]}{line}" s="{DATE}"><v>{serial!r}</v></c>')
         else:
-            parts.append(f'<c r="{ref}"{attr}><v>{int(value)}</v></c>')
-    parts.append("</row>")
+            add(f'<c r="{_COLUMN_NAMES[col]}{line}"{attr}><v>{int(value)}</v></c>')
+    add("</row>")
     return "".join(parts)
 
 
-def _text(value: str) -> str:
-    """Always a string cell, never a formula, whatever it starts with."""
-    if _NOT_XML.search(value):
-        value = _NOT_XML.sub("\ufffd", value)
-    value = escape(value[:MAX_TEXT])
-    if value[0].isspace() or value[-1].isspace():
-        return f'<t xml:space="preserve">{value}</t>'
-    return f"<t>{value}</t>"
+# Most cells need no escaping: one match says so; the rest go through _clean.
+_PLAIN = re.compile("[^&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]{0,32767}")
+
+
+def _clean(value: str) -> str:
+    """Escaped for XML, characters XML cannot hold replaced, cut to Excel's cell limit; always
+    a string cell, never a formula, whatever it starts with."""
+    return escape(_NOT_XML.sub("\ufffd", value[:MAX_TEXT]))
 
 
 _LETTERS = [chr(65 + i) for i in range(26)]
 _COLUMN_NAMES = _LETTERS + [a + b for a in _LETTERS for b in _LETTERS]
-
-
-def _letter(col: int) -> str:
-    return _COLUMN_NAMES[col]
 
 
 def _content_types(sheets: int) -> str:

@@ -22,10 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
+from scanner.store import cipher
 from scanner.store.failures import (
+    DataFileDamaged,
     DataFileTooNew,
+    DataFileUnavailable,
     DiskFull,
     StoreError,
     UpgradeFailed,
@@ -34,6 +37,7 @@ from scanner.store.failures import (
     in_words,
 )
 from scanner.store.location import database_path
+from scanner.store.sealing import key_path
 
 __all__ = [
     "HEAD_REVISION",
@@ -61,11 +65,25 @@ def _pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # 32 MB of pages per connection: a 100,000-ticket search index stays in memory, so searches
+    # neither re-read nor (encrypted at rest) re-decrypt its pages.
+    cursor.execute("PRAGMA cache_size=-32000")
     cursor.close()
 
 
-def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+def make_engine(path: Path, key: bytes | None = None) -> Engine:
+    """An engine on `path`; with `key`, on the file encrypted at rest (SQLCipher)."""
+    # Connections are kept between jobs: opening one (pragmas, WAL index, schema, and for an
+    # encrypted file a cold page cache to decrypt) cost more than the scan itself.
+    if key is None:
+        engine = create_engine(f"sqlite:///{path}", poolclass=QueuePool)
+    else:
+        engine = create_engine(
+            f"sqlite:///{path}",
+            module=cipher.DBAPI,
+            creator=lambda: cipher.connect(path, key),
+            poolclass=QueuePool,
+        )
     event.listen(engine, "connect", _pragmas)
     return engine
 
@@ -114,8 +132,7 @@ def upgrade(engine: Engine, target: str = "head") -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect() as conn:
-        raw = conn.connection.driver_connection
-        assert isinstance(raw, sqlite3.Connection)
+        raw: Any = conn.connection.driver_connection
         raw.isolation_level = None  # no implicit COMMIT before DDL: we issue BEGIN ourselves
         # Table rebuilds (batch migrations) must not cascade; foreign keys are checked at the end.
         raw.execute("PRAGMA foreign_keys=OFF")
@@ -127,7 +144,9 @@ def upgrade(engine: Engine, target: str = "head") -> None:
                 raise UpgradeFailed("the upgraded data file breaks a foreign key")
 
 
-def copy_aside(path: Path, revision: str, now: datetime | None = None) -> Path:
+def copy_aside(
+    path: Path, revision: str, key: bytes | None = None, now: datetime | None = None
+) -> Path:
     """A consistent copy of the data file (SQLite's backup API) next to it, before an upgrade."""
     size_mb = sum(f.stat().st_size for f in (path, *sidecars(path)) if f.exists()) / 2**20
     if free_mb(path.parent) < size_mb + 16:
@@ -140,9 +159,10 @@ def copy_aside(path: Path, revision: str, now: datetime | None = None) -> Path:
     target = path.with_name(f"scanner-before-upgrade-{revision}-to-{HEAD_REVISION}-{stamp}.sqlite3")
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
-    source, copy = sqlite3.connect(path), sqlite3.connect(partial)
+    sqlite3.connect(partial).close()
+    os.chmod(partial, 0o600)
+    source, copy = cipher.connect(path, key), cipher.connect(partial, key)  # both keyed alike
     try:
-        os.chmod(partial, 0o600)
         source.backup(copy)
     finally:
         copy.close()
@@ -153,14 +173,14 @@ def copy_aside(path: Path, revision: str, now: datetime | None = None) -> Path:
     return target
 
 
-def _create(path: Path) -> None:
+def _create(path: Path, key: bytes | None) -> None:
     """Build a new data file at a temporary name and rename it into place once complete."""
     partial = path.with_name(f".{path.name}.creating")
     for leftover in (partial, *sidecars(partial)):
         leftover.unlink(missing_ok=True)
     sqlite3.connect(partial).close()  # an empty file, restricted before any data goes in
     os.chmod(partial, 0o600)
-    engine = make_engine(partial)
+    engine = make_engine(partial, key)
     try:
         upgrade(engine)
     finally:
@@ -173,8 +193,8 @@ def _create(path: Path) -> None:
         os.close(directory)
 
 
-def _upgrade_existing(engine: Engine, path: Path, revision: str) -> None:
-    copy = copy_aside(path, revision)
+def _upgrade_existing(engine: Engine, path: Path, revision: str, key: bytes | None) -> None:
+    copy = copy_aside(path, revision, key)
     try:
         upgrade(engine)
     except Exception as exc:
@@ -188,12 +208,27 @@ def _upgrade_existing(engine: Engine, path: Path, revision: str) -> None:
         ) from None
 
 
-def open_engine(directory: Path) -> Engine:
+def data_key(directory: Path) -> bytes:
+    """The key of the data file in `directory`; a missing device key file is made only when
+    there is no encrypted data file it should have opened."""
+    path = database_path(directory)
+    encrypted = path.exists() and path.stat().st_size > 0 and not cipher.is_plain(path)
+    if encrypted and not key_path().exists():
+        raise DataFileUnavailable(
+            f"the data file {path} is encrypted with this device's key, and the key file "
+            f"{key_path()} is missing: restore it from this computer's backup, or move the "
+            "data folder aside and enrol the device again"
+        )
+    return cipher.data_file_key()
+
+
+def open_engine(directory: Path, key: bytes | None = None) -> Engine:
+    """The data file of `directory`, created or upgraded (and encrypted when `key` is given)."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = database_path(directory)
     with in_words(path):
         if not path.exists():
-            _create(path)
+            _create(path, key)
         elif path.stat().st_size == 0:
             raise damaged(
                 path,
@@ -201,17 +236,43 @@ def open_engine(directory: Path) -> Engine:
                 "the journal of check-ins it held are gone from it",
             )
         restrict(path)
-        engine = make_engine(path)
+        if key is not None:
+            _encrypt_plain_files(path, key)
+        engine = make_engine(path, key)
         try:
-            _bring_to_head(engine, path)
+            _bring_to_head(engine, path, key)
         except BaseException:
             engine.dispose()
             raise
     return engine
 
 
-def _bring_to_head(engine: Engine, path: Path) -> None:
-    revision = current_revision(engine)
+def _encrypt_plain_files(path: Path, key: bytes) -> None:
+    """A file written by a build without encryption at rest, and its copies, get encrypted."""
+    for file in (path, *path.parent.glob(COPY_PATTERN)):
+        if not cipher.is_plain(file):
+            continue
+        try:
+            cipher.encrypt_in_place(file, key)
+        except cipher.InUse:
+            raise DataFileUnavailable(
+                f"the data file {path} is being encrypted at rest for the first time and is "
+                "open in another scanner window or command: close those, then start again"
+            ) from None
+
+
+def _bring_to_head(engine: Engine, path: Path, key: bytes | None) -> None:
+    try:
+        with in_words(path):
+            revision = current_revision(engine)
+    except DataFileDamaged:
+        if key is None or cipher.is_plain(path):
+            raise
+        raise DataFileUnavailable(
+            f"the data file {path} cannot be read with this device's key: if the key file "
+            f"({key_path()}) was replaced or the data folder comes from another computer, put "
+            "that computer's key file back; otherwise the data file is damaged"
+        ) from None
     if revision == HEAD_REVISION:
         return
     if revision is None:
@@ -225,7 +286,7 @@ def _bring_to_head(engine: Engine, path: Path) -> None:
             f"version knows up to {HEAD_REVISION}); install that version or newer. The file "
             "was not changed"
         )
-    _upgrade_existing(engine, path, revision)
+    _upgrade_existing(engine, path, revision, key)
 
 
 @dataclass(frozen=True)
@@ -253,7 +314,10 @@ def schema_status(directory: Path) -> SchemaStatus:
     if path.stat().st_size == 0:
         raise damaged(path, "is empty (0 bytes)")
     with in_words(path):
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
+        try:
+            conn = cipher.connect_file(path)
+        except cipher.NoKey as exc:
+            raise DataFileUnavailable(str(exc)) from None
         try:
             found = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'"

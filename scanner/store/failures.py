@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
+
+from scanner.store.cipher import ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def _no_room(path: Path) -> bool:
 def translate(exc: BaseException, path: Path) -> StoreError | None:
     """The StoreError for a database error from SQLite, or None for anything else."""
     original = exc.orig if isinstance(exc, DBAPIError) else exc
-    if not isinstance(original, sqlite3.Error):
+    if not isinstance(original, ERRORS):
         return None
     code = getattr(original, "sqlite_errorcode", 0) & 0xFF
     name = getattr(original, "sqlite_errorname", type(original).__name__)
@@ -112,7 +113,7 @@ def in_words(path: Path) -> Iterator[None]:
     """Re-raise SQLite's failures on `path` as StoreErrors (without SQL text or data)."""
     try:
         yield
-    except (DBAPIError, sqlite3.Error) as exc:
+    except Exception as exc:
         translated = translate(exc, path)
         if translated is None:
             raise

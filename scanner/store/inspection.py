@@ -6,15 +6,16 @@ read-write only if it exists (never creating it) and runs nothing but reads.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, create_engine
 from sqlalchemy.pool import NullPool
 
+from scanner.store import cipher
 from scanner.store.database import HEAD_REVISION, KNOWN_REVISIONS
 from scanner.store.location import database_path
 
@@ -27,6 +28,7 @@ class FileReport:
     damage: tuple[str, ...] = ()  # what SQLite's quick_check found
     revision: str | None = None
     head: str = HEAD_REVISION
+    encrypted: bool = False  # at rest, with a key derived from the device key
 
     @property
     def newer(self) -> bool:
@@ -44,8 +46,8 @@ class FileReport:
         )
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=5)
+def _connect(path: Path) -> Any:
+    conn = cipher.connect_file(path)  # encrypted at rest, or plain from an earlier build
     conn.execute("PRAGMA query_only=ON")
     return conn
 
@@ -54,6 +56,7 @@ def inspect_file(directory: Path) -> FileReport:
     path = database_path(directory)
     if not path.exists():
         return FileReport(path, exists=False)
+    encrypted = path.stat().st_size > 0 and not cipher.is_plain(path)
     try:
         conn = _connect(path)
         try:
@@ -61,16 +64,16 @@ def inspect_file(directory: Path) -> FileReport:
             revision = _revision(conn)
         finally:
             conn.close()
-    except sqlite3.Error as exc:
-        return FileReport(path, exists=True, problem=str(exc))
+    except cipher.UNREADABLE as exc:
+        return FileReport(path, exists=True, problem=str(exc), encrypted=encrypted)
     damage = tuple(line for line in checks if line != "ok")
-    return FileReport(path, exists=True, damage=damage, revision=revision)
+    return FileReport(path, exists=True, damage=damage, revision=revision, encrypted=encrypted)
 
 
-def _revision(conn: sqlite3.Connection) -> str | None:
+def _revision(conn: Any) -> str | None:
     try:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.OperationalError:
+    except cipher.ERRORS:
         return None
     return None if row is None else str(row[0])
 
@@ -79,7 +82,10 @@ def _revision(conn: sqlite3.Connection) -> str | None:
 def reading(directory: Path) -> Iterator[Connection]:
     """A read-only connection to an existing data file (check `inspect_file` first)."""
     path = database_path(directory)
-    engine = create_engine("sqlite://", creator=lambda: _connect(path), poolclass=NullPool)
+    module = None if cipher.is_plain(path) else cipher.DBAPI
+    engine = create_engine(
+        "sqlite://", module=module, creator=lambda: _connect(path), poolclass=NullPool
+    )
     try:
         with engine.connect() as conn:
             yield conn

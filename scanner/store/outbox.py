@@ -2,7 +2,7 @@
 
 Only the upload columns of a journal row ever change; the entry itself is never touched. An
 entry is settled only by the server's own answer for that entry (accepted, duplicate,
-conflict). One the server could not take even alone is set aside ("held", with the reason, and
+conflict). One the server could not take even alone is held back ("held", with the reason, and
 the time in `uploaded_at`) and tried again later; never dropped. Older versions marked such
 entries "rejected" for good: they are held entries too.
 """
@@ -67,12 +67,12 @@ def pending(conn: Connection, limit: int) -> list[dict[str, Any]]:
 
 
 def due_held(conn: Connection, before: datetime, limit: int) -> list[dict[str, Any]]:
-    """Entries set aside at or before `before`: their turn to be tried again."""
+    """Entries held back at or before `before`: their turn to be tried again."""
     return [wire_entry(row) for row in conn.execute(_DUE_HELD, {"n": limit, "before": iso(before)})]
 
 
 def held_reasons(conn: Connection) -> dict[str, int]:
-    """Why entries are set aside, with how many each (most first)."""
+    """Why entries are held back, with how many each (most first)."""
     return {str(reason): int(count) for reason, count in conn.execute(_HELD_REASONS)}
 
 
@@ -107,7 +107,7 @@ def record_answers(conn: Connection, answers: list[dict[str, Any]], now: datetim
 
 
 def record_held(conn: Connection, entry_ids: list[str], reason: str, now: datetime) -> None:
-    """The server could not take these entries even alone: set aside, say why, retry later."""
+    """The server could not take these entries even alone: hold them back, say why, retry later."""
     rows = [
         {"id": i, "state": "held", "server_reason": reason, "conflict": None, "at": iso(now)}
         for i in entry_ids

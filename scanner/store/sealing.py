@@ -17,7 +17,9 @@ from pathlib import Path
 
 import platformdirs
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 KEY_ENV = "SCANNER_KEY_FILE"
 PREFIX = "sealed:v1:"
@@ -86,3 +88,10 @@ def key_problem(path: Path, sealed: Iterable[str] = ()) -> str | None:
         except (InvalidTag, ValueError):
             return f"the device key {path} is not the one that sealed this data file's secrets"
     return None
+
+
+def derived_key(purpose: str) -> bytes:
+    """A 32-byte key for one purpose (the data file's encryption), derived from the device key
+    so that no key serves two purposes."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
+    return hkdf.derive(_device_key(key_path()))

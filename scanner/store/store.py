@@ -17,7 +17,7 @@ from scanner.checkin.codes import manual_check
 from scanner.checkin.records import DoorSettings
 from scanner.checkin.snapshot_file import SnapshotError, open_snapshot_file
 from scanner.store import device, imports, journal, records, search, status, tickets, trust
-from scanner.store.database import make_engine, open_engine
+from scanner.store.database import data_key, make_engine, open_engine
 from scanner.store.disk_space import fold_wal, incoming_bytes, require_room_for_import
 from scanner.store.failures import in_words
 from scanner.store.location import database_path
@@ -31,14 +31,18 @@ class ImportRefused(ValueError):
 
 
 class Store:
-    def __init__(self, directory: Path, *, synchronous: bool = False) -> None:
+    def __init__(
+        self, directory: Path, *, synchronous: bool = False, encrypted: bool = True
+    ) -> None:
+        """`encrypted=False` only for measuring what encryption at rest costs (bench/)."""
         self.directory = directory
         self.path = database_path(directory)
-        open_engine(directory).dispose()  # creates or upgrades the file
-        write_engine = make_engine(self.path)
+        key = data_key(directory) if encrypted else None
+        open_engine(directory, key).dispose()  # creates, encrypts or upgrades the file
+        write_engine = make_engine(self.path, key)
         use_immediate_transactions(write_engine)
         self.writer = Writer(write_engine, synchronous=synchronous)
-        self._read_engine: Engine = make_engine(self.path)
+        self._read_engine: Engine = make_engine(self.path, key)
         self._context: tuple[str, journal.EventContext] | None = None
         self.device_id = self.writer.run(_device_id)
 

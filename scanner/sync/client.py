@@ -153,7 +153,8 @@ def _raise_for(response: httpx.Response, *, read: bool = False) -> None:
             status,
             reason,
             detail,
-            f"the server did not accept this device's token ({said}); retrying",
+            f"the server did not accept this device's token ({said}); retrying (if it lasts, a"
+            " proxy may drop the header or the server lost this device: ask the organizer)",
         )
     if status == 410 and reason == SNAPSHOT_REASON:
         raise SnapshotRequired("the server asks for a fresh snapshot")

@@ -33,7 +33,7 @@ from scanner.sync.errors import (
 from scanner.sync.state import Link, SyncState
 
 BATCH = 200
-HELD_RETRY = timedelta(minutes=5)  # an entry set aside is tried again after this long
+HELD_RETRY = timedelta(minutes=5)  # an entry held back is tried again after this long
 ClientFactory = Callable[[str, str | None], ApiClient]
 Progress = Callable[[int, int | None], None]  # records done, records expected (if known)
 Counts = dict[str, int]  # what a cycle did: answers by status, records pulled by kind
@@ -79,8 +79,10 @@ class Syncer:
         try:
             enrolment = self._enrolment()
             client = self._client_for(enrolment)
-            self._push(client, enrolment.event_id, counts)
+            stuck = self._push(client, enrolment.event_id, counts)
             self._pull(client, enrolment.event_id, counts, progress)
+            if stuck is not None:
+                self._settle_stuck(stuck)
         except NotEnrolled:
             return self._settle(Link.NOT_ENROLLED, None)
         except device.DeviceLocked as exc:
@@ -124,34 +126,52 @@ class Syncer:
 
     # -- push ------------------------------------------------------------------------------
 
-    def _push(self, client: ApiClient, event_id: str, counts: dict[str, int]) -> None:
-        """New entries first, then those set aside whose retry time came."""
+    def _push(self, client: ApiClient, event_id: str, counts: Counts) -> _Push | None:
+        """New entries first, oldest first; then a batch of those held back whose retry time
+        came. Returns a batch of which nothing passed (left for `_settle_stuck`), else None."""
+        while entries := self.store.read(lambda conn: outbox.pending(conn, self.batch)):
+            push = self._narrowed(client, event_id, entries, counts)
+            self._mark("last_push_at")
+            if not push.passed and push.error is not None:
+                return push  # nothing passed: is it these entries, or the server? the pull says
+            self._hold(push)
         due = self.now() - HELD_RETRY
-        for fetch in (
-            lambda conn: outbox.pending(conn, self.batch),
-            lambda conn: outbox.due_held(conn, due, self.batch),
-        ):
-            while entries := self.store.read(fetch):
-                self._narrowed(client, event_id, entries, counts)
-                self._mark("last_push_at")
+        held = self.store.read(lambda conn: outbox.due_held(conn, due, self.batch))
+        if held:
+            retried = self._narrowed(client, event_id, held, counts, budget=len(held) * 2)
+            self._hold(retried)  # held back again, for another while
+            self._mark("last_push_at")
+        return None
 
     def _narrowed(
-        self, client: ApiClient, event_id: str, entries: list[dict[str, Any]], counts: Counts
-    ) -> None:
+        self,
+        client: ApiClient,
+        event_id: str,
+        entries: list[dict[str, Any]],
+        counts: Counts,
+        budget: int | None = None,
+    ) -> _Push:
         """Upload; when our server cannot take the batch, halve it down to single entries so one
         bad entry never holds back the others. Only the server's per-entry answers settle an
-        entry; one that fails alone, while others pass, is set aside with the reason and tried
-        again later. When nothing passes at all, the server is unwell, not the entries: the cycle
-        fails and nothing is set aside."""
-        push = _Push(client, event_id, counts, budget=len(entries).bit_length() + 2)
-        self._send(push, entries)
-        if push.suspects and not push.passed:
-            assert push.error is not None
+        entry; the ones that fail alone are the batch's suspects. While nothing passes, at most
+        `budget` requests fail before narrowing gives up (a server that takes nothing)."""
+        push = _Push(client, event_id, counts, budget or len(entries).bit_length() + 2)
+        try:
+            self._send(push, entries)
+        except Answered as exc:
+            if exc is not push.error:
+                raise  # not about the entries: the cycle fails and everything is retried
+            push.gave_up = True
+        return push
+
+    def _settle_stuck(self, push: _Push) -> None:
+        """Nothing of a batch passed, yet the server answered the pull: the entries that failed
+        alone are its own trouble, held back. When narrowing gave up (many entries, none
+        passing), the server cannot take uploads at all: nothing is held back, the cycle fails."""
+        assert push.error is not None
+        if push.gave_up:
             raise push.error
-        for entry_id, exc in push.suspects:
-            self._hold(entry_id, exc)
-        if push.suspects:
-            counts["held"] = counts.get("held", 0) + len(push.suspects)
+        self._hold(push)
 
     def _send(self, push: _Push, entries: list[dict[str, Any]]) -> None:
         try:
@@ -182,10 +202,21 @@ class Syncer:
             push.counts[result["status"]] = push.counts.get(result["status"], 0) + 1
         self._clock_offset(answer.get("server_time"), sent_at, now)
 
-    def _hold(self, entry_id: str, exc: Answered) -> None:
-        reason = f"{exc.reason}: {exc.detail}" if exc.detail else str(exc.reason)
+    def _hold(self, push: _Push) -> None:
+        """Set the batch's suspects aside, each with the server's reason, to be retried later."""
         now = self.now()
-        self.store.writer.run(lambda conn: outbox.record_held(conn, [entry_id], reason, now))
+        held = [
+            (entry_id, f"{exc.reason}: {exc.detail}" if exc.detail else str(exc.reason))
+            for entry_id, exc in push.suspects
+        ]
+
+        def job(conn: Any) -> None:
+            for entry_id, reason in held:
+                outbox.record_held(conn, [entry_id], reason, now)
+
+        self.store.writer.run(job)
+        if push.suspects:
+            push.counts["held"] = push.counts.get("held", 0) + len(push.suspects)
 
     def _clock_offset(self, server_time: object, sent_at: datetime, received_at: datetime) -> None:
         if not isinstance(server_time, str):
@@ -291,8 +322,9 @@ class _Push:
     budget: int  # failed requests allowed before anything passed
     passed: int = 0
     failed: int = 0
-    suspects: list[tuple[str, Answered]] = field(default_factory=list)
-    error: Answered | None = None
+    suspects: list[tuple[str, Answered]] = field(default_factory=list)  # failed alone
+    error: Answered | None = None  # the last answer about the entries
+    gave_up: bool = False  # the budget ran out before anything passed
 
 
 def _answers_for(entries: list[dict[str, Any]], results: object) -> list[dict[str, Any]]:

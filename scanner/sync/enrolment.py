@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scanner.checkin.keyring import b64u_decode
 from scanner.store import device, outbox, trust
@@ -84,3 +86,22 @@ def _enrolment(server_url: str, answer: dict[str, Any]) -> tuple[device.Enrolmen
     if len(public) != 32:
         raise SyncError("the server's snapshot key is not an Ed25519 key")
     return enrolment, public
+
+
+def plain_http_warning(server_url: str) -> str | None:
+    """Words for a technician enrolling over plain http:// to anything but this machine: the
+    enrolment code, the device token and the attendee list would cross the network readable."""
+    parts = urlsplit(server_url)
+    if parts.scheme.lower() != "http":
+        return None
+    host = (parts.hostname or "").lower()
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        if host == "localhost":
+            return None
+    return (
+        f"warning: {server_url} is plain http:// to another machine: the token and the attendee "
+        "list travel unencrypted; use https:// outside a closed test network"
+    )

@@ -46,7 +46,7 @@ class SyncState:
         return f"this device's clock is {minutes:.0f} min {direction} the server's: set it right"
 
     def held_words(self) -> str:
-        """'2 entries set aside (the server could not take them; retried later): why (2)'."""
+        """'2 entries held back (the server could not take them; retried later): why (2)'."""
         reasons = ", ".join(f"{why} ({count})" for why, count in self.held_reasons.items())
         return f"{self.held} entries held back (the server could not take them; retried later)" + (
             f": {reasons}" if reasons else ""

@@ -4,7 +4,10 @@ shows arrives as bridge signals on the GUI thread."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
@@ -24,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from scanner.app.events import CountsChanged, Progress, VerdictCommitted
 from scanner.app.session import DoorSession
+from scanner.reports.writers import Request as ReportRequest
+from scanner.reports.writers import default_kind
 from scanner.ui.bridge import SessionBridge
 from scanner.ui.camera_view import CameraView
 from scanner.ui.counts_view import CountsView
@@ -71,6 +76,7 @@ class DoorWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.wedge = WedgeFilter(session, parent=self)
         self.wizard: EnrolWizard | None = None
+        self._cameras: list[Any] = []
         self._build()
         self._connect()
         self.wedge.install()
@@ -107,7 +113,47 @@ class DoorWindow(QMainWindow):
         menu = self.menuBar().addMenu("&File")
         self.export_action = menu.addAction("Export report…")
         self.export_action.triggered.connect(lambda: self.export_report())
+        self._door_menu()
         self.resize(1280, 720)
+
+    def _door_menu(self) -> None:
+        door = self.menuBar().addMenu("&Door")
+        door.addAction("Sync now", lambda: self.session.sync_now())
+        door.addAction("Sync status and conflicts…", self.sync_badge.open_details)
+        door.addAction("Set up (enrol or import)…", self.run_wizard)
+        door.addAction("Reset this door…", self.reset_door)
+        self.camera_menu = self.menuBar().addMenu("&Camera")
+        self.camera_menu.aboutToShow.connect(self._fill_camera_menu)
+
+    def _fill_camera_menu(self) -> None:
+        """The cameras attached now (probed in the background; shown from the last probe)."""
+        menu = self.camera_menu
+        menu.clear()
+        menu.addAction("No camera (hand scanner and search)", lambda: self.use_camera(""))
+        for camera in self._cameras:
+            label = f"{camera.name} ({camera.device})"
+            menu.addAction(label, partial(self.use_camera, str(camera.device)))
+        self.session.cameras().add_done_callback(self._remember_cameras)
+
+    def _remember_cameras(self, future: Future[list[Any]]) -> None:
+        # on the jobs thread: only keep the list; the menu reads it on the GUI thread
+        self._cameras = [] if future.exception() else future.result()
+
+    def use_camera(self, spec: str) -> None:
+        """Switch cameras (kept in the store for the next start); "" for none."""
+        if spec:
+            self.session.open_camera(spec)
+        else:
+            self.session.close_camera()
+        self.session.save_preferences(camera=spec)
+
+    def reset_door(self) -> None:
+        if not self.confirm_reset():
+            return
+        self.session.reset(discard_unsent=True).result()
+        self.bar.reload()
+        self.panel.show_ready()
+        self.run_wizard()
 
     def _connect(self) -> None:
         b = self.bridge
@@ -134,7 +180,8 @@ class DoorWindow(QMainWindow):
     # -- events ------------------------------------------------------------------------------
 
     def on_verdict(self, event: VerdictCommitted) -> None:
-        self.panel.show_verdict(event)  # first: the verdict is what the door waits for
+        self.panel.show_verdict(event)
+        self.panel.repaint()  # on screen now: the lists below may take their time
         self.sounds.play(STYLES[look_of(event.verdict)].sound)
         self.recent.add(event)
 
@@ -173,7 +220,8 @@ class DoorWindow(QMainWindow):
         self.export_action.setEnabled(False)
         self.report_progress.setRange(0, 0)
         self.report_progress.show()
-        future = self.session.export_report(target, fmt, "scan-log" if fmt == "csv" else "full")
+        request = ReportRequest(fmt, default_kind(fmt))
+        future = self.session.export_report(target, request)
         future.add_done_callback(self._report_failure("Report"))
 
     def _report_progress(self, event: Progress) -> None:
@@ -183,7 +231,8 @@ class DoorWindow(QMainWindow):
         self.report_progress.hide()
         self.export_action.setEnabled(True)
         if not event.error:
-            self.say(f"Report written to {self.report_path} ({event.done} journal entries)")
+            entries = f" ({event.done} journal entries)" if event.done else ""
+            self.say(f"Report written to {self.report_path}{entries}")
 
     # -- door --------------------------------------------------------------------------------
 

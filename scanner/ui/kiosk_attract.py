@@ -16,8 +16,9 @@ TEXT = "#ffffff"
 ACCENT = "#ffd54f"
 
 
-def flag_icon(language: str, size: QSize = QSize(48, 30)) -> QIcon:
+def flag_icon(language: str, size: QSize | None = None) -> QIcon:
     """A flag drawn in code (no image assets): Germany's bars, or a plain Union Jack."""
+    size = size or QSize(48, 30)
     pixmap = QPixmap(size)
     w, h = size.width(), size.height()
     painter = QPainter(pixmap)

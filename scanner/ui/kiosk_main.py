@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
 from scanner.app import kiosk
 from scanner.app.session import DoorSession
-from scanner.lang import on_change, set_language
+from scanner.lang import on_change
 from scanner.ui.door_window import DoorWindow
 from scanner.ui.kiosk_window import KioskWindow
-from scanner.ui.qt_language import use_qt_language
+from scanner.ui.qt_language import start_language, use_qt_language
 from scanner.ui.screen_saver import ScreenSaverInhibitor
 from scanner.ui.single_instance import SingleInstance
 
@@ -30,6 +31,7 @@ def bring_forward(window: KioskWindow) -> None:
 
 def run(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setApplicationName("Door scanner")
     folder = Path(args.data_dir) if args.demo and args.data_dir else None
     instance = SingleInstance(kiosk.kiosk_folder(folder or args.data_dir), app)
@@ -58,9 +60,9 @@ def _run(
             return 2
         kiosk.set_pin(session.store, DEMO_PIN)
         print(f"demo: the lead PIN is {DEMO_PIN}", file=sys.stderr)
-    settings = kiosk.load_settings(session.store)
-    use_qt_language(set_language(settings.language))
-    forget = on_change(use_qt_language)
+    # the kiosk returns to this language after each attendee who chose another
+    settings = replace(kiosk.load_settings(session.store), language=start_language(session))
+    forget = on_change(follow_in_qt)
     guard = kiosk.PinGuard(kiosk.stored_pin(session.store))
     expects_camera = session.camera_state.state.value != "none" or bool(args.source)
     window = KioskWindow(session, guard, settings, expects_camera=expects_camera)
@@ -77,6 +79,11 @@ def _run(
     finally:
         screen.release()
         forget()
+
+
+def follow_in_qt(language: str) -> None:
+    """Qt's standard dialogs follow our language (the kiosk's flag switches it)."""
+    use_qt_language(language)
 
 
 def _door_window(session: DoorSession) -> DoorWindow:

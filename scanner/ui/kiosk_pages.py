@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 from scanner.app.events import CountsChanged, VerdictCommitted
 from scanner.app.kiosk import is_welcome, shown_name
 from scanner.app.session import DoorSession
-from scanner.checkin.reasons import REASON_TEXT, Reason
+from scanner.checkin.reasons import Reason
+from scanner.checkin.wording import describe
 from scanner.lang import _
 from scanner.ui.counts_view import CountsView
 from scanner.ui.icons import ShapeIcon
@@ -96,7 +97,8 @@ class KioskVerdict(QWidget):
         else:
             self.next_step.setText(_("Please see the staff at the desk"))
         refused = not is_welcome(verdict) and verdict.reason is not Reason.ALREADY_CHECKED_IN
-        self.reason.setText(_(REASON_TEXT[verdict.reason]) if refused else "")
+        why = describe(verdict, self.shown.timezone, _).reason if refused else ""
+        self.reason.setText(why)
         self.reason.setVisible(refused)
         self.name.setText(shown_name(verdict.holder_name, self.names))
         self.name.setVisible(bool(self.name.text()))
@@ -143,6 +145,7 @@ class StaffMenu(QWidget):
     def __init__(self, session: DoorSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("staffMenu")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.session = session
         self.title = QLabel()
         self.title.setObjectName("staffTitle")
@@ -184,10 +187,14 @@ class StaffMenu(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(door_row)
         layout.addLayout(sync_row)
+        counts = self.counts.layout()
+        if counts is not None:
+            counts.setAlignment(Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.counts, 1)
         layout.addWidget(self.note)
         layout.addLayout(buttons)
         self.setStyleSheet(
+            "#staffMenu { background: #eceff1; } #staffMenu QLabel { color: #102027; }"
             "#staffMenu QPushButton, #staffMenu QComboBox, #staffMenu QLabel { font-size: 22px; }"
             "#staffTitle { font-size: 30px; font-weight: bold; }"
             "#leaveKiosk { background: #a11a1a; color: white; padding: 10px 24px; }"

@@ -133,7 +133,7 @@ class KioskWindow(QWidget):
     # -- what attendees see --------------------------------------------------------------------
 
     @property
-    def page(self) -> QWidget:
+    def page(self) -> QWidget | None:
         return self.stack.currentWidget()
 
     def staff_busy(self) -> bool:

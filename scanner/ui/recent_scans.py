@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from scanner.app.events import EntryUndone, VerdictCommitted
 from scanner.app.session import RECENT
+from scanner.app.timefmt import clock_time
 from scanner.checkin.reasons import REASON_TEXT
-from scanner.ui.timefmt import clock_time
+from scanner.ui.tables import fill_row, row_table
 from scanner.ui.verdict_style import STYLES, look_of
 
 COLUMNS = ["Time", "Result", "Name", "Type", "How", "Reason"]
@@ -30,13 +27,7 @@ class RecentScans(QWidget):
         super().__init__(parent)
         self.events: list[VerdictCommitted] = []
         self.undone: set[str] = set()
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
+        self.table = row_table(COLUMNS, stretch=2)
         self.undo_button = QPushButton("Undo selected…")
         self.undo_button.clicked.connect(self._undo)
         layout = QVBoxLayout(self)
@@ -70,8 +61,7 @@ class RecentScans(QWidget):
                 event.source,
                 REASON_TEXT[verdict.reason] if not verdict.admitted else (event.note or ""),
             ]
-            for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+            fill_row(self.table, row, cells)
 
     def select_entry(self, entry_id: str) -> None:
         for row, event in enumerate(self.events):

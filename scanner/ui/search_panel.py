@@ -6,20 +6,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from scanner.app.timefmt import clock_time
 from scanner.ui.bridge import SessionBridge
-from scanner.ui.timefmt import clock_time
+from scanner.ui.tables import fill_row, row_table
 
 COLUMNS = ["Name", "Type", "Status", "Checked in", "Order", "Ticket"]
 
@@ -54,13 +52,8 @@ class SearchPanel(QWidget):
         self.box.setObjectName("searchBox")
         self.box.setPlaceholderText("Search name, e-mail, order code or ticket id (Ctrl+F)")
         self.box.setClearButtonEnabled(True)
-        self.table = ResultsTable(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
+        self.table = ResultsTable()
+        row_table(COLUMNS, stretch=0, table=self.table)
         self.admit_button = QPushButton("Admit by hand… (Enter)")
         self.admit_button.clicked.connect(lambda: self._admit(self.table.currentRow()))
         self.note = QLabel("")
@@ -99,8 +92,7 @@ class SearchPanel(QWidget):
                 hit.order_code or "",
                 hit.ticket_id,
             ]
-            for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+            fill_row(self.table, row, cells)
         if hits or query.strip():
             self.note.setText(f"{len(hits)} found" if hits else "Nobody found")
         else:

@@ -64,9 +64,9 @@ class SingleInstance(QObject):
         socket = self._server.nextPendingConnection()
         while socket is not None:
             # A second start writes one line at once and leaves: read it here, no callbacks.
-            if socket.bytesAvailable() or socket.waitForReadyRead(CONNECT_MS):
-                if bytes(socket.readAll().data()).startswith(RAISE.strip()):
-                    self.raise_requested.emit()
+            arrived = socket.bytesAvailable() or socket.waitForReadyRead(CONNECT_MS)
+            if arrived and bytes(socket.readAll().data()).startswith(RAISE.strip()):
+                self.raise_requested.emit()
             socket.abort()
             socket.deleteLater()
             socket = self._server.nextPendingConnection()

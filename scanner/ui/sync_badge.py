@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from scanner.app.events import Link, SyncStateChanged
 from scanner.app.session import DoorSession
-from scanner.ui.timefmt import age, clock_time
+from scanner.app.timefmt import age, clock_time
 
 STALE_S = 300.0  # data older than this turns the chip red (while enrolled)
 

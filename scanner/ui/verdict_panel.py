@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QElapsedTimer, QTimer, Signal
-from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -38,6 +38,8 @@ class VerdictPanel(QFrame):
     def __init__(self, hold_s: float = 4.0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("verdictPanel")
+        self.background = QColor(STYLES[Look.READY].background)
+        self._text = ""
         self.hold_s = hold_s
         self.look = Look.READY
         self.shown: VerdictCommitted | None = None
@@ -162,16 +164,25 @@ class VerdictPanel(QFrame):
         return lines
 
     def _paint(self, style: Style, blink: bool) -> None:
-        background = style.blink if blink and style.blink else style.background
+        self.background = QColor(style.blink if blink and style.blink else style.background)
         text = "#1a1a1a" if blink else style.text
-        self.setStyleSheet(
-            f"#verdictPanel {{ background: {background}; border-radius: 10px; }}"
-            f"#verdictPanel QLabel {{ color: {text}; }}"
-            f"#offlineTag {{ border: 2px solid {text}; border-radius: 6px; padding: 2px 8px; }}"
-            "QProgressBar { background: rgba(0,0,0,60); border: none; }"
-            f"QProgressBar::chunk {{ background: {text}; }}"
-        )
+        if text != self._text:  # a style sheet re-polishes every child: only when it changes
+            self._text = text
+            self.setStyleSheet(
+                f"#verdictPanel QLabel {{ color: {text}; }}"
+                f"#offlineTag {{ border: 2px solid {text}; border-radius: 6px; padding: 2px 8px; }}"
+                "QProgressBar { background: rgba(0,0,0,60); border: none; }"
+                f"QProgressBar::chunk {{ background: {text}; }}"
+            )
         self.icon.set_shape(style.shape, text)
+        self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.background)
+        painter.drawRoundedRect(QRectF(self.rect()), 10, 10)
 
     # -- time --------------------------------------------------------------------------------
 

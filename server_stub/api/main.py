@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -13,6 +15,7 @@ from server_stub.api.routes import annulments, enroll, health, organizer, report
 from server_stub.core.config import Settings
 from server_stub.db import Database, migrate, open_database
 from server_stub.services.platform import signing_secret
+from server_stub.services.pruning import Pruner
 
 API_PREFIX = "/api/v1"
 
@@ -31,10 +34,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = db
     app.state.signing_secret = secret
+    app.state.cursors = {}  # device id -> the change cursor last noted for it
     app.state.limiters = {
         "enroll": RateLimiter(settings.enroll_per_minute),
         "organizer": RateLimiter(settings.organizer_per_minute),
     }
+    app.state.pruner = Pruner(
+        db, settings.prune_interval_s, timedelta(seconds=settings.prune_stale_after_s)
+    )
+    if settings.prune_interval_s > 0:
+        app.state.pruner.start()
     api = APIRouter(prefix=API_PREFIX)
     for module in (health, enroll, sync, organizer, annulments, report_files):
         api.include_router(module.router)

@@ -28,6 +28,13 @@ class RateLimiter:
 
     def take(self, address: str) -> float | None:
         """None when the request may go on; otherwise the seconds until it may."""
+        return self._use(address, spend=True)
+
+    def wait(self, address: str) -> float | None:
+        """Like `take`, but spends nothing: for limits that count only failed attempts."""
+        return self._use(address, spend=False)
+
+    def _use(self, address: str, spend: bool) -> float | None:
         now = self.clock()
         with self.lock:
             tokens, at = self.buckets.get(address, (self.capacity, now))
@@ -35,7 +42,7 @@ class RateLimiter:
             if tokens < 1:
                 self.buckets[address] = (tokens, now)
                 return (1 - tokens) / self.refill
-            self.buckets[address] = (tokens - 1, now)
+            self.buckets[address] = (tokens - 1 if spend else tokens, now)
             if len(self.buckets) > MAX_ADDRESSES:
                 self._forget_idle(now)
         return None
@@ -46,19 +53,29 @@ class RateLimiter:
             del self.buckets[address]
 
 
-def rate_limited(name: str) -> Callable[[Request], None]:
-    """A dependency: the limiter `app.state.limiters[name]`, keyed by the client's address."""
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def refuse_for(wait: float) -> ApiError:
+    seconds = str(max(1, math.ceil(wait)))
+    return ApiError(
+        429,
+        "rate_limited",
+        f"too many requests from this address; try again in {seconds} s",
+        {"Retry-After": seconds},
+    )
+
+
+def rate_limited(name: str, failures_only: bool = False) -> Callable[[Request], None]:
+    """A dependency: the limiter `app.state.limiters[name]`, keyed by the client's address.
+    With `failures_only` it only checks; the route spends a token when an attempt fails."""
 
     def dependency(request: Request) -> None:
         limiter: RateLimiter = request.app.state.limiters[name]
-        wait = limiter.take(request.client.host if request.client else "unknown")
+        address = client_address(request)
+        wait = limiter.wait(address) if failures_only else limiter.take(address)
         if wait is not None:
-            seconds = str(max(1, math.ceil(wait)))
-            raise ApiError(
-                429,
-                "rate_limited",
-                f"too many requests from this address; try again in {seconds} s",
-                {"Retry-After": seconds},
-            )
+            raise refuse_for(wait)
 
     return dependency

@@ -39,6 +39,8 @@ class Settings:
     enroll_ttl_s: int = 24 * 3600  # default lifetime of an enrolment code
     enroll_per_minute: int = 10  # enrolment attempts per client address (then 429)
     organizer_per_minute: int = 300  # organizer requests per client address
+    prune_interval_s: float = 3600  # how often the change log prunes itself (0: never)
+    prune_stale_after_s: float = 7 * 24 * 3600  # doors silent longer re-snapshot when back
 
     @classmethod
     def from_env(cls) -> Settings:

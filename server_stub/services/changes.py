@@ -85,7 +85,12 @@ def read_changes(session: Session, event: Event, since: int, limit: int) -> Chan
 def prune_changes(session: Session, event_id: str, keep_last: int) -> int:
     """Forget all but the newest `keep_last` changes; devices behind that re-snapshot (410)."""
     event = lock_event(session, event_id)
-    floor = max(event.changes_floor, event.last_seq - max(keep_last, 0))
-    session.execute(delete(Change).where(Change.event_id == event_id, Change.seq <= floor))
+    return prune_below(session, event, event.last_seq - max(keep_last, 0))
+
+
+def prune_below(session: Session, event: Event, floor: int) -> int:
+    """Forget the changes up to `floor` (never below the current floor) of a locked event."""
+    floor = max(event.changes_floor, min(floor, event.last_seq))
+    session.execute(delete(Change).where(Change.event_id == event.id, Change.seq <= floor))
     event.changes_floor = floor
     return floor

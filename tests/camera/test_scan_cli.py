@@ -86,9 +86,10 @@ def test_scan_exits_non_zero_when_the_source_dies(
     monkeypatch.setattr(
         camera_commands, "open_source", lambda spec, paced: GappySource([0, 0, -1, 0])
     )
-    ran = scanner(capsys, event_today(data_dir), "scan", "--source", "camera:0")
+    ran = scanner(capsys, data_dir, "scan", "--source", "camera:0")
     assert ran.code == exits.NOT_FOUND
-    assert "the frame source stopped (OSError)" in ran.err and ran.err.count("\n") == 1
+    errors = [line for line in ran.err.splitlines() if line.startswith("error: ")]
+    assert errors == ["error: list: the frame source stopped (OSError)"]
 
 
 def test_scan_from_a_hand_scanner_in_the_terminal_repairs_and_advises(
@@ -101,7 +102,8 @@ def test_scan_from_a_hand_scanner_in_the_terminal_repairs_and_advises(
     garbled = Garbling("us", "de", caps=True).apply(second)
     typed = f"]Q1{first}\r\n\n{garbled}\n"  # an AIM prefix, a blank line, a garbled code
     monkeypatch.setattr("sys.stdin", io.StringIO(typed))
-    ran = scanner(capsys, event_today(data_dir), "scan", "--source", "keyboard", "--json")
+    data_dir = event_today(data_dir)
+    ran = scanner(capsys, data_dir, "scan", "--source", "keyboard", "--json")
     assert ran.code == exits.OK, ran.err
     verdicts = ran.json_lines()
     assert [v["ticket_id"] for v in verdicts] == [

@@ -45,11 +45,12 @@ def scanner_process(data_dir: Path | None, *args: str) -> Ran:
 def event_today(data_dir: Path) -> Path:
     """The command line reads the real clock, and a door refuses ordinary tickets outside the
     event's days: move the copied demo event's (one) day to today in its time zone."""
-    import sqlite3
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    conn = sqlite3.connect(data_dir / "scanner.sqlite3")
+    from scanner.store.cipher import connect_file
+
+    conn = connect_file(data_dir / "scanner.sqlite3")  # encrypted at rest
     try:
         with conn:
             (zone,) = conn.execute("SELECT timezone FROM events").fetchone()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from scanner.app.demo import DemoEvent
 from scanner.app.doctor import Level
 from scanner.app.door import Door
 from scanner.store import sealing
+from scanner.store.cipher import connect_file
 from scanner.store.database import HEAD_REVISION, make_engine, upgrade
 from scanner.store.location import database_path
 from tests.conftest import EVENT_NOW
@@ -118,20 +118,20 @@ def test_missing_device_key_of_an_enrolled_device_is_a_problem(enrolled: object)
 
 
 def _checkpoint(path: Path) -> None:
-    conn = sqlite3.connect(path)
+    conn = connect_file(path)  # encrypted at rest
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
 
 
 def _set_revision(path: Path, revision: str) -> None:
-    conn = sqlite3.connect(path)
+    conn = connect_file(path)  # encrypted at rest
     with conn:
         conn.execute("UPDATE alembic_version SET version_num = ?", (revision,))
     conn.close()
 
 
 def _revision(path: Path) -> str:
-    conn = sqlite3.connect(path)
+    conn = connect_file(path)  # encrypted at rest
     try:
         return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
     finally:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from scanner.app.demo import DemoEvent
 from scanner.cli import exits
+from tests.cli.run import event_today
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_SIDE = {"fastapi", "uvicorn", "pydantic", "psycopg", "starlette"}
@@ -53,6 +54,7 @@ def test_door_commands_run_without_server_and_demo_packages(
     data_dir: Path, demo_event: DemoEvent
 ) -> None:
     code = demo_event.codes[demo_event.rows[0].ticket_id]
+    event_today(data_dir)  # the command line reads the real clock
     checked = _without(data_dir, "check", code, "--json")
     assert checked.returncode == exits.OK, checked.stderr
     assert '"outcome": "admitted"' in checked.stdout

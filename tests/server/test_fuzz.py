@@ -15,20 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import Case, GenerationMode
 
-from server_stub.core.config import Settings
-from server_stub.testing import LiveServer, SeededEvent, live_server
+from server_stub.testing import LiveServer, SeededEvent
 from tests.server.helpers import Door
 
 MAX_EXAMPLES = {GenerationMode.POSITIVE: 300, GenerationMode.NEGATIVE: 300}
 ORGANIZER_ONLY = ("/conflicts", "/stats", "/export.csv", "/annul")
-
-
-@pytest.fixture
-def server(any_db_url: str) -> Iterator[LiveServer]:
-    """Rate limits out of the way: the fuzzer's thousands of calls must reach the logic."""
-    unlimited = Settings(any_db_url, enroll_per_minute=10**6, organizer_per_minute=10**6)
-    with live_server(any_db_url, unlimited) as running:
-        yield running
 
 
 @pytest.fixture

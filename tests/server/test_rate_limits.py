@@ -31,6 +31,14 @@ def test_enrolment_attempts_are_limited_per_address(strict_server: LiveServer) -
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
 
 
+def test_enrolments_that_succeed_are_not_limited(strict_server: LiveServer) -> None:
+    """A technician enrolling a venue's doors one after another from one address."""
+    event = seed_event(strict_server.database_url, tickets_per_type=1)
+    codes = [event.enrollment_code(f"door {n}") for n in range(5)]
+    answers = [httpx.post(f"{strict_server.api}/enroll", json={"code": c}) for c in codes]
+    assert [a.status_code for a in answers] == [200] * 5
+
+
 def test_organizer_endpoints_are_limited_per_address(strict_server: LiveServer) -> None:
     event = seed_event(strict_server.database_url, tickets_per_type=1)
     headers = {"Authorization": f"Bearer {event.organizer_token}"}

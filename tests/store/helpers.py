@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 from scanner.app.demo import DemoEvent
 from scanner.checkin.snapshot_file import SnapshotWriter
+from scanner.store.cipher import connect_file
 
 
 def write_lines(path: Path, lines: Iterable[bytes]) -> Path:
@@ -42,14 +42,25 @@ def custom_snapshot(
 def db_digest(directory: Path) -> str:
     """The data file's bytes after folding the WAL in, as a hash."""
     path = directory / "scanner.sqlite3"
-    conn = sqlite3.connect(path)
+    conn = connect_file(path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def change(directory: Path, *statements: str) -> None:
+    """Edit a data file behind the store's back, as another program (or a damaged disk) would."""
+    conn = connect_file(directory / "scanner.sqlite3")
+    try:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
+
+
 def query(directory: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(directory / "scanner.sqlite3")
+    conn = connect_file(directory / "scanner.sqlite3")  # encrypted at rest, or plain
     try:
         return conn.execute(sql, params).fetchall()
     finally:

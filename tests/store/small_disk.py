@@ -87,7 +87,8 @@ def fill(path):
         pass
 
 def journal(data):
-    conn = sqlite3.connect(f"file:{data}/scanner.sqlite3?mode=ro", uri=True)
+    from scanner.store.cipher import connect_file
+    conn = connect_file(data / "scanner.sqlite3")
     try:
         return conn.execute("SELECT COUNT(*) FROM journal").fetchone()[0]
     finally:

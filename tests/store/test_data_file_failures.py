@@ -14,6 +14,7 @@ from sqlalchemy import Engine, event
 
 from scanner.app.demo import DemoEvent
 from scanner.cli import exits
+from scanner.store.cipher import connect_file
 from scanner.store.disk_space import HEADROOM_MB
 from scanner.store.store import Store
 from tests.cli.run import Ran, scanner, scanner_process
@@ -34,7 +35,7 @@ def assert_in_words(ran: Ran, demo_event: DemoEvent, *words: str) -> None:
 def test_corrupt_pages_give_exit_6_in_words(data_dir: Path, demo_event: DemoEvent) -> None:
     path = data_dir / "scanner.sqlite3"
     pages = query(data_dir, "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'tickets'")
-    page_size = query(data_dir, "PRAGMA page_size")[0][0]
+    page_size = int(query(data_dir, "PRAGMA page_size")[0][0])
     with path.open("r+b") as file:
         for (page,) in pages:
             if page:
@@ -68,7 +69,7 @@ def test_an_existing_data_file_and_its_wal_and_shm_get_mode_0600(data_dir: Path)
     path = data_dir / "scanner.sqlite3"
     wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
     os.chmod(path, 0o644)
-    holder = sqlite3.connect(path)  # keeps the WAL and SHM files in place, made world-readable
+    holder = connect_file(path)  # keeps the WAL and SHM files in place, made world-readable
     holder.execute("PRAGMA journal_mode=WAL")
     holder.execute("SELECT COUNT(*) FROM tickets").fetchone()
     for file in (wal, shm):

@@ -5,7 +5,6 @@ from a newer build is refused in words."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from scanner.store.database import HEAD_REVISION, KNOWN_REVISIONS, schema_status
 from scanner.store.failures import DataFileDamaged, DataFileTooNew
 from scanner.store.store import Store
 from tests.cli.run import scanner
-from tests.store.helpers import query
+from tests.store.helpers import change, query
 from tests.store.schema_files.make import NOW, fixture_path
 
 
@@ -70,11 +69,11 @@ def test_a_file_from_a_newer_build_is_refused_in_words(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     directory = copy_of(HEAD_REVISION, tmp_path / "data")
-    conn = sqlite3.connect(directory / "scanner.sqlite3")
-    conn.execute("CREATE TABLE added_by_a_later_build (x)")
-    conn.execute("UPDATE alembic_version SET version_num = '0042'")
-    conn.commit()
-    conn.close()
+    change(
+        directory,
+        "CREATE TABLE added_by_a_later_build (x)",
+        "UPDATE alembic_version SET version_num = '0042'",
+    )
     status = schema_status(directory)
     assert status.too_new and not status.upgrade_pending
     with pytest.raises(DataFileTooNew, match="newer version of the scanner"):

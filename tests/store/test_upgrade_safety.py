@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +17,7 @@ from sqlalchemy import Engine, event
 from scanner.store.database import HEAD_REVISION, KEEP_COPIES, StoreError
 from scanner.store.failures import UpgradeFailed
 from scanner.store.store import Store
-from tests.store.helpers import query
+from tests.store.helpers import change, query
 from tests.store.schema_files.make import fixture_path
 
 OLD = "0001"
@@ -149,10 +148,7 @@ def test_a_copy_is_made_before_each_upgrade_and_only_a_few_are_kept(tmp_path: Pa
 
 def test_a_file_without_a_schema_version_is_not_taken_for_a_new_one(tmp_path: Path) -> None:
     directory = old_file(tmp_path / "data")
-    conn = sqlite3.connect(directory / "scanner.sqlite3")
-    conn.execute("DROP TABLE alembic_version")
-    conn.commit()
-    conn.close()
+    change(directory, "DROP TABLE alembic_version")
     with pytest.raises(StoreError, match="not a scanner data file"):
         Store(directory, synchronous=True)
     assert query(directory, "SELECT COUNT(*) FROM journal") == [(7,)]

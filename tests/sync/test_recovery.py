@@ -192,7 +192,7 @@ def _shifted_syncer(device: Device, by: timedelta) -> Syncer:
 
 
 @pytest.mark.parametrize(("status", "reason"), [(500, "internal_error"), (422, "invalid_request")])
-def test_a_poison_entry_is_set_aside_and_the_others_go(
+def test_a_poison_entry_is_held_back_and_the_others_go(
     platform: Platform, enrolled: Device, status: int, reason: str
 ) -> None:
     ids = _scan_some(enrolled, platform, 7)
@@ -226,6 +226,33 @@ def test_a_poison_entry_is_set_aside_and_the_others_go(
     _assert_all_on_server_once(enrolled, platform, ids)
 
 
+def test_a_lone_poison_entry_never_stops_the_pull_and_is_retried_without_failing(
+    platform: Platform, enrolled: Device
+) -> None:
+    (poison,) = _scan_some(enrolled, platform, 1)
+    platform.proxy.set(
+        "poison",
+        path="/checkins",
+        marker=poison.encode(),
+        status=500,
+        body=_api_body("internal_error", "the server failed; see its log"),
+        content_type="application/json",
+    )
+    requests = len(platform.proxy.requests)
+    state = enrolled.sync()
+    assert state.link is Link.ONLINE and state.held == 1 and state.waiting == 0
+    assert any("/changes" in path for path in platform.proxy.requests[requests:])  # pulled
+    later = _shifted_syncer(enrolled, HELD_RETRY + timedelta(seconds=1))
+    try:
+        requests = len(platform.proxy.requests)
+        state = later.run_once()  # its turn again, and the server still cannot take it
+        assert _checkin_requests(platform, requests) == 1
+        assert state.link is Link.ONLINE and state.held == 1
+    finally:
+        later.close()
+    assert dict(enrolled.journal())[poison] == "held"
+
+
 def test_a_server_that_takes_nothing_is_not_narrowed_to_the_end(
     platform: Platform, enrolled: Device
 ) -> None:
@@ -240,7 +267,7 @@ def test_a_server_that_takes_nothing_is_not_narrowed_to_the_end(
     )
     state = enrolled.sync()
     assert state.link is Link.FAILING and "500 internal_error" in (state.last_error or "")
-    assert state.held == 0 and state.waiting == 8  # nothing set aside: no entry's fault
+    assert state.held == 0 and state.waiting == 8  # nothing held back: no entry's fault
     assert _checkin_requests(platform) <= 8  # 8 -> 4 -> 2 -> 1, 1, 2 -> 1: then it stops
     _recovers(enrolled, platform, ids)
 
@@ -259,7 +286,7 @@ def test_entries_an_older_version_rejected_for_good_are_sent_again(
     _assert_all_on_server_once(enrolled, platform, ids)
 
 
-def test_status_and_sync_show_why_entries_are_set_aside(
+def test_status_and_sync_show_why_entries_are_held_back(
     platform: Platform, enrolled: Device, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ids = _scan_some(enrolled, platform, 2)

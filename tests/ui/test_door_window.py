@@ -103,8 +103,9 @@ def test_attention_blinks_blue(
         pytest.skip("demo data: flagged ticket not admitted at this door")
     door_session.submit_code(demo_event.codes[row.ticket_id])
     assert window.panel.look is Look.ATTENTION and "Check ID" in window.panel.reason.text()
-    sheet = window.panel.styleSheet()
-    qtbot.waitUntil(lambda: window.panel.styleSheet() != sheet, timeout=5_000)
+    blue = window.panel.background.name()
+    qtbot.waitUntil(lambda: window.panel.background.name() != blue, timeout=5_000)
+    assert blue == "#1846b8"
 
 
 def test_a_wedge_scan_while_the_search_box_has_focus_never_lands_in_it(
@@ -283,3 +284,36 @@ def test_an_unpaid_ticket_is_refused_and_admitted_once_payment_is_taken(
     assert window.panel.look is Look.ADMITTED
     assert window.recent.events[0].note == "paid at the door"
     assert not window.panel.pay.isVisibleTo(window.panel)
+
+
+def test_the_door_menu_resets_with_a_warning_that_counts_unsent_scans(
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    demo_event: DemoEvent,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = make_window(door_session)
+    door_session.submit_code(valid_code(demo_event)[1])
+    asked: list[str] = []
+
+    def answer(_parent: object, _title: str, text: str, *_a: object) -> object:
+        asked.append(text)
+        from PySide6.QtWidgets import QMessageBox
+
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr("scanner.ui.door_window.QMessageBox.warning", answer)
+    window.reset_door()
+    assert "1 scans were never uploaded" in asked[0]
+    assert door_session.has_event(), "canceled: nothing forgotten"
+
+
+def test_the_camera_choice_is_kept_for_the_next_start(
+    make_window: MakeWindow, door_session: DoorSession
+) -> None:
+    window = make_window(door_session)
+    window.use_camera("/dev/video-none-here")
+    assert window.camera.state.state is CameraState.NONE
+    assert door_session.preferences().camera == "/dev/video-none-here"
+    window.use_camera("")
+    assert door_session.preferences().camera is None

@@ -112,3 +112,38 @@ def test_the_verdict_word_has_at_least_7_to_1_contrast(look: Look) -> None:
 def test_the_attract_and_out_of_order_words_have_at_least_7_to_1_contrast() -> None:
     assert contrast(TEXT, BACKGROUND) >= 7.0
     assert contrast(OUT_OF_ORDER_TEXT, OUT_OF_ORDER_BACKGROUND) >= 7.0
+
+
+def test_the_kiosk_does_not_start_without_a_lead_pin(data_dir: Path) -> None:
+    started = kiosk_process(
+        [sys.executable, "-m", "scanner", "--data-dir", str(data_dir), "window", "--kiosk"]
+    )
+    _out, err = started.communicate(timeout=60)
+    assert started.returncode == 2 and "no lead PIN yet" in err
+
+
+def test_qt_standard_dialogs_speak_the_language_we_ship(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    from scanner.ui.qt_language import use_qt_language
+
+    try:
+        assert use_qt_language("de")
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Abbrechen"
+        assert not use_qt_language("fr")  # not shipped: Qt's English
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+    finally:
+        use_qt_language("en")
+
+
+def test_without_a_session_bus_or_x_the_screen_saver_advice_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from scanner.ui.screen_saver import ScreenSaverInhibitor
+
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    screen = ScreenSaverInhibitor()
+    assert screen.inhibit() is False
+    assert screen.advice is not None and "xset s off -dpms" in screen.advice
+    screen.release()

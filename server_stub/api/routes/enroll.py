@@ -6,12 +6,16 @@ from scanner.checkin.keyring import b64u_encode
 from scanner.checkin.snapshot_file import key_fingerprint
 from server_stub.api.deps import DbDep
 from server_stub.api.errors import ApiError, responses
-from server_stub.api.ratelimit import rate_limited
+from server_stub.api.ratelimit import RateLimiter, client_address, rate_limited
 from server_stub.schemas import EnrollRequest, EnrollResponse
 from server_stub.services.devices import EnrollError, enroll
 from server_stub.services.platform import public_key
 
-router = APIRouter(tags=["devices"], dependencies=[Depends(rate_limited("enroll"))])
+# Only wrong codes count against an address: a venue enrolling a dozen doors at once from behind
+# one NAT address must not be throttled, while guessing codes is.
+router = APIRouter(
+    tags=["devices"], dependencies=[Depends(rate_limited("enroll", failures_only=True))]
+)
 
 
 @router.post("/enroll", response_model=EnrollResponse, responses=responses(403, 413, 422, 429))
@@ -24,6 +28,8 @@ def enroll_device(body: EnrollRequest, db: DbDep, request: Request) -> EnrollRes
         with db.writing() as session:
             device, token = enroll(session, body.code, body.name)
     except EnrollError as exc:
+        limiter: RateLimiter = request.app.state.limiters["enroll"]
+        limiter.take(client_address(request))
         raise ApiError(403, exc.reason, exc.detail) from None
     public = public_key(request.app.state.signing_secret)
     return EnrollResponse(

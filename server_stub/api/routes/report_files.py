@@ -20,14 +20,16 @@ from scanner.reports.writers import (
     FORMATS,
     MEDIA_TYPES,
     ReportRequestError,
+    Request,
     check_request,
     default_kind,
-    write_report,
+    produce,
 )
 from server_stub.api.deps import AuthenticatedRoute, DbDep, OrganizerDep
 from server_stub.api.errors import ApiError, responses
 from server_stub.api.ratelimit import rate_limited
-from server_stub.services.report_rows import event_report
+from server_stub.models import utcnow
+from server_stub.services.report_rows import ServerReportSource
 
 # Like every organizer endpoint: the token is checked before the query; callers are rate-limited.
 router = APIRouter(
@@ -84,18 +86,16 @@ async def report_file(
         check_request(fmt, kind)
     except ReportRequestError as exc:
         raise ApiError(422, "report_not_available", str(exc)) from None
-    options = Options(names=names, emails=emails)
-    spool = await run_in_threadpool(_make, db, event_id, fmt, kind, options, delimiter)
+    request = Request(fmt, kind, Options(names=names, emails=emails), delimiter)
+    spool = await run_in_threadpool(_make, db, event_id, request)
     filename = f"report-{event_id}-{kind}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return StreamingResponse(_chunks(spool), media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
-def _make(
-    db: DbDep, event_id: str, fmt: str, kind: str, options: Options, delimiter: str
-) -> IO[bytes]:
+def _make(db: DbDep, event_id: str, request: Request) -> IO[bytes]:
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    write_report(event_report(db, event_id, options), fmt, spool, kind, delimiter)
+    produce(ServerReportSource(db, event_id), utcnow(), request, spool)
     spool.seek(0)
     return spool
 

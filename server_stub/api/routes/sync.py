@@ -9,10 +9,12 @@ from fastapi.responses import StreamingResponse
 
 from server_stub.api.deps import AuthenticatedRoute, DbDep, DeviceDep, EventDep
 from server_stub.api.errors import ApiError, responses
+from server_stub.db import Database
 from server_stub.models import Event, utcnow
 from server_stub.schemas import ChangesResponse, CheckinBatch, CheckinResponse
 from server_stub.services.changes import SnapshotRequired, parse_cursor, read_changes
 from server_stub.services.ingest import Uploader, ingest
+from server_stub.services.pruning import record_cursor
 from server_stub.services.snapshot import snapshot_lines
 
 router = APIRouter(route_class=AuthenticatedRoute, tags=["devices"])
@@ -43,6 +45,12 @@ def snapshot(
     an enrolled device asks with `secrets=include` (doors need them to verify such codes)."""
     if secrets == "include" and who.kind != "device":
         raise ApiError(403, "device_token_required", "only enrolled devices get minting secrets")
+    if who.kind == "device":  # it will hold at least the log up to now (pruning keeps the rest)
+        with db.reading() as session:
+            event = session.get(Event, event_id)
+            assert event is not None
+            held = event.last_seq
+        _holds(db, request, who.id, held)
     lines = snapshot_lines(
         db, event_id, request.app.state.signing_secret, secrets=secrets == "include"
     )
@@ -56,7 +64,7 @@ def snapshot(
 )
 def changes(
     event_id: str,
-    _who: EventDep,
+    who: EventDep,
     db: DbDep,
     request: Request,
     since: Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$")] = None,
@@ -77,7 +85,20 @@ def changes(
             raise ApiError(
                 410, "snapshot_required", "this cursor is older than the server keeps"
             ) from None
+    if who.kind == "device" and cursor:
+        _holds(db, request, who.id, cursor)
     return ChangesResponse(cursor=page.cursor, records=page.records, more=page.more)
+
+
+def _holds(db: Database, request: Request, device_id: str, cursor: int) -> None:
+    """Note the cursor a door holds (pruning keeps what it still needs); written only when it
+    moved, so a door polling an idle event costs no write."""
+    noted: dict[str, int] = request.app.state.cursors
+    if noted.get(device_id) == cursor:
+        return
+    with db.writing() as session:
+        record_cursor(session, device_id, cursor, utcnow())
+    noted[device_id] = cursor
 
 
 @router.post(

@@ -1,4 +1,5 @@
-"""checkins.door and .operator as text (stored as a door recorded them); standing admissions index
+"""checkins.door and .operator as text (stored as a door recorded them); standing admissions
+index; devices.cursor and cursor_at (what each door holds of the change log, for pruning)
 
 Revision ID: 0003
 Revises: 0002
@@ -18,6 +19,9 @@ STANDING_ADMISSION = "kind = 'scan' AND outcome = 'admitted' AND annulled_by IS 
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("devices") as batch:
+        batch.add_column(sa.Column("cursor", sa.BigInteger(), nullable=True))
+        batch.add_column(sa.Column("cursor_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("checkins") as batch:
         batch.alter_column("door", type_=sa.Text(), existing_type=sa.String(64))
         batch.alter_column("operator", type_=sa.Text(), existing_type=sa.String(200))
@@ -31,6 +35,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("devices") as batch:
+        batch.drop_column("cursor_at")
+        batch.drop_column("cursor")
     op.drop_index("ix_checkins_standing_admissions", "checkins")
     with op.batch_alter_table("checkins") as batch:
         batch.alter_column("door", type_=sa.String(64), existing_type=sa.Text())

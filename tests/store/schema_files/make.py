@@ -1,15 +1,17 @@
 """Writes one small data file per schema revision, the fixtures of the upgrade tests.
 
-Run once when a migration is added (`.venv/bin/python -m tests.store.schema_files.make`); the
-files are checked in. Each file holds the schema exactly as that revision's migrations built it
-(the migration files are history and never change) and the rows a door had at that point: an
-imported demo event, admissions, a refusal, an undo and the device's settings.
+Run when a migration is added (`.venv/bin/python -m tests.store.schema_files.make`): it adds
+the missing revision's file (`--all` remakes every one); the files are checked in. Each file
+holds the schema exactly as that revision's migrations built it (the migration files are
+history and never change) and the rows a door had at that point: an imported demo event,
+admissions, a refusal, an undo and the device's settings. The files are plain, as builds before
+encryption at rest wrote them (the tests key them with their own device key on opening).
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
+import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 from scanner.app.clock import FixedClock
 from scanner.app.demo import make_event, write_snapshot
 from scanner.app.door import open_door
+from scanner.store import cipher
 from scanner.store.database import KNOWN_REVISIONS, make_engine, upgrade
 from scanner.store.store import Store
 
@@ -46,8 +49,10 @@ def _door_with_history(directory: Path) -> Path:
 
 
 def _copy_rows(head: Path, target: Path) -> None:
-    conn = sqlite3.connect(target)
-    conn.execute("ATTACH DATABASE ? AS head", (str(head),))
+    conn = cipher.DBAPI.connect(str(target))  # the target plain, as builds before 0006 wrote
+    conn.execute(
+        f"ATTACH DATABASE ? AS head KEY \"x'{cipher.data_file_key().hex()}'\"", (str(head),)
+    )
     tables = conn.execute(
         "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name != 'alembic_version'"
         " AND name NOT LIKE 'ticket_search_%'"  # FTS5's own tables follow its main table
@@ -72,8 +77,10 @@ def main() -> None:
         os.environ.setdefault("SCANNER_KEY_FILE", str(Path(tmp) / "device.key"))
         head = _door_with_history(Path(tmp))
         for revision in KNOWN_REVISIONS:
+            if fixture_path(revision).exists() and "--all" not in sys.argv:
+                continue  # a revision's file, once checked in, stays as it was made
             target = Path(tmp) / f"{revision}.sqlite3"
-            engine = make_engine(target)
+            engine = make_engine(target)  # no key: files of the time were plain
             upgrade(engine, revision)
             engine.dispose()
             _copy_rows(head, target)

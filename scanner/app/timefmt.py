@@ -1,4 +1,4 @@
-"""Times and ages as door staff read them."""
+"""Times and ages as door staff read them (the window and the command line)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ def age(seconds: float | None) -> str:
     if seconds is None:
         return "never"
     seconds = max(0, int(seconds))
-    if seconds < 60:
+    if seconds < 120:
         return f"{seconds} s"
     if seconds < 7200:
         return f"{seconds // 60} min"

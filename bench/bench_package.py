@@ -1,0 +1,178 @@
+"""The packaged build (`make package` first): its size, its cold start to ready-to-scan, and
+`door-scanner check` as a process. One JSON line each.
+
+Targets (issue 12): under 250 MB unpacked; ready to scan (window shown, camera frames flowing,
+data open) in under 2 s; `door-scanner check` under 0.5 s. The shared CPU here makes start
+times noisy: each figure is the median of several runs, with the first (coldest) run apart.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from _common import ROOT, emit
+
+from scanner.app.demo import make_event, write_snapshot
+
+APP = ROOT / "dist" / "door-scanner"
+EXE = APP / "door-scanner"
+RUNS = 5
+READY = "ready to scan"
+
+
+def sizes() -> None:
+    internal = APP / "_internal"
+    groups = {
+        "OpenCV": ["cv2", "opencv_python_headless.libs"],
+        "Qt (PySide6)": ["PySide6", "shiboken6"],
+        "numpy": ["numpy", "numpy.libs"],
+        "Python": ["libpython3.11.so.1.0", "python3.11", "base_library.zip"],
+        "cryptography": ["cryptography"],
+        "SQLAlchemy": ["sqlalchemy"],
+    }
+    total = _size(APP)
+    largest = {
+        name: round(sum(_size(internal / p) for p in parts) / 1e6, 1)
+        for name, parts in groups.items()
+    }
+    largest["everything else"] = round(total / 1e6 - sum(largest.values()), 1)
+    archives = {
+        path.name: round(path.stat().st_size / 1e6, 1)
+        for path in sorted((ROOT / "dist").glob("door-scanner*"))
+        if path.is_file()
+    }
+    emit(
+        "package_size",
+        unpacked_mb=round(total / 1e6, 1),
+        target_mb=250,
+        compressed_mb=archives,
+        largest_mb=dict(sorted(largest.items(), key=lambda kv: -kv[1])),
+    )
+
+
+def _size(path: Path) -> int:
+    if path.is_symlink() or not path.exists():
+        return 0
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def _data_dir(folder: Path) -> tuple[Path, list[str]]:
+    event = make_event(300)
+    now = datetime.now(UTC)
+    snapshot = write_snapshot(event, folder / "event.jsonl", now.date(), now)
+    data = folder / "data"
+    imported = subprocess.run(
+        [str(EXE), "--data-dir", str(data), "import", str(snapshot), "--trust",
+         event.platform_fingerprint],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if imported.returncode != 0:
+        raise SystemExit(f"import failed: {imported.stderr}")
+    return data, list(event.codes.values())
+
+
+def check_process(data: Path, codes: list[str], env: dict[str, str]) -> None:
+    """Wall time, and the child's CPU time: on a loaded machine the CPU time is the steadier
+    figure (the wall time waits for other processes' turns)."""
+
+    def once(argv: list[str], code: str) -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        command = [*argv, "--data-dir", str(data), "check", code]
+        subprocess.run(command, capture_output=True, env=env, check=False)
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+    packaged = [once([str(EXE)], code) for code in codes[: RUNS + 1]]
+    python = str(ROOT / ".venv" / "bin" / "python")
+    source = [once([python, "-m", "scanner"], code) for code in codes[RUNS + 1 : 2 * RUNS + 2]]
+    emit(
+        "package_check_process",
+        first_s=round(packaged[0][0], 3),
+        median_s=round(statistics.median(w for w, _ in packaged[1:]), 3),
+        median_cpu_s=round(statistics.median(c for _, c in packaged[1:]), 3),
+        from_source_median_s=round(statistics.median(w for w, _ in source[1:]), 3),
+        from_source_median_cpu_s=round(statistics.median(c for _, c in source[1:]), 3),
+        target_s=0.5,
+        runs=RUNS,
+        loadavg=round(os.getloadavg()[0], 1),
+    )
+
+
+def cold_start(data: Path, env: dict[str, str]) -> None:
+    if shutil.which("Xvfb") is None:
+        emit("package_cold_start", skipped="Xvfb is not installed")
+        return
+    display = subprocess.Popen(["Xvfb", ":97", "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
+    try:
+        times = [
+            _until_ready(data, {**env, "DISPLAY": ":97", "QT_QPA_PLATFORM": "xcb"})
+            for _ in range(RUNS + 1)
+        ]
+    finally:
+        display.terminate()
+        display.wait()
+    emit(
+        "package_cold_start",
+        first_s=round(times[0], 3),
+        median_s=round(statistics.median(times[1:]), 3),
+        target_s=2.0,
+        runs=RUNS,
+        ready="window shown, synthetic camera frame painted, data file open",
+        loadavg=round(os.getloadavg()[0], 1),
+    )
+
+
+def _until_ready(data: Path, env: dict[str, str]) -> float:
+    logs = Path(env["SCANNER_LOG_DIR"]) / "door-scanner.log"
+    logs.unlink(missing_ok=True)
+    argv = [str(EXE), "--data-dir", str(data), "window", "--source", "synthetic"]
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = started + 60
+        while time.perf_counter() < deadline:
+            if logs.exists() and READY in logs.read_text(encoding="utf-8", errors="replace"):
+                return time.perf_counter() - started
+            if child.poll() is not None:
+                raise SystemExit(f"the window exited with {child.returncode}")
+            time.sleep(0.005)
+        raise SystemExit("the window was not ready within 60 s")
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+
+
+def main() -> None:
+    if not EXE.exists():
+        emit("package_size", skipped="no build: run `make package` first")
+        return
+    sizes()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(folder / "home"),
+            "SCANNER_LOG_DIR": str(folder / "logs"),
+            "SCANNER_LOG_LEVEL": "INFO",
+            "SCANNER_KEY_FILE": str(folder / "device.key"),
+        }
+        os.environ["SCANNER_KEY_FILE"] = env["SCANNER_KEY_FILE"]
+        data, codes = _data_dir(folder)
+        check_process(data, codes, env)
+        cold_start(data, env)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""The .deb and .tar.gz as `packaging/build.py` makes them, around a stand-in app folder (the
+real build takes minutes; CI's smoke test installs nothing but checks the real .deb the same way).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "packaging"))
+import build  # noqa: E402
+
+pytestmark = pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="needs dpkg-deb")
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Path:
+    folder = tmp_path / "door-scanner"
+    (folder / "_internal").mkdir(parents=True)
+    executable = folder / "door-scanner"
+    executable.write_text("#!/bin/sh\necho door-scanner\n")
+    executable.chmod(0o755)
+    (folder / "_internal" / "libzbar.so.0").write_bytes(b"\x7fELF")
+    (folder / "door-scanner.svg").write_text("<svg/>")
+    return folder
+
+
+def _field(control: str, name: str) -> str:
+    line = next(line for line in control.splitlines() if line.startswith(f"{name}:"))
+    return line.split(":", 1)[1].strip()
+
+
+def test_the_deb_declares_what_it_needs(app: Path, tmp_path: Path) -> None:
+    package = build.deb(app, "1.2.3", tmp_path)
+    assert package.name == f"door-scanner_1.2.3_{build.arch()}.deb"
+    control = _dpkg_deb("--field", package)
+    assert _field(control, "Package") == "door-scanner"
+    assert _field(control, "Version") == "1.2.3"
+    depends = [d.strip() for d in _field(control, "Depends").split(",")]
+    for needed in ("libpulse0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-cursor0"):
+        assert needed in depends
+    assert "libxkbcommon-x11-0" in depends and "libegl1" in depends
+    assert int(_field(control, "Installed-Size")) >= 0
+
+
+def test_the_deb_installs_to_opt_with_a_command_and_a_menu_entry(app: Path, tmp_path: Path) -> None:
+    package = build.deb(app, "1.2.3", tmp_path)
+    listing = _dpkg_deb("--contents", package)
+    assert "./opt/door-scanner/door-scanner" in listing
+    assert "./opt/door-scanner/_internal/libzbar.so.0" in listing
+    assert "./usr/bin/door-scanner -> /opt/door-scanner/door-scanner" in listing
+    assert "./usr/share/applications/door-scanner.desktop" in listing
+    assert "./usr/share/icons/hicolor/scalable/apps/door-scanner.svg" in listing
+    assert {line.split()[1] for line in listing.splitlines() if line.strip()} == {"root/root"}
+    unpacked = tmp_path / "unpacked"
+    subprocess.run(["dpkg-deb", "-x", str(package), str(unpacked)], check=True)
+    entry = (unpacked / "usr/share/applications/door-scanner.desktop").read_text()
+    assert "Exec=door-scanner window" in entry and "Icon=door-scanner" in entry
+    if shutil.which("desktop-file-validate"):
+        subprocess.run(
+            [
+                "desktop-file-validate",
+                str(unpacked / "usr/share/applications/door-scanner.desktop"),
+            ],
+            check=True,
+        )
+
+
+def test_removing_the_package_leaves_users_data(app: Path, tmp_path: Path) -> None:
+    package = build.deb(app, "1.2.3", tmp_path)
+    scripts = tmp_path / "control"
+    subprocess.run(["dpkg-deb", "-e", str(package), str(scripts)], check=True)
+    for name in ("postinst", "postrm"):
+        text = (scripts / name).read_text()
+        assert os.access(scripts / name, os.X_OK)
+        assert "rm " not in text and "/home" not in text and ".local" not in text
+    uninstall = (ROOT / "packaging/linux/uninstall.sh").read_text()
+    assert ".local" not in uninstall.replace("data in each user's ~/.local/share/door-scanner", "")
+
+
+def test_the_tarball_holds_the_folder_and_its_install_scripts(app: Path, tmp_path: Path) -> None:
+    archive = build.tarball(app, "1.2.3", tmp_path)
+    with tarfile.open(archive) as tar:
+        names = set(tar.getnames())
+    assert {
+        "door-scanner/door-scanner",
+        "door-scanner/install.sh",
+        "door-scanner/uninstall.sh",
+    } <= names
+
+
+def _dpkg_deb(option: str, package: Path) -> str:
+    done = subprocess.run(
+        ["dpkg-deb", option, str(package)], capture_output=True, text=True, check=True
+    )
+    return done.stdout
