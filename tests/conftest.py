@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests read English words unless they ask for another language (whatever the machine's locale).
+os.environ.setdefault("SCANNER_LANGUAGE", "en")
 # The device key that seals secrets: a test run never touches the user's own.
 os.environ.setdefault("SCANNER_KEY_FILE", f"/tmp/door-scanner-tests-{os.getpid()}/device.key")
 # ...nor the user's log folder.

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
+
+from scanner.lang import _, local_time
 
 
 def age(seconds: float | None) -> str:
     if seconds is None:
-        return "never"
+        return _("never")
     seconds = max(0, int(seconds))
     if seconds < 120:
-        return f"{seconds} s"
+        return _("{n} s").format(n=seconds)
     if seconds < 7200:
-        return f"{seconds // 60} min"
-    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+        return _("{n} min").format(n=seconds // 60)
+    return _("{h} h {m} min").format(h=seconds // 3600, m=seconds % 3600 // 60)
 
 
 def clock_time(moment: datetime | str | None, timezone: str) -> str:
     if moment is None:
-        return "never"
+        return _("never")
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return f"{moment.astimezone(ZoneInfo(timezone)):%H:%M:%S}"
+    return local_time(moment, timezone)

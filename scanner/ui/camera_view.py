@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from scanner.app.camera_feed import PreviewFrame
 from scanner.app.events import CameraState, CameraStateChanged
 from scanner.app.session import DoorSession
+from scanner.lang import _
 
 PREVIEW_MS = 33
 log = logging.getLogger(__name__)
@@ -100,10 +101,10 @@ class CameraView(QWidget):
 
     def _message(self, painter: QPainter) -> None:
         words = {
-            CameraState.NONE: "No camera\nUse the hand scanner or search",
-            CameraState.LOST: "Camera lost\nReconnecting…",
-            CameraState.RECONNECTING: "Camera lost\nReconnecting…",
-            CameraState.RUNNING: "Starting camera…",
+            CameraState.NONE: _("No camera\nUse the hand scanner or search"),
+            CameraState.LOST: _("Camera lost\nReconnecting…"),
+            CameraState.RECONNECTING: _("Camera lost\nReconnecting…"),
+            CameraState.RUNNING: _("Starting camera…"),
         }[self.state.state]
         font = QFont(self.font())
         font.setPixelSize(max(16, self.height() // 14))

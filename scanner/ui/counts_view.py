@@ -5,13 +5,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
 
 from scanner.app.events import CountsChanged
+from scanner.lang import _
 
 
 class CountsView(QWidget):
     def __init__(self, door: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.door = door
-        self.headline = QLabel("No attendee list yet")
+        self.headline = QLabel(_("No attendee list yet"))
         self.headline.setObjectName("countsHeadline")
         self._grid = QGridLayout(self)
         self._grid.addWidget(self.headline, 0, 0, 1, 3)
@@ -20,9 +21,12 @@ class CountsView(QWidget):
     def set_counts(self, event: CountsChanged) -> None:
         status = event.status
         here = status.admitted_by_door.get(self.door, 0)
-        inside = f" · inside now {status.inside}" if status.inside is not None else ""
+        inside = _(" · inside now {n}").format(n=status.inside) if status.inside is not None else ""
         self.headline.setText(
-            f"Admitted {status.admitted} / {status.expected} · at {self.door}: {here}{inside}"
+            _("Admitted {admitted} / {expected} · at {door}: {here}").format(
+                admitted=status.admitted, expected=status.expected, door=self.door, here=here
+            )
+            + inside
         )
         for widget in self._rows:
             widget.deleteLater()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from scanner.app.session import DoorSession
+from scanner.lang import _
 
 
 class DoorBar(QWidget):
@@ -33,27 +34,27 @@ class DoorBar(QWidget):
         self.session = session
         self.door = QComboBox()
         self.door.setEditable(True)
-        self.door.setToolTip("Door / check-in list")
+        self.door.setToolTip(_("Door / check-in list"))
         self.direction = QPushButton()
         self.direction.setObjectName("directionSwitch")
         self.direction.setCheckable(True)
-        self.direction.setToolTip("Switch between recording entries and exits (F2)")
+        self.direction.setToolTip(_("Switch between recording entries and exits (F2)"))
         self.operator = QLineEdit()
-        self.operator.setPlaceholderText("Operator")
+        self.operator.setPlaceholderText(_("Operator"))
         self.operator.setMaximumWidth(140)
-        self.mute = QCheckBox("Mute")
+        self.mute = QCheckBox(_("Mute"))
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(0, 100)
         self.volume.setMaximumWidth(90)
-        self.mirror = QCheckBox("Mirror")
+        self.mirror = QCheckBox(_("Mirror"))
         self.hold = QDoubleSpinBox()
         self.hold.setRange(1.0, 60.0)
         self.hold.setSuffix(" s")
-        self.hold.setToolTip("How long a verdict stays before Ready")
+        self.hold.setToolTip(_("How long a verdict stays before Ready"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        left: list[QWidget] = [QLabel("Door"), self.door, self.direction, QLabel("Operator")]
-        right: list[QWidget] = [self.mirror, self.mute, self.volume, QLabel("Hold"), self.hold]
+        left: list[QWidget] = [QLabel(_("Door")), self.door, self.direction, QLabel(_("Operator"))]
+        right: list[QWidget] = [self.mirror, self.mute, self.volume, QLabel(_("Hold")), self.hold]
         for widget in [*left, self.operator]:
             layout.addWidget(widget)
         layout.addStretch(1)
@@ -108,7 +109,7 @@ class DoorBar(QWidget):
         self.direction_changed.emit(exit_mode)
 
     def _style_direction(self, exit_mode: bool) -> None:
-        self.direction.setText("◀ EXIT mode" if exit_mode else "ENTRY mode ▶")
+        self.direction.setText(_("◀ EXIT mode") if exit_mode else _("ENTRY mode ▶"))
         colour = "#5b2a86" if exit_mode else "#1b5e20"
         self.direction.setStyleSheet(
             f"#directionSwitch {{ background: {colour}; color: white; font-weight: bold;"

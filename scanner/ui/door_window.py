@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from scanner.app.events import CountsChanged, Progress, VerdictCommitted
 from scanner.app.session import DoorSession
+from scanner.lang import N_, _
 from scanner.reports.writers import Request as ReportRequest
 from scanner.reports.writers import default_kind
 from scanner.ui.bridge import SessionBridge
@@ -43,7 +44,7 @@ from scanner.ui.wedge_filter import WedgeFilter
 from scanner.ui.wizard import EnrolWizard
 
 PAID_AT_THE_DOOR = "paid at the door"
-REPORT_FILTERS = "Excel workbook (*.xlsx);;PDF with charts (*.pdf);;CSV scan log (*.csv)"
+REPORT_FILTERS = N_("Excel workbook (*.xlsx);;PDF with charts (*.pdf);;CSV scan log (*.csv)")
 
 
 class DoorWindow(QMainWindow):
@@ -57,7 +58,7 @@ class DoorWindow(QMainWindow):
         prefs = session.preferences()
         self.sounds.muted = prefs.mute
         self.sounds.set_volume(prefs.volume)
-        self.setWindowTitle("Door scanner")
+        self.setWindowTitle(_("Door scanner"))
         self.bar = DoorBar(session)
         self.sync_badge = SyncBadge(session)
         self.camera = CameraView(session)
@@ -70,7 +71,7 @@ class DoorWindow(QMainWindow):
         self.notice.setObjectName("notice")
         self.report_progress = QProgressBar()
         self.report_progress.setRange(0, 0)  # busy: the journal's length is not known up front
-        self.report_progress.setFormat("Writing the report… %v entries")
+        self.report_progress.setFormat(_("Writing the report… %v entries"))
         self.report_progress.hide()
         self.report_path: Path | None = None
         self.tabs = QTabWidget()
@@ -93,9 +94,9 @@ class DoorWindow(QMainWindow):
         middle.addWidget(self.panel)
         middle.setStretchFactor(0, 4)
         middle.setStretchFactor(1, 5)
-        self.tabs.addTab(self.recent, "Recent scans")
-        self.tabs.addTab(self.search, "Search")
-        self.tabs.addTab(self.counts, "Counts")
+        self.tabs.addTab(self.recent, _("Recent scans"))
+        self.tabs.addTab(self.search, _("Search"))
+        self.tabs.addTab(self.counts, _("Counts"))
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(middle)
         body.addWidget(self.tabs)
@@ -110,26 +111,26 @@ class DoorWindow(QMainWindow):
         layout.addWidget(self.notice)
         layout.addWidget(self.report_progress)
         self.setCentralWidget(central)
-        menu = self.menuBar().addMenu("&File")
-        self.export_action = menu.addAction("Export report…")
+        menu = self.menuBar().addMenu(_("&File"))
+        self.export_action = menu.addAction(_("Export report…"))
         self.export_action.triggered.connect(lambda: self.export_report())
         self._door_menu()
         self.resize(1280, 720)
 
     def _door_menu(self) -> None:
-        door = self.menuBar().addMenu("&Door")
-        door.addAction("Sync now", lambda: self.session.sync_now())
-        door.addAction("Sync status and conflicts…", self.sync_badge.open_details)
-        door.addAction("Set up (enrol or import)…", self.run_wizard)
-        door.addAction("Reset this door…", self.reset_door)
-        self.camera_menu = self.menuBar().addMenu("&Camera")
+        door = self.menuBar().addMenu(_("&Door"))
+        door.addAction(_("Sync now"), lambda: self.session.sync_now())
+        door.addAction(_("Sync status and conflicts…"), self.sync_badge.open_details)
+        door.addAction(_("Set up (enrol or import)…"), self.run_wizard)
+        door.addAction(_("Reset this door…"), self.reset_door)
+        self.camera_menu = self.menuBar().addMenu(_("&Camera"))
         self.camera_menu.aboutToShow.connect(self._fill_camera_menu)
 
     def _fill_camera_menu(self) -> None:
         """The cameras attached now (probed in the background; shown from the last probe)."""
         menu = self.camera_menu
         menu.clear()
-        menu.addAction("No camera (hand scanner and search)", lambda: self.use_camera(""))
+        menu.addAction(_("No camera (hand scanner and search)"), lambda: self.use_camera(""))
         for camera in self._cameras:
             label = f"{camera.name} ({camera.device})"
             menu.addAction(label, partial(self.use_camera, str(camera.device)))
@@ -189,13 +190,22 @@ class DoorWindow(QMainWindow):
         self.counts.door = self.session.settings.door
         self.counts.set_counts(event)
         status = event.status
-        self.tabs.setTabText(2, f"Counts {status.admitted}/{status.expected}")
+        self.tabs.setTabText(
+            2,
+            _("Counts {admitted}/{expected}").format(
+                admitted=status.admitted, expected=status.expected
+            ),
+        )
 
     def on_progress(self, event: Progress) -> None:
         if event.task == "report":
             self._report_progress(event)
         if event.error:
-            self.say(f"{event.task.capitalize()} did not work: {event.error}")
+            self.say(
+                _("{task} did not work: {error}").format(
+                    task=_(event.task.capitalize()), error=event.error
+                )
+            )
         elif event.finished:
             self.bar.reload()
 
@@ -207,8 +217,8 @@ class DoorWindow(QMainWindow):
     def export_report(self, path: str | None = None) -> None:
         """Ask where (the extension picks the format), then write it in the background."""
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
-                self, "Export report", "check-in-report.xlsx", REPORT_FILTERS
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Export report"), "check-in-report.xlsx", _(REPORT_FILTERS)
             )
         if not path:
             return
@@ -222,7 +232,7 @@ class DoorWindow(QMainWindow):
         self.report_progress.show()
         request = ReportRequest(fmt, default_kind(fmt))
         future = self.session.export_report(target, request)
-        future.add_done_callback(self._report_failure("Report"))
+        future.add_done_callback(self._report_failure(N_("Report")))
 
     def _report_progress(self, event: Progress) -> None:
         if not event.finished:
@@ -231,8 +241,8 @@ class DoorWindow(QMainWindow):
         self.report_progress.hide()
         self.export_action.setEnabled(True)
         if not event.error:
-            entries = f" ({event.done} journal entries)" if event.done else ""
-            self.say(f"Report written to {self.report_path}{entries}")
+            entries = _(" ({n} journal entries)").format(n=event.done) if event.done else ""
+            self.say(_("Report written to {path}").format(path=self.report_path) + entries)
 
     # -- door --------------------------------------------------------------------------------
 
@@ -277,31 +287,33 @@ class DoorWindow(QMainWindow):
     def ask_admit(self, ticket_id: str, name: str) -> None:
         reason, ok = QInputDialog.getText(
             self,
-            "Admit by hand",
-            f"Admit {name or ticket_id} without a code. Reason:",
-            text="phone not at hand",
+            _("Admit by hand"),
+            _("Admit {name} without a code. Reason:").format(name=name or ticket_id),
+            text=_("phone not at hand"),
         )
         if ok:
             self.admit_by_hand(ticket_id, reason)
 
     def admit_by_hand(self, ticket_id: str, reason: str, paid_at_door: bool = False) -> None:
         future = self.session.admit_by_hand(ticket_id, reason, paid_at_door)
-        future.add_done_callback(self._report_failure("Admission"))
+        future.add_done_callback(self._report_failure(N_("Admission")))
 
     def payment_taken(self, ticket_id: str) -> None:
         self.admit_by_hand(ticket_id, PAID_AT_THE_DOOR, paid_at_door=True)
 
     def ask_undo(self, entry_id: str, label: str) -> None:
-        why, ok = QInputDialog.getText(self, "Undo", f"Undo the scan of {label}. Why?")
+        why, ok = QInputDialog.getText(
+            self, _("Undo"), _("Undo the scan of {label}. Why?").format(label=label)
+        )
         if ok:
             self.undo(entry_id, why)
 
     def undo(self, entry_id: str, why: str) -> None:
         if not why.strip():
-            self.say("Undo needs a reason")
+            self.say(_("Undo needs a reason"))
             return
         future = self.session.undo(entry_id, why)
-        future.add_done_callback(self._report_failure("Undo"))
+        future.add_done_callback(self._report_failure(N_("Undo")))
 
     def _report_failure(self, what: str):  # type: ignore[no-untyped-def]
         def done(future) -> None:  # type: ignore[no-untyped-def]
@@ -322,12 +334,12 @@ class DoorWindow(QMainWindow):
 
     def confirm_reset(self) -> bool:
         waiting = self.session.unsent()
-        text = "Forget the enrolment, attendee list and keys of this door?"
+        text = _("Forget the enrolment, attendee list and keys of this door?")
         if waiting:
-            text += f"\n\n{waiting} scans were never uploaded and will be lost."
+            text += "\n\n" + _("{n} scans were never uploaded and will be lost.").format(n=waiting)
         answer = QMessageBox.warning(
             self,
-            "Reset this door",
+            _("Reset this door"),
             text,
             QMessageBox.StandardButton.Reset | QMessageBox.StandardButton.Cancel,
         )

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent, QPixmap, QPolygo
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from scanner.app.session import DoorSession
-from scanner.lang import LANGUAGES, _
+from scanner.lang import LANGUAGES, _, current
 from scanner.ui.camera_view import CameraView
 
 BACKGROUND = "#102027"
@@ -92,7 +92,7 @@ class AttractPage(QWidget):
         self.flag.clicked.connect(self._flag)
         self.language = "en"
         self._build()
-        self.retranslate("en")
+        self.retranslate(current())
 
     def _build(self) -> None:
         top = QHBoxLayout()

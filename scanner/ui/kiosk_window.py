@@ -64,6 +64,7 @@ class KioskWindow(QWidget):
         self.clock = clock
         self.expects_camera = expects_camera
         self.default_language = choose(settings.language)
+        set_language(self.default_language)  # before any widget takes its words
         self.bridge = SessionBridge(session, self)
         self.sounds = sounds or Sounds(parent=self)
         self.return_timer = ReturnTimer(settings, clock)
@@ -88,7 +89,6 @@ class KioskWindow(QWidget):
         self._connect()
         self.wedge.install()
         session.intercept = self._intercept
-        set_language(self.default_language)
         self._camera(session.camera_state)
         self.check_data()
         self.show_idle()
@@ -169,6 +169,7 @@ class KioskWindow(QWidget):
         self.out_of_order.retranslate()
         self.pin_pad.retranslate()
         self.staff.retranslate()
+        self.staff.sync_badge.refresh()
 
     # -- time ----------------------------------------------------------------------------------
 

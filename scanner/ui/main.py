@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from scanner.app.session import DoorSession
 from scanner.ui.door_window import DoorWindow
+from scanner.ui.qt_language import start_language
 
 DEMO_CAMERA = "synthetic:loop=1,hold=30,gap=25"
 
@@ -68,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
     app.setApplicationName("Door scanner")
     opener = demo_session if args.demo else door_session
     with opener(args) as session:
+        start_language(session)  # $SCANNER_LANGUAGE, the door's setting, or the system's
         window = DoorWindow(session)
         if not session.has_event() and not window.run_wizard():
             return 1

@@ -14,10 +14,11 @@ from scanner.app.events import EntryUndone, VerdictCommitted
 from scanner.app.session import RECENT
 from scanner.app.timefmt import clock_time
 from scanner.checkin.reasons import REASON_TEXT
+from scanner.lang import N_, _
 from scanner.ui.tables import fill_row, row_table
 from scanner.ui.verdict_style import STYLES, look_of
 
-COLUMNS = ["Time", "Result", "Name", "Type", "How", "Reason"]
+COLUMNS = [N_("Time"), N_("Result"), N_("Name"), N_("Type"), N_("How"), N_("Reason")]
 
 
 class RecentScans(QWidget):
@@ -27,8 +28,8 @@ class RecentScans(QWidget):
         super().__init__(parent)
         self.events: list[VerdictCommitted] = []
         self.undone: set[str] = set()
-        self.table = row_table(COLUMNS, stretch=2)
-        self.undo_button = QPushButton("Undo selected…")
+        self.table = row_table([_(c) for c in COLUMNS], stretch=2)
+        self.undo_button = QPushButton(_("Undo selected…"))
         self.undo_button.clicked.connect(self._undo)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -50,16 +51,16 @@ class RecentScans(QWidget):
         self.table.setRowCount(len(self.events))
         for row, event in enumerate(self.events):
             verdict = event.verdict
-            word = STYLES[look_of(verdict)].word.title()
+            word = _(STYLES[look_of(verdict)].word).title()
             if event.entry_id in self.undone:
-                word += " (undone)"
+                word += _(" (undone)")
             cells = [
                 clock_time(event.scanned_at, event.timezone),
                 word,
                 verdict.holder_name or verdict.ticket_id or "",
                 verdict.ticket_type or "",
-                event.source,
-                REASON_TEXT[verdict.reason] if not verdict.admitted else (event.note or ""),
+                _(event.source),
+                _(REASON_TEXT[verdict.reason]) if not verdict.admitted else (event.note or ""),
             ]
             fill_row(self.table, row, cells)
 

@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from scanner.app.timefmt import clock_time
+from scanner.lang import N_, _
 from scanner.ui.bridge import SessionBridge
 from scanner.ui.tables import fill_row, row_table
 
-COLUMNS = ["Name", "Type", "Status", "Checked in", "Order", "Ticket"]
+COLUMNS = [N_("Name"), N_("Type"), N_("Status"), N_("Checked in"), N_("Order"), N_("Ticket")]
 
 
 class ResultsTable(QTableWidget):
@@ -50,11 +51,11 @@ class SearchPanel(QWidget):
         self.bridge = bridge
         self.box = SearchBox()
         self.box.setObjectName("searchBox")
-        self.box.setPlaceholderText("Search name, e-mail, order code or ticket id (Ctrl+F)")
+        self.box.setPlaceholderText(_("Search name, e-mail, order code or ticket id (Ctrl+F)"))
         self.box.setClearButtonEnabled(True)
         self.table = ResultsTable()
-        row_table(COLUMNS, stretch=0, table=self.table)
-        self.admit_button = QPushButton("Admit by hand… (Enter)")
+        row_table([_(c) for c in COLUMNS], stretch=0, table=self.table)
+        self.admit_button = QPushButton(_("Admit by hand… (Enter)"))
         self.admit_button.clicked.connect(lambda: self._admit(self.table.currentRow()))
         self.note = QLabel("")
         self.hits: list[object] = []
@@ -77,7 +78,7 @@ class SearchPanel(QWidget):
         if query != self.box.text():
             return  # an older answer: the person typed on
         if isinstance(hits, Exception):
-            self.note.setText(f"Search failed: {hits}")
+            self.note.setText(_("Search failed: {error}").format(error=hits))
             hits = []
         assert isinstance(hits, list)
         self.hits = hits
@@ -87,14 +88,14 @@ class SearchPanel(QWidget):
             cells = [
                 hit.holder_name,
                 hit.ticket_type,
-                hit.status,
-                clock_time(hit.first_admitted_at, timezone) if hit.first_admitted_at else "no",
+                _(hit.status),
+                clock_time(hit.first_admitted_at, timezone) if hit.first_admitted_at else _("no"),
                 hit.order_code or "",
                 hit.ticket_id,
             ]
             fill_row(self.table, row, cells)
         if hits or query.strip():
-            self.note.setText(f"{len(hits)} found" if hits else "Nobody found")
+            self.note.setText(_("{n} found").format(n=len(hits)) if hits else _("Nobody found"))
         else:
             self.note.setText("")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl, Signal
 
+from scanner.lang import _
 from scanner.ui.tones import write_tones
 
 log = logging.getLogger(__name__)
@@ -30,13 +31,13 @@ class Sounds(QObject):
         try:
             self._load(write_tones(folder))
         except (ImportError, OSError) as exc:
-            self.problem = f"sounds off: {exc}"
+            self.problem = _("sounds off: {error}").format(error=exc)
 
     def _load(self, paths: dict[str, Path]) -> None:
         from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
 
         if not QMediaDevices.audioOutputs():
-            self.problem = "no audio output found: the door works silently"
+            self.problem = _("no audio output found: the door works silently")
             return
         for name, path in paths.items():
             effect = QSoundEffect(self)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from scanner.app.events import Link, SyncStateChanged
 from scanner.app.session import DoorSession
 from scanner.app.timefmt import age, clock_time
+from scanner.lang import _
 
 STALE_S = 300.0  # data older than this turns the chip red (while enrolled)
 
@@ -51,23 +52,28 @@ class SyncBadge(QPushButton):
 
     def summary(self) -> str:
         if self.state_event is None:
-            return "Sync: starting"
+            return _("Sync: starting")
         state = self.state_event.state
-        waiting = f" · {state.waiting} to send" if state.waiting else ""
-        conflicts = f" · {state.conflicts} conflicts" if state.conflicts else ""
+        waiting = _(" · {n} to send").format(n=state.waiting) if state.waiting else ""
+        conflicts = _(" · {n} conflicts").format(n=state.conflicts) if state.conflicts else ""
         last = self._since_last_sync()
-        synced = f" · synced {age(last)} ago" if last is not None else ""
+        synced = _(" · synced {age} ago").format(age=age(last)) if last is not None else ""
         if state.link is Link.ONLINE:
-            return f"Online{synced}{waiting}{conflicts}"
+            return _("Online") + synced + waiting + conflicts
         if state.link is Link.NOT_ENROLLED:
-            return f"Offline use (not enrolled){waiting}"
+            return _("Offline use (not enrolled)") + waiting
         if state.link is Link.REVOKED:
-            return "Device revoked: re-enrol"
+            return _("Device revoked: re-enrol")
         since = self.state_event.offline_since
-        when = f" since {clock_time(since, self.session.timezone())}" if since else ""
+        when = (
+            _(" since {time}").format(time=clock_time(since, self.session.timezone()))
+            if since
+            else ""
+        )
         if state.link is Link.OFFLINE:
-            return f"Offline{when}{waiting}{synced}{conflicts}"
-        return f"Sync failing: {state.last_error or 'unknown error'}{waiting}"
+            return _("Offline") + when + waiting + synced + conflicts
+        error = state.last_error or _("unknown error")
+        return _("Sync failing: {error}").format(error=error) + waiting
 
     def refresh(self) -> None:
         state = self.state_event.state if self.state_event else None
@@ -95,22 +101,24 @@ class SyncDetails(QDialog):
         self, session: DoorSession, event: SyncStateChanged | None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Sync status")
+        self.setWindowTitle(_("Sync status"))
         self.session = session
         layout = QVBoxLayout(self)
         self.facts = QLabel(self._facts(event))
         self.facts.setWordWrap(True)
         layout.addWidget(self.facts)
-        layout.addWidget(QLabel("Conflicts (the same ticket admitted twice):"))
+        layout.addWidget(QLabel(_("Conflicts (the same ticket admitted twice):")))
         self.conflicts = QTableWidget(0, 4)
-        self.conflicts.setHorizontalHeaderLabels(["Ticket", "First admission", "Also", "Doors"])
+        self.conflicts.setHorizontalHeaderLabels(
+            [_("Ticket"), _("First admission"), _("Also"), _("Doors")]
+        )
         header = self.conflicts.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         layout.addWidget(self.conflicts)
         self.fill_conflicts()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.sync_now = buttons.addButton("Sync now", QDialogButtonBox.ButtonRole.ActionRole)
+        self.sync_now = buttons.addButton(_("Sync now"), QDialogButtonBox.ButtonRole.ActionRole)
         self.sync_now.clicked.connect(lambda: session.sync_now())
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -118,20 +126,28 @@ class SyncDetails(QDialog):
 
     def _facts(self, event: SyncStateChanged | None) -> str:
         if event is None:
-            return "No sync cycle yet."
+            return _("No sync cycle yet.")
         s, tz = event.state, self.session.timezone()
         enrolment = self.session.enrolment()
         counts = self.session.counts()
         lines = [
-            f"State: {s.describe()}",
-            f"Server: {enrolment.server_url if enrolment else 'none (attendee list from a file)'}",
-            f"Offline since: {clock_time(event.offline_since, tz)}" if event.offline_since else "",
-            f"Entries not uploaded: {s.waiting}" + (f", held back: {s.held}" if s.held else ""),
-            f"Last successful sync: {clock_time(s.last_pull_at, tz)}",
-            f"Last upload: {clock_time(s.last_push_at, tz)}",
-            f"Attendee list age: {age(counts.snapshot_age_s if counts else None)}",
-            "Clock difference to the server: "
-            + ("unknown" if s.clock_offset_s is None else f"{s.clock_offset_s:+.1f} s"),
+            _("State: {state}").format(state=s.describe()),
+            _("Server: {url}").format(
+                url=enrolment.server_url if enrolment else _("none (attendee list from a file)")
+            ),
+            _("Offline since: {time}").format(time=clock_time(event.offline_since, tz))
+            if event.offline_since
+            else "",
+            _("Entries not uploaded: {n}").format(n=s.waiting)
+            + (_(", held back: {n}").format(n=s.held) if s.held else ""),
+            _("Last successful sync: {time}").format(time=clock_time(s.last_pull_at, tz)),
+            _("Last upload: {time}").format(time=clock_time(s.last_push_at, tz)),
+            _("Attendee list age: {age}").format(
+                age=age(counts.snapshot_age_s if counts else None)
+            ),
+            _("Clock difference to the server: {offset}").format(
+                offset=_("unknown") if s.clock_offset_s is None else f"{s.clock_offset_s:+.1f} s"
+            ),
             s.clock_warning or "",
         ]
         return "\n".join(line for line in lines if line)
@@ -155,7 +171,9 @@ class SyncDetails(QDialog):
 def _admission(admission: object, timezone: str) -> str:
     at = getattr(admission, "at", None)
     moment = datetime.fromisoformat(at) if isinstance(at, str) else None
-    mine = " (this door)" if getattr(admission, "mine", False) else ""
+    mine = _(" (this door)") if getattr(admission, "mine", False) else ""
     door = getattr(admission, "door", "")
     device = getattr(admission, "device_id", "")
-    return f"{clock_time(moment, timezone)} at {door}, device {device}{mine}"
+    return _("{time} at {door}, device {device}{mine}").format(
+        time=clock_time(moment, timezone), door=door, device=device, mine=mine
+    )

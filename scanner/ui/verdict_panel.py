@@ -7,7 +7,6 @@ A new verdict always replaces the one shown (never a dialog that blocks the next
 from __future__ import annotations
 
 import math
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from scanner.app.events import VerdictCommitted
 from scanner.checkin.reasons import REASON_TEXT, Reason
+from scanner.lang import _, local_time
 from scanner.ui.icons import ShapeIcon
 from scanner.ui.verdict_style import STYLES, Look, Style, flag_words, look_of
 
@@ -52,9 +52,9 @@ class VerdictPanel(QFrame):
         self.name.setWordWrap(True)
         self.details = QLabel()
         self.details.setWordWrap(True)
-        self.offline = QLabel("Decided offline")
+        self.offline = QLabel(_("Decided offline"))
         self.offline.setObjectName("offlineTag")
-        self.pay = QPushButton("Payment taken: admit")
+        self.pay = QPushButton(_("Payment taken: admit"))
         self.pay.setObjectName("paymentTaken")
         self.pay.clicked.connect(self._paid)
         self.countdown = QProgressBar()
@@ -97,10 +97,12 @@ class VerdictPanel(QFrame):
         self.shown = event
         self.look = look_of(verdict)
         style = STYLES[self.look]
-        self.word.setText(style.word)
+        self.word.setText(_(style.word))
         self.reason.setText(self._reason_text(event))
         self.name.setText(verdict.holder_name or "")
         self.details.setText("\n".join(self._details(event)))
+        # all detail lines shown: wrapped lines get the height they need
+        self.details.setMinimumHeight(self.details.heightForWidth(max(1, self.details.width())))
         self.offline.setVisible(event.offline)
         self.pay.setVisible(verdict.reason is Reason.UNPAID and verdict.ticket_id is not None)
         self._paint(style, blink=False)
@@ -117,8 +119,12 @@ class VerdictPanel(QFrame):
         self.shown = None
         self.look = Look.READY
         style = STYLES[Look.READY]
-        self.word.setText("READY")
-        self.reason.setText("Show the ticket to the camera" + (" (exit)" if exit_mode else ""))
+        self.word.setText(_(STYLES[Look.READY].word))
+        self.reason.setText(
+            _("Show the ticket to the camera (exit)")
+            if exit_mode
+            else _("Show the ticket to the camera")
+        )
         self.name.setText("")
         self.details.setText("")
         self.offline.setVisible(False)
@@ -134,31 +140,36 @@ class VerdictPanel(QFrame):
         if self.look is Look.ATTENTION:
             return " · ".join(flag_words(verdict))
         if self.look is Look.EXIT:
-            return "Exit recorded" + (": was not checked in" if verdict.attention else "")
+            return (
+                _("Exit recorded: was not checked in") if verdict.attention else _("Exit recorded")
+            )
         if self.look is Look.ADMITTED:
-            return "Welcome" if event.source != "manual" else "Admitted by hand"
-        return REASON_TEXT[verdict.reason]
+            return _("Welcome") if event.source != "manual" else _("Admitted by hand")
+        return _(REASON_TEXT[verdict.reason])
 
     def _details(self, event: VerdictCommitted) -> list[str]:
         verdict = event.verdict
         lines = []
         kind = verdict.ticket_type or ""
         if verdict.seat:
-            kind += f" · seat {verdict.seat}"
+            kind += _(" · seat {seat}").format(seat=verdict.seat)
         if kind:
             lines.append(kind)
         first = verdict.first_admission
         if self.look is Look.ALREADY_USED and first is not None:
-            local = first.at.astimezone(ZoneInfo(event.timezone))
             lines.append(
-                f"First admitted {local:%H:%M:%S} at {first.door} (device {first.device_id})"
+                _("First admitted {time} at {door} (device {device})").format(
+                    time=local_time(first.at, event.timezone),
+                    door=first.door,
+                    device=first.device_id,
+                )
             )
         if self.look is not Look.ATTENTION:
             lines.extend(flag_words(verdict))
         if verdict.note:
-            lines.append(f"Note: {verdict.note}")
+            lines.append(_("Note: {note}").format(note=verdict.note))
         if event.note:
-            lines.append(f"Reason: {event.note}")
+            lines.append(_("Reason: {note}").format(note=event.note))
         if event.advice:
             lines.append(event.advice)
         return lines

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from scanner.checkin.reasons import Outcome, Reason
 from scanner.checkin.records import FLAG_TEXT, Verdict
+from scanner.lang import _
 
 
 class Look(StrEnum):
@@ -53,4 +54,4 @@ def look_of(verdict: Verdict) -> Look:
 
 
 def flag_words(verdict: Verdict) -> list[str]:
-    return [FLAG_TEXT.get(flag, flag) for flag in verdict.attention]
+    return [_(FLAG_TEXT[flag]) if flag in FLAG_TEXT else flag for flag in verdict.attention]

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from scanner.app.events import Progress
+from scanner.lang import _
 from scanner.ui.bridge import SessionBridge
 
 
@@ -37,28 +38,28 @@ class EnrolWizard(QDialog):
         super().__init__(parent)
         self.bridge = bridge
         self.session = bridge.session
-        self.setWindowTitle("Set up this door")
+        self.setWindowTitle(_("Set up this door"))
         self.tabs = QTabWidget()
         self.url = QLineEdit()
         self.url.setPlaceholderText("https://checkin.example.org")
         self.code = QLineEdit()
-        self.code.setPlaceholderText("enrolment code, or paste / scan the enrolment link")
+        self.code.setPlaceholderText(_("enrolment code, or paste / scan the enrolment link"))
         self.code.textChanged.connect(self._maybe_link)
         self.file = QLineEdit()
         self.fingerprint = QLineEdit()
-        self.fingerprint.setPlaceholderText("signer fingerprint (from the organizer)")
+        self.fingerprint.setPlaceholderText(_("signer fingerprint (from the organizer)"))
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
-        self.start = QPushButton("Enrol")
+        self.start = QPushButton(_("Enrol"))
         self.start.setDefault(True)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(_("Cancel"))
         self._build()
         self.start.clicked.connect(self.begin)
         self.cancel_button.clicked.connect(self._cancel)
         self.tabs.currentChanged.connect(
-            lambda i: self.start.setText("Enrol" if i == 0 else "Import")
+            lambda i: self.start.setText(_("Enrol") if i == 0 else _("Import"))
         )
         bridge.progress.connect(self.on_progress)
         self.running = False
@@ -67,26 +68,26 @@ class EnrolWizard(QDialog):
     def _build(self) -> None:
         enrol = QWidget()
         form = QFormLayout(enrol)
-        form.addRow("Server", self.url)
-        form.addRow("Code", self.code)
-        form.addRow(QLabel("A hand scanner can scan the enrolment QR code into this window."))
+        form.addRow(_("Server"), self.url)
+        form.addRow(_("Code"), self.code)
+        form.addRow(QLabel(_("A hand scanner can scan the enrolment QR code into this window.")))
         imp = QWidget()
         form2 = QFormLayout(imp)
-        browse = QPushButton("Choose…")
+        browse = QPushButton(_("Choose…"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.file, 1)
         row.addWidget(browse)
-        form2.addRow("Snapshot file", row)
-        form2.addRow("Fingerprint", self.fingerprint)
-        self.tabs.addTab(enrol, "Enrol with a server")
-        self.tabs.addTab(imp, "Import a file")
+        form2.addRow(_("Snapshot file"), row)
+        form2.addRow(_("Fingerprint"), self.fingerprint)
+        self.tabs.addTab(enrol, _("Enrol with a server"))
+        self.tabs.addTab(imp, _("Import a file"))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.start)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("This door has no attendee list yet."))
+        layout.addWidget(QLabel(_("This door has no attendee list yet.")))
         layout.addWidget(self.tabs)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
@@ -105,7 +106,9 @@ class EnrolWizard(QDialog):
             self.code.setText(link[1])
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Snapshot file", "", "Snapshots (*.jsonl *.gz)")
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("Snapshot file"), "", _("Snapshots (*.jsonl *.gz)")
+        )
         if name:
             self.file.setText(name)
 
@@ -114,20 +117,20 @@ class EnrolWizard(QDialog):
             return
         if self.tabs.currentIndex() == 0:
             if not self.url.text().strip() or not self.code.text().strip():
-                self.status.setText("Give the server address and the enrolment code.")
+                self.status.setText(_("Give the server address and the enrolment code."))
                 return
             self.session.enroll(self.url.text(), self.code.text())
         else:
             path = Path(self.file.text().strip())
             if not path.is_file():
-                self.status.setText(f"No such file: {path}")
+                self.status.setText(_("No such file: {path}").format(path=path))
                 return
             self.session.import_snapshot(path, self.fingerprint.text())
         self.running = True
         self.start.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
-        self.status.setText("Working…")
+        self.status.setText(_("Working…"))
 
     def on_progress(self, event: Progress) -> None:
         if not self.running:
@@ -137,7 +140,7 @@ class EnrolWizard(QDialog):
             self.start.setEnabled(True)
             if event.error:
                 self.progress.setVisible(False)
-                self.status.setText(f"Did not work: {event.error}")
+                self.status.setText(_("Did not work: {error}").format(error=event.error))
                 return
             self.done_ok = True
             self.accept()
@@ -145,14 +148,16 @@ class EnrolWizard(QDialog):
         if event.total:
             self.progress.setRange(0, event.total)
             self.progress.setValue(event.done)
-            self.progress.setFormat(f"{event.done} / {event.total} tickets")
+            self.progress.setFormat(
+                _("{done} / {total} tickets").format(done=event.done, total=event.total)
+            )
         else:
-            self.progress.setFormat(f"{event.done} tickets")
-        self.status.setText(f"Downloading and importing: {event.done} tickets")
+            self.progress.setFormat(_("{done} tickets").format(done=event.done))
+        self.status.setText(_("Downloading and importing: {n} tickets").format(n=event.done))
 
     def _cancel(self) -> None:
         if self.running:
             self.session.cancel()
-            self.status.setText("Canceling…")
+            self.status.setText(_("Canceling…"))
             return
         self.reject()
