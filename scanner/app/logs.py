@@ -67,9 +67,10 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir("door-scanner", appauthor=False))
 
 
-def setup_logging(level: str | None = None, console_level: int = logging.WARNING) -> Path | None:
-    """Log to the rotating file (at `level`, default INFO, or $SCANNER_LOG_LEVEL) and warnings to
-    stderr. Returns the log file, or None when its folder cannot be written (stderr only)."""
+def setup_logging(level: str | None = None) -> Path | None:
+    """Log to the rotating file at `level` (default INFO, or $SCANNER_LOG_LEVEL). The command
+    line prints its own one-line messages, so nothing goes to stderr unless the log folder
+    cannot be written: then warnings do. Returns the log file, or None."""
     wanted = (level or os.environ.get(LEVEL_ENV) or "INFO").upper()
     root = logging.getLogger()
     root.setLevel(logging.getLevelName(wanted) if wanted in _LEVELS else logging.INFO)
@@ -77,11 +78,6 @@ def setup_logging(level: str | None = None, console_level: int = logging.WARNING
         if getattr(handler, "door_scanner", False):
             root.removeHandler(handler)
             handler.close()
-    formatter = RedactingFormatter(FORMAT)
-    console = logging.StreamHandler(sys.stderr)
-    console.setLevel(console_level)
-    console.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
-    _add(root, console)
     for name, quiet in QUIET.items():
         logging.getLogger(name).setLevel(quiet)
     path = log_dir() / FILE_NAME
@@ -89,10 +85,14 @@ def setup_logging(level: str | None = None, console_level: int = logging.WARNING
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         file = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     except OSError as exc:
+        console = logging.StreamHandler(sys.stderr)
+        console.setLevel(logging.WARNING)
+        console.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
+        _add(root, console)
         logging.getLogger(__name__).warning("no log file in %s: %s", path.parent, exc.strerror)
         return None
     os.chmod(path, 0o600)
-    file.setFormatter(formatter)
+    file.setFormatter(RedactingFormatter(FORMAT))
     _add(root, file)
     return path
 

@@ -66,6 +66,7 @@ from scanner.reports.model import Report
 from scanner.reports.writers import Request as ReportRequest
 from scanner.store import device, tickets
 from scanner.store.conflicts import Conflict, conflicts
+from scanner.store.disk_space import incoming_bytes
 from scanner.store.imports import ImportSummary
 from scanner.store.location import data_dir
 from scanner.store.search import SearchHit
@@ -393,7 +394,10 @@ class DoorSession:
             self._cancel = False
             lines = self._counting(open_snapshot_file(path), self._progress("import"))
             summary = self.store.import_snapshot(
-                lines, self.clock.now(), vouched=(fingerprint or "").strip() or None
+                lines,
+                self.clock.now(),
+                vouched=(fingerprint or "").strip() or None,
+                incoming=incoming_bytes(path),  # refused in words when the disk has no room
             )
             self._forget_event()
             self.configure()

@@ -4,11 +4,12 @@ failure becomes one of the errors in `errors.py`."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import IO, Any
 
 import httpx
 
+from scanner.checkin.line_reader import InputTooLarge, chunk_lines
 from scanner.sync.errors import (
     REVOKED_REASON,
     SNAPSHOT_REASON,
@@ -81,7 +82,7 @@ class ApiClient:
                 "GET", f"/events/{event_id}/snapshot", params=params
             ) as response:
                 _raise_for(response, read=True)
-                for line in _lines(response.iter_bytes()):
+                for line in chunk_lines(response.iter_bytes()):
                     sink.write(line)
                     lines += 1
                     if lines == 1:
@@ -90,6 +91,8 @@ class ApiClient:
                         progress(lines - 1, total)
         except httpx.TransportError as exc:
             raise _transport_error(exc) from None
+        except InputTooLarge as exc:  # a line or a whole download past any real snapshot
+            raise BadAnswer(f"the server's snapshot was refused: {exc}") from None
         return lines
 
     def _json(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
@@ -113,17 +116,6 @@ def _announced_records(header: bytes) -> int | None:
     except (ValueError, AttributeError):
         return None  # the reader will say what is wrong with the header
     return records if isinstance(records, int) else None
-
-
-def _lines(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    pending = b""
-    for chunk in chunks:
-        pending += chunk
-        *complete, pending = pending.split(b"\n")
-        for line in complete:
-            yield line + b"\n"
-    if pending:
-        yield pending  # no newline: the reader reports the file as cut short
 
 
 def _transport_error(exc: httpx.TransportError) -> Unreachable:
