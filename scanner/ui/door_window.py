@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -25,7 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scanner.app import kiosk
 from scanner.app.events import CountsChanged, Progress, VerdictCommitted
+from scanner.app.kiosk import PinCheck, PinGuard
 from scanner.app.session import DoorSession
 from scanner.lang import N_, _
 from scanner.reports.writers import Request as ReportRequest
@@ -53,6 +56,7 @@ class DoorWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.session = session
+        self._pin_guard: PinGuard | None = None  # read when an undo first asks for it
         self.bridge = SessionBridge(session, self)
         self.sounds = sounds or Sounds(parent=self)
         prefs = session.preferences()
@@ -302,11 +306,34 @@ class DoorWindow(QMainWindow):
         self.admit_by_hand(ticket_id, PAID_AT_THE_DOOR, paid_at_door=True)
 
     def ask_undo(self, entry_id: str, label: str) -> None:
+        if not self._lead_allows_undo():
+            return
         why, ok = QInputDialog.getText(
             self, _("Undo"), _("Undo the scan of {label}. Why?").format(label=label)
         )
         if ok:
             self.undo(entry_id, why)
+
+    def _lead_allows_undo(self) -> bool:
+        """With a lead PIN set, an undo needs it (five wrong tries lock it, as at the kiosk)."""
+        if self._pin_guard is None:
+            self._pin_guard = PinGuard(kiosk.stored_pin(self.session.store))
+        guard = self._pin_guard
+        if guard.stored is None:
+            return True
+        pin, ok = QInputDialog.getText(
+            self, _("Undo"), _("Staff only: enter the lead PIN"), QLineEdit.EchoMode.Password
+        )
+        if not ok:
+            return False
+        answer = guard.check(pin)
+        if answer is PinCheck.OK:
+            return True
+        if answer is PinCheck.LOCKED:
+            self.say(_("Too many wrong tries: locked for {s} s").format(s=int(guard.locked_for())))
+        else:
+            self.say(_("Wrong PIN."))
+        return False
 
     def undo(self, entry_id: str, why: str) -> None:
         if not why.strip():

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from scanner.app import kiosk
 from scanner.app.clock import FixedClock
 from scanner.app.demo import DemoEvent
 from scanner.app.events import CameraState
@@ -193,6 +194,28 @@ def test_undo_from_recent_scans_with_a_reason(
     assert window.recent.table.item(0, 1).text() == "Admitted (undone)"
     assert door_session.status().admitted == 0
     assert window.counts.headline.text().startswith("Admitted 0 /")
+
+
+def test_undo_needs_the_lead_pin_when_one_is_set(
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    demo_event: DemoEvent,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    kiosk.set_pin(door_session.store, "4711")
+    window = make_window(door_session)
+    door_session.submit_code(valid_code(demo_event)[1])
+    answers = iter([("1234", True), ("4711", True), ("wrong person", True)])
+    monkeypatch.setattr(
+        "scanner.ui.door_window.QInputDialog.getText", lambda *a, **k: next(answers)
+    )
+    window.recent.table.selectRow(0)
+    window.recent.undo_button.click()  # a wrong PIN: nothing is undone, and the door says so
+    assert door_session.status().admitted == 1
+    assert window.notice.text() == "Wrong PIN."
+    window.recent.undo_button.click()  # the lead's PIN, then the reason
+    assert door_session.status().admitted == 0
+    assert window.recent.table.item(0, 1).text() == "Admitted (undone)"
 
 
 def test_exit_mode_is_visibly_different_and_records_exits(
