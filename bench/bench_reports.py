@@ -45,14 +45,15 @@ def _entries(ticket_ids: list[str], rng: random.Random) -> list[dict[str, object
 
 
 def scanner_data(folder: Path) -> Path:
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import Connection, text
 
     from scanner.app.demo import make_event
+    from scanner.store.store import Store
 
     event = make_event(10, seed=3, mint=False)
     data = loaded_store(folder, event, write_large_snapshot(event, folder / "s.jsonl", TICKETS))
-    engine = create_engine(f"sqlite:///{data / 'scanner.sqlite3'}")
-    with engine.begin() as conn:
+
+    def add_journal(conn: Connection) -> None:
         ids = [r[0] for r in conn.execute(text("SELECT ticket_id FROM tickets"))]
         rows = _entries(ids, random.Random(5))
         for row in rows:
@@ -66,7 +67,10 @@ def scanner_data(folder: Path) -> Path:
             ),
             [{**r, "event": event.event_id} for r in rows],
         )
-    engine.dispose()
+
+    # Through the store's own writer: the data file is encrypted with the device key.
+    with Store(data, synchronous=True) as store:
+        store.writer.run(add_journal)
     return data
 
 
