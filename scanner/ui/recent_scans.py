@@ -16,7 +16,7 @@ from scanner.app.timefmt import clock_time
 from scanner.checkin.reasons import REASON_TEXT
 from scanner.lang import N_, _
 from scanner.ui.tables import fill_row, row_table
-from scanner.ui.verdict_style import STYLES, look_of
+from scanner.ui.verdict_style import STYLES, Look, look_of
 
 COLUMNS = [N_("Time"), N_("Result"), N_("Name"), N_("Type"), N_("How"), N_("Reason")]
 
@@ -55,7 +55,8 @@ class RecentScans(QWidget):
 
     def _cells(self, event: VerdictCommitted) -> list[str]:
         verdict = event.verdict
-        word = _(STYLES[look_of(verdict)].word).title()
+        look = look_of(verdict)
+        word = _(STYLES[look].word).title()
         if event.entry_id in self.undone:
             word += _(" (undone)")
         return [
@@ -64,7 +65,9 @@ class RecentScans(QWidget):
             verdict.holder_name or verdict.ticket_id or "",
             verdict.ticket_type or "",
             _(event.source),
-            _(REASON_TEXT[verdict.reason]) if not verdict.admitted else (event.note or ""),
+            _(REASON_TEXT[verdict.reason])
+            if not verdict.admitted and look is not Look.EXIT
+            else (event.note or ""),
         ]
 
     def select_entry(self, entry_id: str) -> None:

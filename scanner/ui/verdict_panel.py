@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -72,7 +72,6 @@ class VerdictPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("verdictPanel")
         self.background = QColor(STYLES[Look.READY].background)
-        self._text = ""
         self.hold_s = hold_s
         self.look = Look.READY
         self.shown: VerdictCommitted | None = None
@@ -92,6 +91,14 @@ class VerdictPanel(QFrame):
         self.pay.setObjectName("paymentTaken")
         self.pay.clicked.connect(self._paid)
         self.countdown = CountdownBar()
+        self._texts = (
+            self.word,
+            self.reason,
+            self.name,
+            self.details,
+            self.offline,
+            self.countdown,
+        )
         self._build()
         self._elapsed = QElapsedTimer()
         self._tick = QTimer(self)
@@ -206,15 +213,23 @@ class VerdictPanel(QFrame):
         return lines
 
     def _paint(self, style: Style, blink: bool) -> None:
+        self._painted = (style, blink)
         self.background = QColor(style.blink if blink and style.blink else style.background)
         text = "#1a1a1a" if blink else style.text
-        if text != self._text:  # the labels and the bar take it from the palette (a style
-            self._text = text  # sheet would re-polish every child, a millisecond each time)
-            palette = self.palette()
-            palette.setColor(QPalette.ColorRole.WindowText, QColor(text))
-            self.setPalette(palette)
+        # Set on each, every time: a style sheet would re-polish every child (a millisecond
+        # each), and the window's exit-mode style sheet coming or going resets the palettes.
+        colour = QColor(text)
+        for widget in self._texts:
+            palette = widget.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, colour)
+            widget.setPalette(palette)
         self.icon.set_shape(style.shape, text)
         self.update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() is QEvent.Type.StyleChange and hasattr(self, "_painted"):
+            self._paint(*self._painted)  # a style sheet above came or went: colours again
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -20,7 +20,7 @@ from scanner.camera.synthetic import SyntheticSource
 from scanner.checkin.reasons import TicketStatus
 from scanner.ui.door_window import DoorWindow
 from scanner.ui.verdict_panel import WORD_SHARE
-from scanner.ui.verdict_style import Look
+from scanner.ui.verdict_style import STYLES, Look
 from tests.app.test_session import Flaky, valid_code
 
 MakeWindow = Callable[..., DoorWindow]
@@ -230,6 +230,8 @@ def test_exit_mode_is_visibly_different_and_records_exits(
     door_session.submit_code(code)
     assert window.panel.look is Look.EXIT and window.panel.word.text() == "EXIT"
     assert window.sounds.requested[-1] == "exit"
+    recent = window.recent.table
+    assert [recent.item(0, c).text() for c in (1, 5)] == ["Exit", ""]  # no "Welcome" on an exit
 
 
 def test_camera_lost_and_back(
@@ -340,3 +342,36 @@ def test_the_camera_choice_is_kept_for_the_next_start(
     assert door_session.preferences().camera == "/dev/video-none-here"
     window.use_camera("")
     assert door_session.preferences().camera is None
+
+
+def _share_in(widget: Any, colour: str) -> float:
+    """The share of a widget's rendered pixels that are exactly `colour`."""
+    from PySide6.QtGui import QColor
+
+    image = widget.grab().toImage()
+    wanted = QColor(colour).rgb()
+    pixels = [
+        image.pixel(x, y) for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)
+    ]
+    return sum(p == wanted for p in pixels) / max(1, len(pixels))
+
+
+def test_each_verdict_is_drawn_in_its_own_colours_after_exit_mode_comes_and_goes(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    first, second = valid_code(demo_event, 0)[1], valid_code(demo_event, 3)[1]
+    seen = []
+    steps = [(False, first), (False, first), (True, first), (False, second), (False, second)]
+    for exit_mode, code in steps:
+        window.set_exit_mode(exit_mode)
+        door_session.submit_code(code, "camera")
+        panel = window.panel
+        style = STYLES[panel.look]
+        seen.append(panel.look)
+        assert _share_in(panel.word, style.text) > 0.05, panel.look  # the word in its colour
+        assert _share_in(panel.name, style.text) > 0.01, panel.look
+        assert _share_in(panel.countdown, style.text) > 0.5, panel.look  # the bar too
+        window.set_exit_mode(not exit_mode)  # switched while the verdict is still shown
+        assert _share_in(panel.word, style.text) > 0.05, panel.look
+    assert seen == [Look.ADMITTED, Look.ALREADY_USED, Look.EXIT, Look.ADMITTED, Look.ALREADY_USED]
