@@ -150,7 +150,8 @@ class SettingsDialog(QDialog):
     def _connect(self) -> None:
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self.probed.connect(self._list_cameras)
+        # queued even when the probe answers on this thread: "looking…" is always seen first
+        self.probed.connect(self._list_cameras, Qt.ConnectionType.QueuedConnection)
         self.cameras.currentItemChanged.connect(lambda *_a: self._show_camera())
         self.resolution.currentIndexChanged.connect(lambda _i: self._show_camera())
         self.mirror.toggled.connect(self.preview.set_mirror)
