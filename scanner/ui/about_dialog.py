@@ -56,8 +56,10 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(form)
+        layout.addStretch(1)
         layout.addWidget(buttons)
-        self.resize(620, 300)
+        self.setMinimumWidth(560)
+        self.adjustSize()
 
     def text(self) -> str:
         """Everything shown, one line a row (tests, and for copying)."""

@@ -118,7 +118,9 @@ class SettingsDialog(QDialog):
         volume = QHBoxLayout()
         volume.addWidget(self.volume, 1)
         volume.addWidget(self.test_sound)
-        verdict.addRow(_("&Volume"), volume)
+        volume_label = QLabel(_("&Volume"))
+        volume_label.setBuddy(self.volume)  # a row of two: the form cannot set it by itself
+        verdict.addRow(volume_label, volume)
         door_box = QGroupBox(_("Door"))
         door = QFormLayout(door_box)
         door.addRow(_("&Door / check-in list"), self.door)
