@@ -38,15 +38,23 @@ NO_CAMERA = CameraOption("", CameraKind.NONE, "")
 def camera_options(found: Iterable[CameraInfo], known: Iterable[str]) -> list[CameraOption]:
     """No camera, the cameras attached now, then the sources this door used that are not one
     of them (the demo's synthetic camera, a file or stream given with --source)."""
+    known = [spec for spec in dict.fromkeys(known) if spec]
     options = [NO_CAMERA]
     for info in found:
         size = (info.width, info.height) if info.width and info.height else None
-        options.append(CameraOption(info.device, CameraKind.DEVICE, info.name, size))
+        # the spec the door knows it by ("0", "camera:0@1920x1080"), so it is seen as in use
+        spec = next((s for s in known if _device_of(s) in (info.device, str(info.index))), None)
+        options.append(CameraOption(spec or info.device, CameraKind.DEVICE, info.name, size))
     listed = {option.spec for option in options}
-    for spec in dict.fromkeys(known):
-        if spec and spec not in listed:
-            options.append(CameraOption(spec, kind_of(spec), spec))
+    options += [CameraOption(s, kind_of(s), s) for s in known if s not in listed]
     return options
+
+
+def _device_of(spec: str) -> str | None:
+    """The device a camera spec names ("camera:0@640x480" -> "0"), None for other sources."""
+    if kind_of(spec) is not CameraKind.DEVICE:
+        return None
+    return spec.removeprefix("camera:").partition("@")[0]
 
 
 def kind_of(spec: str) -> CameraKind:

@@ -557,7 +557,7 @@ class DoorSession:
     def camera_options(self) -> Future[list[CameraOption]]:
         """No camera, the cameras attached now (probed off the caller's thread), and the
         sources this session opened (the demo's synthetic camera)."""
-        known = [*self._camera_codes, *([self._camera_spec] if self._camera_spec else [])]
+        known = [*self._camera_codes.copy(), *([self._camera_spec] if self._camera_spec else [])]
         return self._jobs.submit(lambda: camera_options(list_cameras(), known))
 
     def preview_camera(self, spec: str, resolution: str | None = None) -> CameraPreview:

@@ -240,7 +240,9 @@ class DoorWindow(QMainWindow):
             self._report_progress(event)
         if event.canceled:
             self.say(
-                _("{task} canceled: nothing was changed").format(task=_(event.task.capitalize()))
+                _("Import canceled: nothing was changed")
+                if event.task == "import"
+                else _("{task} canceled").format(task=_(event.task.capitalize()))
             )
         elif event.error:
             self.say(

@@ -142,7 +142,11 @@ class EnrolWizard(QDialog):
             self.start.setEnabled(True)
             if event.canceled:
                 self.progress.setVisible(False)
-                self.status.setText(_("Canceled: nothing was imported, the door is as it was."))
+                self.status.setText(
+                    _("Canceled: nothing was imported, the door is as it was.")
+                    if event.task == "import"
+                    else _("Canceled: the attendee list was not downloaded.")
+                )
                 return
             if event.error:
                 self.progress.setVisible(False)

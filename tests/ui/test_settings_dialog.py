@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from scanner.app.clock import FixedClock
@@ -25,6 +25,19 @@ SYNTHETIC = "synthetic:fps=30,hold=10,gap=5,loop=1"
 
 def labels(dialog: SettingsDialog) -> list[str]:
     return [dialog.cameras.item(row).text() for row in range(dialog.cameras.count())]
+
+
+Ok, Cancel = QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel
+
+
+def tab_order(first: QWidget, among: list[QWidget]) -> list[QWidget]:
+    """The widgets of `among` in the order Tab reaches them, from `first`."""
+    order, widget = [first], first.nextInFocusChain()
+    while widget is not first:
+        if widget in among and widget not in order:
+            order.append(widget)
+        widget = widget.nextInFocusChain()
+    return order
 
 
 def press(dialog: SettingsDialog, button: QDialogButtonBox.StandardButton) -> None:
@@ -67,7 +80,7 @@ def test_pick_the_synthetic_camera_see_it_live_and_ok_keeps_every_setting_for_th
     assert dialog.door.findText("Backstage") >= 0  # the event's check-in lists
     dialog.door.setCurrentText("Backstage")
     dialog.operator.setText("Kim")
-    press(dialog, QDialogButtonBox.StandardButton.Ok)
+    press(dialog, Ok)
 
     assert not dialog.isVisible()
     assert window.camera.mirror and window.panel.hold_s == 2.5
@@ -141,7 +154,10 @@ def test_settings_by_keyboard_alone(
     dialog = window.settings_dialog
     assert dialog is not None and dialog.isVisible()
     qtbot.waitUntil(lambda: dialog.selected_camera() is not None)
-    dialog.cameras.setFocus()
+    ok, cancel = (dialog.buttons.button(b) for b in (Ok, Cancel))
+    expected = [dialog.cameras, dialog.resolution, dialog.mirror, dialog.hold, dialog.mute]
+    expected += [dialog.volume, dialog.test_sound, dialog.door, dialog.operator, ok, cancel]
+    assert tab_order(dialog.cameras, expected) == expected  # Tab goes top to bottom
     assert dialog.selected_camera() == ""
     dialog.hold.setFocus()
     qtbot.keyClick(dialog.hold, Qt.Key.Key_Up)  # one step: half a second more
