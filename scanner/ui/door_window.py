@@ -164,9 +164,14 @@ class DoorWindow(QMainWindow):
         dialog = SettingsDialog(self.session, self.sounds, self)
         dialog.applied.connect(self._chosen)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its preview polls till then
+        dialog.destroyed.connect(self._settings_closed)
         dialog.show()
         self.settings_dialog = dialog
         return dialog
+
+    def _settings_closed(self) -> None:
+        self.settings_dialog = None
 
     def _chosen(self, prefs: Preferences) -> None:
         self.take_preferences(prefs)
@@ -183,6 +188,7 @@ class DoorWindow(QMainWindow):
 
     def open_about(self) -> AboutDialog:
         dialog = AboutDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
 

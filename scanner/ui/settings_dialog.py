@@ -172,7 +172,10 @@ class SettingsDialog(QDialog):
 
         def done(future: Future[list[CameraOption]]) -> None:
             error = future.exception()  # on the jobs thread: hop to the dialog's by a signal
-            self.probed.emit(error if error is not None else future.result())
+            try:
+                self.probed.emit(error if error is not None else future.result())
+            except RuntimeError:  # the dialog was closed and deleted before the answer came
+                return
 
         self.session.camera_options().add_done_callback(done)
 
