@@ -9,7 +9,7 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from scanner.app.session import DoorSession
@@ -29,13 +29,17 @@ def window_for(session: DoorSession, size: tuple[int, int] = (1280, 720)) -> Doo
 
 
 def run_for(seconds: float, until: object = None) -> None:
-    """Process GUI events for `seconds` (or until `until()` is true)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-        if callable(until) and until():
-            return
-        time.sleep(0.001)
+    """Run the GUI event loop, as the app does, for `seconds` (or until `until()` is true,
+    checked every 20 ms)."""
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    check = QTimer()
+    if callable(until):
+        check.setInterval(20)
+        check.timeout.connect(lambda: until() and loop.quit())
+        check.start()
+    loop.exec()
+    check.stop()
 
 
 def finish(window: DoorWindow, session: DoorSession) -> None:

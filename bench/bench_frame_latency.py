@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import cv2
+import numpy as np
 from _common import DAY, NOW, emit, loaded_store, ms_percentiles
 
 from scanner.app.clock import FixedClock
@@ -26,9 +27,13 @@ TICKETS = 20
 HOLD, GAP, FPS = 12, 12, 30
 
 
-def write_video(codes: list[str], path: Path) -> None:
+def write_video(codes: list[str], path: Path, lead_in: int = 0) -> None:
+    """The tickets shown one after another; `lead_in` frames of an empty scene first (the
+    camera runs a moment before the first guest)."""
     source = SyntheticSource(codes, paced=False, options=f"hold={HOLD},gap={GAP},seed=5")
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), FPS, (1280, 720), False)
+    for _ in range(lead_in):
+        writer.write(np.full((720, 1280), 128, np.uint8))
     while (frame := source.read()) is not None:
         writer.write(frame.image)
     writer.release()

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
@@ -135,6 +136,8 @@ class DoorSession:
         self.sync.subscribe(self._synced)
         self._started = False
         self._cancel = False
+        self._counts_lock = threading.Lock()
+        self._counts_queued: Future[None] | None = None
         # Sees camera and hand-scanner codes before the door does; True takes the code away
         # (the kiosk's staff QR code). Called on the camera's or the GUI's thread.
         self.intercept: Callable[[str], bool] | None = None
@@ -148,16 +151,27 @@ class DoorSession:
         """Start syncing (a thread) and the camera, if one is open. Synchronous sessions sync
         only when `sync_now` is called."""
         self._started = True
+        self._door_worker.submit(self._warm_up)
         if not self.synchronous:
             self.sync.start()
         if self._camera is not None and not self.synchronous:
             self._camera.start()
 
+    def _warm_up(self) -> None:
+        """Load what a check needs (the event's keys and time zone) before the first guest,
+        so the first verdict comes as quickly as the rest."""
+        try:
+            if self.has_event():
+                self.timezone()
+                self.store.read(self.store.event_context)
+        except Exception:  # a locked or broken door says so at its first scan, in words
+            log.debug("warm-up skipped", exc_info=True)
+
     def close(self) -> None:
         self.close_camera()
         self.sync.stop()
+        self._door_worker.close()  # first: its last scans still ask the jobs thread to count
         self._jobs.close()
-        self._door_worker.close()
         self.store.close()
 
     # -- the door --------------------------------------------------------------------------
@@ -283,7 +297,7 @@ class DoorSession:
     def _after_write(self) -> None:
         if self._started and not self.synchronous:
             self.sync.wake()
-        self._publish_counts()
+        self.refresh_counts()
 
     def recent(self) -> list[VerdictCommitted]:
         """The last 50 verdicts of this session, newest first."""
@@ -349,7 +363,27 @@ class DoorSession:
             self.events.publish(CountsChanged(status))
 
     def refresh_counts(self) -> Future[None]:
-        return self._door_worker.submit(self._publish_counts)
+        """Count again on the jobs thread: the next scan never waits behind a count (it reads
+        the whole event). Counts asked for while one is still queued are made once, by it."""
+        with self._counts_lock:
+            if self._counts_queued is not None:
+                return self._counts_queued
+            queued: Future[None] = Future()
+            self._counts_queued = queued
+
+        def job() -> None:
+            with self._counts_lock:
+                self._counts_queued = None  # a write from now on queues a fresh count
+            try:
+                self._publish_counts()
+            except Exception as exc:  # the scan that asked is committed: say so, scan on
+                log.warning("counting the door failed: %s", type(exc).__name__)
+                queued.set_exception(exc)
+            else:
+                queued.set_result(None)
+
+        self._jobs.submit(job)
+        return queued
 
     def conflicts(self) -> list[Conflict]:
         if not self.has_event():

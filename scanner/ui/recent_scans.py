@@ -40,29 +40,32 @@ class RecentScans(QWidget):
         layout.addLayout(row)
 
     def add(self, event: VerdictCommitted) -> None:
+        """The newest verdict on top: one row added (the door is busy; no refill of 50)."""
         self.events = [event, *self.events][:RECENT]
-        self._fill()
+        self.table.insertRow(0)
+        fill_row(self.table, 0, self._cells(event))
+        if self.table.rowCount() > len(self.events):
+            self.table.removeRow(self.table.rowCount() - 1)
 
     def mark_undone(self, event: EntryUndone) -> None:
         self.undone.add(event.annuls)
-        self._fill()
+        for row, shown in enumerate(self.events):
+            if shown.entry_id == event.annuls:
+                fill_row(self.table, row, self._cells(shown))
 
-    def _fill(self) -> None:
-        self.table.setRowCount(len(self.events))
-        for row, event in enumerate(self.events):
-            verdict = event.verdict
-            word = _(STYLES[look_of(verdict)].word).title()
-            if event.entry_id in self.undone:
-                word += _(" (undone)")
-            cells = [
-                clock_time(event.scanned_at, event.timezone),
-                word,
-                verdict.holder_name or verdict.ticket_id or "",
-                verdict.ticket_type or "",
-                _(event.source),
-                _(REASON_TEXT[verdict.reason]) if not verdict.admitted else (event.note or ""),
-            ]
-            fill_row(self.table, row, cells)
+    def _cells(self, event: VerdictCommitted) -> list[str]:
+        verdict = event.verdict
+        word = _(STYLES[look_of(verdict)].word).title()
+        if event.entry_id in self.undone:
+            word += _(" (undone)")
+        return [
+            clock_time(event.scanned_at, event.timezone),
+            word,
+            verdict.holder_name or verdict.ticket_id or "",
+            verdict.ticket_type or "",
+            _(event.source),
+            _(REASON_TEXT[verdict.reason]) if not verdict.admitted else (event.note or ""),
+        ]
 
     def select_entry(self, entry_id: str) -> None:
         for row, event in enumerate(self.events):

@@ -9,12 +9,11 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -30,6 +29,40 @@ from scanner.ui.verdict_style import STYLES, Look, Style, flag_words, look_of
 WORD_SHARE = 0.11  # the verdict word's font height as a share of the window's...
 MIN_WORD_SHARE = 0.08  # ...shrunk to fit a narrow panel, but never below this
 BLINK_MS = 450
+BAR_TRACK = QColor(0, 0, 0, 60)
+
+
+class CountdownBar(QWidget):
+    """The thin bar that empties while a verdict is held, painted in the panel's text colour
+    (a plain painted bar: a styled QProgressBar costs a millisecond per step)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.left = 1.0
+        self.setFixedHeight(6)
+
+    def set_left(self, fraction: float) -> None:
+        self.left = min(1.0, max(0.0, fraction))
+        self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), BAR_TRACK)
+        chunk = self.rect()
+        chunk.setWidth(round(chunk.width() * self.left))
+        painter.fillRect(chunk, self.palette().color(QPalette.ColorRole.WindowText))
+
+
+class OutlinedLabel(QLabel):
+    """A label in a rounded frame of its own text colour (the "decided offline" tag)."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        color = self.palette().color(QPalette.ColorRole.WindowText)
+        painter.setPen(color)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 6, 6)
 
 
 class VerdictPanel(QFrame):
@@ -52,15 +85,13 @@ class VerdictPanel(QFrame):
         self.name.setWordWrap(True)
         self.details = QLabel()
         self.details.setWordWrap(True)
-        self.offline = QLabel(_("Decided offline"))
+        self.offline = OutlinedLabel(_("Decided offline"))
         self.offline.setObjectName("offlineTag")
+        self.offline.setContentsMargins(8, 2, 8, 2)
         self.pay = QPushButton(_("Payment taken: admit"))
         self.pay.setObjectName("paymentTaken")
         self.pay.clicked.connect(self._paid)
-        self.countdown = QProgressBar()
-        self.countdown.setTextVisible(False)
-        self.countdown.setFixedHeight(6)
-        self.countdown.setRange(0, 1000)
+        self.countdown = CountdownBar()
         self._build()
         self._elapsed = QElapsedTimer()
         self._tick = QTimer(self)
@@ -111,7 +142,7 @@ class VerdictPanel(QFrame):
         if style.blink:
             self._blink.start()
         self._elapsed.start()
-        self.countdown.setValue(1000)
+        self.countdown.set_left(1.0)
         self.countdown.setVisible(True)
         self._tick.start()
 
@@ -177,14 +208,11 @@ class VerdictPanel(QFrame):
     def _paint(self, style: Style, blink: bool) -> None:
         self.background = QColor(style.blink if blink and style.blink else style.background)
         text = "#1a1a1a" if blink else style.text
-        if text != self._text:  # a style sheet re-polishes every child: only when it changes
-            self._text = text
-            self.setStyleSheet(
-                f"#verdictPanel QLabel {{ color: {text}; }}"
-                f"#offlineTag {{ border: 2px solid {text}; border-radius: 6px; padding: 2px 8px; }}"
-                "QProgressBar { background: rgba(0,0,0,60); border: none; }"
-                f"QProgressBar::chunk {{ background: {text}; }}"
-            )
+        if text != self._text:  # the labels and the bar take it from the palette (a style
+            self._text = text  # sheet would re-polish every child, a millisecond each time)
+            palette = self.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(text))
+            self.setPalette(palette)
         self.icon.set_shape(style.shape, text)
         self.update()
 
@@ -202,7 +230,7 @@ class VerdictPanel(QFrame):
         if left <= 0:
             self.show_ready()
             return
-        self.countdown.setValue(int(left * 1000))
+        self.countdown.set_left(left)
 
     def _toggle_blink(self) -> None:
         self._blink_on = not self._blink_on
