@@ -2,7 +2,11 @@
 
 Drives a real door session against the demo companion API: the synthetic camera shows the demo
 codes frame by frame, a fault proxy takes the server away for "offline", and a second door
-admits the same ticket while both are offline for "conflicts".
+admits the same ticket while both are offline for "conflicts". The settings and About dialogs
+are shot over the window, as the screen shows them.
+
+    scripts/screenshots.py docs/screenshots                  # all
+    scripts/screenshots.py docs/screenshots settings about   # only the dialogs
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from scanner.app.demo_site import demo_site
@@ -23,6 +28,8 @@ from scanner.ui.wizard import EnrolWizard
 from tests.sync.faultproxy import FaultProxy
 
 SIZES = [(1280, 720), (1920, 1080)]
+DIALOGS = {"settings", "about"}
+DEMO_CAMERA = "synthetic:loop=1,hold=30,gap=25"  # as `make run` has it
 
 
 def settle(rounds: int = 5) -> None:
@@ -34,6 +41,17 @@ def save(widget: QWidget, folder: Path, name: str, size: tuple[int, int]) -> Non
     settle()
     path = folder / f"{name}-{size[0]}x{size[1]}.png"
     widget.grab().save(str(path))
+    print(path)
+
+
+def save_screen(window: QWidget, folder: Path, name: str, size: tuple[int, int]) -> None:
+    """What the screen shows where the window is: the window with its dialog on top."""
+    settle()
+    screen = QGuiApplication.primaryScreen()
+    area = window.frameGeometry()
+    picture = screen.grabWindow(0, area.x(), area.y(), area.width(), area.height())
+    path = folder / f"{name}-{size[0]}x{size[1]}.png"
+    picture.save(str(path))
     print(path)
 
 
@@ -111,13 +129,46 @@ def shoot(folder: Path, work: Path, size: tuple[int, int]) -> None:
             proxy.close()
 
 
+def shoot_dialogs(folder: Path, work: Path, size: tuple[int, int]) -> None:
+    server_dir = work / f"dialogs-server-{size[0]}"
+    server_dir.mkdir()
+    with demo_site(server_dir) as site:
+        session = DoorSession(work / f"dialogs-{size[0]}", synchronous=True, operator="Sam")
+        try:
+            session.enroll(site.url, site.enrolment_code).result()
+            session.open_camera(DEMO_CAMERA, codes=site.codes)
+            window = DoorWindow(session)
+            window.resize(*size)
+            window.move(0, 0)
+            window.bar.reload()
+            window.show()
+            session.sync_now()
+            session.refresh_counts()
+            settings = window.open_settings()
+            for _ in range(20):  # a ticket in view of the door's camera (the preview's too)
+                session.camera_step()
+                settle(1)
+            save_screen(window, folder, "settings", size)
+            settings.reject()
+            about = window.open_about()
+            save_screen(window, folder, "about", size)
+            about.close()
+            window.close()
+        finally:
+            session.close()
+
+
 def main() -> int:
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    only = set(sys.argv[2:])
     folder.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory(prefix="screens-") as tmp:
         for size in SIZES:
-            shoot(folder, Path(tmp), size)
+            if not only or only - DIALOGS:
+                shoot(folder, Path(tmp), size)
+            if not only or only & DIALOGS:
+                shoot_dialogs(folder, Path(tmp), size)
     del app
     return 0
 

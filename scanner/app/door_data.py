@@ -28,3 +28,9 @@ def set_aside_records(session: DoorSession, limit: int = 5) -> list[SetAside]:
         return set_aside.latest(conn, tickets.current_event_id(conn), limit)
 
     return session.store.read(job)
+
+
+def door_choices(session: DoorSession) -> list[str]:
+    """The doors to choose from: the event's check-in lists, and the door in use."""
+    names = [name for _id, name in session.checkin_lists()]
+    return list(dict.fromkeys([*names, session.settings.door]))

@@ -90,6 +90,7 @@ class Progress:
     total: int | None
     finished: bool = False
     error: str | None = None
+    canceled: bool = False  # stopped by the user: nothing of it was kept
 
 
 E = TypeVar("E")

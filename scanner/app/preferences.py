@@ -18,6 +18,7 @@ class Preferences:
     exit: bool = False
     operator: str | None = None
     camera: str | None = None  # a source spec, as for `scanner scan --source`
+    resolution: str | None = None  # "WxH" or "default" (camera_choice.RESOLUTIONS)
     mirror: bool = False
     hold_s: float = 4.0  # how long a verdict stays before "Ready"
     mute: bool = False

@@ -36,7 +36,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from scanner.app import preferences
+from scanner.app.camera_choice import CameraOption, camera_options, with_resolution
 from scanner.app.camera_feed import CameraFeed, PreviewFrame
+from scanner.app.camera_preview import CameraPreview
 from scanner.app.clock import Clock, SystemClock
 from scanner.app.door import CheckResult, Door, door_settings
 from scanner.app.events import (
@@ -125,6 +127,8 @@ class DoorSession:
         self._timezone: str | None = None
         self._recent: list[VerdictCommitted] = []
         self._camera: CameraFeed | None = None
+        self._camera_spec: str | None = None  # the spec the running camera was opened from
+        self._camera_codes: dict[str, tuple[str, ...]] = {}  # specs opened here, with codes
         self._camera_state = CameraStateChanged(CameraState.NONE, "no camera")
         self._offline_since: datetime | None = None
         self.sync_state = SyncState(Link.NOT_ENROLLED)
@@ -410,8 +414,9 @@ class DoorSession:
             self.refresh_counts()
 
     def enroll(self, url: str, code: str) -> Future[SyncState]:
+        self._cancel = False  # here, not in the job: a cancel before it starts still counts
+
         def job() -> SyncState:
-            self._cancel = False
             state = enroll(
                 self.store, url.strip(), code, self.clock.now, progress=self._progress("enrol")
             )
@@ -424,8 +429,9 @@ class DoorSession:
         return self._jobs.submit(self._reporting("enrol", job))
 
     def import_snapshot(self, path: Path, fingerprint: str | None) -> Future[ImportSummary]:
+        self._cancel = False  # here, not in the job: a cancel before it starts still counts
+
         def job() -> ImportSummary:
-            self._cancel = False
             lines = self._counting(open_snapshot_file(path), self._progress("import"))
             summary = self.store.import_snapshot(
                 lines,
@@ -500,6 +506,9 @@ class DoorSession:
         def run() -> T:
             try:
                 return job()
+            except Cancelled as exc:
+                self.events.publish(Progress(task, 0, None, True, str(exc), canceled=True))
+                raise
             except Exception as exc:
                 self.events.publish(Progress(task, 0, None, True, str(exc) or type(exc).__name__))
                 raise
@@ -527,13 +536,17 @@ class DoorSession:
         source: str | FrameSource,
         decoder: FrameDecoder | None = None,
         codes: Sequence[str] = (),
+        resolution: str | None = None,
     ) -> CameraStateChanged:
         """Use a camera (spec as for `scanner scan --source`, or a source; `codes` for a
-        synthetic one); replaces the one in use. A camera that cannot be opened leaves the
+        synthetic one, remembered for the spec); replaces the one in use. A spec is opened at
+        `resolution` (default: the stored one). A camera that cannot be opened leaves the
         door working without one (hand scanner and search)."""
         self.close_camera()
         try:
-            opened = open_source(source, codes) if isinstance(source, str) else source
+            opened = (
+                self._open_spec(source, codes, resolution) if isinstance(source, str) else source
+            )
         except (SourceUnavailable, ValueError) as exc:
             self._camera_changed(CameraState.NONE, f"no camera: {exc}")
             return self._camera_state
@@ -544,11 +557,55 @@ class DoorSession:
             self._camera.start()
         return self._camera_state
 
+    def _open_spec(self, spec: str, codes: Sequence[str], resolution: str | None) -> FrameSource:
+        if codes:
+            self._camera_codes[spec] = tuple(codes)
+        wanted = resolution if resolution is not None else self.preferences().resolution
+        source = open_source(with_resolution(spec, wanted), self._camera_codes.get(spec, ()))
+        self._camera_spec = spec
+        return source
+
     def close_camera(self) -> None:
+        self._camera_spec = None
         if self._camera is not None:
             self._camera.stop()
             self._camera = None
             self._camera_changed(CameraState.NONE, "no camera")
+
+    @property
+    def camera_spec(self) -> str | None:
+        """The spec of the camera in use (None: none, or one handed over as a source)."""
+        return self._camera_spec
+
+    def use_camera(self, spec: str, resolution: str | None = None) -> Future[CameraStateChanged]:
+        """Switch to camera `spec` ("" for none) in the background: opening one takes a while."""
+
+        def job() -> CameraStateChanged:
+            if not spec:
+                self.close_camera()
+                return self._camera_state
+            return self.open_camera(spec, resolution=resolution)
+
+        return self._jobs.submit(job)
+
+    def camera_options(self) -> Future[list[CameraOption]]:
+        """No camera, the cameras attached now (probed off the caller's thread), and the
+        sources this session opened (the demo's synthetic camera)."""
+        known = [*self._camera_codes.copy(), *([self._camera_spec] if self._camera_spec else [])]
+        return self._jobs.submit(lambda: camera_options(list_cameras(), known))
+
+    def preview_camera(self, spec: str, resolution: str | None = None) -> CameraPreview:
+        """A look through camera `spec` for the settings: the running camera's own frames, or
+        the camera opened apart (call `start()`, and `stop()` when done)."""
+        if not spec:
+            return CameraPreview()
+        if spec == self._camera_spec and self._camera is not None:
+            return CameraPreview(running=self.camera_preview)
+        codes = self._camera_codes.get(spec, ())
+        return CameraPreview(
+            lambda: open_source(with_resolution(spec, resolution), codes),
+            synchronous=self.synchronous,
+        )
 
     def camera_step(self) -> None:
         """Capture and decode one frame on this thread (synchronous sessions)."""

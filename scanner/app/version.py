@@ -36,13 +36,16 @@ def schema_revision() -> str:
     return HEAD_REVISION
 
 
-def version_line() -> str:
+def build_kind() -> str:
+    """How this build was made: "from source", or the packaged build's commit and time."""
+    if not getattr(sys, "frozen", False):
+        return "from source"
     info = build_info()
-    if getattr(sys, "frozen", False):
-        kind = f"packaged build {info.get('commit', '?')}, {info.get('built_at', '?')}"
-    else:
-        kind = "from source"
-    return f"door-scanner {build_version()} ({kind}), data schema {schema_revision()}"
+    return f"packaged build {info.get('commit', '?')}, {info.get('built_at', '?')}"
+
+
+def version_line() -> str:
+    return f"door-scanner {build_version()} ({build_kind()}), data schema {schema_revision()}"
 
 
 def program() -> str:

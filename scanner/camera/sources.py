@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 Image = np.ndarray
 Clock = Callable[[], float]
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm"}
+CAMERA_DEFAULT = "default"  # `camera:0@default`: ask the camera for no particular size
 STREAM_SCHEMES = ("rtsp://", "rtmp://", "http://", "https://", "udp://", "tcp://")
 
 
@@ -293,12 +294,13 @@ def open_source(
 ) -> FrameSource:
     """A source from its command-line spec:
 
-    `0`, `camera:0`, `/dev/video0`  a camera; `camera:0@1920x1080` asks for a resolution;
+    `0`, `camera:0`, `/dev/video0`  a camera; `camera:0@1920x1080` asks for a resolution,
+                                    `camera:0@default` takes the camera's own;
     `file.mp4`, `rtsp://...`        a video file or stream;  `folder:DIR` or a directory;
     `synthetic`                     tickets rendered into frames (`codes`, or demo codes).
     """
     kind, _, rest = spec.partition(":")
-    if spec.isdigit() or spec.startswith("/dev/video") or kind == "camera":
+    if is_camera_spec(spec):
         return _open_camera(rest if kind == "camera" else spec, clock)
     if kind == "synthetic":
         try:
@@ -313,10 +315,18 @@ def open_source(
     return VideoSource(spec, paced=paced, clock=clock)
 
 
+def is_camera_spec(spec: str) -> bool:
+    """True for a spec naming a camera device (index, `camera:...` or a /dev/video path)."""
+    return spec.isdigit() or spec.startswith("/dev/video") or spec.partition(":")[0] == "camera"
+
+
 def _open_camera(device_spec: str, clock: Clock) -> CameraSource:
     device, _, resolution = device_spec.partition("@")
-    width, height = 1280, 720
-    if resolution:
+    width: int | None = 1280
+    height: int | None = 720
+    if resolution.lower() == CAMERA_DEFAULT:
+        width = height = None  # whatever the driver delivers unasked
+    elif resolution:
         try:
             width, height = (int(v) for v in resolution.lower().split("x"))
         except ValueError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
@@ -33,9 +34,15 @@ def to_qimage(image: np.ndarray) -> QImage:
 
 
 class CameraView(QWidget):
-    def __init__(self, session: DoorSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: DoorSession,
+        parent: QWidget | None = None,
+        frames: Callable[[], PreviewFrame | None] | None = None,  # default: the door's camera
+    ) -> None:
         super().__init__(parent)
         self.session = session
+        self._frames = frames or session.camera_preview
         self.mirror = False
         self.state = session.camera_state
         self.frame: PreviewFrame | None = None
@@ -57,7 +64,7 @@ class CameraView(QWidget):
         self.update()
 
     def poll(self) -> None:
-        frame = self.session.camera_preview()
+        frame = self._frames()
         if frame is not None and (self.frame is None or frame.index != self.frame.index):
             self.frame = frame
             self.update()

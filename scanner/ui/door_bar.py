@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scanner.app.door_data import door_choices
+from scanner.app.preferences import Preferences
 from scanner.app.session import DoorSession
 from scanner.lang import _
 
@@ -74,15 +76,14 @@ class DoorBar(QWidget):
         self.volume.valueChanged.connect(lambda v: self.volume_changed.emit(v / 100))
         self.hold.valueChanged.connect(self.hold_changed.emit)
 
-    def reload(self) -> None:
-        """Fill the controls from the session (after start or enrolment)."""
-        prefs = self.session.preferences()
+    def reload(self, prefs: Preferences | None = None) -> None:
+        """Fill the controls from the session (after start or enrolment), or from `prefs`
+        just chosen (the store may not have them yet)."""
+        prefs = prefs or self.session.preferences()
         settings = self.session.settings
         self.door.blockSignals(True)
         self.door.clear()
-        names = [name for _id, name in self.session.checkin_lists()]
-        for name in dict.fromkeys([*names, settings.door]):
-            self.door.addItem(name)
+        self.door.addItems(door_choices(self.session))
         self.door.setCurrentText(settings.door)
         self.door.blockSignals(False)
         self.operator.setText(settings.operator or "")

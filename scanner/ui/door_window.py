@@ -7,7 +7,6 @@ from __future__ import annotations
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
@@ -27,18 +26,22 @@ from PySide6.QtWidgets import (
 )
 
 from scanner.app import kiosk
-from scanner.app.events import CountsChanged, Progress, VerdictCommitted
+from scanner.app.camera_choice import CameraOption
+from scanner.app.events import CameraStateChanged, CountsChanged, Progress, VerdictCommitted
 from scanner.app.kiosk import PinCheck, PinGuard
+from scanner.app.preferences import Preferences
 from scanner.app.session import DoorSession
 from scanner.lang import N_, _
 from scanner.reports.writers import Request as ReportRequest
 from scanner.reports.writers import default_kind
+from scanner.ui.about_dialog import AboutDialog
 from scanner.ui.bridge import SessionBridge
 from scanner.ui.camera_view import CameraView
 from scanner.ui.counts_view import CountsView
 from scanner.ui.door_bar import DoorBar
 from scanner.ui.recent_scans import RecentScans
 from scanner.ui.search_panel import SearchPanel
+from scanner.ui.settings_dialog import SettingsDialog, camera_label
 from scanner.ui.sounds import Sounds
 from scanner.ui.sync_badge import SyncBadge
 from scanner.ui.verdict_panel import VerdictPanel
@@ -60,14 +63,12 @@ class DoorWindow(QMainWindow):
         self.bridge = SessionBridge(session, self)
         self.sounds = sounds or Sounds(parent=self)
         prefs = session.preferences()
-        self.sounds.muted = prefs.mute
-        self.sounds.set_volume(prefs.volume)
         self.setWindowTitle(_("Door scanner"))
         self.bar = DoorBar(session)
         self.sync_badge = SyncBadge(session)
         self.camera = CameraView(session)
-        self.camera.set_mirror(prefs.mirror)
         self.panel = VerdictPanel(prefs.hold_s)
+        self.take_preferences(prefs)
         self.recent = RecentScans()
         self.search = SearchPanel(self.bridge)
         self.counts = CountsView(session.settings.door)
@@ -81,7 +82,8 @@ class DoorWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.wedge = WedgeFilter(session, parent=self)
         self.wizard: EnrolWizard | None = None
-        self._cameras: list[Any] = []
+        self.settings_dialog: SettingsDialog | None = None
+        self._cameras: list[CameraOption] = []
         self._build()
         self._connect()
         self.wedge.install()
@@ -118,7 +120,12 @@ class DoorWindow(QMainWindow):
         menu = self.menuBar().addMenu(_("&File"))
         self.export_action = menu.addAction(_("Export report…"))
         self.export_action.triggered.connect(lambda: self.export_report())
+        self.settings_action = menu.addAction(_("Settings…"))
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(lambda: self.open_settings())
         self._door_menu()
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        help_menu.addAction(_("About door scanner"), lambda: self.open_about())
         self.resize(1280, 720)
 
     def _door_menu(self) -> None:
@@ -134,23 +141,56 @@ class DoorWindow(QMainWindow):
         """The cameras attached now (probed in the background; shown from the last probe)."""
         menu = self.camera_menu
         menu.clear()
-        menu.addAction(_("No camera (hand scanner and search)"), lambda: self.use_camera(""))
+        if not self._cameras:
+            menu.addAction(_("No camera (hand scanner and search)"), lambda: self.use_camera(""))
         for camera in self._cameras:
-            label = f"{camera.name} ({camera.device})"
-            menu.addAction(label, partial(self.use_camera, str(camera.device)))
-        self.session.cameras().add_done_callback(self._remember_cameras)
+            menu.addAction(camera_label(camera), partial(self.use_camera, camera.spec))
+        menu.addSeparator()
+        menu.addAction(self.settings_action)
+        self.session.camera_options().add_done_callback(self._remember_cameras)
 
-    def _remember_cameras(self, future: Future[list[Any]]) -> None:
+    def _remember_cameras(self, future: Future[list[CameraOption]]) -> None:
         # on the jobs thread: only keep the list; the menu reads it on the GUI thread
         self._cameras = [] if future.exception() else future.result()
 
-    def use_camera(self, spec: str) -> None:
-        """Switch cameras (kept in the store for the next start); "" for none."""
-        if spec:
-            self.session.open_camera(spec)
-        else:
-            self.session.close_camera()
+    def use_camera(self, spec: str) -> Future[CameraStateChanged]:
+        """Switch cameras in the background (kept in the store for the next start); "" for
+        none."""
         self.session.save_preferences(camera=spec)
+        return self.session.use_camera(spec)
+
+    def open_settings(self) -> SettingsDialog:
+        """The settings dialog, window-modal (scans still work while it is open)."""
+        dialog = SettingsDialog(self.session, self.sounds, self)
+        dialog.applied.connect(self._chosen)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its preview polls till then
+        dialog.destroyed.connect(self._settings_closed)
+        dialog.show()
+        self.settings_dialog = dialog
+        return dialog
+
+    def _settings_closed(self) -> None:
+        self.settings_dialog = None
+
+    def _chosen(self, prefs: Preferences) -> None:
+        self.take_preferences(prefs)
+        self.bar.reload(prefs)
+        self.counts.door = self.session.settings.door
+        self.session.refresh_counts()
+
+    def take_preferences(self, prefs: Preferences) -> None:
+        """Show and sound as `prefs` say: mirror, hold time, mute and volume."""
+        self.camera.set_mirror(prefs.mirror)
+        self.panel.hold_s = prefs.hold_s
+        self.sounds.muted = prefs.mute
+        self.sounds.set_volume(prefs.volume)
+
+    def open_about(self) -> AboutDialog:
+        dialog = AboutDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def reset_door(self) -> None:
         if not self.confirm_reset():
@@ -204,7 +244,13 @@ class DoorWindow(QMainWindow):
     def on_progress(self, event: Progress) -> None:
         if event.task == "report":
             self._report_progress(event)
-        if event.error:
+        if event.canceled:
+            self.say(
+                _("Import canceled: nothing was changed")
+                if event.task == "import"
+                else _("{task} canceled").format(task=_(event.task.capitalize()))
+            )
+        elif event.error:
             self.say(
                 _("{task} did not work: {error}").format(
                     task=_(event.task.capitalize()), error=event.error
@@ -381,6 +427,8 @@ class DoorWindow(QMainWindow):
         self.body.setSizes([int(self.height() * 0.62), int(self.height() * 0.3)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.settings_dialog is not None and self.settings_dialog.isVisible():
+            self.settings_dialog.reject()  # its preview releases the camera it opened
         self.wedge.remove()
         self.bridge.detach()
         super().closeEvent(event)

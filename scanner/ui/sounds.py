@@ -60,6 +60,15 @@ class Sounds(QObject):
             return
         effect.play()  # type: ignore[attr-defined]
 
+    def try_out(self, name: str, volume: float) -> None:
+        """Play `name` once at `volume`, muted or not (the settings' test button); the door's
+        own volume returns with the next `set_volume`."""
+        self.requested.append(name)
+        effect = self._effects.get(name)
+        if effect is not None:
+            effect.setVolume(max(0.0, min(1.0, volume)))  # type: ignore[attr-defined]
+            effect.play()  # type: ignore[attr-defined]
+
     def set_volume(self, volume: float) -> None:
         self.volume = max(0.0, min(1.0, volume))
         for effect in self._effects.values():

@@ -115,22 +115,24 @@ class EnrolWizard(QDialog):
     def begin(self) -> None:
         if self.running:
             return
-        if self.tabs.currentIndex() == 0:
-            if not self.url.text().strip() or not self.code.text().strip():
-                self.status.setText(_("Give the server address and the enrolment code."))
-                return
-            self.session.enroll(self.url.text(), self.code.text())
-        else:
-            path = Path(self.file.text().strip())
-            if not path.is_file():
-                self.status.setText(_("No such file: {path}").format(path=path))
-                return
-            self.session.import_snapshot(path, self.fingerprint.text())
+        enrol = self.tabs.currentIndex() == 0
+        path = Path(self.file.text().strip())
+        if enrol and (not self.url.text().strip() or not self.code.text().strip()):
+            self.status.setText(_("Give the server address and the enrolment code."))
+            return
+        if not enrol and not path.is_file():
+            self.status.setText(_("No such file: {path}").format(path=path))
+            return
+        # Busy before the work starts: its progress may arrive at once (synchronous sessions).
         self.running = True
         self.start.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         self.status.setText(_("Working…"))
+        if enrol:
+            self.session.enroll(self.url.text(), self.code.text())
+        else:
+            self.session.import_snapshot(path, self.fingerprint.text())
 
     def on_progress(self, event: Progress) -> None:
         if not self.running:
@@ -138,6 +140,14 @@ class EnrolWizard(QDialog):
         if event.finished:
             self.running = False
             self.start.setEnabled(True)
+            if event.canceled:
+                self.progress.setVisible(False)
+                self.status.setText(
+                    _("Canceled: nothing was imported, the door is as it was.")
+                    if event.task == "import"
+                    else _("Canceled: the attendee list was not downloaded.")
+                )
+                return
             if event.error:
                 self.progress.setVisible(False)
                 self.status.setText(_("Did not work: {error}").format(error=event.error))

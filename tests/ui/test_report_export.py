@@ -31,7 +31,7 @@ def test_export_report_from_the_menu_writes_the_door_journal(
     for index in range(3):
         door_session.submit_code(valid_code(demo_event, index)[1], "camera").result()
     actions = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
-    assert actions == ["Export report…"]
+    assert actions[0] == "Export report…"
     out = tmp_path / f"door.{suffix}"
     window.export_report(str(out))
     qtbot.waitUntil(lambda: "Report written" in window.notice.text(), timeout=60_000)
