@@ -23,7 +23,7 @@ _PROOF = text(
     "SELECT seed_sig, code_digest FROM tickets WHERE event_id = :event AND ticket_id = :ticket"
 )
 _PASSAGES = text(
-    "SELECT direction, at, door, device_id, day FROM passages"
+    "SELECT direction, at, door, device_id, day, device_name FROM passages"
     " WHERE event_id = :event AND ticket_id = :ticket"
 )
 _OWN_DEVICE = text("SELECT key, value FROM settings WHERE key IN ('device_id', 'device_name')")
@@ -72,7 +72,7 @@ def passages(conn: Connection, event_id: str, ticket_id: str) -> list[Passage]:
             r[2],
             r[3],
             r[4],
-            own_name if own_name and r[3] == own_id else None,
+            own_name if own_name and r[3] == own_id else r[5],
         )
         for r in rows
     ]
