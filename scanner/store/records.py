@@ -99,10 +99,9 @@ def passage_row(event_id: str, obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def _device_name(value: object) -> str | None:
-    """The other device's enrolment name: optional (older servers send none), text when given."""
-    if value is not None and not isinstance(value, str):
-        raise ValueError("device_name must be text or null")
-    return (value or "").strip() or None
+    """The other device's enrolment name, for people only: older servers send none, and a name
+    that is not text is dropped rather than the passage (which says who is inside)."""
+    return (value.strip() or None) if isinstance(value, str) else None
 
 
 def insert(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> None:
