@@ -1,7 +1,7 @@
 """The name given at enrolment (`scanner enroll --name`) is what staff at ANOTHER door read in
 "first in at ... (door, device NAME)" (issue 8, item 8): it travels with the passage through the
-companion API's change feed and its snapshot. A passage from an older server, which sends no
-name, shows the device id as before."""
+companion API's change feed and its snapshot, and `scanner conflicts` names both gates. A
+passage from an older server, which sends no name, shows the device id as before."""
 
 from __future__ import annotations
 
@@ -47,6 +47,23 @@ def test_another_door_names_the_gate_that_let_the_ticket_in(
 
     _enrol(capsys, platform, west, "west", "West gate")  # enrolled later: it comes in the snapshot
     assert "(north, device North gate)" in _refused(scanner(capsys, west, "check", ticket))
+
+
+def test_the_conflict_list_names_both_gates(
+    platform: Platform, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    north, south = tmp_path / "north", tmp_path / "south"
+    _enrol(capsys, platform, north, "north", "North gate")
+    _enrol(capsys, platform, south, "south", "South gate")
+    ticket = platform.event.codes[platform.event.ticket_ids[1]]
+    assert scanner(capsys, north, "check", ticket).code == 0  # both let it in before they synced
+    assert scanner(capsys, south, "check", ticket).code == 0
+    for door in (north, south, north):
+        assert scanner(capsys, door, "sync").code == 0
+
+    listed = scanner(capsys, south, "conflicts").out
+    assert "first: " in listed and "at north, device North gate\n" in listed, listed
+    assert "also: " in listed and "at south, device South gate (this one)\n" in listed
 
 
 def _passage_from_an_older_server(platform: Platform, ticket_id: str, **extra: object) -> None:
