@@ -16,7 +16,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, insert
+from sqlalchemy import Connection, Engine, create_engine, event, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -135,10 +135,15 @@ def insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) 
             copy.write_row([row[name] for name in names])
 
 
-def migrate(db: Database) -> None:
-    """Bring the schema to the newest revision (an upgraded server opens an old database)."""
+def migration_config(connection: Connection) -> Config:
+    """Alembic's configuration for running this server's migrations on `connection`."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(db: Database) -> None:
+    """Bring the schema to the newest revision (an upgraded server opens an old database)."""
     with db.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(migration_config(connection), "head")

@@ -194,6 +194,8 @@ class Checkin(Base):
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), primary_key=True)
     entry_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     device_id: Mapped[str] = mapped_column(String(32))
+    # The device's enrolment name when it uploaded, for door staff elsewhere (null: none known).
+    device_name: Mapped[str | None] = mapped_column(String(200))
     device_seq: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(8))
     ticket_id: Mapped[str | None] = mapped_column(ID)

@@ -163,6 +163,7 @@ class ConflictRef(BaseModel):
     scanned_at: str
     door: str
     device_id: str
+    device_name: str | None = Field(None, description="the device's enrolment name, if it has one")
 
 
 class CheckinResult(BaseModel):

@@ -194,7 +194,8 @@ def run_conflicts(args: argparse.Namespace) -> int:
             ("first", conflict.first),
             *(("also", a) for a in conflict.others),
         ]:
-            who = f"device {admission.device_id}" + (" (this one)" if admission.mine else "")
+            device = admission.device_name or admission.device_id
+            who = f"device {device}" + (" (this one)" if admission.mine else "")
             emit(f"  {label}: {admission.at[:19]} at {admission.door}, {who}")
     if not found and not args.json:
         emit("no conflicts")

@@ -15,7 +15,8 @@ from sqlalchemy import Connection, text
 from scanner.store import tickets
 
 _DOUBLES = text(
-    "SELECT p.ticket_id, p.day, p.direction, p.at, p.door, p.device_id, p.entry_id,"
+    "SELECT p.ticket_id, p.day, p.direction, p.at, p.door, p.device_id, p.device_name,"
+    " p.entry_id,"
     " EXISTS (SELECT 1 FROM journal j WHERE j.id = p.entry_id) AS mine"
     " FROM passages p WHERE p.event_id = :event AND p.ticket_id IN ("
     "   SELECT ticket_id FROM passages WHERE event_id = :event AND direction = 'entry'"
@@ -31,6 +32,7 @@ class Admission:
     door: str
     device_id: str
     mine: bool
+    device_name: str | None = None  # its enrolment name, when known
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,16 @@ def conflicts(conn: Connection) -> list[Conflict]:
     policy, _keyring, _info = tickets.load_current_event(conn)
     event_id = policy.event_id
     groups: dict[tuple[str, int | None], list[tuple[str, Admission]]] = defaultdict(list)
+    name = tickets.device_namer(conn)
     for row in conn.execute(_DOUBLES, {"event": event_id}):
-        admission = Admission(row.entry_id, row.at, row.door, row.device_id, bool(row.mine))
+        admission = Admission(
+            row.entry_id,
+            row.at,
+            row.door,
+            row.device_id,
+            bool(row.mine),
+            name(row.device_id, row.device_name),
+        )
         groups[(row.ticket_id, row.day)].append((row.direction, admission))
     found = []
     for (ticket_id, day), passages in groups.items():

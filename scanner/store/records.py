@@ -35,8 +35,8 @@ _INSERTS = {
     ),
     "passage": (
         "INSERT OR REPLACE INTO remote_passages (entry_id, event_id, ticket_id, direction, at,"
-        " door, device_id, day, annulled) VALUES (:entry_id, :event_id, :ticket_id, :direction,"
-        " :at, :door, :device_id, :day, 0)"
+        " door, device_id, device_name, day, annulled) VALUES (:entry_id, :event_id, :ticket_id,"
+        " :direction, :at, :door, :device_id, :device_name, :day, 0)"
     ),
 }
 _INSERT_SEARCH = (
@@ -93,8 +93,15 @@ def passage_row(event_id: str, obj: dict[str, Any]) -> dict[str, Any]:
         "at": datetime.fromisoformat(str(obj.get("at"))).isoformat(timespec="microseconds"),
         "door": str(obj.get("door") or ""),
         "device_id": str(obj.get("device_id") or ""),
+        "device_name": _device_name(obj.get("device_name")),
         "day": day,
     }
+
+
+def _device_name(value: object) -> str | None:
+    """The other device's enrolment name, for people only: older servers send none, and a name
+    that is not text is dropped rather than the passage (which says who is inside)."""
+    return (value.strip() or None) if isinstance(value, str) else None
 
 
 def insert(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> None:

@@ -96,6 +96,9 @@ class RemotePassage(Base):
     at: Mapped[str] = mapped_column(Text)
     door: Mapped[str] = mapped_column(Text, default="")
     device_id: Mapped[str] = mapped_column(Text, default="")
+    device_name: Mapped[str | None] = mapped_column(
+        Text
+    )  # its enrolment name, if the server sent one
     day: Mapped[int | None]
     annulled: Mapped[bool] = mapped_column(default=False)
     __table_args__ = (Index(None, "event_id", "ticket_id"),)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -23,7 +24,7 @@ _PROOF = text(
     "SELECT seed_sig, code_digest FROM tickets WHERE event_id = :event AND ticket_id = :ticket"
 )
 _PASSAGES = text(
-    "SELECT direction, at, door, device_id, day FROM passages"
+    "SELECT direction, at, door, device_id, day, device_name FROM passages"
     " WHERE event_id = :event AND ticket_id = :ticket"
 )
 _OWN_DEVICE = text("SELECT key, value FROM settings WHERE key IN ('device_id', 'device_name')")
@@ -61,19 +62,23 @@ def issued_proof(conn: Connection, event_id: str, ticket_id: str) -> IssuedProof
     return None if row is None else IssuedProof(row[0], row[1])
 
 
-def passages(conn: Connection, event_id: str, ticket_id: str) -> list[Passage]:
-    rows = conn.execute(_PASSAGES, {"event": event_id, "ticket": ticket_id})
+def device_namer(conn: Connection) -> Callable[[str, str | None], str | None]:
+    """What staff read for a device: this one's enrolment name from its settings, another's the
+    name its passages carried (None: show the device id)."""
     own: dict[str, str] = {str(k): str(v) for k, v in conn.execute(_OWN_DEVICE)}
     own_id, own_name = own.get("device_id"), own.get("device_name")
+
+    def name(device_id: str, carried: str | None) -> str | None:
+        return own_name if own_name and device_id == own_id else carried
+
+    return name
+
+
+def passages(conn: Connection, event_id: str, ticket_id: str) -> list[Passage]:
+    rows = conn.execute(_PASSAGES, {"event": event_id, "ticket": ticket_id})
+    name = device_namer(conn)
     return [
-        Passage(
-            Direction(r[0]),
-            datetime.fromisoformat(r[1]),
-            r[2],
-            r[3],
-            r[4],
-            own_name if own_name and r[3] == own_id else None,
-        )
+        Passage(Direction(r[0]), datetime.fromisoformat(r[1]), r[2], r[3], r[4], name(r[3], r[5]))
         for r in rows
     ]
 

@@ -93,6 +93,13 @@ def enroll(session: Session, code: str, name: str | None) -> tuple[Device, str]:
     return device, token
 
 
+def device_name(session: Session, device_id: str) -> str | None:
+    """The name a device was enrolled with, as doors show it (None: no such device, or no name):
+    passages carry it so that staff at other doors read "North gate", not a device id."""
+    device = session.get(Device, device_id)
+    return None if device is None else (device.name or "").strip() or None
+
+
 def create_organizer_token(session: Session, event_id: str, label: str | None = None) -> str:
     token_id = new_id("o", 10)
     token, token_hash = new_token(token_id)

@@ -24,6 +24,7 @@ from server_stub.models import Checkin, Event
 from server_stub.schemas import CheckinEntry
 from server_stub.services import events
 from server_stub.services.changes import append_changes, lock_event
+from server_stub.services.devices import device_name
 from server_stub.services.judging import server_reason
 from server_stub.services.passages import Mark
 from server_stub.services.upload_batch import (
@@ -62,6 +63,7 @@ def ingest(
     refused_undos: list[str] = []  # stored before their target, from another device
     answers: list[dict[str, Any]] = []
     resent: list[tuple[dict[str, Any], Mark | None]] = []  # duplicates: answered at the end
+    name = device_name(session, uploader.device_id)  # organizers and unknown devices: None
     for entry in entries:
         eid = str(entry.id)
         if eid in batch.existing or eid in batch.new_rows:
@@ -69,7 +71,7 @@ def ingest(
             answers.append(_answer(eid, "duplicate", None, stored.server_reason))
             resent.append((answers[-1], _standing_mark(stored)))
             continue
-        row = _row(event, uploader, entry, received_at)
+        row = _row(event, uploader, name, entry, received_at)
         if eid in batch.pending_undos:
             undo_id, undo_device = batch.pending_undos[eid]
             if undo_device == uploader.device_id:
@@ -119,11 +121,14 @@ def _standing_mark(row: Any) -> Mark | None:
     return mark_of(row) if is_passage(row) and not row.annulled_by else None
 
 
-def _row(event: Event, uploader: Uploader, e: CheckinEntry, now: datetime) -> dict[str, Any]:
+def _row(
+    event: Event, uploader: Uploader, name: str | None, e: CheckinEntry, now: datetime
+) -> dict[str, Any]:
     return {
         "event_id": event.id,
         "entry_id": str(e.id),
         "device_id": uploader.device_id,
+        "device_name": name,
         "device_seq": e.device_seq,
         "kind": e.kind,
         "ticket_id": e.ticket_id,

@@ -29,17 +29,21 @@ class Mark:
     door: str
     device_id: str
     day: int | None
+    device_name: str | None = None  # its enrolment name, when the server knows one
 
     def passage(self) -> Passage:
-        return Passage(self.direction, self.at, self.door, self.device_id, self.day)
+        return Passage(
+            self.direction, self.at, self.door, self.device_id, self.day, self.device_name
+        )
 
-    def ref(self) -> dict[str, str]:
+    def ref(self) -> dict[str, str | None]:
         return {
             "entry_id": self.entry_id,
             "ticket_id": self.ticket_id,
             "scanned_at": self.local,
             "door": self.door,
             "device_id": self.device_id,
+            "device_name": self.device_name,
         }
 
     def record(self) -> dict[str, object]:
@@ -52,6 +56,7 @@ class Mark:
             "at": self.local,
             "door": self.door,
             "device_id": self.device_id,
+            "device_name": self.device_name,
             "day": self.day,
         }
 

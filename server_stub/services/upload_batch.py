@@ -32,6 +32,7 @@ MARK_COLUMNS = (
     Checkin.door,
     Checkin.device_id,
     Checkin.day,
+    Checkin.device_name,
 )
 
 
@@ -47,6 +48,7 @@ def mark_of(row: Any) -> Mark:
         row.door,
         row.device_id,
         row.day,
+        row.device_name,
     )
 
 

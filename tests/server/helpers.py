@@ -70,7 +70,8 @@ class Door:
 @contextmanager
 def enroll(server: LiveServer, event: SeededEvent, door: str, **kw: Any) -> Iterator[Door]:
     code = event.enrollment_code(door, kw.get("checkin_list"))
-    answer = httpx.post(f"{server.api}/enroll", json={"code": code, "name": door}, timeout=30)
+    name = kw.get("name", door)  # the enrolment name (`scanner enroll --name`)
+    answer = httpx.post(f"{server.api}/enroll", json={"code": code, "name": name}, timeout=30)
     assert answer.status_code == 200, answer.text
     data = answer.json()
     headers = {"Authorization": f"Bearer {data['token']}"}
