@@ -413,12 +413,19 @@ class DoorSession:
             self._forget_event()  # a new snapshot may bring new keys
             self.refresh_counts()
 
-    def enroll(self, url: str, code: str) -> Future[SyncState]:
+    def enroll(self, url: str, code: str, name: str | None = None) -> Future[SyncState]:
+        """`name`: what staff at other doors see for this device ("first in at ... device
+        North gate laptop")."""
         self._cancel = False  # here, not in the job: a cancel before it starts still counts
 
         def job() -> SyncState:
             state = enroll(
-                self.store, url.strip(), code, self.clock.now, progress=self._progress("enrol")
+                self.store,
+                url.strip(),
+                code,
+                self.clock.now,
+                name=(name or "").strip() or None,
+                progress=self._progress("enrol"),
             )
             self._forget_event()
             enrolment = self.store.read(device.load_enrolment)

@@ -173,7 +173,7 @@ def _admission(admission: object, timezone: str) -> str:
     moment = datetime.fromisoformat(at) if isinstance(at, str) else None
     mine = _(" (this door)") if getattr(admission, "mine", False) else ""
     door = getattr(admission, "door", "")
-    device = getattr(admission, "device_id", "")
+    device = getattr(admission, "device_name", None) or getattr(admission, "device_id", "")
     return _("{time} at {door}, device {device}{mine}").format(
         time=clock_time(moment, timezone), door=door, device=device, mine=mine
     )

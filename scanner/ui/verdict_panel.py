@@ -199,7 +199,7 @@ class VerdictPanel(QFrame):
                 _("First admitted {time} at {door} (device {device})").format(
                     time=local_time(first.at, event.timezone),
                     door=first.door,
-                    device=first.device_id,
+                    device=first.device_name or first.device_id,
                 )
             )
         if self.look is not Look.ATTENTION:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from scanner.app.events import Progress
+from scanner.checkin.limits import MAX_LABEL
 from scanner.lang import _
 from scanner.ui.bridge import SessionBridge
 
@@ -45,6 +46,9 @@ class EnrolWizard(QDialog):
         self.code = QLineEdit()
         self.code.setPlaceholderText(_("enrolment code, or paste / scan the enrolment link"))
         self.code.textChanged.connect(self._maybe_link)
+        self.device_name = QLineEdit()
+        self.device_name.setMaxLength(MAX_LABEL)
+        self.device_name.setPlaceholderText(_("e.g. North gate laptop (shown at the other doors)"))
         self.file = QLineEdit()
         self.fingerprint = QLineEdit()
         self.fingerprint.setPlaceholderText(_("signer fingerprint (from the organizer)"))
@@ -70,6 +74,7 @@ class EnrolWizard(QDialog):
         form = QFormLayout(enrol)
         form.addRow(_("Server"), self.url)
         form.addRow(_("Code"), self.code)
+        form.addRow(_("This device's name"), self.device_name)
         form.addRow(QLabel(_("A hand scanner can scan the enrolment QR code into this window.")))
         imp = QWidget()
         form2 = QFormLayout(imp)
@@ -130,7 +135,7 @@ class EnrolWizard(QDialog):
         self.progress.setRange(0, 0)
         self.status.setText(_("Working…"))
         if enrol:
-            self.session.enroll(self.url.text(), self.code.text())
+            self.session.enroll(self.url.text(), self.code.text(), self.device_name.text())
         else:
             self.session.import_snapshot(path, self.fingerprint.text())
 

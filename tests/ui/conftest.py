@@ -92,8 +92,10 @@ def server(tmp_path: Path) -> Iterator[Server]:
     running.stop()
 
 
-def enrolled_session(server: Server, folder: Path, door: str, **options: Any) -> DoorSession:
+def enrolled_session(
+    server: Server, folder: Path, door: str, name: str | None = None, **options: Any
+) -> DoorSession:
     session = DoorSession(folder, synchronous=True, **options)
-    state = session.enroll(server.url, server.event.enrollment_code(door)).result()
+    state = session.enroll(server.url, server.event.enrollment_code(door), name).result()
     assert state.link == "online", state
     return session

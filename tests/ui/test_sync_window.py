@@ -7,9 +7,11 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from scanner.app.about import about
 from scanner.app.session import DoorSession
 from scanner.ui.door_window import DoorWindow
 from scanner.ui.sync_badge import SyncDetails
+from scanner.ui.verdict_style import Look
 from scanner.ui.wizard import EnrolWizard, split_link
 from tests.ui.conftest import Server, enrolled_session
 
@@ -28,6 +30,7 @@ def test_the_enrolment_wizard_downloads_the_list(
     code = server.event.enrollment_code("north")
     wizard.code.setText(f"scanner://enrol?url={server.url}&code={code}")  # a pasted link
     assert wizard.url.text() == server.url and wizard.code.text() == code
+    wizard.device_name.setText("  North gate laptop ")
     progress: list[tuple[int, int | None]] = []
     window.bridge.progress.connect(lambda e: progress.append((e.done, e.total)))
     wizard.start.click()
@@ -35,6 +38,7 @@ def test_the_enrolment_wizard_downloads_the_list(
     assert session.has_event() and session.status().expected == 20
     assert progress[-1] == (0, None) or progress
     assert window.bar.door.currentText() == "north"
+    assert about(session).device_name == "North gate laptop"  # what the other doors show
 
 
 def test_a_wrong_enrolment_code_says_why(
@@ -83,10 +87,10 @@ def test_the_sync_badge_goes_offline_and_back(
 def test_a_conflict_shows_after_two_offline_doors_sync(
     make_window: MakeWindow, server: Server, tmp_path: Path
 ) -> None:
-    north = enrolled_session(server, tmp_path / "north", "north")
-    south = enrolled_session(server, tmp_path / "south", "south")
+    north = enrolled_session(server, tmp_path / "north", "north", "North gate laptop")
+    south = enrolled_session(server, tmp_path / "south", "south", "South gate kiosk")
     window = make_window(north)
-    make_window(south)  # closes it with the test
+    south_window = make_window(south)
     code = server.event.codes[server.event.ticket_ids[3]]
     server.stop()
     assert north.submit_code(code).result().verdict.admitted
@@ -99,4 +103,14 @@ def test_a_conflict_shows_after_two_offline_doors_sync(
     assert details.conflicts.rowCount() == 1
     both = details.conflicts.item(0, 1).text() + details.conflicts.item(0, 2).text()
     assert "north" in both and "south" in both and "(this door)" in both
+    assert "North gate laptop" in both and "South gate kiosk" in both  # names, not device ids
     details.close()
+    south.submit_code(code)  # the other door's admission, by the name given at enrolment
+    assert south_window.panel.look is Look.ALREADY_USED
+    assert "(device South gate kiosk)" in south_window.panel.details.text()
+    other = server.event.codes[server.event.ticket_ids[4]]
+    assert north.submit_code(other).result().verdict.admitted
+    north.sync_now()
+    south.sync_now()
+    south.submit_code(other)
+    assert "at north (device North gate laptop)" in south_window.panel.details.text()
