@@ -65,6 +65,7 @@ from scanner.camera.sources import (
 from scanner.camera.wedge import Identify, WedgeAssembler, WedgeScan, identify_with, resolve
 from scanner.checkin.reasons import Direction
 from scanner.checkin.snapshot_file import open_snapshot_file
+from scanner.lang import local_time
 from scanner.reports.model import Report
 from scanner.reports.writers import Request as ReportRequest
 from scanner.store import device, tickets
@@ -158,11 +159,12 @@ class DoorSession:
             self._camera.start()
 
     def _warm_up(self) -> None:
-        """Load what a check needs (the event's keys and time zone) before the first guest,
-        so the first verdict comes as quickly as the rest."""
+        """Load what a check and its display need (the event's keys, its time zone, the
+        language's time formats) before the first guest, so the first verdict comes as quickly
+        as the rest."""
         try:
             if self.has_event():
-                self.timezone()
+                local_time(self.clock.now(), self.timezone())  # the language's time formats
                 self.store.read(self.store.event_context)
         except Exception:  # a locked or broken door says so at its first scan, in words
             log.debug("warm-up skipped", exc_info=True)
