@@ -169,12 +169,13 @@ class DoorSession:
         except Exception:  # a locked or broken door says so at its first scan, in words
             log.debug("warm-up skipped", exc_info=True)
 
-    def close(self) -> None:
+    def close(self, sync_timeout: float = 15.0) -> None:
+        """Stop everything and close the data file; a sync cycle stuck in a request past
+        `sync_timeout` keeps the file open, and closes it when it ends."""
         self.close_camera()
-        self.sync.stop()
         self._door_worker.close()  # first: its last scans still ask the jobs thread to count
         self._jobs.close()
-        self.store.close()
+        self.sync.stop(sync_timeout, then=self.store.close)
 
     # -- the door --------------------------------------------------------------------------
 
@@ -384,7 +385,12 @@ class DoorSession:
             else:
                 queued.set_result(None)
 
-        self._jobs.submit(job)
+        try:
+            self._jobs.submit(job)
+        except RuntimeError:  # closed: a last sync cycle's counts have no one to show them
+            with self._counts_lock:
+                self._counts_queued = None
+            queued.set_result(None)
         return queued
 
     def conflicts(self) -> list[Conflict]:

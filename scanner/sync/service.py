@@ -27,6 +27,9 @@ class SyncService:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._then: Callable[[], None] | None = None  # what stop() asked to run at the end
+        self._ended = threading.Lock()
+        self._closed = False
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -39,10 +42,11 @@ class SyncService:
         """Sync now (a scan was just recorded), not at the next poll."""
         self._wake.set()
 
-    def stop(self, timeout: float = 15.0) -> bool:
-        """End the thread, then close the HTTP client: never under a request still running (a
-        cycle stuck past `timeout` closes the client itself when it ends). False when the thread
-        is still running: the caller must not close what it uses (the store) either."""
+    def stop(self, timeout: float = 15.0, then: Callable[[], None] | None = None) -> bool:
+        """End the thread, then close the HTTP client and run `then` (e.g. close the store):
+        never under a request still running. A cycle stuck past `timeout` does both itself
+        when it ends; False then, and the caller must not close what that cycle uses."""
+        self._then = then
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
@@ -50,8 +54,18 @@ class SyncService:
             if self._thread.is_alive():
                 log.warning("sync did not stop in %.0f s; it closes when its cycle ends", timeout)
                 return False
-        self.syncer.close()
+        self._end()
         return True
+
+    def _end(self) -> None:
+        """Close the client and run `then`, once, on whichever thread gets here first."""
+        with self._ended:
+            if self._closed:
+                return
+            self._closed = True
+        self.syncer.close()
+        if self._then is not None:
+            self._then()
 
     def step(self) -> tuple[SyncState, float]:
         """One cycle and the delay before the next one (what the thread runs; tests call it)."""
@@ -75,7 +89,7 @@ class SyncService:
             self._cycles()
         finally:
             if self._stop.is_set():
-                self.syncer.close()  # stop() gave up waiting and left it to this thread
+                self._end()  # stop() may have given up waiting and left it to this thread
 
     def _cycles(self) -> None:
         while not self._stop.is_set():
