@@ -1,5 +1,6 @@
 """A camera as the door session sees it: codes for the door, the newest frame for a preview,
-where the last code was found, and whether the camera is running, lost or reconnecting.
+where the last code was found, and its state (running, lost, reconnecting, failing, ended: the
+pipeline's own, in words).
 
 The preview never slows decoding: the capture thread leaves the newest frame in a slot that a
 view polls at its own pace (newest first; older frames are simply overwritten), and decoding
@@ -38,20 +39,18 @@ class PreviewFrame:
     detection: Detection | None  # the code outlined, when one was read moments ago
 
 
-class WatchedSource:
-    """A frame source that keeps the newest frame for the preview and reports lost frames."""
+class PreviewSlot:
+    """A frame source that keeps the newest frame for the preview (the camera's state is the
+    pipeline's own: `ScanPipeline.health`)."""
 
     live: bool
 
-    def __init__(self, source: FrameSource, on_state: StateSink) -> None:
+    def __init__(self, source: FrameSource) -> None:
         self._source = source
-        self._on_state = on_state
         self.name = source.name
         self.live = source.live
         self._lock = threading.Lock()
         self._latest: Frame | None = None
-        self._state = CameraState.NONE
-        self._misses = 0
 
     @property
     def finished(self) -> bool:
@@ -61,36 +60,31 @@ class WatchedSource:
     def finished(self, value: bool) -> None:
         self._source.finished = value
 
-    @property
-    def state(self) -> CameraState:
-        return self._state
-
     def read(self) -> Frame | None:
         frame = self._source.read()
         if frame is not None:
-            self._misses = 0
             with self._lock:
                 self._latest = frame
-            self._set(CameraState.RUNNING, f"camera {self.name} running")
-        elif self.live and not self._source.finished:
-            self._misses += 1
-            if self._state is CameraState.RUNNING:
-                self._set(CameraState.LOST, f"camera {self.name} lost: no picture")
-            elif self._state is CameraState.LOST and self._misses > 1:
-                self._set(CameraState.RECONNECTING, f"camera {self.name} lost: reconnecting")
         return frame
 
     def latest(self) -> Frame | None:
         with self._lock:
             return self._latest
 
-    def _set(self, state: CameraState, message: str) -> None:
-        if state is not self._state:
-            self._state = state
-            self._on_state(state, message)
-
     def close(self) -> None:
         self._source.close()
+
+
+def state_words(state: CameraState, name: str) -> str:
+    """The camera's state in plain words for door staff and the log (never a code's text)."""
+    return {
+        CameraState.NONE: "no camera",
+        CameraState.RUNNING: f"camera {name} running",
+        CameraState.LOST: f"camera {name} lost: no picture",
+        CameraState.RECONNECTING: f"camera {name} lost: reconnecting",
+        CameraState.FAILING: f"camera {name}: its pictures cannot be decoded",
+        CameraState.ENDED: f"camera {name}: the recording ended",
+    }[state]
 
 
 class RecordingDecoder:
@@ -121,10 +115,12 @@ class CameraFeed:
         repeat_window_s: float,
         decoder: FrameDecoder | None = None,
     ) -> None:
-        self.source = WatchedSource(source, on_state)
+        self.source = PreviewSlot(source)
         cascade = Cascade()
         self.decoder = RecordingDecoder(decoder or cascade.decode)
         self.pipeline = ScanPipeline(self.source, on_code, self.decoder, repeat_window_s)
+        name = source.name
+        self.pipeline.health.subscribe(lambda state: on_state(state, state_words(state, name)))
 
     def start(self) -> None:
         self.pipeline.start()

@@ -14,9 +14,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any, TypeVar
 
+from scanner.camera.health import CameraState
 from scanner.checkin.records import Verdict
 from scanner.store.status import Status
 from scanner.sync.state import Link, SyncState
@@ -66,13 +66,6 @@ class CountsChanged:
 class SyncStateChanged:
     state: SyncState
     offline_since: datetime | None  # when the link was last lost (None while online)
-
-
-class CameraState(StrEnum):
-    NONE = "none"  # no camera configured or none could be opened
-    RUNNING = "running"
-    LOST = "lost"  # frames stopped arriving
-    RECONNECTING = "reconnecting"
 
 
 @dataclass(frozen=True)

@@ -221,7 +221,7 @@ class Trouble(StrEnum):
 
 
 def camera_trouble(state: CameraState, expects_camera: bool) -> Trouble | None:
-    if state in (CameraState.LOST, CameraState.RECONNECTING):
+    if state in (CameraState.LOST, CameraState.RECONNECTING, CameraState.FAILING):
         return Trouble.CAMERA
     if state is CameraState.NONE and expects_camera:
         return Trouble.CAMERA

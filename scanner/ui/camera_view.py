@@ -112,6 +112,8 @@ class CameraView(QWidget):
             CameraState.LOST: _("Camera lost\nReconnecting…"),
             CameraState.RECONNECTING: _("Camera lost\nReconnecting…"),
             CameraState.RUNNING: _("Starting camera…"),
+            CameraState.FAILING: _("The camera's pictures cannot be read\nUse the hand scanner"),
+            CameraState.ENDED: _("The recording has ended"),
         }[self.state.state]
         font = QFont(self.font())
         font.setPixelSize(max(16, self.height() // 14))

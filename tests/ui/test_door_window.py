@@ -258,6 +258,28 @@ def test_camera_lost_and_back(
     assert window.camera.state.state is CameraState.RUNNING
 
 
+def test_a_camera_whose_pictures_cannot_be_decoded_says_so_and_recovers(
+    make_window: MakeWindow, data_dir: Path, clock: FixedClock, demo_event: DemoEvent
+) -> None:
+    broken = [True]
+
+    def decoder(image: Any) -> list[Any]:
+        if broken[0]:
+            raise RuntimeError("a decoder bug")
+        return []
+
+    session = DoorSession(data_dir, clock=clock, synchronous=True)
+    session.open_camera(SyntheticSource([valid_code(demo_event)[1]], paced=False), decoder)
+    window = make_window(session)
+    for _ in range(3):
+        session.camera_step()
+    assert window.camera.state.state is CameraState.FAILING
+    assert "cannot be decoded" in window.camera.state.message
+    broken[0] = False
+    session.camera_step()
+    assert window.camera.state.state is CameraState.RUNNING
+
+
 def test_the_window_works_without_a_camera(
     make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
 ) -> None:
