@@ -1,18 +1,16 @@
 """Door controls: which door (check-in list), entry or exit (exit looks different), operator,
-sound, mirror and hold time."""
+a quick mute, and the way to the settings (camera, mirror, hold time, volume)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSlider,
     QWidget,
 )
 
@@ -26,10 +24,8 @@ class DoorBar(QWidget):
     direction_changed = Signal(bool)  # True: exit
     door_changed = Signal(str)
     operator_changed = Signal(str)
-    mirror_changed = Signal(bool)
     mute_changed = Signal(bool)
-    volume_changed = Signal(float)
-    hold_changed = Signal(float)
+    settings_asked = Signal()
 
     def __init__(self, session: DoorSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,18 +41,12 @@ class DoorBar(QWidget):
         self.operator.setPlaceholderText(_("Operator"))
         self.operator.setMaximumWidth(140)
         self.mute = QCheckBox(_("Mute"))
-        self.volume = QSlider(Qt.Orientation.Horizontal)
-        self.volume.setRange(0, 100)
-        self.volume.setMaximumWidth(90)
-        self.mirror = QCheckBox(_("Mirror"))
-        self.hold = QDoubleSpinBox()
-        self.hold.setRange(1.0, 60.0)
-        self.hold.setSuffix(" s")
-        self.hold.setToolTip(_("How long a verdict stays before Ready"))
+        self.settings = QPushButton(_("Settings…"))
+        self.settings.setToolTip(_("Camera, mirror, hold time, sounds (Ctrl+,)"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         left: list[QWidget] = [QLabel(_("Door")), self.door, self.direction, QLabel(_("Operator"))]
-        right: list[QWidget] = [self.mirror, self.mute, self.volume, QLabel(_("Hold")), self.hold]
+        right: list[QWidget] = [self.mute, self.settings]
         for widget in [*left, self.operator]:
             layout.addWidget(widget)
         layout.addStretch(1)
@@ -71,10 +61,8 @@ class DoorBar(QWidget):
         self.operator.editingFinished.connect(
             lambda: self.operator_changed.emit(self.operator.text())
         )
-        self.mirror.toggled.connect(self.mirror_changed.emit)
         self.mute.toggled.connect(self.mute_changed.emit)
-        self.volume.valueChanged.connect(lambda v: self.volume_changed.emit(v / 100))
-        self.hold.valueChanged.connect(self.hold_changed.emit)
+        self.settings.clicked.connect(self.settings_asked.emit)
 
     def reload(self, prefs: Preferences | None = None) -> None:
         """Fill the controls from the session (after start or enrolment), or from `prefs`
@@ -87,19 +75,9 @@ class DoorBar(QWidget):
         self.door.setCurrentText(settings.door)
         self.door.blockSignals(False)
         self.operator.setText(settings.operator or "")
-        for widget, value in (
-            (self.mirror, prefs.mirror),
-            (self.mute, prefs.mute),
-        ):
-            widget.blockSignals(True)
-            widget.setChecked(value)
-            widget.blockSignals(False)
-        self.volume.blockSignals(True)
-        self.volume.setValue(int(prefs.volume * 100))
-        self.volume.blockSignals(False)
-        self.hold.blockSignals(True)
-        self.hold.setValue(prefs.hold_s)
-        self.hold.blockSignals(False)
+        self.mute.blockSignals(True)
+        self.mute.setChecked(prefs.mute)
+        self.mute.blockSignals(False)
         self.direction.blockSignals(True)
         self.direction.setChecked(self.session.exit_mode)
         self.direction.blockSignals(False)

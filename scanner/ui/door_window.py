@@ -211,10 +211,8 @@ class DoorWindow(QMainWindow):
         self.bar.direction_changed.connect(self.set_exit_mode)
         self.bar.door_changed.connect(self.set_door)
         self.bar.operator_changed.connect(lambda name: self.session.configure(operator=name))
-        self.bar.mirror_changed.connect(self._mirror)
         self.bar.mute_changed.connect(self._mute)
-        self.bar.volume_changed.connect(self._volume)
-        self.bar.hold_changed.connect(self._hold)
+        self.bar.settings_asked.connect(self.open_settings)
         self.panel.payment_taken.connect(self.payment_taken)
         self.search.admit.connect(self.ask_admit)
         self.recent.undo.connect(self.ask_undo)
@@ -311,21 +309,9 @@ class DoorWindow(QMainWindow):
             self.session.configure(door=name.strip())
             self.session.refresh_counts()
 
-    def _mirror(self, on: bool) -> None:
-        self.camera.set_mirror(on)
-        self.session.save_preferences(mirror=on)
-
     def _mute(self, on: bool) -> None:
         self.sounds.muted = on
         self.session.save_preferences(mute=on)
-
-    def _volume(self, volume: float) -> None:
-        self.sounds.set_volume(volume)
-        self.session.save_preferences(volume=volume)
-
-    def _hold(self, seconds: float) -> None:
-        self.panel.hold_s = seconds
-        self.session.save_preferences(hold_s=seconds)
 
     def focus_search(self) -> None:
         self.tabs.setCurrentWidget(self.search)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from scanner.app import kiosk
@@ -294,7 +295,11 @@ def test_the_verdict_returns_to_ready_after_the_hold_time(
     qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
 ) -> None:
     window = make_window(door_session)
-    window.bar.hold.setValue(1.0)
+    window.bar.settings.click()
+    dialog = window.settings_dialog
+    assert dialog is not None
+    dialog.hold.setValue(1.0)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     door_session.submit_code(valid_code(demo_event)[1])
     assert window.panel.countdown.isVisible()
     qtbot.waitUntil(lambda: window.panel.look is Look.READY, timeout=10_000)
