@@ -155,5 +155,11 @@ def test_no_repair_turns_a_damaged_code_into_a_valid_one(
     damaged = code[:at] + replacement + code[at + 1 :]
     if IDENTIFY(damaged) is not None:  # the replacement changed nothing (same char or case)
         return
-    resolved = resolve(garbling.apply(damaged), IDENTIFY)
+    typed = garbling.apply(damaged)
+    if garbling.undo(typed) != damaged:
+        # A character this scanner's layout cannot type ("Ü" on a US scanner) is passed on as
+        # it is, and the undoing reads it as the key it sits on ("{"): no scanner sends that,
+        # and what it gives back is the genuine code the damage started from, not a new one.
+        return
+    resolved = resolve(typed, IDENTIFY)
     assert IDENTIFY(resolved.text) is None
