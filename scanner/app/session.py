@@ -32,10 +32,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from scanner.app import preferences
-from scanner.app.camera_feed import CameraFeed, PreviewFrame
 from scanner.app.clock import Clock, SystemClock
 from scanner.app.door import CheckResult, Door, door_settings
 from scanner.app.events import (
@@ -48,22 +47,11 @@ from scanner.app.events import (
     SyncStateChanged,
     VerdictCommitted,
 )
-from scanner.app.reporting import write_door_report
 from scanner.app.worker import Worker, done_future
 from scanner.camera.dedupe import DEFAULT_WINDOW_S
-from scanner.camera.pipeline import CodeEvent, FrameDecoder
-from scanner.camera.sources import (
-    CameraInfo,
-    FrameSource,
-    SourceUnavailable,
-    list_cameras,
-    open_source,
-)
 from scanner.camera.wedge import Identify, WedgeAssembler, WedgeScan, identify_with, resolve
 from scanner.checkin.reasons import Direction
 from scanner.checkin.snapshot_file import open_snapshot_file
-from scanner.reports.model import Report
-from scanner.reports.writers import Request as ReportRequest
 from scanner.store import device, tickets
 from scanner.store.conflicts import Conflict, conflicts
 from scanner.store.disk_space import incoming_bytes
@@ -72,10 +60,16 @@ from scanner.store.location import data_dir
 from scanner.store.search import SearchHit
 from scanner.store.status import Status
 from scanner.store.store import Store
-from scanner.sync.engine import ClientFactory, Syncer, default_client, read_state
-from scanner.sync.enrolment import enroll, require_nothing_unsent, unsent
-from scanner.sync.service import DEFAULT_POLL_S, SyncService
 from scanner.sync.state import Link, SyncState
+
+if TYPE_CHECKING:  # imported when first used: a command that only checks codes loads no camera
+    from scanner.app.camera_feed import CameraFeed, PreviewFrame
+    from scanner.camera.pipeline import CodeEvent, FrameDecoder
+    from scanner.camera.sources import CameraInfo, FrameSource
+    from scanner.reports.model import Report
+    from scanner.reports.writers import Request as ReportRequest
+    from scanner.sync.engine import ClientFactory
+    from scanner.sync.service import SyncService
 
 log = logging.getLogger(__name__)
 RECENT = 50
@@ -97,8 +91,8 @@ class DoorSession:
         operator: str | None = None,
         clock: Clock | None = None,
         synchronous: bool = False,
-        sync_poll_s: float = DEFAULT_POLL_S,
-        client_factory: ClientFactory = default_client,
+        sync_poll_s: float | None = None,  # None: the sync service's default
+        client_factory: ClientFactory | None = None,  # None: the real HTTP client
         repeat_window_s: float = DEFAULT_WINDOW_S,
     ) -> None:
         self.synchronous = synchronous
@@ -127,8 +121,8 @@ class DoorSession:
         self._camera_state = CameraStateChanged(CameraState.NONE, "no camera")
         self._offline_since: datetime | None = None
         self.sync_state = SyncState(Link.NOT_ENROLLED)
-        self.sync = SyncService(Syncer(self.store, self.clock.now, client_factory), sync_poll_s)
-        self.sync.subscribe(self._synced)
+        self._sync: SyncService | None = None
+        self._sync_options = (sync_poll_s, client_factory)
         self._started = False
         self._cancel = False
         # Sees camera and hand-scanner codes before the door does; True takes the code away
@@ -139,6 +133,19 @@ class DoorSession:
 
     def subscribe(self, callback: Callable[[Any], None], kind: type | None = None) -> Any:
         return self.events.subscribe(callback, kind)
+
+    @property
+    def sync(self) -> SyncService:
+        """The sync service, made when first needed (a one-off `scanner check` never syncs)."""
+        if self._sync is None:
+            from scanner.sync.engine import Syncer, default_client
+            from scanner.sync.service import DEFAULT_POLL_S, SyncService
+
+            poll_s, client_factory = self._sync_options
+            syncer = Syncer(self.store, self.clock.now, client_factory or default_client)
+            self._sync = SyncService(syncer, DEFAULT_POLL_S if poll_s is None else poll_s)
+            self._sync.subscribe(self._synced)
+        return self._sync
 
     def start(self) -> None:
         """Start syncing (a thread) and the camera, if one is open. Synchronous sessions sync
@@ -151,7 +158,8 @@ class DoorSession:
 
     def close(self) -> None:
         self.close_camera()
-        self.sync.stop()
+        if self._sync is not None:
+            self._sync.stop()
         self._jobs.close()
         self._door_worker.close()
         self.store.close()
@@ -337,6 +345,8 @@ class DoorSession:
 
     def stored_sync_state(self) -> SyncState:
         """What the last sync cycle left in the store (for a command that does not sync)."""
+        from scanner.sync.engine import read_state
+
         return read_state(self.store, Link.NOT_ENROLLED)
 
     def _publish_counts(self) -> None:
@@ -353,6 +363,8 @@ class DoorSession:
         return self.store.read(conflicts)
 
     def unsent(self) -> int:
+        from scanner.sync.enrolment import unsent
+
         return unsent(self.store)
 
     # -- sync ------------------------------------------------------------------------------
@@ -376,6 +388,8 @@ class DoorSession:
             self.refresh_counts()
 
     def enroll(self, url: str, code: str) -> Future[SyncState]:
+        from scanner.sync.enrolment import enroll
+
         def job() -> SyncState:
             self._cancel = False
             state = enroll(
@@ -414,6 +428,8 @@ class DoorSession:
 
     def export_report(self, path: Path, request: ReportRequest) -> Future[Report | None]:
         """Write this door's report (docs/reports.md) off the GUI thread, with progress."""
+
+        from scanner.app.reporting import write_door_report
 
         def job() -> Report | None:
             self._cancel = False
@@ -476,6 +492,8 @@ class DoorSession:
         """Forget enrolment, attendee data and keys. Refused while entries are unsent, unless
         `discard_unsent` (the caller warned with `unsent()`); returns how many were left."""
 
+        from scanner.sync.enrolment import require_nothing_unsent
+
         def job() -> int:
             if discard_unsent:
                 self.store.writer.run(device.discard_pending)
@@ -497,6 +515,9 @@ class DoorSession:
         """Use a camera (spec as for `scanner scan --source`, or a source; `codes` for a
         synthetic one); replaces the one in use. A camera that cannot be opened leaves the
         door working without one (hand scanner and search)."""
+        from scanner.app.camera_feed import CameraFeed
+        from scanner.camera.sources import SourceUnavailable, open_source
+
         self.close_camera()
         try:
             opened = open_source(source, codes) if isinstance(source, str) else source
@@ -523,6 +544,8 @@ class DoorSession:
 
     def cameras(self) -> Future[list[CameraInfo]]:
         """The cameras attached now (probing takes a moment: off the caller's thread)."""
+        from scanner.camera.sources import list_cameras
+
         return self._jobs.submit(list_cameras)
 
     def camera_running(self) -> bool:

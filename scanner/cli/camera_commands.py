@@ -24,16 +24,16 @@ KEYBOARD = "keyboard"
 
 
 def register(commands: Commands) -> None:
-    cameras = commands.add_parser("cameras", help="list the cameras attached")
+    cameras = commands.add_parser("cameras")
     cameras.add_argument("--json", action="store_true")
     cameras.set_defaults(func=run_cameras)
 
-    decode = commands.add_parser("decode", help="decode QR codes in image files")
+    decode = commands.add_parser("decode")
     decode.add_argument("files", metavar="FILE", nargs="+")
     decode.add_argument("--json", action="store_true", help="one JSON object per image")
     decode.set_defaults(func=run_decode)
 
-    scan = commands.add_parser("scan", help="scan from a camera or video and print verdicts")
+    scan = commands.add_parser("scan")
     scan.add_argument(
         "--source",
         required=True,

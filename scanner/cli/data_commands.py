@@ -20,15 +20,13 @@ from scanner.store.store import ImportRefused, Store
 
 
 def register(commands: Commands) -> None:
-    verify = commands.add_parser(
-        "verify-code", help="say whether codes are valid and why not (no data file needed)"
-    )
+    verify = commands.add_parser("verify-code")
     verify.add_argument("--keyring", required=True, type=Path, help="keyring JSON file")
     verify.add_argument("--json", action="store_true", help="(the output is always JSON lines)")
     verify.add_argument("texts", nargs="+", metavar="TEXT")
     verify.set_defaults(func=run_verify)
 
-    imp = commands.add_parser("import", help="import a signed snapshot file or attendee CSV")
+    imp = commands.add_parser("import")
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--trust", metavar="FINGERPRINT", help="trust this platform signing key")
     imp.add_argument("--event-id", help="CSV: the event the rows belong to (TK1 'e' claim)")

@@ -37,32 +37,30 @@ LINK_EXIT = {Link.ONLINE: exits.OK, Link.NOT_ENROLLED: exits.NO_EVENT, Link.REVO
 
 
 def register(commands: Commands) -> None:
-    p = commands.add_parser("enroll", help="enrol this device with a companion API")
+    p = commands.add_parser("enroll")
     p.add_argument("url", metavar="URL", help="the companion API, e.g. https://checkin.example")
     p.add_argument("code", metavar="CODE", help="the one-time enrolment code")
     p.add_argument("--name", help="a label for this device on the server")
     _unsent_options(p)
     p.set_defaults(func=run_enroll)
 
-    p = commands.add_parser("sync", help="upload the journal and pull changes")
+    p = commands.add_parser("sync")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true", help="one cycle, then exit (the default)")
     mode.add_argument("--watch", action="store_true", help="keep syncing until interrupted")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_sync)
 
-    p = commands.add_parser("conflicts", help="admissions that collided with another door's")
+    p = commands.add_parser("conflicts")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_conflicts)
 
-    p = commands.add_parser("export-journal", help="write the journal to a file for the platform")
+    p = commands.add_parser("export-journal")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--pending-only", action="store_true", help="only entries not yet uploaded")
     p.set_defaults(func=run_export)
 
-    p = commands.add_parser(
-        "reset", help="wipe enrolment, attendee data and keys (the journal stays); asks first"
-    )
+    p = commands.add_parser("reset")
     _unsent_options(p)
     p.add_argument("--yes", action="store_true", help="confirm without asking (scripts)")
     p.set_defaults(func=run_reset)
