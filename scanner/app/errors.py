@@ -6,6 +6,7 @@ from scanner.store.failures import DataFileDamaged, DiskFull, StoreError
 from scanner.store.journal import NoSuchEntry, UndoError
 from scanner.store.store import ImportRefused
 from scanner.store.tickets import NoEventError
+from scanner.sync.enrolment import UnsentEntries
 from scanner.sync.errors import SyncError
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "StoreError",
     "SyncError",
     "UndoError",
+    "UnsentEntries",
 ]

@@ -49,7 +49,14 @@ from scanner.app.events import (
 )
 from scanner.app.worker import Worker, done_future
 from scanner.camera.dedupe import DEFAULT_WINDOW_S
-from scanner.camera.wedge import Identify, WedgeAssembler, WedgeScan, identify_with, resolve
+from scanner.camera.wedge import (
+    Identify,
+    WedgeAssembler,
+    WedgeScan,
+    clean_scan,
+    identify_with,
+    resolve,
+)
 from scanner.checkin.reasons import Direction
 from scanner.checkin.snapshot_file import open_snapshot_file
 from scanner.store import device, tickets
@@ -318,6 +325,12 @@ class DoorSession:
             return self._committed(result, "wedge", scan.ended_at, resolved.advice)
 
         return self._door_worker.submit(job)
+
+    def submit_scanned_line(self, line: str, at: float) -> Future[VerdictCommitted] | None:
+        """One line a hand scanner typed into a terminal (`scanner scan --source keyboard`):
+        the same repair as the window's key by key scans; None for a blank line."""
+        text = clean_scan(line)
+        return self.submit_wedge(WedgeScan(text, at, at)) if text else None
 
     def _wedge_identify(self) -> Identify:
         if self._identify is None:
