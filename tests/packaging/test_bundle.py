@@ -1,0 +1,21 @@
+"""What the build keeps of the libraries' data: every language the app ships, no other."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from scanner.lang import LANGUAGES
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "packaging"))
+import bundle  # noqa: E402
+
+
+def test_the_build_keeps_qt_and_babel_words_of_every_shipped_language() -> None:
+    assert set(bundle.LANGUAGES) == set(LANGUAGES)
+    datas = [
+        (f"PySide6/Qt/translations/qtbase_{lang}.qm", "src", "DATA")
+        for lang in ("de", "en", "fr", "ja")
+    ] + [(f"babel/locale-data/{name}.dat", "src", "DATA") for name in ("root", "de_AT", "fr")]
+    kept = {Path(dest).name for dest, _src, _kind in bundle.keep_datas(datas)}
+    assert kept == {"qtbase_de.qm", "qtbase_en.qm", "root.dat", "de_AT.dat"}
