@@ -19,3 +19,20 @@ def test_the_build_keeps_qt_and_babel_words_of_every_shipped_language() -> None:
     ] + [(f"babel/locale-data/{name}.dat", "src", "DATA") for name in ("root", "de_AT", "fr")]
     kept = {Path(dest).name for dest, _src, _kind in bundle.keep_datas(datas)}
     assert kept == {"qtbase_de.qm", "qtbase_en.qm", "root.dat", "de_AT.dat"}
+
+
+def test_icu_keeps_root_our_languages_and_the_shared_tables() -> None:
+    import icu_data
+
+    items = [
+        "root.res", "de.res", "de_AT.res", "en_001.res", "fr.res", "zh_Hant_TW.res", "pool.res",
+        "supplementalData.res", "coll/root.res", "coll/ucadata.icu", "coll/de.res", "coll/ja.res",
+        "coll/es_.res", "brkitr/root.res", "brkitr/word.brk", "brkitr/cjdict.dict",
+        "translit/root.res", "windows-1252-2000.cnv", "cnvalias.icu", "uprops.icu", "nfc.nrm",
+    ]  # fmt: skip
+    kept = set(items) - set(icu_data.dropped_items(items, ("en", "de")))
+    assert kept == {
+        "root.res", "de.res", "de_AT.res", "en_001.res", "pool.res", "supplementalData.res",
+        "coll/root.res", "coll/ucadata.icu", "coll/de.res", "brkitr/root.res", "brkitr/word.brk",
+        "cnvalias.icu", "uprops.icu", "nfc.nrm",
+    }  # fmt: skip
