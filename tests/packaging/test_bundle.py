@@ -8,7 +8,7 @@ from pathlib import Path
 from scanner.lang import LANGUAGES
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "packaging"))
-import bundle  # noqa: E402
+import bundle
 
 
 def test_the_build_keeps_qt_and_babel_words_of_every_shipped_language() -> None:
