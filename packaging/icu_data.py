@@ -40,7 +40,7 @@ def dropped_items(items: list[str], languages: tuple[str, ...]) -> list[str]:
 
 def shrink(app: Path, languages: tuple[str, ...]) -> str:
     """Replace the bundled libicudata by a cut one; says what it did (or why not)."""
-    libraries = sorted(app.rglob("libicudata.so.*"))
+    libraries = sorted(p for p in app.rglob("libicudata.so.*") if not p.is_symlink())
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if not libraries:
         return "no libicudata in the build"
