@@ -5,7 +5,7 @@
 # (about 200 MB) is made once with debootstrap and copied afresh for every run, so each run
 # starts with none of the libraries the package declares.
 # Not part of CI: 2.5 minutes measured here at load average 6 (debootstrap 1 min, done once; the
-# copy, apt fetching and installing the libraries, dpkg unpacking 125 MB: 1.5 min every run).
+# copy, apt fetching and installing the libraries, dpkg unpacking 125 MB: 1.2 min every run).
 #
 #   packaging/smoke/deb_chroot.sh [DEB] [FOLDER]
 #       DEB     default dist/door-scanner_*.deb
