@@ -6,8 +6,7 @@ from scanner.store.failures import DataFileDamaged, DiskFull, StoreError
 from scanner.store.journal import NoSuchEntry, UndoError
 from scanner.store.store import ImportRefused
 from scanner.store.tickets import NoEventError
-from scanner.sync.enrolment import UnsentEntries
-from scanner.sync.errors import SyncError
+from scanner.sync.errors import SyncError, UnsentEntries
 
 __all__ = [
     "DataFileDamaged",

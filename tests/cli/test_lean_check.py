@@ -12,7 +12,13 @@ from scanner.app.demo import DemoEvent
 from scanner.cli import exits
 
 HEAVY = ["cv2", "numpy", "PySide6", "shiboken6", "httpx", "zxingcpp", "pyzbar"]
-OURS = ["scanner.sync.service", "scanner.sync.client", "scanner.camera.sources", "scanner.ui"]
+OURS = [
+    "scanner.sync.engine",
+    "scanner.sync.service",
+    "scanner.camera.sources",
+    "scanner.reports",
+    "scanner.ui",
+]
 RUN = """
 import json, sys
 from scanner.cli.main import main
