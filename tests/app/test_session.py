@@ -61,6 +61,20 @@ def test_scans_return_at_once_and_every_subscriber_hears_the_verdict(
     assert session.recent() == [again, first]
 
 
+def test_counts_are_made_only_when_someone_listens_for_them(
+    session: DoorSession, demo_event: DemoEvent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[object] = []
+    count = session.store.status
+    monkeypatch.setattr(session.store, "status", lambda now: made.append(now) or count(now))
+    session.submit_code(valid_code(demo_event, 0)[1]).result(timeout=30)
+    assert made == []  # `scanner check`: nobody shows counts, none are made
+    counts: list[CountsChanged] = []
+    session.subscribe(counts.append, CountsChanged)
+    session.submit_code(valid_code(demo_event, 1)[1]).result(timeout=30)
+    assert len(made) == 1 and counts[-1].status.admitted == 2
+
+
 def test_a_failing_subscriber_is_logged_and_scanning_goes_on(
     session: DoorSession, demo_event: DemoEvent, caplog: pytest.LogCaptureFixture
 ) -> None:
