@@ -43,7 +43,7 @@ bench: $(STAMP)
 # The packaged build: its own venv with only what the door app (and its demo) runs.
 PKG_VENV := .venv-package
 $(PKG_VENV)/.installed: pyproject.toml
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh icu-devtools binutils gcc  # + cutting Qt's ICU data
 	@test -x $(PKG_VENV)/bin/python || $(PYTHON) -m venv $(PKG_VENV)
 	$(PKG_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(PKG_VENV)/bin/python -m pip install --quiet -e '.[demo,package]'  # no server, no test tools

@@ -25,6 +25,7 @@ DIST = ROOT / "dist"
 APP = DIST / "door-scanner"
 sys.path.insert(0, str(HERE))
 import bundle  # noqa: E402
+import icu_data  # noqa: E402
 
 # Distributions in the build whose licences ship with it, and where Qt's and zbar's texts are.
 LICENSED = [
@@ -196,6 +197,8 @@ def main() -> int:
     if not args.skip_pyinstaller:
         run_pyinstaller()
         strip_binaries()
+        if sys.platform.startswith("linux"):
+            print(icu_data.shrink(APP, bundle.LANGUAGES))
     licences()
     app_files()
     made = [APP]

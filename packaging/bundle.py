@@ -68,8 +68,11 @@ EXCLUDES = [
     "PySide6.QtNetworkAuth",
     "PySide6.QtSpatialAudio",
 ]
-# Qt's own translations: only the base strings (standard buttons, dialogs) are shown.
-QT_TRANSLATIONS_KEPT = ("qtbase_",)
+# The languages the app ships (scanner.lang.LANGUAGES; a test keeps the two the same): Qt's and
+# Babel's data for any other language would never be read.
+LANGUAGES = ("en", "de")
+# Qt's own translations: only the base strings (standard buttons, dialogs), in our languages.
+QT_TRANSLATIONS_KEPT = tuple(f"qtbase_{language}." for language in LANGUAGES)
 
 
 def version(root: Path) -> str:
@@ -134,9 +137,9 @@ def _git(root: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
-# Babel's locale data (30 MB for every locale): only the languages the app ships, as scanner.lang
-# names them, and the root locale they inherit from.
-BABEL_LOCALES_KEPT = ("root.dat", "en.dat", "en_", "de.dat", "de_")
+# Babel's locale data (30 MB for every locale): only the languages the app ships and the root
+# locale they inherit from.
+BABEL_LOCALES_KEPT = ("root.dat", *(f"{lang}{end}" for lang in LANGUAGES for end in (".dat", "_")))
 
 
 def keep_datas(datas: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
@@ -167,6 +170,7 @@ QT_PLUGINS_DROPPED = (
     "platforms/libqminimalegl",
     "platforms/libqvkkhrdisplay",
     "platforms/libqvnc",
+    "imageformats/libqpdf",  # PDF pages as images (and libQt6Pdf): reports write PDF, never read
     "imageformats/libqgif",
     "imageformats/libqicns",
     "imageformats/libqtga",
@@ -180,6 +184,7 @@ QT_LIBS_DROPPED = (
     "libQt6VirtualKeyboard",
     "libQt6EglFS",
     "libQt6EglFs",
+    "libQt6Pdf",
     "libQt6FFmpegStub",
     "libavcodec.",
     "libavformat.",

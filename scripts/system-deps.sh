@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Debian/Ubuntu packages the scanner needs at run time. Installs what is missing when it can
 # (root, or sudo without a password); otherwise names the missing packages in one line.
+# Arguments: more packages to require (make package adds its build tools).
 set -euo pipefail
 needed=(libzbar0 poppler-utils fonts-dejavu-core fonts-noto-cjk libpulse0 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 xvfb x11-apps)  # xvfb, x11-apps: the package smoke test
+needed+=("$@")  # more for one target (the package build's tools)
 command -v dpkg-query >/dev/null 2>&1 || exit 0  # not Debian: nothing we can check
 missing=()
 for pkg in "${needed[@]}"; do

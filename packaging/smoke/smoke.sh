@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of the built artefact on this machine, with the project's venv off the PATH:
-# --version, doctor --json, decode, verify-code, zbar found inside the bundle, and the window in
-# --demo mode under Xvfb until its journal holds an admitted scan, with a screenshot.
+# --version, doctor --json, decode, verify-code, status loading neither Qt nor OpenCV, zbar found
+# inside the bundle, and the window in --demo mode under Xvfb until its journal holds an admitted
+# scan, with a screenshot.
 #
 #   packaging/smoke/smoke.sh [APP_FOLDER]     (default dist/door-scanner)
 set -euo pipefail
@@ -51,6 +52,13 @@ step "door-scanner verify-code (a spec vector)"
 "$bin" verify-code --keyring "$root/tests/data/ticket-code-vectors.json" "$(cat "$smoke/ticket.txt")" \
     | tee "$work/verify.txt"
 grep -q '"valid": true' "$work/verify.txt" || fail "verify-code"
+
+step "door-scanner status loads no Qt and no OpenCV (the door commands start fast)"
+LD_DEBUG=files "$bin" --data-dir "$work/data" status > /dev/null 2> "$work/loaded.txt" || true
+grep -q "file=.*sqlcipher" "$work/loaded.txt" || fail "LD_DEBUG shows no libraries loaded"
+if grep -E "file=[^ ]*(libQt6Core|cv2\.abi3|libopenblas)" "$work/loaded.txt" | head -3 | grep .; then
+    fail "status loaded Qt or OpenCV"
+fi
 
 zbar=$(ldconfig -p 2>/dev/null | grep -o '/[^ ]*libzbar\.so\.0$' | head -1 || true)
 if [ -n "$zbar" ] && [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then

@@ -6,7 +6,7 @@ from scanner.store.failures import DataFileDamaged, DiskFull, StoreError
 from scanner.store.journal import NoSuchEntry, UndoError
 from scanner.store.store import ImportRefused
 from scanner.store.tickets import NoEventError
-from scanner.sync.errors import SyncError
+from scanner.sync.errors import SyncError, UnsentEntries
 
 __all__ = [
     "DataFileDamaged",
@@ -18,4 +18,5 @@ __all__ = [
     "StoreError",
     "SyncError",
     "UndoError",
+    "UnsentEntries",
 ]

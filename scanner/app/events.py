@@ -112,6 +112,11 @@ class EventHub:
 
         return unsubscribe
 
+    def wants(self, kind: type) -> bool:
+        """Whether anyone would receive an event of `kind` (some events cost a query to make)."""
+        with self._lock:
+            return any(want is None or issubclass(kind, want) for want, _ in self._subscribers)
+
     def publish(self, event: object) -> None:
         with self._lock:
             subscribers = list(self._subscribers)

@@ -33,12 +33,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from scanner.app import preferences
-from scanner.app.camera_choice import CameraOption, camera_options, with_resolution
-from scanner.app.camera_feed import CameraFeed, PreviewFrame
-from scanner.app.camera_preview import CameraPreview
 from scanner.app.clock import Clock, SystemClock
 from scanner.app.door import CheckResult, Door, door_settings
 from scanner.app.events import (
@@ -51,23 +48,18 @@ from scanner.app.events import (
     SyncStateChanged,
     VerdictCommitted,
 )
-from scanner.app.reporting import write_door_report
 from scanner.app.worker import Worker, done_future
 from scanner.camera.dedupe import DEFAULT_WINDOW_S
-from scanner.camera.pipeline import CodeEvent, FrameDecoder
-from scanner.camera.sources import (
-    CameraInfo,
-    FrameSource,
-    SourceUnavailable,
-    list_cameras,
-    open_source,
+from scanner.camera.wedge import (
+    Identify,
+    WedgeAssembler,
+    WedgeScan,
+    clean_scan,
+    identify_with,
+    resolve,
 )
-from scanner.camera.wedge import Identify, WedgeAssembler, WedgeScan, identify_with, resolve
 from scanner.checkin.reasons import Direction
 from scanner.checkin.snapshot_file import open_snapshot_file
-from scanner.lang import local_time
-from scanner.reports.model import Report
-from scanner.reports.writers import Request as ReportRequest
 from scanner.store import device, tickets
 from scanner.store.conflicts import Conflict, conflicts
 from scanner.store.disk_space import incoming_bytes
@@ -76,10 +68,18 @@ from scanner.store.location import data_dir
 from scanner.store.search import SearchHit
 from scanner.store.status import Status
 from scanner.store.store import Store
-from scanner.sync.engine import ClientFactory, Syncer, default_client, read_state
-from scanner.sync.enrolment import enroll, require_nothing_unsent, unsent
-from scanner.sync.service import DEFAULT_POLL_S, SyncService
 from scanner.sync.state import Link, SyncState
+
+if TYPE_CHECKING:  # imported when first used: a command that only checks codes loads no camera
+    from scanner.app.camera_choice import CameraOption
+    from scanner.app.camera_feed import CameraFeed, PreviewFrame
+    from scanner.app.camera_preview import CameraPreview
+    from scanner.camera.pipeline import CodeEvent, FrameDecoder
+    from scanner.camera.sources import CameraInfo, FrameSource
+    from scanner.reports.model import Report
+    from scanner.reports.writers import Request as ReportRequest
+    from scanner.sync.engine import ClientFactory
+    from scanner.sync.service import SyncService
 
 log = logging.getLogger(__name__)
 RECENT = 50
@@ -101,8 +101,8 @@ class DoorSession:
         operator: str | None = None,
         clock: Clock | None = None,
         synchronous: bool = False,
-        sync_poll_s: float = DEFAULT_POLL_S,
-        client_factory: ClientFactory = default_client,
+        sync_poll_s: float | None = None,  # None: the sync service's default
+        client_factory: ClientFactory | None = None,  # None: the real HTTP client
         repeat_window_s: float = DEFAULT_WINDOW_S,
     ) -> None:
         self.synchronous = synchronous
@@ -133,8 +133,8 @@ class DoorSession:
         self._camera_state = CameraStateChanged(CameraState.NONE, "no camera")
         self._offline_since: datetime | None = None
         self.sync_state = SyncState(Link.NOT_ENROLLED)
-        self.sync = SyncService(Syncer(self.store, self.clock.now, client_factory), sync_poll_s)
-        self.sync.subscribe(self._synced)
+        self._sync: SyncService | None = None
+        self._sync_options = (sync_poll_s, client_factory)
         self._started = False
         self._cancel = False
         self._counts_lock = threading.Lock()
@@ -147,6 +147,19 @@ class DoorSession:
 
     def subscribe(self, callback: Callable[[Any], None], kind: type | None = None) -> Any:
         return self.events.subscribe(callback, kind)
+
+    @property
+    def sync(self) -> SyncService:
+        """The sync service, made when first needed (a one-off `scanner check` never syncs)."""
+        if self._sync is None:
+            from scanner.sync.engine import Syncer, default_client
+            from scanner.sync.service import DEFAULT_POLL_S, SyncService
+
+            poll_s, client_factory = self._sync_options
+            syncer = Syncer(self.store, self.clock.now, client_factory or default_client)
+            self._sync = SyncService(syncer, DEFAULT_POLL_S if poll_s is None else poll_s)
+            self._sync.subscribe(self._synced)
+        return self._sync
 
     def start(self) -> None:
         """Start syncing (a thread) and the camera, if one is open. Synchronous sessions sync
@@ -164,6 +177,8 @@ class DoorSession:
         as the rest."""
         try:
             if self.has_event():
+                from scanner.lang import local_time  # (babel: not for a command-line check)
+
                 local_time(self.clock.now(), self.timezone())  # the language's time formats
                 self.store.read(self.store.event_context)
         except Exception:  # a locked or broken door says so at its first scan, in words
@@ -175,7 +190,10 @@ class DoorSession:
         self.close_camera()
         self._door_worker.close()  # first: its last scans still ask the jobs thread to count
         self._jobs.close()
-        self.sync.stop(sync_timeout, then=self.store.close)
+        if self._sync is not None:
+            self._sync.stop(sync_timeout, then=self.store.close)
+        else:
+            self.store.close()
 
     # -- the door --------------------------------------------------------------------------
 
@@ -332,6 +350,12 @@ class DoorSession:
 
         return self._door_worker.submit(job)
 
+    def submit_scanned_line(self, line: str, at: float) -> Future[VerdictCommitted] | None:
+        """One line a hand scanner typed into a terminal (`scanner scan --source keyboard`):
+        the same repair as the window's key by key scans; None for a blank line."""
+        text = clean_scan(line)
+        return self.submit_wedge(WedgeScan(text, at, at)) if text else None
+
     def _wedge_identify(self) -> Identify:
         if self._identify is None:
             store = self.store
@@ -358,9 +382,13 @@ class DoorSession:
 
     def stored_sync_state(self) -> SyncState:
         """What the last sync cycle left in the store (for a command that does not sync)."""
+        from scanner.sync.engine import read_state
+
         return read_state(self.store, Link.NOT_ENROLLED)
 
     def _publish_counts(self) -> None:
+        if not self.events.wants(CountsChanged):  # `scanner check`: counting 100,000 tickets
+            return  # after its scan would cost it a tenth of a second
         status = self.counts()
         if status is not None:
             self.events.publish(CountsChanged(status))
@@ -368,6 +396,8 @@ class DoorSession:
     def refresh_counts(self) -> Future[None]:
         """Count again on the jobs thread: the next scan never waits behind a count (it reads
         the whole event). Counts asked for while one is still queued are made once, by it."""
+        if not self.events.wants(CountsChanged):  # no one shows them (`scanner check`)
+            return done_future(lambda: None)
         with self._counts_lock:
             if self._counts_queued is not None:
                 return self._counts_queued
@@ -399,6 +429,8 @@ class DoorSession:
         return self.store.read(conflicts)
 
     def unsent(self) -> int:
+        from scanner.sync.enrolment import unsent
+
         return unsent(self.store)
 
     # -- sync ------------------------------------------------------------------------------
@@ -424,6 +456,8 @@ class DoorSession:
     def enroll(self, url: str, code: str, name: str | None = None) -> Future[SyncState]:
         """`name`: what staff at other doors see for this device ("first in at ... device
         North gate laptop")."""
+        from scanner.sync.enrolment import enroll
+
         self._cancel = False  # here, not in the job: a cancel before it starts still counts
 
         def job() -> SyncState:
@@ -469,6 +503,8 @@ class DoorSession:
 
     def export_report(self, path: Path, request: ReportRequest) -> Future[Report | None]:
         """Write this door's report (docs/reports.md) off the GUI thread, with progress."""
+
+        from scanner.app.reporting import write_door_report
 
         def job() -> Report | None:
             self._cancel = False
@@ -534,6 +570,8 @@ class DoorSession:
         """Forget enrolment, attendee data and keys. Refused while entries are unsent, unless
         `discard_unsent` (the caller warned with `unsent()`); returns how many were left."""
 
+        from scanner.sync.enrolment import require_nothing_unsent
+
         def job() -> int:
             if discard_unsent:
                 self.store.writer.run(device.discard_pending)
@@ -557,6 +595,9 @@ class DoorSession:
         synthetic one, remembered for the spec); replaces the one in use. A spec is opened at
         `resolution` (default: the stored one). A camera that cannot be opened leaves the
         door working without one (hand scanner and search)."""
+        from scanner.app.camera_feed import CameraFeed
+        from scanner.camera.sources import SourceUnavailable
+
         self.close_camera()
         try:
             opened = (
@@ -573,6 +614,9 @@ class DoorSession:
         return self._camera_state
 
     def _open_spec(self, spec: str, codes: Sequence[str], resolution: str | None) -> FrameSource:
+        from scanner.app.camera_choice import with_resolution
+        from scanner.camera.sources import open_source
+
         if codes:
             self._camera_codes[spec] = tuple(codes)
         wanted = resolution if resolution is not None else self.preferences().resolution
@@ -606,12 +650,19 @@ class DoorSession:
     def camera_options(self) -> Future[list[CameraOption]]:
         """No camera, the cameras attached now (probed off the caller's thread), and the
         sources this session opened (the demo's synthetic camera)."""
+        from scanner.app.camera_choice import camera_options
+        from scanner.camera.sources import list_cameras
+
         known = [*self._camera_codes.copy(), *([self._camera_spec] if self._camera_spec else [])]
         return self._jobs.submit(lambda: camera_options(list_cameras(), known))
 
     def preview_camera(self, spec: str, resolution: str | None = None) -> CameraPreview:
         """A look through camera `spec` for the settings: the running camera's own frames, or
         the camera opened apart (call `start()`, and `stop()` when done)."""
+        from scanner.app.camera_choice import with_resolution
+        from scanner.app.camera_preview import CameraPreview
+        from scanner.camera.sources import open_source
+
         if not spec:
             return CameraPreview()
         if spec == self._camera_spec and self._camera is not None:
@@ -629,6 +680,8 @@ class DoorSession:
 
     def cameras(self) -> Future[list[CameraInfo]]:
         """The cameras attached now (probing takes a moment: off the caller's thread)."""
+        from scanner.camera.sources import list_cameras
+
         return self._jobs.submit(list_cameras)
 
     def camera_running(self) -> bool:

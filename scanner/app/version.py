@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from importlib import metadata
 from pathlib import Path
 
 DISTRIBUTION = "door-scanner"
@@ -12,6 +11,8 @@ BUILD_INFO = "build-info.json"  # written into packaged builds by packaging/bund
 
 
 def build_version() -> str:
+    from importlib import metadata  # only for --version and About: it is slow to import
+
     try:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:

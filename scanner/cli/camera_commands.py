@@ -7,11 +7,16 @@ import sys
 import time
 from pathlib import Path
 
+from scanner.app.camera_tools import (
+    BadSourceSpec,
+    ImageDecoder,
+    NotAnImage,
+    SourceUnavailable,
+    list_cameras,
+    open_source,
+)
 from scanner.app.events import VerdictCommitted
 from scanner.app.session import DoorSession
-from scanner.camera.cascade import Cascade
-from scanner.camera.sources import BadSourceSpec, SourceUnavailable, list_cameras, open_source
-from scanner.camera.wedge import WedgeScan, clean_scan
 from scanner.checkin.wording import describe
 from scanner.cli import exits
 from scanner.cli.commands import Commands
@@ -24,16 +29,16 @@ KEYBOARD = "keyboard"
 
 
 def register(commands: Commands) -> None:
-    cameras = commands.add_parser("cameras", help="list the cameras attached")
+    cameras = commands.add_parser("cameras")
     cameras.add_argument("--json", action="store_true")
     cameras.set_defaults(func=run_cameras)
 
-    decode = commands.add_parser("decode", help="decode QR codes in image files")
+    decode = commands.add_parser("decode")
     decode.add_argument("files", metavar="FILE", nargs="+")
     decode.add_argument("--json", action="store_true", help="one JSON object per image")
     decode.set_defaults(func=run_decode)
 
-    scan = commands.add_parser("scan", help="scan from a camera or video and print verdicts")
+    scan = commands.add_parser("scan")
     scan.add_argument(
         "--source",
         required=True,
@@ -75,21 +80,16 @@ def run_cameras(args: argparse.Namespace) -> int:
 
 
 def run_decode(args: argparse.Namespace) -> int:
-    import cv2  # only this command reads image files here
-
     missing = [name for name in args.files if not Path(name).is_file()]
     if missing:
         raise CliError(f"no such file: {missing[0]}", exits.NOT_FOUND)
-    cascade = Cascade()
+    decoder = ImageDecoder()
     for name in args.files:
-        image = cv2.imread(name, cv2.IMREAD_UNCHANGED)
-        if image is None:
-            raise CliError(f"not an image file: {name}", exits.USAGE)
-        if image.ndim == 3 and image.shape[2] == 4:
-            image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
-        started = time.perf_counter()
-        texts = [found.text for found in cascade.decode(image)]
-        ms = round((time.perf_counter() - started) * 1000, 2)
+        try:
+            texts, took_ms = decoder.decode_file(Path(name))
+        except NotAnImage:
+            raise CliError(f"not an image file: {name}", exits.USAGE) from None
+        ms = round(took_ms, 2)
         if args.json:
             emit_json({"file": name, "codes": texts, "ms": ms})
         else:
@@ -142,10 +142,9 @@ def _run_keyboard(args: argparse.Namespace) -> int:
         if sys.stdin.isatty():
             sys.stderr.write("scan codes with the hand scanner; Ctrl-D ends\n")
         for line in sys.stdin:
-            text = clean_scan(line)
-            if text:
-                now = time.time()
-                session.submit_wedge(WedgeScan(text, now, now)).result()
+            scanned = session.submit_scanned_line(line, time.time())
+            if scanned is not None:
+                scanned.result()
     return exits.OK
 
 

@@ -3,32 +3,27 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scanner.app.errors import ImportRefused, StoreError
+from scanner.app.technician import DataFile, EventSpec, csv_event, is_snapshot
 from scanner.checkin.codes import verify_code
 from scanner.checkin.keyring import Keyring, KeyringError, keyring_from_text
 from scanner.cli import exits
 from scanner.cli.commands import Commands
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
-from scanner.store.database import StoreError
-from scanner.store.imports import EventSpec
-from scanner.store.location import data_dir
-from scanner.store.store import ImportRefused, Store
 
 
 def register(commands: Commands) -> None:
-    verify = commands.add_parser(
-        "verify-code", help="say whether codes are valid and why not (no data file needed)"
-    )
+    verify = commands.add_parser("verify-code")
     verify.add_argument("--keyring", required=True, type=Path, help="keyring JSON file")
     verify.add_argument("--json", action="store_true", help="(the output is always JSON lines)")
     verify.add_argument("texts", nargs="+", metavar="TEXT")
     verify.set_defaults(func=run_verify)
 
-    imp = commands.add_parser("import", help="import a signed snapshot file or attendee CSV")
+    imp = commands.add_parser("import")
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--trust", metavar="FINGERPRINT", help="trust this platform signing key")
     imp.add_argument("--event-id", help="CSV: the event the rows belong to (TK1 'e' claim)")
@@ -71,33 +66,22 @@ def run_verify(args: argparse.Namespace) -> int:
     return exits.OK if all_valid else exits.REFUSED
 
 
-def _is_snapshot(path: Path) -> bool:
-    with path.open("rb") as head:
-        start = head.read(64)
-    return start.startswith(b"\x1f\x8b") or start.lstrip().startswith(b'{"k":"header"')
-
-
 def run_import(args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.is_file():
         raise CliError(f"{path}: no such file", exits.NOT_FOUND)
-    now = datetime.now(UTC)
     try:
-        store = Store(data_dir(args.data_dir), synchronous=True)
+        data = DataFile(args.data_dir)
     except StoreError as exc:
         raise CliError(str(exc), exits.DATA_FILE) from None
     try:
-        if _is_snapshot(path):
-            summary = store.import_snapshot_file(
-                path, now, vouched=args.trust, allow_older=args.allow_older
-            )
-        else:
-            with path.open("rb") as lines:
-                summary = store.import_csv(lines, now, _csv_spec(args))
+        summary = data.import_file(
+            path, trust=args.trust, allow_older=args.allow_older, csv_event=_csv_event(args, path)
+        )
     except ImportRefused as exc:
         raise CliError(f"{path}: refused, nothing changed: {exc}", exits.IMPORT_REFUSED) from None
     finally:
-        store.close()
+        data.close()
     if args.json:
         emit_json(summary.__dict__)
     else:
@@ -108,23 +92,13 @@ def run_import(args: argparse.Namespace) -> int:
     return exits.OK
 
 
-def _csv_spec(args: argparse.Namespace) -> EventSpec | None:
-    if args.event_id is None:
-        return None  # rows replace the current event's list
+def _csv_event(args: argparse.Namespace, path: Path) -> EventSpec | None:
+    if is_snapshot(path) or args.event_id is None:
+        return None  # a snapshot names its event; CSV rows without one replace the current list
     if args.keyring is None:
         raise CliError("a CSV import for a new event needs --keyring", exits.USAGE)
     try:
         ZoneInfo(args.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise CliError(f"unknown time zone {args.timezone!r}", exits.USAGE) from None
-    return EventSpec(
-        id=args.event_id,
-        name=args.name,
-        timezone=args.timezone,
-        days={},
-        reentry=False,
-        max_code_age_s=None,
-        ticket_types=[],
-        checkin_lists=[],
-        keyring=_keyring(args.keyring),
-    )
+    return csv_event(args.event_id, args.name, args.timezone, _keyring(args.keyring))

@@ -18,7 +18,7 @@ COLOURS = {"ADMITTED": "\033[1;42;97m", "REFUSED": "\033[1;41;97m", "EXIT": "\03
 
 
 def register(commands: Commands) -> None:
-    demo = commands.add_parser("demo", help="scan a demo event in the terminal")
+    demo = commands.add_parser("demo")
     demo.add_argument("--attendees", type=int, default=300)
     demo.set_defaults(func=run)
 

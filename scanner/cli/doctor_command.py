@@ -8,6 +8,7 @@ import sys
 from scanner.app.doctor import DoctorSettings, Finding, Level, checks, diagnose, worst
 from scanner.app.version import version_line
 from scanner.cli import exits
+from scanner.cli.commands import Commands
 from scanner.cli.output import emit, emit_json
 
 EXIT_CODES = {
@@ -19,10 +20,9 @@ EXIT_CODES = {
 MARKS = {Level.OK: "ok", Level.INFO: "info", Level.WARNING: "WARNING", Level.PROBLEM: "PROBLEM"}
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: Commands) -> None:
     doctor = commands.add_parser(
         "doctor",
-        help="check cameras, decoders, data, server, sound and display; say what to do",
         description="Exit status: 0 all fine, "
         f"{exits.DOCTOR_WARNING} warnings only, {exits.DOCTOR_PROBLEM} problems found.",
     )

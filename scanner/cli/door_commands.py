@@ -20,7 +20,7 @@ from scanner.lang import _
 
 
 def register(commands: Commands) -> None:
-    check = commands.add_parser("check", help="decide on one ticket code and record it")
+    check = commands.add_parser("check")
     check.add_argument("text", metavar="TEXT", nargs="?", help="the code text (quote it)")
     check.add_argument("--ticket", metavar="ID", help="check in by ticket id, without a code")
     check.add_argument("--door", help="door name; a check-in list's name limits ticket types")
@@ -28,23 +28,19 @@ def register(commands: Commands) -> None:
     check.add_argument("--json", action="store_true")
     check.set_defaults(func=run_check)
 
-    undo = commands.add_parser("undo", help="annul an admission (recorded, never deleted)")
+    undo = commands.add_parser("undo")
     undo.add_argument("scan_id", metavar="SCAN_ID", help="the journal entry id of the admission")
     undo.add_argument("--reason", required=True, help="why (kept in the journal)")
     undo.add_argument("--json", action="store_true")
     undo.set_defaults(func=run_undo)
 
-    search = commands.add_parser("search", help="find tickets by name, e-mail, order or id")
+    search = commands.add_parser("search")
     search.add_argument("query", metavar="QUERY")
     search.add_argument("--limit", type=int, default=20)
     search.add_argument("--json", action="store_true")
     search.set_defaults(func=run_search)
 
-    grace = commands.add_parser(
-        "grace",
-        help="how long before the first and after the last event day this door still admits"
-        " tickets without days of their own (default 12 h each)",
-    )
+    grace = commands.add_parser("grace")
     grace.add_argument("--before-hours", type=float, metavar="H")
     grace.add_argument("--after-hours", type=float, metavar="H")
     grace.add_argument(
@@ -52,7 +48,7 @@ def register(commands: Commands) -> None:
     )
     grace.set_defaults(func=run_grace)
 
-    status = commands.add_parser("status", help="admitted / expected, inside, waiting uploads")
+    status = commands.add_parser("status")
     status.add_argument("--json", action="store_true")
     status.set_defaults(func=run_status)
 

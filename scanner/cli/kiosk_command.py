@@ -8,20 +8,18 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
-from typing import TypeAlias
 
 from scanner.app import autostart, kiosk
 from scanner.cli import exits
+from scanner.cli.commands import Commands
 from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit
 from scanner.lang import LANGUAGES
 
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-
 
 def register(commands: Commands) -> None:
-    group = commands.add_parser("kiosk", help="the self-service kiosk: PIN, settings, autostart")
+    group = commands.add_parser("kiosk")
     sub = group.add_subparsers(dest="kiosk_command", required=True, metavar="ACTION")
     pin = sub.add_parser("set-pin", help="set the lead PIN that opens the staff menu")
     pin.add_argument("--stdin", action="store_true", help="read the PIN from standard input")

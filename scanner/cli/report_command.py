@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from typing import TypeAlias
 
 from scanner.cli import exits
+from scanner.cli.commands import Commands
 from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit
 from scanner.reports.arguments import add_report_arguments, report_request, written
 
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-
 
 def register(commands: Commands) -> None:
-    report = commands.add_parser(
-        "report",
-        help="write this door's check-in report (its journal and the passages it synced)",
-    )
+    report = commands.add_parser("report")
     add_report_arguments(report)
     report.set_defaults(func=run_report)
 

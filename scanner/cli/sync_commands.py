@@ -11,58 +11,41 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
-from scanner.app.clock import SystemClock
-from scanner.app.syncing import export_to, service_for, syncer_for
+from scanner.app.errors import NoEventError, StoreError, SyncError, UnsentEntries
+from scanner.app.technician import DataFile, Link, SyncState, plain_http_warning
 from scanner.cli import exits
 from scanner.cli.commands import Commands
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit, emit_json
-from scanner.store import device
-from scanner.store.conflicts import conflicts
-from scanner.store.database import StoreError
-from scanner.store.location import data_dir
-from scanner.store.store import Store
-from scanner.store.tickets import NoEventError
-from scanner.sync.enrolment import (
-    UnsentEntries,
-    enroll,
-    plain_http_warning,
-    require_nothing_unsent,
-    unsent,
-)
-from scanner.sync.errors import SyncError
-from scanner.sync.state import Link, SyncState
 
 LINK_EXIT = {Link.ONLINE: exits.OK, Link.NOT_ENROLLED: exits.NO_EVENT, Link.REVOKED: exits.LOCKED}
 
 
 def register(commands: Commands) -> None:
-    p = commands.add_parser("enroll", help="enrol this device with a companion API")
+    p = commands.add_parser("enroll")
     p.add_argument("url", metavar="URL", help="the companion API, e.g. https://checkin.example")
     p.add_argument("code", metavar="CODE", help="the one-time enrolment code")
     p.add_argument("--name", help="a label for this device on the server")
     _unsent_options(p)
     p.set_defaults(func=run_enroll)
 
-    p = commands.add_parser("sync", help="upload the journal and pull changes")
+    p = commands.add_parser("sync")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true", help="one cycle, then exit (the default)")
     mode.add_argument("--watch", action="store_true", help="keep syncing until interrupted")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_sync)
 
-    p = commands.add_parser("conflicts", help="admissions that collided with another door's")
+    p = commands.add_parser("conflicts")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_conflicts)
 
-    p = commands.add_parser("export-journal", help="write the journal to a file for the platform")
+    p = commands.add_parser("export-journal")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--pending-only", action="store_true", help="only entries not yet uploaded")
     p.set_defaults(func=run_export)
 
-    p = commands.add_parser(
-        "reset", help="wipe enrolment, attendee data and keys (the journal stays); asks first"
-    )
+    p = commands.add_parser("reset")
     _unsent_options(p)
     p.add_argument("--yes", action="store_true", help="confirm without asking (scripts)")
     p.set_defaults(func=run_reset)
@@ -75,28 +58,22 @@ def _unsent_options(parser: argparse.ArgumentParser) -> None:
 
 
 @contextmanager
-def _store(args: argparse.Namespace) -> Iterator[Store]:
+def _data(args: argparse.Namespace) -> Iterator[DataFile]:
     try:
-        store = Store(data_dir(args.data_dir), synchronous=True)
+        data = DataFile(args.data_dir)
     except StoreError as exc:
         raise CliError(str(exc), exits.DATA_FILE) from None
-    try:
-        yield store
-    finally:
-        store.close()
+    with data:
+        yield data
 
 
-def _settle_unsent(store: Store, args: argparse.Namespace) -> None:
-    if args.export is not None:
-        count = export_to(store, args.export, pending_only=True)
-        emit(f"exported {count} unsent entries to {args.export}")
-        store.writer.run(device.discard_pending)
-    elif args.discard:
-        store.writer.run(device.discard_pending)
+def _settle_unsent(data: DataFile, args: argparse.Namespace) -> None:
     try:
-        require_nothing_unsent(store)
+        exported = data.settle_unsent(args.export, args.discard)
     except UnsentEntries as exc:
         raise CliError(str(exc), exits.USAGE) from None
+    if exported is not None:
+        emit(f"exported {exported} unsent entries to {args.export}")
 
 
 class _ProgressLine:
@@ -124,12 +101,10 @@ def run_enroll(args: argparse.Namespace) -> int:
     if warning:
         print(warning, file=sys.stderr)
     progress = _ProgressLine()
-    with _store(args) as store:
-        _settle_unsent(store, args)
+    with _data(args) as data:
+        _settle_unsent(data, args)
         try:
-            state = enroll(
-                store, args.url, args.code, SystemClock().now, name=args.name, progress=progress
-            )
+            state = data.enroll(args.url, args.code, args.name, progress)
         except SyncError as exc:
             raise CliError(str(exc), exits.REFUSED) from None
         finally:
@@ -139,18 +114,16 @@ def run_enroll(args: argparse.Namespace) -> int:
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    with _store(args) as store:
+    with _data(args) as data:
         if not args.watch:
             progress = _ProgressLine()
-            syncer = syncer_for(store)
             try:
-                state = syncer.run_once(progress)
+                state = data.sync_once(progress)
             finally:
                 progress.end()
-                syncer.close()
             _show(state, args.json)
             return LINK_EXIT.get(state.link, exits.REFUSED)
-        service = service_for(store)
+        service = data.sync_service()
         service.subscribe(lambda state: _show(state, args.json))
         service.start()
         try:
@@ -180,9 +153,9 @@ def _moment(moment: datetime | None) -> str:
 
 
 def run_conflicts(args: argparse.Namespace) -> int:
-    with _store(args) as store:
+    with _data(args) as data:
         try:
-            found = store.read(conflicts)
+            found = data.conflicts()
         except NoEventError as exc:
             raise CliError(str(exc), exits.NO_EVENT) from None
     for conflict in found:
@@ -203,9 +176,9 @@ def run_conflicts(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    with _store(args) as store:
+    with _data(args) as data:
         try:
-            count = export_to(store, args.file, pending_only=args.pending_only)
+            count = data.export_journal(args.file, pending_only=args.pending_only)
         except OSError as exc:
             raise CliError(f"{args.file}: cannot write ({exc.strerror})", exits.NOT_FOUND) from None
     emit(f"exported {count} journal entries to {args.file}")
@@ -230,9 +203,8 @@ def _confirm_reset(args: argparse.Namespace) -> None:
 
 def run_reset(args: argparse.Namespace) -> int:
     _confirm_reset(args)
-    with _store(args) as store:
-        _settle_unsent(store, args)
-        store.writer.run(device.forget)
-        left = unsent(store)
+    with _data(args) as data:
+        _settle_unsent(data, args)
+        left = data.reset()
     emit(f"reset: enrolment, attendee data and keys forgotten ({left} entries waiting)")
     return exits.OK

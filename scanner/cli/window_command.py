@@ -13,7 +13,7 @@ from scanner.cli.output import emit
 
 
 def register(commands: Commands) -> None:
-    window = commands.add_parser("window", help="open the door window")
+    window = commands.add_parser("window")
     window.add_argument("--source", metavar="SPEC", help="camera spec, as for `scanner scan`")
     window.add_argument("--door", help="door name; a check-in list's name limits ticket types")
     window.add_argument("--exit", action="store_true", default=None, help="start in exit mode")

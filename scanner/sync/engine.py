@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scanner.store import changes, device, outbox, records, set_aside, tickets
 from scanner.store.conflicts import conflicts
 from scanner.store.journal_file import export_journal
 from scanner.store.store import Store
-from scanner.sync.client import ApiClient
 from scanner.sync.errors import (
     Answered,
     BadAnswer,
@@ -32,14 +31,19 @@ from scanner.sync.errors import (
 )
 from scanner.sync.state import Link, SyncState
 
+if TYPE_CHECKING:  # httpx is imported only when a client is made: `scanner check` never needs it
+    from scanner.sync.client import ApiClient
+
 BATCH = 200
 HELD_RETRY = timedelta(minutes=5)  # an entry held back is tried again after this long
-ClientFactory = Callable[[str, str | None], ApiClient]
+ClientFactory = Callable[[str, str | None], "ApiClient"]
 Progress = Callable[[int, int | None], None]  # records done, records expected (if known)
 Counts = dict[str, int]  # what a cycle did: answers by status, records pulled by kind
 
 
 def default_client(server_url: str, token: str | None) -> ApiClient:
+    from scanner.sync.client import ApiClient
+
     return ApiClient(server_url, token)
 
 

@@ -13,12 +13,8 @@ from scanner.store import device, outbox, trust
 from scanner.store.records import put_setting
 from scanner.store.store import Store
 from scanner.sync.engine import ClientFactory, Progress, Syncer, default_client
-from scanner.sync.errors import Refused, SyncError
+from scanner.sync.errors import Refused, SyncError, UnsentEntries
 from scanner.sync.state import SyncState
-
-
-class UnsentEntries(SyncError):
-    """Re-enrolling or resetting would strand journal entries that were never uploaded."""
 
 
 def unsent(store: Store) -> int:

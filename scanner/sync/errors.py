@@ -14,6 +14,10 @@ class SyncError(Exception):
     """Base: the message is plain words for door staff and technicians."""
 
 
+class UnsentEntries(SyncError):
+    """Re-enrolling or resetting would strand journal entries that were never uploaded."""
+
+
 class Unreachable(SyncError):
     """No usable answer: a timeout, a cut connection, a 5xx: retried with backoff."""
 

@@ -49,8 +49,12 @@ def test_scans_return_at_once_and_every_subscriber_hears_the_verdict(
     also: list[Any] = []
     session.subscribe(heard.append, VerdictCommitted)
     session.subscribe(also.append)
+    counted = threading.Event()
     first = session.submit_code(code).result(timeout=30)
     again = session.submit_code(code).result(timeout=30)
+    session.subscribe(lambda e: counted.set() if e.status.admitted == 1 else None, CountsChanged)
+    session.refresh_counts()  # counts come on the jobs thread, after the verdicts
+    assert counted.wait(30)
     assert first.verdict.admitted and first.verdict.ticket_id == ticket
     assert again.verdict.reason == "already_checked_in"
     assert again.verdict.first_admission is not None
@@ -59,6 +63,23 @@ def test_scans_return_at_once_and_every_subscriber_hears_the_verdict(
     counts = [e for e in also if isinstance(e, CountsChanged)]
     assert counts and counts[-1].status.admitted == 1
     assert session.recent() == [again, first]
+
+
+def test_counts_are_made_only_when_someone_listens_for_them(
+    session: DoorSession, demo_event: DemoEvent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[object] = []
+    count = session.store.status
+    monkeypatch.setattr(session.store, "status", lambda now: made.append(now) or count(now))
+    session.submit_code(valid_code(demo_event, 0)[1]).result(timeout=30)
+    assert made == []  # `scanner check`: nobody shows counts, none are made
+    counts: list[CountsChanged] = []
+    session.subscribe(counts.append, CountsChanged)
+    arrived = threading.Event()
+    session.subscribe(lambda _e: arrived.set(), CountsChanged)
+    session.submit_code(valid_code(demo_event, 1)[1]).result(timeout=30)
+    assert arrived.wait(30)  # made on the jobs thread, after the verdict
+    assert len(made) == 1 and counts[-1].status.admitted == 2
 
 
 def test_a_failing_subscriber_is_logged_and_scanning_goes_on(

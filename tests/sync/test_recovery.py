@@ -331,7 +331,7 @@ def test_the_name_given_at_enrolment_is_what_staff_see(
 def test_the_progress_line_ends_before_the_result_or_the_error(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scanner.cli import sync_commands
+    from scanner.app import technician
     from scanner.sync.errors import NoConnection
     from scanner.sync.state import SyncState
 
@@ -344,12 +344,12 @@ def test_the_progress_line_ends_before_the_result_or_the_error(
         progress(4990, 5000)  # a total that counts passages too: never "done == total"
         return SyncState(Link.ONLINE)
 
-    monkeypatch.setattr(sync_commands, "enroll", cut_short)
+    monkeypatch.setattr(technician, "enroll", cut_short)
     failed = scanner(capsys, tmp_path / "a", "enroll", "http://127.0.0.1:9", "CODE")
     assert failed.err == (
         "\rsnapshot: 1000 / 5000 records\n"
         "error: cannot reach the server (no network, or the server is down)\n"
     )
-    monkeypatch.setattr(sync_commands, "enroll", done)
+    monkeypatch.setattr(technician, "enroll", done)
     ok = scanner(capsys, tmp_path / "b", "enroll", "http://127.0.0.1:9", "CODE")
     assert ok.code == 0 and ok.err.endswith("4990 / 5000 records\n")

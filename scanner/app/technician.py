@@ -1,0 +1,143 @@
+"""A technician's work on a door's data file, with no door open: import an attendee list, enrol,
+sync, list conflicts, export the journal, reset. The command line calls these (issue 14: it
+reaches store and sync only through app); every call runs inline and returns when written.
+
+    with DataFile(directory) as data:
+        data.import_file(path, trust=fingerprint)
+        data.settle_unsent(export=None, discard=False)   # UnsentEntries when some would strand
+        state = data.enroll(url, code, name=None, progress=print_progress)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from scanner.app.clock import Clock, SystemClock
+from scanner.app.syncing import export_to, service_for, syncer_for
+from scanner.checkin.keyring import Keyring
+from scanner.store import device
+from scanner.store.conflicts import Conflict, conflicts
+from scanner.store.imports import EventSpec, ImportSummary
+from scanner.store.location import data_dir
+from scanner.store.store import Store
+from scanner.sync.enrolment import enroll, plain_http_warning, require_nothing_unsent, unsent
+from scanner.sync.state import Link, SyncState
+
+if TYPE_CHECKING:
+    from scanner.sync.service import SyncService
+
+Progress = Callable[[int, int | None], None]  # records done, records expected (if known)
+
+__all__ = [
+    "Conflict",
+    "DataFile",
+    "EventSpec",
+    "ImportSummary",
+    "Link",
+    "SyncState",
+    "csv_event",
+    "is_snapshot",
+    "plain_http_warning",
+]
+
+
+def csv_event(event_id: str, name: str, timezone: str, keyring: Keyring) -> EventSpec:
+    """A new event for an attendee CSV (a CSV carries rows only; its event comes from options)."""
+    return EventSpec(
+        id=event_id,
+        name=name,
+        timezone=timezone,
+        days={},
+        reentry=False,
+        max_code_age_s=None,
+        ticket_types=[],
+        checkin_lists=[],
+        keyring=keyring,
+    )
+
+
+def is_snapshot(path: Path) -> bool:
+    """A signed snapshot file (JSON lines, maybe gzipped) rather than an attendee CSV."""
+    with path.open("rb") as head:
+        start = head.read(64)
+    return start.startswith(b"\x1f\x8b") or start.lstrip().startswith(b'{"k":"header"')
+
+
+class DataFile:
+    """One door's data file opened for one command (raises StoreError when it cannot be)."""
+
+    def __init__(self, directory: Path | str | None, clock: Clock | None = None) -> None:
+        self.clock = clock or SystemClock()
+        self.store = Store(data_dir(directory), synchronous=True)
+
+    def __enter__(self) -> DataFile:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def import_file(
+        self,
+        path: Path,
+        *,
+        trust: str | None = None,
+        allow_older: bool = False,
+        csv_event: EventSpec | None = None,
+    ) -> ImportSummary:
+        """A snapshot file (signed; `trust` vouches for an unknown platform key) or an attendee
+        CSV (for `csv_event`, else for the current event). ImportRefused leaves all as it was."""
+        now = self.clock.now()
+        if is_snapshot(path):
+            return self.store.import_snapshot_file(
+                path, now, vouched=trust, allow_older=allow_older
+            )
+        with path.open("rb") as lines:
+            return self.store.import_csv(lines, now, csv_event)
+
+    def export_journal(self, path: Path, pending_only: bool = False) -> int:
+        return export_to(self.store, path, self.clock, pending_only=pending_only)
+
+    def settle_unsent(self, export: Path | None, discard: bool) -> int | None:
+        """Before enrolling again or resetting: export the entries never uploaded (returns how
+        many) and/or let them stay unsent; raises UnsentEntries if some would be stranded."""
+        exported = None
+        if export is not None:
+            exported = self.export_journal(export, pending_only=True)
+        if export is not None or discard:
+            self.store.writer.run(device.discard_pending)
+        require_nothing_unsent(self.store)
+        return exported
+
+    def enroll(self, url: str, code: str, name: str | None, progress: Progress) -> SyncState:
+        return enroll(self.store, url, code, self.clock.now, name=name, progress=progress)
+
+    def sync_once(self, progress: Progress) -> SyncState:
+        syncer = syncer_for(self.store, self.clock)
+        try:
+            return syncer.run_once(progress)
+        finally:
+            syncer.close()
+
+    def sync_service(self) -> SyncService:
+        """Syncing on its own thread until stopped (`scanner sync --watch`)."""
+        return service_for(self.store, self.clock)
+
+    def conflicts(self) -> list[Conflict]:
+        """Raises NoEventError before an attendee list was imported."""
+        return self.store.read(conflicts)
+
+    def reset(self) -> int:
+        """Forget enrolment, attendee data and keys (the journal stays); entries still waiting."""
+        self.store.writer.run(device.forget)
+        return unsent(self.store)
