@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from scanner.reports.rows import EntryRow, EventInfo, ReportSource, TicketRow
@@ -33,9 +34,9 @@ class Options:
     emails: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """A standing admission or exit, as the report shows it."""
+class Mark(NamedTuple):
+    """A standing admission or exit, as the report shows it (a named tuple: one is made per
+    admission and exit, 150,000 a pass)."""
 
     entry_id: str
     at: datetime  # UTC
@@ -150,13 +151,17 @@ class Report:
 
     def local(self, moment: datetime) -> datetime:
         """A moment as a naive wall time in the event's zone (what spreadsheets show)."""
-        return moment.astimezone(self.zone).replace(tzinfo=None)
+        return wall_time(moment, self.zone)
 
     def entries(self) -> Iterable[EntryRow]:
         return self.source.entries()
 
     def tickets(self) -> Iterable[TicketRow]:
         return self.source.tickets()
+
+
+def wall_time(moment: datetime, zone: tzinfo) -> datetime:
+    return moment.astimezone(zone).replace(tzinfo=None)
 
 
 Progress = Callable[[int, int | None], None]  # (journal entries read, total if known)
@@ -232,7 +237,8 @@ class JournalPass:
         if entry.ticket_id is None:
             return
         mark = Mark(entry.entry_id, at, entry.door, entry.device_id, entry.day)
-        if entry.by_hand:
+        by_hand = entry.by_hand
+        if by_hand:
             self.hand.append(
                 HandAdmission(
                     at,
@@ -248,14 +254,16 @@ class JournalPass:
             self.annulled[entry.entry_id] = (mark, entry.outcome)
             return
         if entry.outcome == "admitted":
-            self._admission(entry, entry.ticket_id, mark, door)
+            self._admission(entry, entry.ticket_id, mark, door, by_hand)
         elif entry.outcome == "exited":
             self._exit(entry.ticket_id, mark, door)
 
-    def _admission(self, entry: EntryRow, ticket: str, mark: Mark, door: DoorCount) -> None:
+    def _admission(
+        self, entry: EntryRow, ticket: str, mark: Mark, door: DoorCount, by_hand: bool
+    ) -> None:
         self.totals.admissions += 1
         door.admissions += 1
-        if entry.by_hand:
+        if by_hand:
             self.totals.by_hand += 1
             door.by_hand += 1
         self.door_people[entry.door].add(ticket)
@@ -271,7 +279,8 @@ class JournalPass:
             self.conflicts.append(
                 Conflict(ticket, entry.ticket_type, entry.holder_name, scope[1], covering, mark)
             )
-        self._chart(mark).admit(ticket, mark)
+        chart, local = self._chart(mark)
+        chart.admit(ticket, mark.door, local)
 
     def _exit(self, ticket: str, mark: Mark, door: DoorCount) -> None:
         self.totals.exits += 1
@@ -280,16 +289,18 @@ class JournalPass:
         self.latest.pop(ticket, None)
         if self.event.reentry:
             self.covering.pop((ticket, mark.day if self.multi_day else None), None)
-        self._chart(mark).leave(ticket, mark)
+        chart, local = self._chart(mark)
+        chart.leave(ticket, local)
 
-    def _chart(self, mark: Mark) -> _DayChart:
-        local = mark.at.astimezone(self.zone)
+    def _chart(self, mark: Mark) -> tuple[_DayChart, datetime]:
+        """The mark's day chart, and the mark's wall time (naive) in the event's zone."""
+        local = wall_time(mark.at, self.zone)
         on = self.event.days.get(mark.day) if mark.day is not None else None
         key = on or local.date()
         chart = self.charts.get(key)
         if chart is None:
-            chart = self.charts[key] = _DayChart(mark.day, key, self.zone)
-        return chart
+            chart = self.charts[key] = _DayChart(mark.day, key)
+        return chart, local
 
     def finish(self, source: ReportSource, generated_at: datetime, options: Options) -> Report:
         generated_at = generated_at.astimezone(UTC)
@@ -362,27 +373,28 @@ class JournalPass:
 
 
 class _DayChart:
-    def __init__(self, day: int | None, on: date, zone: ZoneInfo) -> None:
+    """Counts by the quarter hour of the (naive, event zone) wall times it is given."""
+
+    def __init__(self, day: int | None, on: date) -> None:
         self.day = day
         self.date = on
-        self.zone = zone
         self.inside_set: set[str] = set()
         self.admissions: dict[str, Counter[datetime]] = defaultdict(Counter)
         self.inside_at: dict[datetime, int] = {}
 
-    def bucket(self, mark: Mark) -> datetime:
-        local = mark.at.astimezone(self.zone).replace(tzinfo=None)
+    @staticmethod
+    def bucket(local: datetime) -> datetime:
         return local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
 
-    def admit(self, ticket: str, mark: Mark) -> None:
-        start = self.bucket(mark)
-        self.admissions[mark.door][start] += 1
+    def admit(self, ticket: str, door: str, local: datetime) -> None:
+        start = self.bucket(local)
+        self.admissions[door][start] += 1
         self.inside_set.add(ticket)
         self.inside_at[start] = len(self.inside_set)
 
-    def leave(self, ticket: str, mark: Mark) -> None:
+    def leave(self, ticket: str, local: datetime) -> None:
         self.inside_set.discard(ticket)
-        self.inside_at[self.bucket(mark)] = len(self.inside_set)
+        self.inside_at[self.bucket(local)] = len(self.inside_set)
 
     def series(self) -> DaySeries:
         first, last = min(self.inside_at), max(self.inside_at)

@@ -152,6 +152,14 @@ def _serial(moment: datetime) -> float:
 
 # Most cells need no escaping: one match says so; the rest go through _clean.
 _PLAIN = re.compile("[^&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]{0,32767}")
+
+
+def _clean(value: str) -> str:
+    """Escaped for XML, characters XML cannot hold replaced, cut to Excel's cell limit; always
+    a string cell, never a formula, whatever it starts with."""
+    return escape(_NOT_XML.sub("\ufffd", value[:MAX_TEXT]))
+
+
 _EMPTY = frozenset((None, ""))
 
 
