@@ -203,6 +203,7 @@ class JournalPass:
         self.pending_undos: list[tuple[EntryRow, datetime]] = []
         self.charts: dict[date, _DayChart] = {}
         self.last_day: int | None = None
+        self.tickets_counted = False
 
     def read(self, entries: Iterable[EntryRow], progress: Progress | None) -> Iterator[EntryRow]:
         """The entries, counted on their way through (a writer may list them meanwhile)."""
@@ -303,8 +304,14 @@ class JournalPass:
         return chart, local
 
     def finish(self, source: ReportSource, generated_at: datetime, options: Options) -> Report:
-        generated_at = generated_at.astimezone(UTC)
-        by_type = self._ticket_counts(source)
+        report = self.standing(source, generated_at, options)
+        for _ticket in self.count_tickets(report, source.tickets()):
+            pass
+        return report
+
+    def standing(self, source: ReportSource, generated_at: datetime, options: Options) -> Report:
+        """All the journal tells. The ticket counts (by type, expected, no-shows) are left
+        empty for count_tickets, so the attendee list can count the tickets as it lists them."""
         inside = frozenset(
             ticket
             for ticket, mark in self.latest.items()
@@ -312,9 +319,6 @@ class JournalPass:
         )
         for ticket in inside:
             self.door(self.latest[ticket].door).inside += 1
-            row = by_type.get(self.types.get(ticket, ""))
-            if row is not None:
-                row.inside += 1
         for door, people in self.door_people.items():
             self.door(door).people = len(people)
         totals = self.totals
@@ -326,11 +330,11 @@ class JournalPass:
         }
         return Report(
             event=self.event,
-            generated_at=generated_at,
+            generated_at=generated_at.astimezone(UTC),
             options=options,
             source=source,
             totals=totals,
-            by_type=sorted(by_type.values(), key=lambda r: (r.ticket_type == "", r.ticket_type)),
+            by_type=[],
             by_door=sorted(self.doors.values(), key=lambda d: d.door),
             refused_by_reason=sorted(self.refused.items(), key=lambda rc: (-rc[1], rc[0])),
             conflicts=self.conflicts,
@@ -341,28 +345,38 @@ class JournalPass:
             inside_now=inside,
         )
 
-    def _ticket_counts(self, source: ReportSource) -> dict[str, TypeCount]:
-        names = self.event.ticket_types
-        rows = {t: TypeCount(t, name) for t, name in names.items()}
-        for ticket in source.tickets():
-            self.totals.tickets += 1
+    def count_tickets(self, report: Report, tickets: Iterable[TicketRow]) -> Iterator[TicketRow]:
+        """The tickets, counted on their way through; the report gets the counts when the last
+        one has passed (a pass cut short leaves it as it was)."""
+        rows = {t: TypeCount(t, name) for t, name in self.event.ticket_types.items()}
+        count = expected = no_shows = 0
+        for ticket in tickets:
+            count += 1
             self.types[ticket.ticket_id] = ticket.ticket_type
             row = rows.get(ticket.ticket_type)
             if row is None:
                 row = rows[ticket.ticket_type] = TypeCount(ticket.ticket_type, ticket.ticket_type)
             if ticket.status == "valid":
                 row.expected += 1
-                self.totals.expected += 1
+                expected += 1
                 if ticket.ticket_id not in self.first:
                     row.no_shows += 1
-                    self.totals.no_shows += 1
+                    no_shows += 1
+            yield ticket
         for ticket_id in self.first:
             kind = self.types.get(ticket_id, "")
             row = rows.get(kind)
             if row is None:  # admitted by signature, not on the list
                 row = rows[kind] = TypeCount(kind, kind or "not on the list")
             row.admitted += 1
-        return rows
+        for ticket_id in report.inside_now:
+            row = rows.get(self.types.get(ticket_id, ""))
+            if row is not None:
+                row.inside += 1
+        report.by_type = sorted(rows.values(), key=lambda r: (r.ticket_type == "", r.ticket_type))
+        totals = report.totals
+        totals.tickets, totals.expected, totals.no_shows = count, expected, no_shows
+        self.tickets_counted = True
 
     def _undo(self, entry: EntryRow, at: datetime) -> Undo:
         undone = self.annulled.get(entry.annuls or "")

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from scanner.checkin.reasons import REASON_TEXT, Reason
 from scanner.checkin.records import FLAG_TEXT
 from scanner.reports.model import Mark, Options, Report, wall_time
-from scanner.reports.rows import EntryRow, EventInfo
+from scanner.reports.rows import EntryRow, EventInfo, TicketRow
 
 Cell = str | int | datetime | None
 PARTS = ("summary", "arrivals", "scan-log", "attendees", "conflicts")
@@ -249,8 +249,10 @@ def _yes_no(flag: bool | None) -> str:
     return "" if flag is None else "yes" if flag else "no"
 
 
-def attendees(report: Report) -> Part:
+def attendees(report: Report, tickets: Callable[[], Iterable[TicketRow]] | None = None) -> Part:
+    """Every ticket, from the report's source unless `tickets` gives them (counted meanwhile)."""
     types = report.event.ticket_types
+    listed = tickets or report.tickets
     columns = [
         ("Ticket", "text"), ("Order", "text"), ("Ticket type", "text"), ("Status", "text"),
         ("Holder", "text"), ("E-mail", "text"), ("Checked in", "text"),
@@ -261,7 +263,7 @@ def attendees(report: Report) -> Part:
     def rows() -> Iterator[tuple[Cell, ...]]:
         zone, passages, inside = report.zone, report.passages, report.inside_now
         nowhere = (None, None)
-        for t in report.tickets():
+        for t in listed():
             first, last_exit = passages.get(t.ticket_id, nowhere)
             yield (
                 t.ticket_id, t.order_code, types.get(t.ticket_type, t.ticket_type), t.status,
