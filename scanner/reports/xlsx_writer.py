@@ -19,6 +19,7 @@ from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from scanner.reports.parts import Cell, Column, Part, Table
+from scanner.reports.write_behind import WriteBehind, write_behind
 
 MAX_WIDTH = 60
 SAMPLE = 2000
@@ -46,8 +47,9 @@ def write_xlsx(
         for index in order or range(len(parts)):
             part = parts[index]()
             names[index] = part.title[:31]
-            with book.open(f"xl/worksheets/sheet{index + 1}.xml", "w", force_zip64=True) as sheet:
-                filters[index] = _sheet(sheet, part, selected=index == 0)
+            entry = f"xl/worksheets/sheet{index + 1}.xml"
+            with book.open(entry, "w", force_zip64=True) as sheet, write_behind(sheet) as behind:
+                filters[index] = _sheet(behind, part, selected=index == 0)
         book.writestr("[Content_Types].xml", _content_types(len(parts)))
         book.writestr("_rels/.rels", _ROOT_RELS)
         book.writestr("docProps/core.xml", _core(title))
@@ -56,7 +58,7 @@ def write_xlsx(
         book.writestr("xl/styles.xml", _STYLES)
 
 
-def _sheet(out: IO[bytes], part: Part, selected: bool) -> str:
+def _sheet(out: WriteBehind, part: Part, selected: bool) -> str:
     """Writes one sheet; returns its autofilter range ('' for the stacked summary)."""
     single = len(part.tables) == 1
     lines: Iterator[_Line] = _lines(part.tables)
@@ -81,7 +83,7 @@ def _sheet(out: IO[bytes], part: Part, selected: bool) -> str:
     chunk: list[str] = []
     for last, (style, row, fast) in enumerate(chain(head, lines), start=1):
         chunk.append(fast(last, row) if fast else _row(last, style, row))
-        if len(chunk) == 1000:
+        if len(chunk) == 1500:  # about a megabyte
             out.write("".join(chunk).encode())
             chunk.clear()
     out.write("".join(chunk).encode())

@@ -5,11 +5,14 @@ cell-by-cell way writes."""
 
 from __future__ import annotations
 
+import errno
 import io
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 
 import openpyxl
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -84,3 +87,21 @@ def test_the_fast_row_writes_what_the_cell_by_cell_row_writes(
     row: tuple[Cell, ...], line: int
 ) -> None:
     assert _RowWriter(WIDE)(line, row) == _row(line, 0, row)
+
+
+class _FullDisk(io.BytesIO):
+    """Takes 100 kB, then fails as a full disk does."""
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.tell() + len(data) > 100_000:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return super().write(data)
+
+
+def test_a_full_disk_while_deflating_reaches_the_caller_and_leaves_no_thread() -> None:
+    many = [("a name that takes some room", datetime(2025, 6, 1, 18, 0), n) for n in range(60_000)]
+    part = Part("cells", "Cells", (Table("Cells", COLUMNS, lambda: iter(many)),))
+    threads = threading.active_count()
+    with pytest.raises(OSError, match="No space left"):
+        write_xlsx([lambda: part], _FullDisk(), "Full")
+    assert threading.active_count() == threads
