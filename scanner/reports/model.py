@@ -17,11 +17,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from scanner.reports.rows import EntryRow, EventInfo, ReportSource, TicketRow
+from scanner.reports.wall_clock import WallClock, quarter_hour
 
 BUCKET = timedelta(minutes=15)
 
@@ -144,24 +145,17 @@ class Report:
     # ticket -> (first admission, last exit); read again by the attendee list
     passages: dict[str, tuple[Mark | None, Mark | None]] = field(repr=False)
     inside_now: frozenset[str] = field(repr=False)
+    local: WallClock = field(repr=False)  # a moment as a naive wall time in the event's zone
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.event.timezone)
-
-    def local(self, moment: datetime) -> datetime:
-        """A moment as a naive wall time in the event's zone (what spreadsheets show)."""
-        return wall_time(moment, self.zone)
 
     def entries(self) -> Iterable[EntryRow]:
         return self.source.entries()
 
     def tickets(self) -> Iterable[TicketRow]:
         return self.source.tickets()
-
-
-def wall_time(moment: datetime, zone: tzinfo) -> datetime:
-    return moment.astimezone(zone).replace(tzinfo=None)
 
 
 Progress = Callable[[int, int | None], None]  # (journal entries read, total if known)
@@ -186,6 +180,7 @@ class JournalPass:
     def __init__(self, event: EventInfo) -> None:
         self.event = event
         self.zone = ZoneInfo(event.timezone)
+        self.clock = WallClock(self.zone)
         self.multi_day = bool(event.days)
         self.totals = Totals()
         self.doors: dict[str, DoorCount] = {}
@@ -221,7 +216,8 @@ class JournalPass:
 
     def add(self, entry: EntryRow) -> None:
         self.totals.entries += 1
-        at = entry.scanned_at.astimezone(UTC)
+        at = entry.scanned_at
+        at = at if at.tzinfo is UTC else at.astimezone(UTC)
         door = self.door(entry.door)
         if entry.ticket_id and entry.ticket_type:
             self.types[entry.ticket_id] = entry.ticket_type
@@ -295,7 +291,7 @@ class JournalPass:
 
     def _chart(self, mark: Mark) -> tuple[_DayChart, datetime]:
         """The mark's day chart, and the mark's wall time (naive) in the event's zone."""
-        local = wall_time(mark.at, self.zone)
+        local = self.clock(mark.at)
         on = self.event.days.get(mark.day) if mark.day is not None else None
         key = on or local.date()
         chart = self.charts.get(key)
@@ -343,6 +339,7 @@ class JournalPass:
             days=[self.charts[d].series() for d in sorted(self.charts)],
             passages=passages,
             inside_now=inside,
+            local=self.clock,
         )
 
     def count_tickets(self, report: Report, tickets: Iterable[TicketRow]) -> Iterator[TicketRow]:
@@ -396,19 +393,15 @@ class _DayChart:
         self.admissions: dict[str, Counter[datetime]] = defaultdict(Counter)
         self.inside_at: dict[datetime, int] = {}
 
-    @staticmethod
-    def bucket(local: datetime) -> datetime:
-        return local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
-
     def admit(self, ticket: str, door: str, local: datetime) -> None:
-        start = self.bucket(local)
+        start = quarter_hour(local)
         self.admissions[door][start] += 1
         self.inside_set.add(ticket)
         self.inside_at[start] = len(self.inside_set)
 
     def leave(self, ticket: str, local: datetime) -> None:
         self.inside_set.discard(ticket)
-        self.inside_at[self.bucket(local)] = len(self.inside_set)
+        self.inside_at[quarter_hour(local)] = len(self.inside_set)
 
     def series(self) -> DaySeries:
         first, last = min(self.inside_at), max(self.inside_at)

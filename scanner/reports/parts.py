@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 
 from scanner.checkin.reasons import REASON_TEXT, Reason
 from scanner.checkin.records import FLAG_TEXT
-from scanner.reports.model import Mark, Options, Report, wall_time
+from scanner.reports.model import Mark, Options, Report
 from scanner.reports.rows import EntryRow, EventInfo, TicketRow
+from scanner.reports.wall_clock import WallClock
 
 Cell = str | int | datetime | None
 PARTS = ("summary", "arrivals", "scan-log", "attendees", "conflicts")
@@ -194,7 +195,7 @@ def scan_log_part(
 ) -> Part:
     """The scan log needs no summary: it can be written while the summary is being counted."""
     types = event.ticket_types
-    zone = ZoneInfo(event.timezone)
+    local, utc = WallClock(ZoneInfo(event.timezone)), WallClock(UTC)
     columns = [
         ("Time", "datetime"), ("Time (UTC)", "datetime"), ("Door", "text"),
         ("Check-in list", "text"), ("Direction", "text"), ("Result", "text"), ("Reason", "text"),
@@ -209,11 +210,11 @@ def scan_log_part(
             at = e.scanned_at
             received = e.received_at
             yield (
-                wall_time(at, zone), wall_time(at, UTC), e.door, e.checkin_list, e.direction,
+                local(at), utc(at), e.door, e.checkin_list, e.direction,
                 _result(e), reason_words(e.reason) if e.kind == "scan" else e.note, e.ticket_id,
                 e.order_code, types.get(e.ticket_type or "", e.ticket_type), e.holder_name,
                 e.device_id, _yes_no(e.offline), e.operator,
-                wall_time(received, zone) if received else None,
+                local(received) if received else None,
                 "yes" if e.annulled else "", e.note, e.entry_id,
             )  # fmt: skip
 
@@ -261,15 +262,15 @@ def attendees(report: Report, tickets: Callable[[], Iterable[TicketRow]] | None 
     ]  # fmt: skip
 
     def rows() -> Iterator[tuple[Cell, ...]]:
-        zone, passages, inside = report.zone, report.passages, report.inside_now
+        local, passages, inside = report.local, report.passages, report.inside_now
         nowhere = (None, None)
         for t in listed():
             first, last_exit = passages.get(t.ticket_id, nowhere)
             yield (
                 t.ticket_id, t.order_code, types.get(t.ticket_type, t.ticket_type), t.status,
                 t.holder_name, t.email, "yes" if first else "no",
-                wall_time(first.at, zone) if first else None, first.door if first else None,
-                wall_time(last_exit.at, zone) if last_exit else None,
+                local(first.at) if first else None, first.door if first else None,
+                local(last_exit.at) if last_exit else None,
                 "yes" if t.ticket_id in inside else "",
             )  # fmt: skip
 

@@ -218,13 +218,10 @@ class _Plan:
     keep: tuple[bool, ...]  # which cells are filled
     dates: tuple[int, ...]  # argument positions: converted to serial days first
     texts: tuple[int, ...]  # argument positions: checked to need no escaping
-
-    @property
-    def size(self) -> int:
-        return 1 + 2 * sum(self.keep)
+    size: int  # arguments: the line number, then a reference and a value per filled cell
 
 
-_UNPLANNED = _Plan("", (), (), ())
+_UNPLANNED = _Plan("", (), (), (), 0)
 
 
 def _plan(kinds: tuple[str, ...], empty: tuple[bool, ...]) -> _Plan | None:
@@ -244,7 +241,7 @@ def _plan(kinds: tuple[str, ...], empty: tuple[bool, ...]) -> _Plan | None:
             cells.append(f'{ref} t="inlineStr"><is><t>%s</t></is></c>')
     cells.append("</row>")
     keep = tuple(not blank for blank in empty)
-    return _Plan("".join(cells), keep, tuple(dates), tuple(texts))
+    return _Plan("".join(cells), keep, tuple(dates), tuple(texts), 1 + 2 * len(filled))
 
 
 _LETTERS = [chr(65 + i) for i in range(26)]
