@@ -166,12 +166,12 @@ _EMPTY = frozenset((None, ""))
 
 
 class _RowWriter:
-    """A table's data rows as XML, one %-format per row: no Python code runs per cell but the
-    date conversion. The row's pattern of empty cells picks a template made once (a cell
-    reference, style and value slot per filled cell, by the column's kind). A row the template
-    does not fit (a value of another kind than its column; text that needs escaping, or
-    xml:space for white space at either end) goes to _row, which writes the same XML cell by
-    cell (a test checks that both agree)."""
+    """A table's data rows as XML, each one join of fixed pieces and the row's values: no
+    Python code runs per cell but for dates and whole numbers. The row's pattern of empty
+    cells picks the pieces, made once (a cell reference, style and value slot per filled cell,
+    by the column's kind). A row they do not fit (a value of another kind than its column;
+    text that needs escaping, or xml:space for white space at either end) goes to _row, which
+    writes the same XML cell by cell (a test checks that both agree)."""
 
     def __init__(self, columns: tuple[Column, ...]) -> None:
         self.kinds = tuple(c.kind for c in columns)
@@ -183,15 +183,19 @@ class _RowWriter:
         if plan is _UNPLANNED:
             plan = self.plans[empty] = _plan(self.kinds, empty)
         if plan is not None:
-            # the line number before every value: it is in each cell's reference
-            args: list[Any] = [str(line)] * plan.size
-            args[2::2] = compress(row, plan.keep)
+            # the line number, then each cell's: it is in the cell's reference
+            slots: list[Any] = [str(line)] * plan.slots
+            slots[2::2] = compress(row, plan.keep)
             try:
                 for at in plan.dates:
-                    args[at] = (args[at] - _EPOCH) / _DAY
-                if not plan.texts or _plain_texts("|".join([args[at] for at in plan.texts])):
-                    return plan.template % tuple(args)
-            except TypeError:
+                    slots[at] = repr((slots[at] - _EPOCH) / _DAY)
+                for at in plan.numbers:
+                    slots[at] = f"{slots[at]:d}"
+                if not plan.texts or _plain_texts("|".join([slots[at] for at in plan.texts])):
+                    pieces = plan.pieces[:]
+                    pieces[1::2] = slots
+                    return "".join(pieces)
+            except (TypeError, ValueError):
                 pass  # not of its column's kind: _row writes what it is
         return _row(line, 0, row)
 
@@ -214,34 +218,40 @@ def _plain_texts(joined: str) -> bool:
 
 @dataclass(frozen=True)
 class _Plan:
-    template: str  # %s for the line number, then each filled cell's reference and value
+    pieces: list[str]  # the fixed XML, with a None between pieces for each slot
     keep: tuple[bool, ...]  # which cells are filled
-    dates: tuple[int, ...]  # argument positions: converted to serial days first
-    texts: tuple[int, ...]  # argument positions: checked to need no escaping
-    size: int  # arguments: the line number, then a reference and a value per filled cell
+    dates: tuple[int, ...]  # slots: converted to serial days
+    numbers: tuple[int, ...]  # slots: whole numbers
+    texts: tuple[int, ...]  # slots: checked to need no escaping
+    slots: int  # the line number, then a reference and a value per filled cell
 
 
-_UNPLANNED = _Plan("", (), (), (), 0)
+_UNPLANNED = _Plan([], (), (), (), (), 0)
+_SLOT = "\x00"  # marks the slots in a row's XML while it is planned (no XML holds it)
 
 
 def _plan(kinds: tuple[str, ...], empty: tuple[bool, ...]) -> _Plan | None:
     if len(empty) != len(kinds):
         return None
-    cells, dates, texts = ['<row r="%s">'], [], []
+    cells, dates, numbers, texts = [f'<row r="{_SLOT}">'], [], [], []
     filled = [col for col, blank in enumerate(empty) if not blank]
     for slot, col in enumerate(filled):
-        ref, at = f'<c r="{_COLUMN_NAMES[col]}%s"', 2 + 2 * slot
+        ref, at = f'<c r="{_COLUMN_NAMES[col]}{_SLOT}"', 2 + 2 * slot
         if kinds[col] == "datetime":
             dates.append(at)
-            cells.append(f'{ref} s="{DATE}"><v>%r</v></c>')
+            cells.append(f'{ref} s="{DATE}"><v>{_SLOT}</v></c>')
         elif kinds[col] == "int":
-            cells.append(f"{ref}><v>%d</v></c>")
+            numbers.append(at)
+            cells.append(f"{ref}><v>{_SLOT}</v></c>")
         else:
             texts.append(at)
-            cells.append(f'{ref} t="inlineStr"><is><t>%s</t></is></c>')
+            cells.append(f'{ref} t="inlineStr"><is><t>{_SLOT}</t></is></c>')
     cells.append("</row>")
+    fixed = "".join(cells).split(_SLOT)
+    pieces: list[Any] = [None] * (2 * len(fixed) - 1)
+    pieces[0::2] = fixed
     keep = tuple(not blank for blank in empty)
-    return _Plan("".join(cells), keep, tuple(dates), tuple(texts), 1 + 2 * len(filled))
+    return _Plan(pieces, keep, tuple(dates), tuple(numbers), tuple(texts), len(fixed) - 1)
 
 
 _LETTERS = [chr(65 + i) for i in range(26)]
