@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import chain, compress, islice
+from operator import index
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -190,7 +191,7 @@ class _RowWriter:
                 for at in plan.dates:
                     slots[at] = repr((slots[at] - _EPOCH) / _DAY)
                 for at in plan.numbers:
-                    slots[at] = f"{slots[at]:d}"
+                    slots[at] = str(index(slots[at]))  # whole numbers only
                 if not plan.texts or _plain_texts("|".join([slots[at] for at in plan.texts])):
                     pieces = plan.pieces[:]
                     pieces[1::2] = slots

@@ -83,6 +83,8 @@ WIDE = (*COLUMNS, Column("Door", "text"), Column("Note", "text"))
 @example(("a ", None, 1, "ok", None), 2)  # white space where two texts meet
 @example(("ok", None, 1, None, " b"), 2)
 @example(("a|b", None, None, "c & d", "e"), 3)
+@example((None, None, datetime(2000, 1, 1), None, None), 2)  # a date where a number goes
+@example((None, None, 1.5, None, None), 2)
 def test_the_fast_row_writes_what_the_cell_by_cell_row_writes(
     row: tuple[Cell, ...], line: int
 ) -> None:
