@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
 
-_WAITING = 4  # chunks of about a megabyte
+_WAITING = 2  # chunks of about a megabyte
 
 
 class WriteBehind:
