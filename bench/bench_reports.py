@@ -142,8 +142,8 @@ def child(side: str, fmt: str, where: str, event_id: str) -> None:
     started = time.perf_counter()
     source, close = _source(side, where, event_id)
     if fmt == "read":
-        rows = sum(1 for _ in source.entries()) + sum(1 for _ in source.tickets())
-        assert rows == ENTRIES + TICKETS, rows
+        read = sum(1 for _ in source.entries()), sum(1 for _ in source.tickets())
+        assert read[0] == ENTRIES and read[1] >= TICKETS, read
     else:
         kind = "scan-log" if fmt == "csv" else "full"
         produce_file(source, NOW, Request(fmt, kind), out)
@@ -164,7 +164,7 @@ def _run(side: str, fmt: str, where: str, event_id: str) -> dict[str, Any]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
         [sys.executable, __file__, side, fmt, where, event_id],
-        env=env, check=True, capture_output=True, text=True,
+        env=env, check=True, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
