@@ -6,8 +6,9 @@ too when run under scripts/with-postgres.sh, i.e. with DATABASE_URL_TEST set).
 BENCH_REPORT_SIDES=server runs the server side alone (e.g. under scripts/with-postgres.sh).
 
 Target (issue 11): each under 10 s and 300 MB. `seconds` is wall time from opening the data to
-the renamed file; `cpu_seconds` (the process's CPU, all its threads) tells how much of it was
-waiting on a shared machine, and `load_avg` (one-minute, at start and end) how shared it was.
+the renamed file; `cpu_seconds` (the child process's CPU over its whole life, all threads,
+so start-up and imports too: about half a second) tells how much of it was waiting on a
+shared machine, and `load_avg` (one-minute, at start and end) how shared it was.
 Each side first measures two baselines in the same run: `read` (the journal and the tickets
 streamed once each, no report) and the CSV; each format's line gives its CPU time as a ratio
 to both (`cpu_vs_read`, `cpu_vs_csv`) and its wall time to the CSV's (`seconds_vs_csv`).
