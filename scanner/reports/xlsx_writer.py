@@ -3,19 +3,20 @@
 Written as SpreadsheetML straight into the zip, row by row, in constant memory. Measured on the
 150,000-row scan log (docs/reports.md): XlsxWriter's constant-memory mode took about ten times
 as long and openpyxl's write-only mode about twenty times, both far over the 10-second budget,
-because each spends tens of microseconds per cell; here a row is one formatted string. Column
-widths fit the header and the first SAMPLE rows (the XML wants widths before the data).
+because each spends tens of microseconds per cell; here a row is one join of planned pieces
+(_RowWriter), and the zip deflates on a write-behind thread. Column widths fit the header and
+the first SAMPLE rows (the XML wants widths before the data).
 """
 
 from __future__ import annotations
 
+import operator
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import chain, compress, islice
-from operator import index
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -191,7 +192,7 @@ class _RowWriter:
                 for at in plan.dates:
                     slots[at] = repr((slots[at] - _EPOCH) / _DAY)
                 for at in plan.numbers:
-                    slots[at] = str(index(slots[at]))  # whole numbers only
+                    slots[at] = str(operator.index(slots[at]))  # whole numbers only
                 if not plan.texts or _plain_texts("|".join([slots[at] for at in plan.texts])):
                     pieces = plan.pieces[:]
                     pieces[1::2] = slots
