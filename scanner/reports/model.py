@@ -142,10 +142,17 @@ class Report:
     hand_admissions: list[HandAdmission]
     undos: list[Undo]
     days: list[DaySeries]
-    # ticket -> (first admission, last exit); read again by the attendee list
-    passages: dict[str, tuple[Mark | None, Mark | None]] = field(repr=False)
+    # ticket -> its first standing admission, its last exit: read again by the attendee list
+    first_admission: dict[str, Mark] = field(repr=False)
+    last_exit: dict[str, Mark] = field(repr=False)
     inside_now: frozenset[str] = field(repr=False)
     local: WallClock = field(repr=False)  # a moment as a naive wall time in the event's zone
+
+    @property
+    def passages(self) -> dict[str, tuple[Mark | None, Mark | None]]:
+        """Ticket -> (first admission, last exit), for every ticket with either."""
+        first, last = self.first_admission, self.last_exit
+        return {t: (first.get(t), last.get(t)) for t in first | last}
 
     @property
     def zone(self) -> ZoneInfo:
@@ -321,9 +328,6 @@ class JournalPass:
         totals.admitted = len(self.first)
         totals.inside = len(inside)
         totals.conflicts = len(self.conflicts)
-        passages = {
-            t: (self.first.get(t), self.last_exit.get(t)) for t in self.first | self.last_exit
-        }
         return Report(
             event=self.event,
             generated_at=generated_at.astimezone(UTC),
@@ -337,7 +341,8 @@ class JournalPass:
             hand_admissions=self.hand,
             undos=[self._undo(entry, at) for entry, at in self.pending_undos],
             days=[self.charts[d].series() for d in sorted(self.charts)],
-            passages=passages,
+            first_admission=self.first,
+            last_exit=self.last_exit,
             inside_now=inside,
             local=self.clock,
         )

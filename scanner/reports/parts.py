@@ -262,10 +262,10 @@ def attendees(report: Report, tickets: Callable[[], Iterable[TicketRow]] | None 
     ]  # fmt: skip
 
     def rows() -> Iterator[tuple[Cell, ...]]:
-        local, passages, inside = report.local, report.passages, report.inside_now
-        nowhere = (None, None)
+        local, inside = report.local, report.inside_now
+        firsts, exits = report.first_admission, report.last_exit
         for t in listed():
-            first, last_exit = passages.get(t.ticket_id, nowhere)
+            first, last_exit = firsts.get(t.ticket_id), exits.get(t.ticket_id)
             yield (
                 t.ticket_id, t.order_code, types.get(t.ticket_type, t.ticket_type), t.status,
                 t.holder_name, t.email, "yes" if first else "no",
