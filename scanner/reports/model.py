@@ -225,7 +225,7 @@ class JournalPass:
         self.totals.entries += 1
         at = entry.scanned_at
         at = at if at.tzinfo is UTC else at.astimezone(UTC)
-        door = self.door(entry.door)
+        door = self.doors.get(entry.door) or self.door(entry.door)
         if entry.ticket_id and entry.ticket_type:
             self.types[entry.ticket_id] = entry.ticket_type
         if entry.kind == "undo":
@@ -283,8 +283,8 @@ class JournalPass:
             self.conflicts.append(
                 Conflict(ticket, entry.ticket_type, entry.holder_name, scope[1], covering, mark)
             )
-        chart, local = self._chart(mark)
-        chart.admit(ticket, mark.door, local)
+        local = self.clock(mark.at)
+        self._chart(mark, local).admit(ticket, mark.door, local)
 
     def _exit(self, ticket: str, mark: Mark, door: DoorCount) -> None:
         self.totals.exits += 1
@@ -293,18 +293,17 @@ class JournalPass:
         self.latest.pop(ticket, None)
         if self.event.reentry:
             self.covering.pop((ticket, mark.day if self.multi_day else None), None)
-        chart, local = self._chart(mark)
-        chart.leave(ticket, local)
-
-    def _chart(self, mark: Mark) -> tuple[_DayChart, datetime]:
-        """The mark's day chart, and the mark's wall time (naive) in the event's zone."""
         local = self.clock(mark.at)
+        self._chart(mark, local).leave(ticket, local)
+
+    def _chart(self, mark: Mark, local: datetime) -> _DayChart:
+        """The chart of the mark's event day (`local`: its wall time in the event's zone)."""
         on = self.event.days.get(mark.day) if mark.day is not None else None
         key = on or local.date()
         chart = self.charts.get(key)
         if chart is None:
             chart = self.charts[key] = _DayChart(mark.day, key)
-        return chart, local
+        return chart
 
     def finish(self, source: ReportSource, generated_at: datetime, options: Options) -> Report:
         report = self.standing(source, generated_at, options)
