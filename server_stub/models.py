@@ -41,7 +41,12 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        if value.tzinfo is None:  # arithmetic: a tenth of replace(tzinfo=UTC)'s time (reports)
+            return _UTC_EPOCH + (value - _NAIVE_EPOCH)
+        return value.astimezone(UTC)
+
+
+_UTC_EPOCH, _NAIVE_EPOCH = datetime(2000, 1, 1, tzinfo=UTC), datetime(2000, 1, 1)
 
 
 def utcnow() -> datetime:

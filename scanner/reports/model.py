@@ -18,9 +18,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from scanner.reports.rows import EntryRow, EventInfo, ReportSource, TicketRow
+from scanner.reports.wall_clock import WallClock, quarter_hour
 
 BUCKET = timedelta(minutes=15)
 
@@ -33,9 +35,9 @@ class Options:
     emails: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """A standing admission or exit, as the report shows it."""
+class Mark(NamedTuple):
+    """A standing admission or exit, as the report shows it (a named tuple: one is made per
+    admission and exit, 150,000 a pass)."""
 
     entry_id: str
     at: datetime  # UTC
@@ -140,17 +142,21 @@ class Report:
     hand_admissions: list[HandAdmission]
     undos: list[Undo]
     days: list[DaySeries]
-    # ticket -> (first admission, last exit); read again by the attendee list
-    passages: dict[str, tuple[Mark | None, Mark | None]] = field(repr=False)
+    # ticket -> its first standing admission, its last exit: read again by the attendee list
+    first_admission: dict[str, Mark] = field(repr=False)
+    last_exit: dict[str, Mark] = field(repr=False)
     inside_now: frozenset[str] = field(repr=False)
+    local: WallClock = field(repr=False)  # a moment as a naive wall time in the event's zone
+
+    @property
+    def passages(self) -> dict[str, tuple[Mark | None, Mark | None]]:
+        """Ticket -> (first admission, last exit), for every ticket with either."""
+        first, last = self.first_admission, self.last_exit
+        return {t: (first.get(t), last.get(t)) for t in first | last}
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.event.timezone)
-
-    def local(self, moment: datetime) -> datetime:
-        """A moment as a naive wall time in the event's zone (what spreadsheets show)."""
-        return moment.astimezone(self.zone).replace(tzinfo=None)
 
     def entries(self) -> Iterable[EntryRow]:
         return self.source.entries()
@@ -181,6 +187,7 @@ class JournalPass:
     def __init__(self, event: EventInfo) -> None:
         self.event = event
         self.zone = ZoneInfo(event.timezone)
+        self.clock = WallClock(self.zone)
         self.multi_day = bool(event.days)
         self.totals = Totals()
         self.doors: dict[str, DoorCount] = {}
@@ -198,6 +205,7 @@ class JournalPass:
         self.pending_undos: list[tuple[EntryRow, datetime]] = []
         self.charts: dict[date, _DayChart] = {}
         self.last_day: int | None = None
+        self.tickets_counted = False
 
     def read(self, entries: Iterable[EntryRow], progress: Progress | None) -> Iterator[EntryRow]:
         """The entries, counted on their way through (a writer may list them meanwhile)."""
@@ -215,8 +223,9 @@ class JournalPass:
 
     def add(self, entry: EntryRow) -> None:
         self.totals.entries += 1
-        at = entry.scanned_at.astimezone(UTC)
-        door = self.door(entry.door)
+        at = entry.scanned_at
+        at = at if at.tzinfo is UTC else at.astimezone(UTC)
+        door = self.doors.get(entry.door) or self.door(entry.door)
         if entry.ticket_id and entry.ticket_type:
             self.types[entry.ticket_id] = entry.ticket_type
         if entry.kind == "undo":
@@ -232,7 +241,8 @@ class JournalPass:
         if entry.ticket_id is None:
             return
         mark = Mark(entry.entry_id, at, entry.door, entry.device_id, entry.day)
-        if entry.by_hand:
+        by_hand = entry.by_hand
+        if by_hand:
             self.hand.append(
                 HandAdmission(
                     at,
@@ -248,14 +258,16 @@ class JournalPass:
             self.annulled[entry.entry_id] = (mark, entry.outcome)
             return
         if entry.outcome == "admitted":
-            self._admission(entry, entry.ticket_id, mark, door)
+            self._admission(entry, entry.ticket_id, mark, door, by_hand)
         elif entry.outcome == "exited":
             self._exit(entry.ticket_id, mark, door)
 
-    def _admission(self, entry: EntryRow, ticket: str, mark: Mark, door: DoorCount) -> None:
+    def _admission(
+        self, entry: EntryRow, ticket: str, mark: Mark, door: DoorCount, by_hand: bool
+    ) -> None:
         self.totals.admissions += 1
         door.admissions += 1
-        if entry.by_hand:
+        if by_hand:
             self.totals.by_hand += 1
             door.by_hand += 1
         self.door_people[entry.door].add(ticket)
@@ -271,7 +283,8 @@ class JournalPass:
             self.conflicts.append(
                 Conflict(ticket, entry.ticket_type, entry.holder_name, scope[1], covering, mark)
             )
-        self._chart(mark).admit(ticket, mark)
+        local = self.clock(mark.at)
+        self._chart(mark, local).admit(ticket, mark.door, local)
 
     def _exit(self, ticket: str, mark: Mark, door: DoorCount) -> None:
         self.totals.exits += 1
@@ -280,20 +293,27 @@ class JournalPass:
         self.latest.pop(ticket, None)
         if self.event.reentry:
             self.covering.pop((ticket, mark.day if self.multi_day else None), None)
-        self._chart(mark).leave(ticket, mark)
+        local = self.clock(mark.at)
+        self._chart(mark, local).leave(ticket, local)
 
-    def _chart(self, mark: Mark) -> _DayChart:
-        local = mark.at.astimezone(self.zone)
+    def _chart(self, mark: Mark, local: datetime) -> _DayChart:
+        """The chart of the mark's event day (`local`: its wall time in the event's zone)."""
         on = self.event.days.get(mark.day) if mark.day is not None else None
         key = on or local.date()
         chart = self.charts.get(key)
         if chart is None:
-            chart = self.charts[key] = _DayChart(mark.day, key, self.zone)
+            chart = self.charts[key] = _DayChart(mark.day, key)
         return chart
 
     def finish(self, source: ReportSource, generated_at: datetime, options: Options) -> Report:
-        generated_at = generated_at.astimezone(UTC)
-        by_type = self._ticket_counts(source)
+        report = self.standing(source, generated_at, options)
+        for _ticket in self.count_tickets(report, source.tickets()):
+            pass
+        return report
+
+    def standing(self, source: ReportSource, generated_at: datetime, options: Options) -> Report:
+        """All the journal tells. The ticket counts (by type, expected, no-shows) are left
+        empty for count_tickets, so the attendee list can count the tickets as it lists them."""
         inside = frozenset(
             ticket
             for ticket, mark in self.latest.items()
@@ -301,57 +321,63 @@ class JournalPass:
         )
         for ticket in inside:
             self.door(self.latest[ticket].door).inside += 1
-            row = by_type.get(self.types.get(ticket, ""))
-            if row is not None:
-                row.inside += 1
         for door, people in self.door_people.items():
             self.door(door).people = len(people)
         totals = self.totals
         totals.admitted = len(self.first)
         totals.inside = len(inside)
         totals.conflicts = len(self.conflicts)
-        passages = {
-            t: (self.first.get(t), self.last_exit.get(t)) for t in self.first | self.last_exit
-        }
         return Report(
             event=self.event,
-            generated_at=generated_at,
+            generated_at=generated_at.astimezone(UTC),
             options=options,
             source=source,
             totals=totals,
-            by_type=sorted(by_type.values(), key=lambda r: (r.ticket_type == "", r.ticket_type)),
+            by_type=[],
             by_door=sorted(self.doors.values(), key=lambda d: d.door),
             refused_by_reason=sorted(self.refused.items(), key=lambda rc: (-rc[1], rc[0])),
             conflicts=self.conflicts,
             hand_admissions=self.hand,
             undos=[self._undo(entry, at) for entry, at in self.pending_undos],
             days=[self.charts[d].series() for d in sorted(self.charts)],
-            passages=passages,
+            first_admission=self.first,
+            last_exit=self.last_exit,
             inside_now=inside,
+            local=self.clock,
         )
 
-    def _ticket_counts(self, source: ReportSource) -> dict[str, TypeCount]:
-        names = self.event.ticket_types
-        rows = {t: TypeCount(t, name) for t, name in names.items()}
-        for ticket in source.tickets():
-            self.totals.tickets += 1
+    def count_tickets(self, report: Report, tickets: Iterable[TicketRow]) -> Iterator[TicketRow]:
+        """The tickets, counted on their way through; the report gets the counts when the last
+        one has passed (a pass cut short leaves it as it was)."""
+        rows = {t: TypeCount(t, name) for t, name in self.event.ticket_types.items()}
+        count = expected = no_shows = 0
+        for ticket in tickets:
+            count += 1
             self.types[ticket.ticket_id] = ticket.ticket_type
             row = rows.get(ticket.ticket_type)
             if row is None:
                 row = rows[ticket.ticket_type] = TypeCount(ticket.ticket_type, ticket.ticket_type)
             if ticket.status == "valid":
                 row.expected += 1
-                self.totals.expected += 1
+                expected += 1
                 if ticket.ticket_id not in self.first:
                     row.no_shows += 1
-                    self.totals.no_shows += 1
+                    no_shows += 1
+            yield ticket
         for ticket_id in self.first:
             kind = self.types.get(ticket_id, "")
             row = rows.get(kind)
             if row is None:  # admitted by signature, not on the list
                 row = rows[kind] = TypeCount(kind, kind or "not on the list")
             row.admitted += 1
-        return rows
+        for ticket_id in report.inside_now:
+            row = rows.get(self.types.get(ticket_id, ""))
+            if row is not None:
+                row.inside += 1
+        report.by_type = sorted(rows.values(), key=lambda r: (r.ticket_type == "", r.ticket_type))
+        totals = report.totals
+        totals.tickets, totals.expected, totals.no_shows = count, expected, no_shows
+        self.tickets_counted = True
 
     def _undo(self, entry: EntryRow, at: datetime) -> Undo:
         undone = self.annulled.get(entry.annuls or "")
@@ -362,27 +388,24 @@ class JournalPass:
 
 
 class _DayChart:
-    def __init__(self, day: int | None, on: date, zone: ZoneInfo) -> None:
+    """Counts by the quarter hour of the (naive, event zone) wall times it is given."""
+
+    def __init__(self, day: int | None, on: date) -> None:
         self.day = day
         self.date = on
-        self.zone = zone
         self.inside_set: set[str] = set()
         self.admissions: dict[str, Counter[datetime]] = defaultdict(Counter)
         self.inside_at: dict[datetime, int] = {}
 
-    def bucket(self, mark: Mark) -> datetime:
-        local = mark.at.astimezone(self.zone).replace(tzinfo=None)
-        return local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
-
-    def admit(self, ticket: str, mark: Mark) -> None:
-        start = self.bucket(mark)
-        self.admissions[mark.door][start] += 1
+    def admit(self, ticket: str, door: str, local: datetime) -> None:
+        start = quarter_hour(local)
+        self.admissions[door][start] += 1
         self.inside_set.add(ticket)
         self.inside_at[start] = len(self.inside_set)
 
-    def leave(self, ticket: str, mark: Mark) -> None:
+    def leave(self, ticket: str, local: datetime) -> None:
         self.inside_set.discard(ticket)
-        self.inside_at[self.bucket(mark)] = len(self.inside_set)
+        self.inside_at[quarter_hour(local)] = len(self.inside_set)
 
     def series(self) -> DaySeries:
         first, last = min(self.inside_at), max(self.inside_at)

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from scanner.checkin.reasons import REASON_TEXT, Reason
 from scanner.checkin.records import FLAG_TEXT
 from scanner.reports.model import Mark, Options, Report
-from scanner.reports.rows import EntryRow, EventInfo
+from scanner.reports.rows import EntryRow, EventInfo, TicketRow
+from scanner.reports.wall_clock import WallClock
 
 Cell = str | int | datetime | None
 PARTS = ("summary", "arrivals", "scan-log", "attendees", "conflicts")
@@ -42,6 +45,7 @@ class Part:
     tables: tuple[Table, ...]
 
 
+@lru_cache(maxsize=256)  # a few codes, looked up once per journal entry
 def reason_words(code: str) -> str:
     try:
         return REASON_TEXT[Reason(code)]
@@ -190,37 +194,50 @@ def scan_log_part(
     event: EventInfo, options: Options, entries: Callable[[], Iterable[EntryRow]]
 ) -> Part:
     """The scan log needs no summary: it can be written while the summary is being counted."""
-    names = options.names
     types = event.ticket_types
-    zone = ZoneInfo(event.timezone)
+    local, utc = WallClock(ZoneInfo(event.timezone)), WallClock(UTC)
     columns = [
         ("Time", "datetime"), ("Time (UTC)", "datetime"), ("Door", "text"),
         ("Check-in list", "text"), ("Direction", "text"), ("Result", "text"), ("Reason", "text"),
-        ("Ticket", "text"), ("Order", "text"), ("Ticket type", "text"),
-    ] + ([("Holder", "text")] if names else []) + [
+        ("Ticket", "text"), ("Order", "text"), ("Ticket type", "text"), ("Holder", "text"),
         ("Device", "text"), ("Decided offline", "text"), ("Operator", "text"),
         ("Received by server", "datetime"), ("Undone", "text"), ("Note", "text"),
         ("Entry id", "text"),
     ]  # fmt: skip
 
-    def local(moment: datetime) -> datetime:
-        return moment.astimezone(zone).replace(tzinfo=None)
-
     def rows() -> Iterator[tuple[Cell, ...]]:
         for e in entries():
             at = e.scanned_at
+            received = e.received_at
             yield (
-                local(at), at.astimezone(UTC).replace(tzinfo=None), e.door, e.checkin_list,
-                e.direction, _result(e), reason_words(e.reason) if e.kind == "scan" else e.note,
-                e.ticket_id, e.order_code, types.get(e.ticket_type or "", e.ticket_type),
-            ) + ((e.holder_name,) if names else ()) + (
+                local(at), utc(at), e.door, e.checkin_list, e.direction,
+                _result(e), reason_words(e.reason) if e.kind == "scan" else e.note, e.ticket_id,
+                e.order_code, types.get(e.ticket_type or "", e.ticket_type), e.holder_name,
                 e.device_id, _yes_no(e.offline), e.operator,
-                local(e.received_at) if e.received_at else None,
+                local(received) if received else None,
                 "yes" if e.annulled else "", e.note, e.entry_id,
             )  # fmt: skip
 
-    table = Table("Scan log", tuple(Column(t, k) for t, k in columns), rows)
+    table = _private_table("Scan log", columns, rows, options)
     return Part("scan-log", "Scan log", (table,))
+
+
+def _private_table(
+    title: str,
+    columns: list[tuple[str, str]],
+    rows: Callable[[], Iterator[tuple[Cell, ...]]],
+    options: Options,
+) -> Table:
+    """A big table whose rows are made whole (one tuple display each, the cheapest way), then
+    cut by an itemgetter when the organizer leaves names ("Holder") or e-mail ("E-mail") out."""
+    left_out = {"Holder"} if not options.names else set()
+    left_out |= {"E-mail"} if not options.emails else set()
+    kept = [i for i, (name, _kind) in enumerate(columns) if name not in left_out]
+    table_columns = tuple(Column(columns[i][0], columns[i][1]) for i in kept)
+    if len(kept) == len(columns):
+        return Table(title, table_columns, rows)
+    wanted = itemgetter(*kept)
+    return Table(title, table_columns, lambda: map(wanted, rows()))
 
 
 def _result(entry: EntryRow) -> str:
@@ -233,35 +250,33 @@ def _yes_no(flag: bool | None) -> str:
     return "" if flag is None else "yes" if flag else "no"
 
 
-def attendees(report: Report) -> Part:
-    options, types = report.options, report.event.ticket_types
-    columns = [("Ticket", "text"), ("Order", "text"), ("Ticket type", "text"), ("Status", "text")]
-    columns += [("Holder", "text")] if options.names else []
-    columns += [("E-mail", "text")] if options.emails else []
-    columns += [
-        ("Checked in", "text"), ("First admission", "datetime"), ("First door", "text"),
-        ("Last exit", "datetime"), ("Inside now", "text"),
+def attendees(report: Report, tickets: Callable[[], Iterable[TicketRow]] | None = None) -> Part:
+    """Every ticket, from the report's source unless `tickets` gives them (counted meanwhile)."""
+    types = report.event.ticket_types
+    listed = tickets or report.tickets
+    columns = [
+        ("Ticket", "text"), ("Order", "text"), ("Ticket type", "text"), ("Status", "text"),
+        ("Holder", "text"), ("E-mail", "text"), ("Checked in", "text"),
+        ("First admission", "datetime"), ("First door", "text"), ("Last exit", "datetime"),
+        ("Inside now", "text"),
     ]  # fmt: skip
 
     def rows() -> Iterator[tuple[Cell, ...]]:
-        local, passages, inside = report.local, report.passages, report.inside_now
-        for t in report.tickets():
-            first, last_exit = passages.get(t.ticket_id, (None, None))
+        local, inside = report.local, report.inside_now
+        firsts, exits = report.first_admission, report.last_exit
+        for t in listed():
+            first, last_exit = firsts.get(t.ticket_id), exits.get(t.ticket_id)
             yield (
-                (t.ticket_id, t.order_code, types.get(t.ticket_type, t.ticket_type), t.status)
-                + ((t.holder_name,) if options.names else ())
-                + ((t.email,) if options.emails else ())
-                + (
-                    "yes" if first else "no",
-                    local(first.at) if first else None,
-                    first.door if first else None,
-                    local(last_exit.at) if last_exit else None,
-                    "yes" if t.ticket_id in inside else "",
-                )
-            )
+                t.ticket_id, t.order_code, types.get(t.ticket_type, t.ticket_type), t.status,
+                t.holder_name, t.email, "yes" if first else "no",
+                local(first.at) if first else None, first.door if first else None,
+                local(last_exit.at) if last_exit else None,
+                "yes" if t.ticket_id in inside else "",
+            )  # fmt: skip
 
-    table = Table("Attendees", tuple(Column(t, k) for t, k in columns), rows)
-    return Part("attendees", "Attendees", (table,))
+    return Part(
+        "attendees", "Attendees", (_private_table("Attendees", columns, rows, report.options),)
+    )
 
 
 def conflicts(report: Report) -> Part:

@@ -15,7 +15,7 @@ from typing import IO
 
 from scanner.reports.csv_writer import write_csv
 from scanner.reports.model import JournalPass, Options, Progress, Report, build_report
-from scanner.reports.parts import PARTS, Part, parts, scan_log_part
+from scanner.reports.parts import PARTS, Part, attendees, parts, scan_log_part
 from scanner.reports.rows import ReportSource
 from scanner.reports.xlsx_writer import write_xlsx
 
@@ -86,7 +86,8 @@ def produce(
     progress: Progress | None = None,
 ) -> Report | None:
     """Build and write in as few passes over the journal as the request allows: a CSV scan log
-    needs no summary (None is returned), and an XLSX lists the scan log while counting."""
+    needs no summary (None is returned), and an XLSX lists the scan log while counting the
+    journal, then the attendees while counting the tickets, then the summary."""
     fmt, kind = request.fmt, request.kind
     check_request(fmt, kind)
     if fmt == "csv" and kind == "scan-log":
@@ -104,15 +105,27 @@ def produce(
     )
     built: list[Report] = []
 
-    def counted() -> Report:
-        if not built:  # after the scan log's pass
-            built.append(journal.finish(source, generated_at, request.options))
+    def standing() -> Report:  # after the scan log's pass
+        if not built:
+            built.append(journal.standing(source, generated_at, request.options))
         return built[0]
 
+    def people() -> Part:  # counts the tickets while it lists them
+        report = standing()
+        return attendees(report, lambda: journal.count_tickets(report, source.tickets()))
+
+    def counted() -> Report:
+        report = standing()
+        if not journal.tickets_counted:
+            for _ticket in journal.count_tickets(report, source.tickets()):
+                pass
+        return report
+
     keys = PARTS if kind == "full" else ("scan-log",)
-    sheets = [(lambda: log) if key == "scan-log" else _later(counted, key) for key in keys]
-    first = keys.index("scan-log")
-    order = [first, *(i for i in range(len(keys)) if i != first)]
+    first = {"scan-log": lambda: log, "attendees": people}
+    sheets = [first.get(key) or _later(counted, key) for key in keys]
+    order = [keys.index(key) for key in first if key in keys]
+    order += [i for i in range(len(keys)) if i not in order]
     write_xlsx(sheets, out, source.event().name, order)
     return counted()
 

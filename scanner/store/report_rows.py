@@ -58,8 +58,7 @@ def event_info(conn: Connection) -> EventInfo:
 
 def ticket_rows(conn: Connection, event_id: str) -> Iterator[TicketRow]:
     result = conn.execution_options(yield_per=_BATCH).execute(_TICKETS, {"event": event_id})
-    for r in result:
-        yield TicketRow(r.ticket_id, r.ticket_type, r.status, r.holder_name, r.email, r.order_code)
+    yield from map(TicketRow._make, result)  # the columns in TicketRow's order
 
 
 def entry_rows(conn: Connection, event_id: str) -> Iterator[EntryRow]:

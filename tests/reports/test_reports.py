@@ -160,6 +160,13 @@ def test_xlsx_has_a_sheet_per_part_with_real_dates_and_filters(venue: Venue) -> 
     assert (
         summary["Admitted (unique people)"] == 17 and summary["Conflicts (double admissions)"] == 1
     )
+    # counted while the attendee sheet listed the tickets (one pass over them)
+    expected = _expected_totals(venue)
+    assert (summary["Expected (valid tickets)"], summary["No-shows"]) == (
+        expected["expected"],
+        expected["no_shows"],
+    )
+    assert summary["Inside now"] == 2 and len(cells) == len(venue.tickets)
     conflicts = list(book["Conflicts"].iter_rows(min_row=2, values_only=True))
     assert len(conflicts) == 1 and conflicts[0][0] == venue.tickets[14]
 
