@@ -104,7 +104,9 @@ def open_database(url: str) -> Database:
             pool_size=20,
             max_overflow=40,
             pool_pre_ping=True,
-            connect_args={"prepare_threshold": None},
+            # Sessions in UTC: timestamps then come back in UTC itself, which the UTC column
+            # type passes on without converting (300,000 of them in a big report).
+            connect_args={"prepare_threshold": None, "options": "-c timezone=UTC"},
         )
     writer = engine.execution_options(write=True)
     return Database(

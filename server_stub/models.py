@@ -43,6 +43,8 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:  # arithmetic: a tenth of replace(tzinfo=UTC)'s time (reports)
             return _UTC_EPOCH + (value - _NAIVE_EPOCH)
+        if value.tzinfo is UTC:  # PostgreSQL sessions run in UTC (db.py)
+            return value
         return value.astimezone(UTC)
 
 

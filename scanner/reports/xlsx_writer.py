@@ -143,15 +143,17 @@ def _row(line: int, style: int, cells: tuple[Cell, ...]) -> str:
                 f"<is><t{space}>{text}</t></is></c>"
             )
         elif isinstance(value, datetime):
-            add(f'<c r="{_COLUMN_NAMES[col]}{line}" s="{DATE}"><v>{_serial(value)!r}</v></c>')
+            add(f'<c r="{_COLUMN_NAMES[col]}{line}" s="{DATE}"><v>{_serial(value)}</v></c>')
         else:
             add(f'<c r="{_COLUMN_NAMES[col]}{line}"{attr}><v>{int(value)}</v></c>')
     add("</row>")
     return "".join(parts)
 
 
-def _serial(moment: datetime) -> float:
-    return (moment - _EPOCH) / _DAY
+def _serial(moment: datetime) -> str:
+    """Excel's day number, as text: 12 decimals are 17 digits for any date since 1927, which
+    give back the same float, as repr() would, in half its time (300,000 per report)."""
+    return "%.12f" % ((moment - _EPOCH) / _DAY)
 
 
 # Most cells need no escaping: one match says so; the rest go through _clean.
@@ -190,7 +192,7 @@ class _RowWriter:
             slots[2::2] = compress(row, plan.keep)
             try:
                 for at in plan.dates:
-                    slots[at] = repr((slots[at] - _EPOCH) / _DAY)
+                    slots[at] = _serial(slots[at])
                 for at in plan.numbers:
                     slots[at] = str(operator.index(slots[at]))  # whole numbers only
                 if not plan.texts or _plain_texts("|".join([slots[at] for at in plan.texts])):
