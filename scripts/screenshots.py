@@ -81,8 +81,8 @@ def shoot(folder: Path, work: Path, size: tuple[int, int]) -> None:
             save(wizard, folder, "enrolment", size)
             wizard.close()
             fresh.close()
-            session.enroll(proxy.url, site.enrolment_code).result()
-            other.enroll(proxy.url, site.second_code).result()
+            session.enroll(proxy.url, site.enrolment_code, "Main entrance laptop").result()
+            other.enroll(proxy.url, site.second_code, "North gate kiosk").result()
             session.open_camera("synthetic:hold=12,gap=6,module=5", codes=site.codes)
             window = DoorWindow(session)
             window.resize(*size)
@@ -135,7 +135,7 @@ def shoot_dialogs(folder: Path, work: Path, size: tuple[int, int]) -> None:
     with demo_site(server_dir) as site:
         session = DoorSession(work / f"dialogs-{size[0]}", synchronous=True, operator="Sam")
         try:
-            session.enroll(site.url, site.enrolment_code).result()
+            session.enroll(site.url, site.enrolment_code, "Main entrance laptop").result()
             session.open_camera(DEMO_CAMERA, codes=site.codes)
             window = DoorWindow(session)
             window.resize(*size)

@@ -39,7 +39,9 @@ def demo_session(args: argparse.Namespace) -> Iterator[DoorSession]:
             data = Path(args.data_dir) if args.data_dir else folder / "door"
             session = DoorSession(data, door=args.door, exit=args.exit)
             try:
-                state = session.enroll(site.url, site.enrolment_code).result(timeout=120)
+                state = session.enroll(site.url, site.enrolment_code, "Demo laptop").result(
+                    timeout=120
+                )
                 print(f"demo: companion API at {site.url}, device {state.link}", file=sys.stderr)
                 session.open_camera(args.source or DEMO_CAMERA, codes=site.codes)
                 yield session

@@ -146,7 +146,9 @@ class SyncDetails(QDialog):
                 age=age(counts.snapshot_age_s if counts else None)
             ),
             _("Clock difference to the server: {offset}").format(
-                offset=_("unknown") if s.clock_offset_s is None else f"{s.clock_offset_s:+.1f} s"
+                offset=_("unknown")
+                if s.clock_offset_s is None
+                else f"{round(s.clock_offset_s, 1) + 0.0:+.1f} s"  # + 0.0: no "-0.0"
             ),
             s.clock_warning or "",
         ]

@@ -112,6 +112,7 @@ class VerdictPanel(QFrame):
 
     def _build(self) -> None:
         top = QHBoxLayout()
+        top.setSpacing(18)  # the shape and the word apart (the word's fit leaves room for it)
         top.addWidget(self.icon)
         top.addWidget(self.word, 1)
         layout = QVBoxLayout(self)
