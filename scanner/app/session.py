@@ -31,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -60,7 +60,7 @@ from scanner.camera.wedge import (
 )
 from scanner.checkin.reasons import Direction
 from scanner.checkin.snapshot_file import open_snapshot_file
-from scanner.store import device, tickets
+from scanner.store import device, records, tickets
 from scanner.store.conflicts import Conflict, conflicts
 from scanner.store.disk_space import incoming_bytes
 from scanner.store.imports import ImportSummary
@@ -83,6 +83,7 @@ if TYPE_CHECKING:  # imported when first used: a command that only checks codes 
 
 log = logging.getLogger(__name__)
 RECENT = 50
+FRESH_PULL = timedelta(minutes=1)  # before the first sync cycle: data this fresh is "online"
 PROGRESS_EVERY = 500
 T = TypeVar("T")
 
@@ -133,6 +134,7 @@ class DoorSession:
         self._camera_state = CameraStateChanged(CameraState.NONE, "no camera")
         self._offline_since: datetime | None = None
         self.sync_state = SyncState(Link.NOT_ENROLLED)
+        self._cycled = False  # no sync cycle has answered yet in this session
         self._sync: SyncService | None = None
         self._sync_options = (sync_poll_s, client_factory)
         self._started = False
@@ -303,7 +305,7 @@ class DoorSession:
             source=source,
             scanned_at=self.clock.now(),
             timezone=self.timezone(),
-            offline=self.sync_state.link is not Link.ONLINE,
+            offline=self._decided_offline(),
             captured_at=captured_at,
             committed_at=time.time(),
             advice=advice,
@@ -314,6 +316,19 @@ class DoorSession:
         self.events.publish(event)
         self._after_write()
         return event
+
+    def _decided_offline(self) -> bool:
+        """Whether a verdict was made without the server's recent word: sync cannot reach it
+        or fails, the door is not enrolled, or (before this session's first sync cycle has
+        answered) the attendee list was last pulled over FRESH_PULL ago."""
+        state = self.sync_state
+        if state.link is Link.ONLINE:
+            return False
+        if self._cycled or state.link is not Link.NOT_ENROLLED:
+            return True
+        pulled = self.store.read(lambda conn: records.get_setting(conn, "last_pull_at"))
+        age = None if pulled is None else self.clock.now() - datetime.fromisoformat(pulled)
+        return age is None or age > FRESH_PULL
 
     def _after_write(self) -> None:
         if self._started and not self.synchronous:
@@ -443,6 +458,7 @@ class DoorSession:
         return None
 
     def _synced(self, state: SyncState) -> None:
+        self._cycled = True
         if state.link in (Link.OFFLINE, Link.FAILING):
             self._offline_since = self._offline_since or self.clock.now()
         else:

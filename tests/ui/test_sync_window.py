@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
 from scanner.app.about import about
+from scanner.app.clock import FixedClock
 from scanner.app.session import DoorSession
 from scanner.ui.door_window import DoorWindow
 from scanner.ui.sync_badge import SyncDetails
@@ -114,3 +116,21 @@ def test_a_conflict_shows_after_two_offline_doors_sync(
     south.sync_now()
     south.submit_code(other)
     assert "at north (device North gate laptop)" in south_window.panel.details.text()
+
+
+def test_before_the_first_sync_a_verdict_is_offline_only_when_the_list_is_old(
+    make_window: MakeWindow, server: Server, tmp_path: Path
+) -> None:
+    clock = FixedClock(datetime.now(UTC))
+    session = enrolled_session(server, tmp_path / "door", "north", clock=clock)
+    window = make_window(session)  # no sync cycle yet in this session: the list is seconds old
+    codes = [server.event.codes[t] for t in server.event.ticket_ids[:3]]
+    session.submit_code(codes[0], "camera")
+    assert window.panel.look is Look.ADMITTED
+    assert not window.panel.offline.isVisibleTo(window.panel)
+    clock.moment += timedelta(minutes=5)  # still no word from the server, and the list aged
+    session.submit_code(codes[1], "camera")
+    assert window.panel.offline.isVisibleTo(window.panel)
+    session.sync_now()  # the server answers
+    session.submit_code(codes[2], "camera")
+    assert not window.panel.offline.isVisibleTo(window.panel)
