@@ -223,9 +223,9 @@ class DoorWindow(QMainWindow):
     # -- events ------------------------------------------------------------------------------
 
     def on_verdict(self, event: VerdictCommitted) -> None:
+        self.sounds.play(STYLES[look_of(event.verdict)].sound)  # first: play() only starts it
         self.panel.show_verdict(event)
         self.panel.repaint()  # on screen now: the lists below may take their time
-        self.sounds.play(STYLES[look_of(event.verdict)].sound)
         self.recent.add(event)
 
     def on_counts(self, event: CountsChanged) -> None:
