@@ -200,7 +200,8 @@ def scan_log_part(
         ("Time", "datetime"), ("Time (UTC)", "datetime"), ("Door", "text"),
         ("Check-in list", "text"), ("Direction", "text"), ("Result", "text"), ("Reason", "text"),
         ("Ticket", "text"), ("Order", "text"), ("Ticket type", "text"), ("Holder", "text"),
-        ("Device", "text"), ("Decided offline", "text"), ("Operator", "text"),
+        ("Device", "text"), ("Device name", "text"), ("Decided offline", "text"),
+        ("Operator", "text"),
         ("Received by server", "datetime"), ("Undone", "text"), ("Note", "text"),
         ("Entry id", "text"),
     ]  # fmt: skip
@@ -213,7 +214,7 @@ def scan_log_part(
                 local(at), utc(at), e.door, e.checkin_list, e.direction,
                 _result(e), reason_words(e.reason) if e.kind == "scan" else e.note, e.ticket_id,
                 e.order_code, types.get(e.ticket_type or "", e.ticket_type), e.holder_name,
-                e.device_id, _yes_no(e.offline), e.operator,
+                e.device_id, e.device_name, _yes_no(e.offline), e.operator,
                 local(received) if received else None,
                 "yes" if e.annulled else "", e.note, e.entry_id,
             )  # fmt: skip

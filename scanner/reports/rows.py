@@ -58,6 +58,7 @@ class EntryRow(NamedTuple):
     note: str | None = None
     received_at: datetime | None = None  # the server's receive time, when known
     offline: bool | None = None  # None: not known (another door's entry learnt from sync)
+    device_name: str | None = None  # the name the device was enrolled with, when known
 
     @property
     def by_hand(self) -> bool:

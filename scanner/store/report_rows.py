@@ -24,13 +24,14 @@ _ENTRIES = text(
     "SELECT e.*, t.ticket_type, t.holder_name, t.order_code FROM ("
     " SELECT j.id AS entry_id, j.scanned_at AS at, j.kind, j.direction, j.outcome, j.reason,"
     "  j.door, j.device_id, j.ticket_id, j.operator, j.format, j.day, j.annuls, j.note,"
-    "  j.uploaded_at, j.upload_state, 1 AS mine,"
+    "  j.uploaded_at, j.upload_state, 1 AS mine, NULL AS device_name,"
     "  EXISTS (SELECT 1 FROM journal u WHERE u.annuls = j.id) AS annulled"
     " FROM journal j WHERE j.event_id = :event"
     " UNION ALL"
     " SELECT r.entry_id, r.at, 'scan', r.direction,"
     "  CASE r.direction WHEN 'exit' THEN 'exited' ELSE 'admitted' END, 'ok', r.door,"
-    "  r.device_id, r.ticket_id, NULL, NULL, r.day, NULL, NULL, NULL, NULL, 0, r.annulled"
+    "  r.device_id, r.ticket_id, NULL, NULL, r.day, NULL, NULL, NULL, NULL, 0, r.device_name,"
+    "  r.annulled"
     " FROM remote_passages r WHERE r.event_id = :event"
     "  AND NOT EXISTS (SELECT 1 FROM journal l WHERE l.id = r.entry_id)"
     ") e LEFT JOIN tickets t ON t.event_id = :event AND t.ticket_id = e.ticket_id"
@@ -63,12 +64,13 @@ def ticket_rows(conn: Connection, event_id: str) -> Iterator[TicketRow]:
 
 def entry_rows(conn: Connection, event_id: str) -> Iterator[EntryRow]:
     checkin_list = get_setting(conn, "checkin_list")
+    own_id, own_name = get_setting(conn, "device_id"), get_setting(conn, "device_name") or None
     result = conn.execution_options(yield_per=_BATCH).execute(_ENTRIES, {"event": event_id})
     parse = datetime.fromisoformat
     for (
         entry_id, at_text, kind, direction, outcome, reason, door, device_id, ticket_id,
-        operator, code_format, day, annuls, note, uploaded_at, state, mine, annulled,
-        ticket_type, holder_name, order_code,
+        operator, code_format, day, annuls, note, uploaded_at, state, mine, device_name,
+        annulled, ticket_type, holder_name, order_code,
     ) in result:  # fmt: skip
         at = parse(at_text)
         received = _received(uploaded_at, state)
@@ -78,6 +80,7 @@ def entry_rows(conn: Connection, event_id: str) -> Iterator[EntryRow]:
             code_format if mine else "remote",  # never "by hand": not known for other doors
             day, annuls, bool(annulled), note, received,
             decided_offline(at, received) if mine else None,
+            own_name if device_id == own_id else device_name,
         )  # fmt: skip
 
 

@@ -75,6 +75,7 @@ class ServerReportSource:
                 c.annulled_by.is_not(None),
                 c.note,
                 c.received_at,
+                c.device_name,
             )
             .outerjoin(Ticket, (Ticket.event_id == eid) & (Ticket.id == c.ticket_id))
             .outerjoin(Device, Device.id == c.device_id)
@@ -82,7 +83,9 @@ class ServerReportSource:
             .order_by(c.scanned_at, c.entry_id)
         )
         for row in self._stream(query):
-            yield EntryRow._make((*row, decided_offline(row[1], row[-1])))
+            *fields, received_at, device_name = row
+            offline = decided_offline(row[1], received_at)
+            yield EntryRow._make((*fields, received_at, offline, device_name))
 
     def _stream(self, query: Any) -> Iterator[Any]:
         # Core rows, through the session's connection: the ORM's result handling cost a

@@ -62,9 +62,9 @@ class _Doors:
         return Door(self.store, settings, FixedClock(moment))
 
 
-def _device(folder: Path, url: str, code: str) -> tuple[Store, Syncer]:
+def _device(folder: Path, url: str, code: str, name: str) -> tuple[Store, Syncer]:
     store = Store(folder, synchronous=True)
-    enroll(store, url, code, SystemClock().now, client_factory=short_timeout_client)
+    enroll(store, url, code, SystemClock().now, name=name, client_factory=short_timeout_client)
     return store, Syncer(store, SystemClock().now, short_timeout_client)
 
 
@@ -94,8 +94,12 @@ def venue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Venue]:
         conn.execute(text("UPDATE tickets SET status = 'canceled' WHERE id = :t"), {"t": ids[20]})
     engine.dispose()
     with live_server(url) as server:
-        north, north_sync = _device(folder / "north", server.url, event.enrollment_code("north"))
-        south, south_sync = _device(folder / "south", server.url, event.enrollment_code("south"))
+        north, north_sync = _device(
+            folder / "north", server.url, event.enrollment_code("north"), "North gate laptop"
+        )
+        south, south_sync = _device(
+            folder / "south", server.url, event.enrollment_code("south"), "South gate kiosk"
+        )
         try:
             _play(event, _Doors(north), _Doors(south), north_sync, south_sync)
         finally:

@@ -74,8 +74,13 @@ def test_scan_log_csv_has_every_journal_entry_in_words(venue: Venue) -> None:
     journal = _journal(venue)
     assert [r["Entry id"] for r in rows] == [j.entry_id for j in journal]
     words = {"admitted": "admitted", "rejected": "refused", "exited": "exit"}
+    names = {
+        venue.north.device_id: "North gate laptop",
+        venue.south.device_id: "South gate kiosk",
+    }
     for row, entry in zip(rows, journal, strict=True):
         assert row["Door"] == entry.door and row["Device"] == entry.device_id
+        assert row["Device name"] == names[entry.device_id]  # as enrolled (`--name`)
         assert row["Ticket"] == (entry.ticket_id or "")
         result = words[entry.outcome]
         assert row["Result"] == (f"undo of {result}" if entry.kind == "undo" else result)
@@ -230,6 +235,11 @@ def test_a_door_that_synced_everything_agrees_with_the_server(venue: Venue, tmp_
     server = event_report(venue.server.db, venue.event.event_id)
     door = door_report(venue.north, server.generated_at)
     assert _agreeing(door) == _agreeing(server)
+    named = {(e.device_id, e.device_name) for e in door.entries()}  # its own and the synced
+    assert named == {
+        (venue.north.device_id, "North gate laptop"),
+        (venue.south.device_id, "South gate kiosk"),
+    }
     out = tmp_path / "door-attendees.csv"
     args = [
         "--data-dir",
