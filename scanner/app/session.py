@@ -75,7 +75,7 @@ if TYPE_CHECKING:  # imported when first used: a command that only checks codes 
     from scanner.app.camera_feed import CameraFeed, PreviewFrame
     from scanner.app.camera_preview import CameraPreview
     from scanner.camera.pipeline import CodeEvent, FrameDecoder
-    from scanner.camera.sources import CameraInfo, FrameSource
+    from scanner.camera.sources import FrameSource
     from scanner.reports.model import Report
     from scanner.reports.writers import Request as ReportRequest
     from scanner.sync.engine import ClientFactory
@@ -474,8 +474,6 @@ class DoorSession:
         North gate laptop")."""
         from scanner.sync.enrolment import enroll
 
-        self._cancel = False  # here, not in the job: a cancel before it starts still counts
-
         def job() -> SyncState:
             state = enroll(
                 self.store,
@@ -491,11 +489,9 @@ class DoorSession:
             self._finished("enrol", state.last_error if state.link is not Link.ONLINE else None)
             return state
 
-        return self._jobs.submit(self._reporting("enrol", job))
+        return self._cancelable("enrol", job)
 
     def import_snapshot(self, path: Path, fingerprint: str | None) -> Future[ImportSummary]:
-        self._cancel = False  # here, not in the job: a cancel before it starts still counts
-
         def job() -> ImportSummary:
             lines = self._counting(open_snapshot_file(path), self._progress("import"))
             summary = self.store.import_snapshot(
@@ -510,7 +506,7 @@ class DoorSession:
             self._publish_counts()
             return summary
 
-        return self._jobs.submit(self._reporting("import", job))
+        return self._cancelable("import", job)
 
     def _forget_event(self) -> None:
         """A new attendee list or event: cached keys and time zone are read again."""
@@ -523,7 +519,6 @@ class DoorSession:
         from scanner.app.reporting import write_door_report
 
         def job() -> Report | None:
-            self._cancel = False
             report = write_door_report(
                 self.store,
                 path,
@@ -538,7 +533,7 @@ class DoorSession:
             self.events.publish(Progress("report", done, done, True))
             return report
 
-        return self._jobs.submit(self._reporting("report", job))
+        return self._cancelable("report", job)
 
     def cancel(self) -> None:
         """Stop a running import or enrolment download (nothing of it is kept)."""
@@ -569,7 +564,12 @@ class DoorSession:
         if self._started and not self.synchronous:
             self.sync.wake()
 
-    def _reporting(self, task: str, job: Callable[[], T]) -> Callable[[], T]:
+    def _cancelable(self, task: str, job: Callable[[], T]) -> Future[T]:
+        """`job` on the jobs thread, its end (or failure, or cancel) published as Progress.
+        The cancel flag is cleared here, not in the job: a cancel pressed while the job still
+        waits behind another one counts."""
+        self._cancel = False
+
         def run() -> T:
             try:
                 return job()
@@ -580,7 +580,7 @@ class DoorSession:
                 self.events.publish(Progress(task, 0, None, True, str(exc) or type(exc).__name__))
                 raise
 
-        return run
+        return self._jobs.submit(run)
 
     def reset(self, discard_unsent: bool = False) -> Future[int]:
         """Forget enrolment, attendee data and keys. Refused while entries are unsent, unless
@@ -693,12 +693,6 @@ class DoorSession:
         """Capture and decode one frame on this thread (synchronous sessions)."""
         if self._camera is not None:
             self._camera.step()
-
-    def cameras(self) -> Future[list[CameraInfo]]:
-        """The cameras attached now (probing takes a moment: off the caller's thread)."""
-        from scanner.camera.sources import list_cameras
-
-        return self._jobs.submit(list_cameras)
 
     def camera_running(self) -> bool:
         """True while a started camera delivers (a finite file or folder ends by itself)."""

@@ -64,7 +64,7 @@ def ticket_rows(conn: Connection, event_id: str) -> Iterator[TicketRow]:
 
 def entry_rows(conn: Connection, event_id: str) -> Iterator[EntryRow]:
     checkin_list = get_setting(conn, "checkin_list")
-    own_id, own_name = get_setting(conn, "device_id"), get_setting(conn, "device_name") or None
+    device_name_of = tickets.device_namer(conn)
     result = conn.execution_options(yield_per=_BATCH).execute(_ENTRIES, {"event": event_id})
     parse = datetime.fromisoformat
     for (
@@ -80,7 +80,7 @@ def entry_rows(conn: Connection, event_id: str) -> Iterator[EntryRow]:
             code_format if mine else "remote",  # never "by hand": not known for other doors
             day, annuls, bool(annulled), note, received,
             decided_offline(at, received) if mine else None,
-            own_name if device_id == own_id else device_name,
+            device_name_of(device_id, device_name),
         )  # fmt: skip
 
 

@@ -71,6 +71,7 @@ class VerdictPanel(QFrame):
     def __init__(self, hold_s: float = 4.0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("verdictPanel")
+        self._painted: tuple[Style, bool] | None = None  # the look last painted, with its blink
         self.background = QColor(STYLES[Look.READY].background)
         self.hold_s = hold_s
         self.look = Look.READY
@@ -229,7 +230,7 @@ class VerdictPanel(QFrame):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() is QEvent.Type.StyleChange and hasattr(self, "_painted"):
+        if event.type() is QEvent.Type.StyleChange and self._painted is not None:
             self._paint(*self._painted)  # a style sheet above came or went: colours again
 
     def paintEvent(self, _event: QPaintEvent) -> None:
