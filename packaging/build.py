@@ -24,6 +24,7 @@ ROOT = HERE.parent
 DIST = ROOT / "dist"
 APP = DIST / "door-scanner"
 sys.path.insert(0, str(HERE))
+import blas_shim  # noqa: E402
 import bundle  # noqa: E402
 import icu_data  # noqa: E402
 
@@ -199,6 +200,7 @@ def main() -> int:
         strip_binaries()
         if sys.platform.startswith("linux"):
             print(icu_data.shrink(APP, bundle.LANGUAGES))
+            print(blas_shim.replace(APP / "_internal"))
     licences()
     app_files()
     made = [APP]
