@@ -15,15 +15,15 @@ wheel's layout is not the one expected, the original stays and the build says wh
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import elf
+
 SOURCE = Path(__file__).resolve().parent / "blas_shim" / "opencv_lapack_ilp64.c"
-TOOLS = ("cc", "nm", "readelf")
 # numpy's OpenBLAS (scipy-openblas64): scipy_cblas_sgemm64_, scipy_sgesv_64_.
 NUMPY_NAMING = "scipy_##name##64_"
 NUMPY_PROBE = "scipy_cblas_sgemm64_"
@@ -54,7 +54,7 @@ def find(root: Path) -> Layout | str:
 
 def replace(root: Path) -> str:
     """Put the shim in place of OpenCV's OpenBLAS under `root`; says what it did (or why not)."""
-    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    missing = [tool for tool in elf.TOOLS if shutil.which(tool) is None]
     if missing:
         return f"OpenCV's OpenBLAS kept (42 MB more): {', '.join(missing)} not found"
     layout = find(root)
@@ -65,18 +65,18 @@ def replace(root: Path) -> str:
         problem = build(layout, shim)
         if problem:
             return f"OpenCV's OpenBLAS kept: {problem}"
-        before = _folder_size(layout.opencv_blas.parent)
-        runtime = needed(layout.opencv_blas)
+        before = elf.folder_size(layout.opencv_blas.parent)
+        runtime = elf.needed(layout.opencv_blas)
         layout.opencv_blas.unlink()  # never write through a hard link
         shutil.copyfile(shim, layout.opencv_blas)
     _drop_unneeded(layout.opencv_blas.parent, runtime)
-    after = _folder_size(layout.opencv_blas.parent)
+    after = elf.folder_size(layout.opencv_blas.parent)
     return f"OpenCV's OpenBLAS now calls numpy's: {(before - after) / 1e6:.1f} MB less"
 
 
 def build(layout: Layout, out: Path) -> str | None:
     """Compile the shim for `layout` to `out`; None, or what is wrong."""
-    if NUMPY_PROBE not in defined(layout.numpy_blas):
+    if NUMPY_PROBE not in elf.defined(layout.numpy_blas):
         return f"{layout.numpy_blas.name} does not name its routines {NUMPY_NAMING}"
     relative = Path("..") / layout.numpy_blas.parent.name
     subprocess.run(
@@ -86,57 +86,22 @@ def build(layout: Layout, out: Path) -> str | None:
          f"-l:{layout.numpy_blas.name}"],
         check=True, capture_output=True,
     )  # fmt: skip
-    wanted = undefined(layout.cv2) & defined(layout.opencv_blas)
-    lacking = sorted(wanted - defined(out))
+    wanted = elf.undefined(layout.cv2) & elf.defined(layout.opencv_blas)
+    lacking = sorted(wanted - elf.defined(out))
     if lacking:
         return f"cv2 takes {', '.join(lacking)} from it, which the shim does not define"
     return None
 
 
-def defined(library: Path) -> set[str]:
-    return _symbols(library, "--defined-only")
-
-
-def undefined(library: Path) -> set[str]:
-    return _symbols(library, "--undefined-only")
-
-
-def needed(library: Path) -> list[str]:
-    listing = _run("readelf", "-d", str(library))
-    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", listing)
-
-
 def _drop_unneeded(folder: Path, candidates: list[str]) -> None:
     """Remove the libraries only the original OpenBLAS needed (its libgfortran, and that one's
     libquadmath), when no other library in the build needs them."""
-    links = {path: _needed_if_elf(path) for path in folder.parent.rglob("*.so*")}
+    linked = elf.links(folder.parent)
     pending = list(candidates)
     while pending:
         path = folder / pending.pop(0)
-        others = (names for other, names in links.items() if other != path)
+        others = (names for other, names in linked.items() if other != path)
         if not path.is_file() or path.name in {name for names in others for name in names}:
             continue
-        pending.extend(links.pop(path, []))
+        pending.extend(linked.pop(path, []))
         path.unlink()
-
-
-def _needed_if_elf(library: Path) -> list[str]:
-    if library.is_symlink() or not library.is_file():
-        return []
-    with library.open("rb") as file:
-        if file.read(4) != b"\x7fELF":
-            return []
-    return needed(library)
-
-
-def _symbols(library: Path, which: str) -> set[str]:
-    listing = _run("nm", "-D", which, str(library))
-    return {line.split()[-1].split("@")[0] for line in listing.splitlines() if line.strip()}
-
-
-def _folder_size(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
-
-
-def _run(*command: str) -> str:
-    return subprocess.run(command, check=True, capture_output=True, text=True).stdout

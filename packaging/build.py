@@ -3,8 +3,10 @@
     python packaging/build.py [--skip-pyinstaller] [--no-archives]
 
 Writes dist/door-scanner/ (the app), dist/door-scanner-VERSION-linux-ARCH.tar.gz and
-dist/door-scanner_VERSION_ARCH.deb. Runs on Windows and macOS too (the folder and licences only;
-their installers are described in packaging/README.md).
+dist/door-scanner_VERSION_ARCH.deb; on Linux also the video add-on (OpenCV's FFmpeg and libavif,
+packaging/video_addon.py): dist/door-scanner-video/ and its .tar.gz and .deb. Runs on Windows
+and macOS too (the folder and licences only; their installers are described in
+packaging/README.md).
 """
 
 from __future__ import annotations
@@ -26,7 +28,11 @@ APP = DIST / "door-scanner"
 sys.path.insert(0, str(HERE))
 import blas_shim  # noqa: E402
 import bundle  # noqa: E402
+import elf  # noqa: E402
 import icu_data  # noqa: E402
+import video_addon  # noqa: E402
+
+ADDON = DIST / video_addon.ADDON
 
 # Distributions in the build whose licences ship with it, and where Qt's and zbar's texts are.
 LICENSED = [
@@ -138,6 +144,19 @@ def tarball(app: Path, version: str, out: Path) -> Path:
     return path
 
 
+def addon_files(addon: Path) -> None:
+    (addon / "licenses").mkdir(exist_ok=True)
+    shutil.copyfile(HERE / "linux" / "VIDEO-ADDON.txt", addon / "licenses" / "VIDEO-ADDON.txt")
+
+
+def addon_tarball(addon: Path, version: str, out: Path) -> Path:
+    """Unpacked over the app's parent folder, its files land inside `door-scanner/`."""
+    path = out / f"{addon.name}-{version}-linux-{platform.machine()}.tar.gz"
+    with tarfile.open(path, "w:gz", compresslevel=6) as archive:
+        archive.add(addon, arcname="door-scanner")
+    return path
+
+
 def deb(app: Path, version: str, out: Path, compression: str = "zstd") -> Path:
     """The .deb: /opt/door-scanner, /usr/bin/door-scanner, menu entry and icon, dependencies."""
     stage = out / "deb-root"
@@ -155,6 +174,26 @@ def deb(app: Path, version: str, out: Path, compression: str = "zstd") -> Path:
     docs = stage / "usr" / "share" / "doc" / "door-scanner"
     docs.mkdir(parents=True)
     shutil.copyfile(HERE / "licenses" / "NOTICE.md", docs / "copyright")
+    path = out / f"door-scanner_{version}_{arch()}.deb"
+    return _dpkg(stage, "control", ("postinst", "postrm"), path, version, compression)
+
+
+def addon_deb(addon: Path, version: str, out: Path, compression: str = "zstd") -> Path:
+    """The video add-on's .deb: its libraries into /opt/door-scanner, beside the app's."""
+    stage = out / "deb-root-video"
+    shutil.rmtree(stage, ignore_errors=True)
+    shutil.copytree(addon, stage / "opt" / "door-scanner", symlinks=True)
+    docs = stage / "usr" / "share" / "doc" / addon.name
+    docs.mkdir(parents=True)
+    shutil.copyfile(HERE / "linux" / "VIDEO-ADDON.txt", docs / "copyright")
+    path = out / f"{addon.name}_{version}_{arch()}.deb"
+    return _dpkg(stage, "control-video", (), path, version, compression)
+
+
+def _dpkg(
+    stage: Path, template: str, scripts: tuple[str, ...], path: Path, version: str,
+    compression: str,
+) -> Path:  # fmt: skip
     control = stage / "DEBIAN"
     control.mkdir()
     size_kb = sum(p.stat().st_size for p in stage.rglob("*") if p.is_file()) // 1024
@@ -163,16 +202,14 @@ def deb(app: Path, version: str, out: Path, compression: str = "zstd") -> Path:
         for line in (HERE / "linux" / "depends.txt").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    template = (HERE / "linux" / "control").read_text()
     (control / "control").write_text(
-        template.format(
-            version=version, arch=arch(), installed_kb=size_kb, depends=", ".join(depends)
-        )
+        (HERE / "linux" / template)
+        .read_text()
+        .format(version=version, arch=arch(), installed_kb=size_kb, depends=", ".join(depends))
     )
-    for script in ("postinst", "postrm"):
+    for script in scripts:
         shutil.copyfile(HERE / "linux" / script, control / script)
         os.chmod(control / script, 0o755)  # noqa: S103 (dpkg runs maintainer scripts)
-    path = out / f"door-scanner_{version}_{arch()}.deb"
     subprocess.run(
         ["dpkg-deb", "--root-owner-group", f"-Z{compression}", "--build", str(stage), str(path)],
         check=True,
@@ -201,13 +238,22 @@ def main() -> int:
         if sys.platform.startswith("linux"):
             print(icu_data.shrink(APP, bundle.LANGUAGES))
             print(blas_shim.replace(APP / "_internal"))
+            print(video_addon.split(APP, ADDON))
+            elf.remove_dangling_links(APP / "_internal")
     licences()
     app_files()
-    made = [APP]
+    addon = ADDON.is_dir()
+    if addon:
+        addon_files(ADDON)
+    made = [APP, *([ADDON] if addon else [])]
     if sys.platform.startswith("linux") and not args.no_archives:
         made.append(tarball(APP, version, DIST))
+        if addon:
+            made.append(addon_tarball(ADDON, version, DIST))
         if shutil.which("dpkg-deb"):
             made.append(deb(APP, version, DIST, args.deb_compression))
+            if addon:
+                made.append(addon_deb(ADDON, version, DIST, args.deb_compression))
         else:
             print("dpkg-deb not found: no .deb made", file=sys.stderr)
     for path in made:

@@ -67,6 +67,14 @@ EXCLUDES = [
     "PySide6.QtHttpServer",
     "PySide6.QtNetworkAuth",
     "PySide6.QtSpatialAudio",
+    # Interactive Python only (and libreadline, libtinfo with it): the app has no Python prompt.
+    "readline",
+    "pydoc_data",
+    # The SQLAlchemy dialects of databases neither the store nor the demo's companion API uses.
+    "sqlalchemy.dialects.mysql",
+    "sqlalchemy.dialects.mssql",
+    "sqlalchemy.dialects.oracle",
+    "numpy.f2py",
 ]
 # The languages the app ships (scanner.lang.LANGUAGES; a test keeps the two the same): Qt's and
 # Babel's data for any other language would never be read.
@@ -247,6 +255,11 @@ SYSTEM_LIBS = (
     "libpng16.so",
     "libexpat",
     "libuuid",
+    # The C++ runtime: every Debian and Ubuntu has it (apt needs it), and a copy from the build
+    # machine, older than the venue's, would break the venue's graphics driver (Mesa links a
+    # newer libstdc++, and the app's copy would be found first).
+    "libstdc++",
+    "libgcc_s",
 )
 
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of the built artefact on this machine, with the project's venv off the PATH:
 # --version, doctor --json, decode, verify-code, status loading neither Qt nor OpenCV, zbar found
-# inside the bundle, and the window in --demo mode under Xvfb until its journal holds an admitted
-# scan, with a screenshot.
+# inside the bundle, the window in --demo mode under Xvfb until its journal holds an admitted
+# scan, with a screenshot, and video files without and with the video add-on.
 #
 #   packaging/smoke/smoke.sh [APP_FOLDER]     (default dist/door-scanner)
 set -euo pipefail
@@ -80,6 +80,19 @@ if [ -n "$deb" ]; then
         "./usr/share/applications/door-scanner.desktop"; do
         grep -qF "$path" "$work/deb.txt" || fail ".deb lacks $path"
     done
+    video_deb=$(ls "$root"/dist/door-scanner-video_*.deb 2>/dev/null | head -1 || true)
+    if [ -f "$app/_internal/video-addon.json" ]; then
+        step "the video add-on's .deb: the libraries the app lists, for this version only"
+        [ -n "$video_deb" ] || fail "no door-scanner-video .deb"
+        version=$(dpkg-deb --field "$deb" Version)
+        [ "$(dpkg-deb --field "$video_deb" Depends)" = "door-scanner (= $version)" ] \
+            || fail "video .deb Depends"
+        dpkg-deb --contents "$video_deb" > "$work/video-deb.txt"
+        for library in $(grep -o '"opencv_python[^"]*"' "$app/_internal/video-addon.json"); do
+            grep -qF "./opt/door-scanner/_internal/${library//\"/}" "$work/video-deb.txt" \
+                || fail "video .deb lacks $library"
+        done
+    fi
 fi
 
 if ! command -v xvfb-run >/dev/null || ! command -v xwd >/dev/null; then
@@ -87,4 +100,29 @@ if ! command -v xvfb-run >/dev/null || ! command -v xwd >/dev/null; then
 fi
 step "door-scanner window --demo under Xvfb"
 xvfb-run -a -s "-screen 0 1366x768x24" "$smoke/window-demo.sh" "$bin" "$work" "$root/dist/smoke-window.png"
+
+addon=$(ls "$root"/dist/door-scanner-video-*.tar.gz 2>/dev/null | head -1 || true)
+if [ -f "$app/_internal/video-addon.json" ]; then
+    [ -n "$addon" ] || fail "the build split out its video libraries but made no add-on archive"
+    step "without the video add-on: MJPEG .avi read, .mp4 refused in words"
+    scan=(--data-dir "$work/demo" scan --every-frame --json --source)
+    "$bin" "${scan[@]}" "$smoke/ticket.avi" > "$work/avi.json" || fail "scan of the MJPEG .avi"
+    grep -q '"format": "TK1"' "$work/avi.json" || fail "no verdict on the ticket in the .avi"
+    rc=0
+    "$bin" "${scan[@]}" "$smoke/ticket.mp4" > /dev/null 2> "$work/mp4.txt" || rc=$?
+    cat "$work/mp4.txt"
+    [ "$rc" -ne 0 ] && [ "$rc" -lt 128 ] || fail "scan of an .mp4 without the add-on: exit $rc"
+    grep -q "needs the video add-on (door-scanner-video)" "$work/mp4.txt" || fail "mp4 refusal"
+    "$bin" --data-dir "$work/demo" doctor --json --skip camera --skip qt --skip server \
+        > "$work/noaddon.json" || true
+    grep -q '"addon": "door-scanner-video"' "$work/noaddon.json" || fail "doctor on the add-on"
+
+    step "with the video add-on unpacked over a copy of the app: the .mp4 read"
+    mkdir "$work/with-video"
+    cp -a "$app" "$work/with-video/door-scanner"
+    tar -xzf "$addon" -C "$work/with-video"
+    "$work/with-video/door-scanner/door-scanner" "${scan[@]}" "$smoke/ticket.mp4" \
+        > "$work/mp4.json" || fail "scan of the .mp4 with the add-on"
+    grep -q '"format": "TK1"' "$work/mp4.json" || fail "no verdict on the ticket in the .mp4"
+fi
 echo "smoke test passed"

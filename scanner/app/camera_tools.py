@@ -14,9 +14,11 @@ from scanner.camera.sources import (
     BadSourceSpec,
     CameraInfo,
     FrameSource,
+    NotAnImage,
     SourceUnavailable,
     list_cameras,
     open_source,
+    read_image,
 )
 
 __all__ = [
@@ -31,10 +33,6 @@ __all__ = [
 ]
 
 
-class NotAnImage(ValueError):
-    """The file is there but no image format OpenCV reads."""
-
-
 class ImageDecoder:
     """The door's decoder cascade, run on image files one after another."""
 
@@ -43,9 +41,7 @@ class ImageDecoder:
 
     def decode_file(self, path: Path) -> tuple[list[str], float]:
         """The code texts found in the image and the milliseconds decoding took."""
-        image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
-        if image is None:
-            raise NotAnImage(f"not an image file: {path}")
+        image = read_image(path)
         if image.ndim == 3 and image.shape[2] == 4:
             image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
         started = time.perf_counter()

@@ -45,6 +45,26 @@ def check_decoders(_settings: DoctorSettings) -> Iterator[Finding]:
             "decoders", Level.OK, "zxing-cpp reads QR codes", "", {"decoder": "zxing-cpp"}
         )
     yield _pyzbar(image)
+    yield _video_addon()
+
+
+def _video_addon() -> Finding:
+    from scanner.camera import video
+
+    if not video.addon_missing():
+        return Finding(
+            "decoders", Level.OK, "video files and network cameras can be read", "",
+            {"video": True},
+        )  # fmt: skip
+    return Finding(
+        "decoders",
+        Level.INFO,
+        "video files (.mp4, .mkv) and network cameras (rtsp://) need the video add-on,"
+        " which is not installed; USB and laptop cameras need nothing more",
+        f"to scan from those, install {video.ADDON} (the .deb, or the .tar.gz unpacked over"
+        " this folder)",
+        {"video": False, "addon": video.ADDON},
+    )
 
 
 def _pyzbar(image: Image) -> Finding:

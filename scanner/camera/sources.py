@@ -20,6 +20,8 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from scanner.camera import video
+
 log = logging.getLogger(__name__)
 Image = np.ndarray
 Clock = Callable[[], float]
@@ -34,6 +36,21 @@ class SourceUnavailable(RuntimeError):
 
 class BadSourceSpec(ValueError):
     """The source spec itself is wrong (not a problem of the device)."""
+
+
+class NotAnImage(ValueError):
+    """The file is there but holds no image this build reads."""
+
+
+def read_image(path: Path) -> Image:
+    """The image in the file at `path`, as OpenCV reads it (colour, grey or with alpha)."""
+    reason = video.unreadable_image(path)
+    if reason is not None:
+        raise NotAnImage(reason)
+    image: Image | None = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if image is None:
+        raise NotAnImage(f"not an image file: {path}")
+    return image
 
 
 @dataclass(frozen=True)
@@ -154,9 +171,15 @@ class VideoSource:
         self.is_stream = location.startswith(STREAM_SCHEMES)
         if not self.is_stream and not Path(location).is_file():
             raise SourceUnavailable(f"no such video file: {location}")
+        if self.is_stream and video.addon_missing():
+            raise SourceUnavailable(video.needs_addon(f"the stream {location}"))
         self._capture = cv2.VideoCapture(location)
         if not self._capture.isOpened():
-            raise SourceUnavailable(f"cannot open video {location}")
+            raise SourceUnavailable(
+                video.needs_addon(f"the video {location}")
+                if video.addon_missing()
+                else f"cannot open video {location}"
+            )
         fps = self._capture.get(cv2.CAP_PROP_FPS)
         self.fps = fps if fps and 1 <= fps <= 240 else 30.0
         self.live = self.is_stream or paced
@@ -216,10 +239,10 @@ class FolderSource:
         while self._next < len(self._files):
             file = self._files[self._next]
             self._next += 1
-            image = cv2.imread(str(file), cv2.IMREAD_UNCHANGED)
-            if image is not None:
-                return self._counter.frame(image)
-            log.warning("skipping unreadable image %s", file.name)
+            try:
+                return self._counter.frame(read_image(file))
+            except NotAnImage as exc:
+                log.warning("skipping %s: %s", file.name, exc)
         self.finished = True
         return None
 

@@ -87,8 +87,8 @@ def run_decode(args: argparse.Namespace) -> int:
     for name in args.files:
         try:
             texts, took_ms = decoder.decode_file(Path(name))
-        except NotAnImage:
-            raise CliError(f"not an image file: {name}", exits.USAGE) from None
+        except NotAnImage as exc:
+            raise CliError(str(exc), exits.USAGE) from None
         ms = round(took_ms, 2)
         if args.json:
             emit_json({"file": name, "codes": texts, "ms": ms})

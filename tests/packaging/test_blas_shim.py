@@ -11,36 +11,27 @@ import subprocess
 import sys
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "packaging"))
 import blas_shim
+import elf
+
+from tests.packaging.site_copy import SITE, copy_site
 
 PROBE = Path(__file__).with_name("linalg_probe.py")
-SITE = Path(cv2.__file__).resolve().parents[1]
-PACKAGES = ("cv2", "opencv_python_headless.libs", "numpy", "numpy.libs")
 
 pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux") or any(shutil.which(t) is None for t in blas_shim.TOOLS),
+    not sys.platform.startswith("linux") or any(shutil.which(t) is None for t in elf.TOOLS),
     reason="the shim is built on Linux, with cc, nm and readelf",
 )
-
-
-def _link_or_copy(source: str, destination: str) -> None:
-    try:
-        os.link(source, destination)
-    except OSError:
-        shutil.copy2(source, destination)
 
 
 @pytest.fixture(scope="module")
 def shimmed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """cv2 and numpy as a build bundles them, with the shim in place of OpenCV's OpenBLAS."""
-    site = tmp_path_factory.mktemp("site")
-    for name in PACKAGES:
-        shutil.copytree(SITE / name, site / name, copy_function=_link_or_copy)
+    site = copy_site(tmp_path_factory.mktemp("site"))
     said = blas_shim.replace(site)
     assert said.startswith("OpenCV's OpenBLAS now calls numpy's"), said
     return site
@@ -65,7 +56,7 @@ def test_the_shim_takes_the_place_of_opencvs_openblas_and_its_fortran_runtime(
     layout = blas_shim.find(shimmed)
     assert not isinstance(layout, str)
     assert layout.opencv_blas.stat().st_size < 100_000
-    assert layout.numpy_blas.name in blas_shim.needed(layout.opencv_blas)
+    assert layout.numpy_blas.name in elf.needed(layout.opencv_blas)
 
 
 def test_every_routine_opencv_calls_gives_what_opencvs_own_openblas_gives(
@@ -87,6 +78,6 @@ def test_every_routine_opencv_calls_gives_what_opencvs_own_openblas_gives(
     reached = set(re.findall(rf"to \S*{shim_name} \[0\]: normal symbol `(\w+)'", logged))
     layout = blas_shim.find(SITE)
     assert not isinstance(layout, str)
-    wanted = blas_shim.undefined(layout.cv2) & blas_shim.defined(layout.opencv_blas)
+    wanted = elf.undefined(layout.cv2) & elf.defined(layout.opencv_blas)
     assert len(wanted) == 19
     assert reached == wanted
