@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The .deb in a clean Debian 12 (bookworm, minbase) chroot: `dpkg -i`, `apt-get -f install` for
-# the libraries it declares, then `door-scanner --version` and `door-scanner doctor --json`, and
-# removal keeping the user's data. Needs root, debootstrap and Debian's mirror. The clean system
+# the libraries it declares, then `door-scanner --version` and `door-scanner doctor --json`, the
+# video add-on's .deb beside it, and removal keeping the user's data. Needs root, debootstrap and Debian's mirror. The clean system
 # (about 200 MB) is made once with debootstrap and copied afresh for every run, so each run
 # starts with none of the libraries the package declares.
 # Not part of CI: 2.5 minutes measured here at load average 6 (debootstrap 1 min, done once; the
@@ -75,6 +75,19 @@ for finding in "zxing-cpp reads QR codes" "zbar reads QR codes"; do
     grep -q "\"summary\": \"$finding\"" "$target/tmp/doctor.json" || fail "doctor: $finding"
 done
 echo "doctor exit $rc: $(grep -o '"worst": "[a-z]*"' "$target/tmp/doctor.json")"
+grep -q '"addon": "door-scanner-video"' "$target/tmp/doctor.json" || fail "doctor: video add-on"
+
+video=$(ls "$(dirname "$deb")"/door-scanner-video_*.deb 2>/dev/null | head -1 || true)
+if [ -n "$video" ]; then
+    step "the video add-on: dpkg -i, then doctor says videos can be read"
+    cp "$video" "$target/tmp/video.deb"
+    in_chroot dpkg -i /tmp/video.deb > /dev/null || fail "dpkg -i the video add-on"
+    in_chroot door-scanner doctor --json --skip camera --skip qt --skip server \
+        > "$target/tmp/doctor-video.json" || true
+    grep -q "video files and network cameras can be read" "$target/tmp/doctor-video.json" \
+        || fail "doctor with the video add-on"
+    in_chroot dpkg --purge door-scanner-video > /dev/null
+fi
 
 step "removing the package keeps the user's data"
 in_chroot door-scanner status > /dev/null 2>&1 || true  # makes the data file (no event yet)
