@@ -204,14 +204,15 @@ class DoorSession:
         return self.door.settings
 
     def has_event(self) -> bool:
-        def job(conn: Any) -> bool:
-            try:
-                tickets.current_event_id(conn)
-            except tickets.NoEventError:
-                return False
-            return True
+        try:
+            self.require_event()
+        except tickets.NoEventError:
+            return False
+        return True
 
-        return self.store.read(job)
+    def require_event(self) -> None:
+        """Raises NoEventError, in words, before an attendee list was imported."""
+        self.store.read(tickets.current_event_id)
 
     def timezone(self) -> str:
         """The event's time zone (read once per attendee list: views ask for it often)."""

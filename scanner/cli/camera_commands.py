@@ -109,6 +109,7 @@ def run_scan(args: argparse.Namespace) -> int:
     except SourceUnavailable as exc:
         raise CliError(str(exc), exits.NOT_FOUND) from None
     with session_for(args, exit=args.exit, repeat_window_s=args.repeat_window) as session:
+        session.require_event()  # else every code would be dropped without a word
         session.subscribe(lambda event: _show(event, args.json), VerdictCommitted)
         session.open_camera(source)
         failure = None
@@ -138,6 +139,7 @@ def _run_keyboard(args: argparse.Namespace) -> int:
     """A hand scanner in keyboard mode types each code and Enter into the terminal: every line
     is one scan, through the same Caps Lock and layout repair as the door window's."""
     with session_for(args, exit=args.exit) as session:
+        session.require_event()
         session.subscribe(lambda event: _show(event, args.json), VerdictCommitted)
         if sys.stdin.isatty():
             sys.stderr.write("scan codes with the hand scanner; Ctrl-D ends\n")

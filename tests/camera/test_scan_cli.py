@@ -20,6 +20,8 @@ from scanner.camera.wedge import WedgeScan
 from scanner.cli import exits
 from tests.cli.run import event_today, scanner
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def _admissible(event: DemoEvent, count: int) -> list[str]:
     rows = [r for r in event.rows if r.status == "valid" and r.ticket_type in ("ga", "vip")]
@@ -75,6 +77,21 @@ def test_scan_errors_are_one_line_with_distinct_codes(
     assert missing.code == exits.NOT_FOUND and missing.err.count("\n") == 1
     bad = scanner(capsys, data_dir, "scan", "--source", "camera:0@huge")
     assert bad.code == exits.USAGE and "resolution" in bad.err
+
+
+def test_scan_on_a_device_with_no_attendee_list_says_so_instead_of_dropping_codes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "ticket.png").write_bytes((ROOT / "packaging" / "smoke" / "ticket.png").read_bytes())
+    for source in (str(folder), "keyboard"):
+        ran = scanner(capsys, tmp_path / "empty", "scan", "--source", source, "--every-frame")
+        assert ran.code == exits.NO_EVENT
+        assert (
+            ran.err
+            == "error: no event on this device yet: import a snapshot or attendee CSV first\n"
+        )
 
 
 def test_scan_exits_non_zero_when_the_source_dies(
