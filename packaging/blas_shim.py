@@ -65,12 +65,13 @@ def replace(root: Path) -> str:
         problem = build(layout, shim)
         if problem:
             return f"OpenCV's OpenBLAS kept: {problem}"
-        before = elf.folder_size(layout.opencv_blas.parent)
-        runtime = elf.needed(layout.opencv_blas)
-        layout.opencv_blas.unlink()  # never write through a hard link
+        folder = layout.opencv_blas.parent
+        before = elf.folder_size(folder)
+        # Its libgfortran and that one's libquadmath go too, when nothing else links them.
+        for name in elf.only_needed_by([layout.opencv_blas.name], folder, root):
+            (folder / name).unlink()  # never write through a hard link
         shutil.copyfile(shim, layout.opencv_blas)
-    _drop_unneeded(layout.opencv_blas.parent, runtime)
-    after = elf.folder_size(layout.opencv_blas.parent)
+    after = elf.folder_size(folder)
     return f"OpenCV's OpenBLAS now calls numpy's: {(before - after) / 1e6:.1f} MB less"
 
 
@@ -91,17 +92,3 @@ def build(layout: Layout, out: Path) -> str | None:
     if lacking:
         return f"cv2 takes {', '.join(lacking)} from it, which the shim does not define"
     return None
-
-
-def _drop_unneeded(folder: Path, candidates: list[str]) -> None:
-    """Remove the libraries only the original OpenBLAS needed (its libgfortran, and that one's
-    libquadmath), when no other library in the build needs them."""
-    linked = elf.links(folder.parent)
-    pending = list(candidates)
-    while pending:
-        path = folder / pending.pop(0)
-        others = (names for other, names in linked.items() if other != path)
-        if not path.is_file() or path.name in {name for names in others for name in names}:
-            continue
-        pending.extend(linked.pop(path, []))
-        path.unlink()

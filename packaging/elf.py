@@ -47,6 +47,21 @@ def links(root: Path) -> dict[Path, list[str]]:
     return {path: needed_if_elf(path) for path in root.rglob("*.so*")}
 
 
+def only_needed_by(roots: list[str], folder: Path, root: Path) -> list[str]:
+    """`roots` (libraries in `folder`) and every library in `folder` that only they need, directly
+    or not: what can go with them, as no other library under `root` links it."""
+    linked = links(root)
+    closure: list[str] = []
+    pending = list(roots)
+    while pending:
+        name = pending.pop(0)
+        if name not in closure and (folder / name).is_file():
+            closure.append(name)
+            pending.extend(linked.get(folder / name, []))
+    others = {n for path, names in linked.items() if path.name not in closure for n in names}
+    return [name for name in closure if name in roots or name not in others]
+
+
 def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 

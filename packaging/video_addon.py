@@ -64,7 +64,7 @@ def split(app: Path, addon: Path) -> str:
     linked = [name for name in elf.needed(cv2) if name.startswith(tuple(f"{n}-" for n in LINKED))]
     if len(linked) != len(LINKED):
         return f"video libraries kept in the app: cv2 links {linked}, expected {LINKED}"
-    moving = _only_for(linked, folder, internal)
+    moving = elf.only_needed_by(linked, folder, internal)
     wanted = elf.symbols(cv2, "--undefined-only")
     with tempfile.TemporaryDirectory() as tmp:
         for name in linked:
@@ -79,22 +79,6 @@ def split(app: Path, addon: Path) -> str:
         json.dumps({"addon": ADDON, "libraries": listed}, indent=1) + "\n"
     )
     return f"video add-on: {elf.folder_size(addon) / 1e6:.1f} MB moved to {addon.name}/"
-
-
-def _only_for(linked: list[str], folder: Path, internal: Path) -> list[str]:
-    """`linked` and every library in `folder` that only they (directly or not) need."""
-    links = elf.links(internal)
-    moving: list[str] = []
-    pending = list(linked)
-    while pending:
-        name = pending.pop(0)
-        if name in moving or not (folder / name).is_file():
-            continue
-        moving.append(name)
-        pending.extend(links.get(folder / name, []))
-    staying = {path.name: names for path, names in links.items() if path.name not in moving}
-    still_needed = {name for names in staying.values() for name in names}
-    return [name for name in moving if name in linked or name not in still_needed]
 
 
 def _placeholder(real: Path, wanted: dict[str, str], work: Path, out: Path) -> None:
