@@ -28,7 +28,8 @@ from pathlib import Path
 
 import elf
 
-ADDON = "door-scanner-video"
+from scanner.camera.video import ADDON
+
 # What cv2 links for video and AVIF (file names carry a hash: libavcodec-c4204469.so.62...).
 LINKED = ("libavcodec", "libavformat", "libavutil", "libswscale", "libavif")
 # OpenCV creates its AVIF reader and writer when it loads and frees them when it ends; without

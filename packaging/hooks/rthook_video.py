@@ -2,9 +2,9 @@
 
 `packaging/video_addon.py` moved OpenCV's FFmpeg and libavif to the add-on and left placeholders
 that stop the program when called; `video-addon.json` lists the libraries the add-on puts back.
-While any is missing, OpenCV's FFmpeg backend is turned off (cameras, images and MJPEG .avi files
-do not use it) and the app is told, so it names the add-on when asked for a video or a stream
-(scanner/camera/video.py). Set before cv2 is imported: OpenCV reads the variable once.
+While any is missing, `scanner.camera.video.mark_addon_missing()` turns OpenCV's FFmpeg backend
+off (cameras, images and MJPEG .avi files do not use it) and tells the app, which names the
+add-on when asked for a video or a stream. Runs before anything imports cv2.
 """
 
 from __future__ import annotations
@@ -25,5 +25,6 @@ def _addon_missing() -> bool:
 
 
 if _addon_missing():
-    os.environ["OPENCV_VIDEOIO_PRIORITY_FFMPEG"] = "0"
-    os.environ["SCANNER_VIDEO_ADDON"] = "missing"
+    from scanner.camera import video  # light: os and pathlib only
+
+    video.mark_addon_missing()

@@ -3,8 +3,8 @@
 OpenCV reads those through FFmpeg and libavif, 42 MB that most doors never use: they scan with a
 USB or laptop camera. The packaged Linux build ships them as the video add-on
 (`door-scanner-video`). Without it, the build's start-up hook (`packaging/hooks/rthook_video.py`)
-turns OpenCV's FFmpeg backend off and sets `SCANNER_VIDEO_ADDON=missing`; cameras, image files,
-folders of images and MJPEG .avi files (OpenCV's own readers) work the same either way.
+calls `mark_addon_missing()`; cameras, image files, folders of images and MJPEG .avi files
+(OpenCV's own readers) work the same either way.
 """
 
 from __future__ import annotations
@@ -16,6 +16,14 @@ ADDON = "door-scanner-video"
 ENVIRONMENT = "SCANNER_VIDEO_ADDON"
 # An ISO media file's brand: AVIF images (and sequences) go to libavif, which the add-on holds.
 _AVIF_BRANDS = (b"ftypavif", b"ftypavis")
+
+
+def mark_addon_missing() -> None:
+    """Turn OpenCV's FFmpeg backend off (the libraries it would call are placeholders that stop
+    the program) and say so to `addon_missing()`. Before cv2 is imported: OpenCV reads its
+    variable once. Environment variables, so the build's child processes agree."""
+    os.environ["OPENCV_VIDEOIO_PRIORITY_FFMPEG"] = "0"
+    os.environ[ENVIRONMENT] = "missing"
 
 
 def addon_missing() -> bool:
