@@ -15,7 +15,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,15 +93,14 @@ def main(check: bool) -> int:
             continue
         catalog = updated(language, pot)
         po, mo = po_path(language), po_path(language).with_suffix(".mo")
-        wanted_po = po_bytes(catalog)
         if check:
-            if not po.exists() or _body(po.read_bytes()) != _body(wanted_po):
+            if not po.exists() or _messages(_read(po, language)) != _messages(catalog):
                 behind.append(str(po))
-            elif not mo.exists() or mo.read_bytes() != mo_bytes(_read(po, language)):
+            elif not mo.exists() or _compiled(_read_mo(mo)) != _compiled(_read(po, language)):
                 behind.append(str(mo))
             continue
         po.parent.mkdir(parents=True, exist_ok=True)
-        po.write_bytes(wanted_po)
+        po.write_bytes(po_bytes(catalog))
         mo.write_bytes(mo_bytes(_read(po, language)))
         missing = [m.id for m in catalog if m.id and not m.string]
         print(f"{language}: {len(catalog) - 1} messages, {len(missing)} without a translation")
@@ -116,11 +115,25 @@ def _read(path: Path, language: str) -> Catalog:
         return read_po(handle, locale=language)
 
 
-def _body(po: bytes) -> bytes:
-    """A .po without its header dates, which change on every write."""
-    return b"\n".join(
-        line for line in po.splitlines() if not line.startswith((b'"POT-Creation', b'"PO-Revision'))
-    )
+def _read_mo(path: Path) -> Catalog:
+    with path.open("rb") as handle:
+        return read_mo(handle)
+
+
+Key = tuple[str | None, object]
+
+
+def _messages(catalog: Catalog) -> dict[Key, tuple[object, bool]]:
+    """What a catalogue says, message by message: its header (dates, the Babel version that
+    wrote it) is left out, so the check does not depend on the day or the tool's version."""
+    return {(m.context, m.id): (m.string, m.fuzzy) for m in catalog if m.id}
+
+
+def _compiled(catalog: Catalog) -> dict[Key, object]:
+    """What the app reads from the .mo: the translated messages, fuzzy ones left out."""
+    return {
+        (m.context, m.id): m.string for m in catalog if m.id and m.string and not m.fuzzy
+    }
 
 
 if __name__ == "__main__":

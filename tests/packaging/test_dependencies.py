@@ -39,9 +39,10 @@ def test_the_door_install_names_no_server_or_test_package() -> None:
     assert "psycopg" not in _names(extras["demo"])  # the demo's companion API runs on SQLite
 
 
-def test_make_test_and_make_run_install_every_extra() -> None:
+def test_make_test_and_make_run_install_every_extra_from_the_lock() -> None:
     makefile = (ROOT / "Makefile").read_text()
-    assert "-e '.[server,demo,dev]'" in makefile
+    assert "$(call locked-venv,$(VENV),requirements/dev.txt)" in makefile
+    assert "--all-extras" in (ROOT / "scripts" / "lock.sh").read_text()
 
 
 def _without(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
