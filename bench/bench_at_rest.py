@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import NOW, emit, ms_percentiles, write_large_snapshot
+from _common import NOW, emit, ms_percentiles, sized, write_large_snapshot
 from bench_search import queries
 
 from scanner.app.clock import FixedClock
@@ -23,7 +23,7 @@ from scanner.app.demo import iter_tickets, make_event
 from scanner.app.door import Door, door_settings
 from scanner.store.store import Store
 
-TICKETS = int(os.environ.get("BENCH_TICKETS", 100_000))
+TICKETS = int(os.environ.get("BENCH_TICKETS", sized(100_000, 300)))
 SCANS = min(2_000, TICKETS // 10)
 MODES = {"plain": False, "sqlcipher": True}
 

@@ -12,14 +12,14 @@ import time
 from collections import Counter
 
 import cv2
-from _common import emit, ms_percentiles, one_core
+from _common import emit, ms_percentiles, one_core, sized
 
 from scanner.camera.cascade import Cascade
 from scanner.camera.decoders import Decoder, guarded, single_decoders
 from scanner.camera.synthetic import Sample, corpus
 
 SEED = 777  # not the tests' seed: the bench measures frames the floors were not set on
-PER_CATEGORY = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+PER_CATEGORY = int(sys.argv[1]) if len(sys.argv) > 1 else sized(30, 1)
 
 
 def measure(decoder: Decoder, samples: list[Sample]) -> dict[str, object]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 
 import cv2
-from _common import emit, ms_percentiles, one_core
+from _common import emit, ms_percentiles, one_core, sized
 
 from scanner.camera.cascade import Cascade
 from scanner.camera.synthetic import EMPTY_CATEGORIES, corpus
 
 SEED = 4242
-PER_CATEGORY = 50
+PER_CATEGORY = sized(50, 1)
 
 
 def measure(size: tuple[int, int], cascade: Cascade) -> dict[str, object]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from _common import DAY, NOW, emit, loaded_store, ms_percentiles
+from _common import DAY, NOW, emit, loaded_store, ms_percentiles, sized
 
 from scanner.app.clock import FixedClock
 from scanner.app.demo import make_event, write_snapshot
@@ -23,7 +23,7 @@ from scanner.app.scan_pipeline import DoorScanner, ScanOutcome
 from scanner.camera.sources import VideoSource
 from scanner.camera.synthetic import SyntheticSource
 
-TICKETS = 20
+TICKETS = sized(20, 3)
 HOLD, GAP, FPS = 12, 12, 30
 
 

@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 
 import cv2
-from _common import emit, ms_percentiles
+from _common import emit, ms_percentiles, sized
 
 from scanner.camera.pipeline import ScanPipeline
 from scanner.camera.sources import VideoSource
 from scanner.camera.synthetic import SyntheticSource
 
-SECONDS, FPS = 15, 30
+SECONDS, FPS = sized(15, 2), 30
 
 
 def cpu_seconds() -> float:

@@ -12,11 +12,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import emit, write_large_snapshot
+from _common import emit, sized, write_large_snapshot
 
 from scanner.app.demo import make_event
 
-SIZES = [100_000, 1_000_000]
+SIZES = sized([100_000, 1_000_000], [1_000, 2_000])
 CHILD = f"""
 import json, sys, time
 sys.path.insert(0, {str(Path(__file__).parent)!r})

@@ -30,9 +30,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from _common import DAY, NOW, emit, loaded_store, peak_mb, write_large_snapshot
+from _common import DAY, NOW, emit, loaded_store, peak_mb, sized, write_large_snapshot
 
-TICKETS, ENTRIES = 100_000, 150_000
+TICKETS, ENTRIES = sized((100_000, 150_000), (300, 600))
 START = datetime.combine(DAY, datetime.min.time(), UTC) + timedelta(hours=16)
 
 

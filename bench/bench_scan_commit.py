@@ -11,14 +11,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import NOW, emit, loaded_store, ms_percentiles, write_large_snapshot
+from _common import NOW, emit, loaded_store, ms_percentiles, sized, write_large_snapshot
 
 from scanner.app.clock import FixedClock
 from scanner.app.demo import iter_tickets, make_event
 from scanner.app.door import open_door
 
-TICKETS = 100_000
-SCANS = 3_000
+TICKETS = sized(100_000, 300)
+SCANS = sized(3_000, 60)
 
 
 def main() -> None:

@@ -10,13 +10,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import emit, loaded_store, ms_percentiles, write_large_snapshot
+from _common import emit, loaded_store, ms_percentiles, sized, write_large_snapshot
 
 from scanner.app.demo import iter_tickets, make_event
 from scanner.store.store import Store
 
-TICKETS = 100_000
-QUERIES = 600
+TICKETS = sized(100_000, 300)
+QUERIES = sized(600, 50)
 
 
 def queries(rows: list, rng: random.Random) -> list[str]:  # type: ignore[type-arg]

@@ -25,15 +25,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+from _common import sized  # noqa: E402
 from _postgres import fresh_postgres, rerun_under_postgres  # noqa: E402
 
 from server_stub.testing import seed_event, server_process, sqlite_url  # noqa: E402
 
-DEVICES = 50
-UPLOADS = int(os.environ.get("BENCH_UPLOADS", "10"))  # per ordinary device
+DEVICES = sized(50, 5)
+UPLOADS = int(os.environ.get("BENCH_UPLOADS", sized(10, 2)))  # per ordinary device
 BATCH = 10
 FLOOD_BATCH = 500
-HISTORY = int(os.environ.get("BENCH_HISTORY", "4000"))
+HISTORY = int(os.environ.get("BENCH_HISTORY", sized(4000, 500)))
 T0 = datetime(2026, 5, 1, 18, 0, tzinfo=UTC)
 
 

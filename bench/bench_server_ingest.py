@@ -22,13 +22,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+from _common import sized  # noqa: E402
 from _postgres import fresh_postgres, rerun_under_postgres  # noqa: E402
 
 from server_stub.testing import seed_event, server_process, sqlite_url  # noqa: E402
 
-DEVICES = 50
-BATCH = 100
-BATCHES_PER_DEVICE = int(os.environ.get("BENCH_BATCHES", "8"))
+DEVICES = sized(50, 5)
+BATCH = sized(100, 20)
+BATCHES_PER_DEVICE = int(os.environ.get("BENCH_BATCHES", sized(8, 2)))
+TICKETS = sized(20_000, 200)
 PG_WORKERS = int(os.environ.get("BENCH_PG_WORKERS", "1"))  # 2 measured no faster on 2 cores
 T0 = datetime(2026, 5, 1, 18, 0, tzinfo=UTC)
 
@@ -59,7 +61,7 @@ def _bodies(device_id: str, door: str, tickets: list[str], offset: int) -> list[
 def run(database_url: str, workers: int) -> dict[str, Any]:
     with server_process(database_url, workers) as (url, _child):
         api = url + "/api/v1"
-        event = seed_event(database_url, tickets_per_type=20_000, ticket_types=("ga",))
+        event = seed_event(database_url, tickets_per_type=TICKETS, ticket_types=("ga",))
         devices = []
         for n in range(DEVICES):
             code = event.enrollment_code(f"door{n}")

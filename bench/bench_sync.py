@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import emit
+from _common import emit, sized
 
 from scanner.app.clock import SystemClock
 from scanner.app.door import Door, door_settings
@@ -25,9 +25,9 @@ from scanner.sync.enrolment import enroll
 from scanner.sync.service import DEFAULT_POLL_S, SyncService
 from server_stub.testing import seed_event, server_process, sqlite_url
 
-TICKETS = 100_000
-OFFLINE_SCANS = 10_000
-VISIBILITY_ROUNDS = 5
+TICKETS = sized(100_000, 300)
+OFFLINE_SCANS = sized(10_000, 50)
+VISIBILITY_ROUNDS = sized(5, 1)
 
 
 # `scanner enroll` in a fresh process that reports its own peak memory.

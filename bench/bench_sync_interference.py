@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from _common import ROOT, emit, ms_percentiles
+from _common import ROOT, emit, ms_percentiles, sized
 
 from scanner.app.clock import SystemClock
 from scanner.app.door import Door, door_settings
@@ -29,8 +29,8 @@ from scanner.sync.service import SyncService
 from server_stub.testing import seed_event, server_process, sqlite_url
 from tests.sync.conftest import short_timeout_client
 
-BLOCKS = 6
-PER_BLOCK = 300
+BLOCKS = sized(6, 2)  # blocks alternate idle and busy: two at least
+PER_BLOCK = sized(300, 20)
 
 
 @contextmanager

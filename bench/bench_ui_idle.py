@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import cv2
-from _common import DAY, NOW, emit, loaded_store
+from _common import DAY, NOW, emit, loaded_store, sized
 from _ui import LoopingVideo, application, finish, run_for, window_for
 
 from scanner.app.clock import FixedClock
@@ -18,7 +18,8 @@ from scanner.app.demo import make_event, write_snapshot
 from scanner.app.session import DoorSession
 from scanner.camera.synthetic import SyntheticSource
 
-SECONDS, FPS = 20, 30
+SECONDS, FPS = sized(20, 2), 30
+WARM_UP_S = sized(2, 0.5)
 
 
 def cpu_seconds() -> float:
@@ -46,7 +47,7 @@ def main() -> None:
         session.open_camera(LoopingVideo(str(clip)))  # type: ignore[arg-type]
         window = window_for(session)
         session.start()
-        run_for(2)  # warmed up
+        run_for(WARM_UP_S)
         painted, cpu, wall = window.camera.painted, cpu_seconds(), time.monotonic()
         run_for(SECONDS)
         painted = window.camera.painted - painted

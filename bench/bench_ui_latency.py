@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import DAY, NOW, emit, loaded_store, ms_percentiles
+from _common import DAY, NOW, emit, loaded_store, ms_percentiles, sized
 from _ui import application, finish, run_for, window_for
 from bench_frame_latency import write_video
 from PySide6.QtCore import QEvent, QObject
@@ -27,8 +27,8 @@ from scanner.app.session import DoorSession
 from scanner.camera.sources import VideoSource
 from scanner.ui.verdict_panel import VerdictPanel
 
-CODES = 40
-LEAD_IN = 30  # one second of camera before the first guest
+CODES = sized(40, 3)
+LEAD_IN = sized(30, 10)  # camera frames before the first guest (a second at full size)
 
 
 class PaintClock(QObject):

@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import emit, ms_percentiles
+from _common import emit, ms_percentiles, sized
 from _ui import LoopingVideo, LoopTicks, application, finish, window_for
 from bench_frame_latency import write_video
 from PySide6.QtCore import QTimer
@@ -24,14 +24,17 @@ from PySide6.QtCore import QTimer
 from scanner.app.events import SyncStateChanged
 from scanner.app.session import DoorSession
 
-SECONDS = 60
+SECONDS = sized(60, 4)
+BASELINE_S = sized(10, 1)
 FAULTS = ["error500", "down", "slow", "die_mid_request", "cut_body"]
+# Short runs switch faster, so that a few seconds still go through every fault.
+FAULT_EVERY_MS = sized(5000, 800)
 
 
-def idle_baseline(app: object, seconds: int = 10) -> list[float]:
+def idle_baseline(app: object, seconds: float = BASELINE_S) -> list[float]:
     """The same heartbeat in an empty event loop: what the machine's scheduling alone costs."""
     ticks = LoopTicks()
-    QTimer.singleShot(seconds * 1000, app.quit)  # type: ignore[attr-defined]
+    QTimer.singleShot(int(seconds * 1000), app.quit)  # type: ignore[attr-defined]
     app.exec()  # type: ignore[attr-defined]
     ticks.stop()
     return ticks.gaps[5:]
@@ -66,7 +69,7 @@ def main() -> None:
         session.subscribe(states.append, SyncStateChanged)
         faults = itertools.cycle(FAULTS)
         switch = QTimer()
-        switch.setInterval(5000)
+        switch.setInterval(FAULT_EVERY_MS)
         switch.timeout.connect(lambda: set_fault(next(faults)))
         set_fault(next(faults))
         switch.start()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from _common import NOW, emit, one_core
+from _common import NOW, emit, one_core, sized
 
 from scanner.app.demo import iter_tickets, make_event
 from scanner.checkin.codes import IssuedProof, verify_code
@@ -20,7 +20,7 @@ from scanner.checkin.keyring import Keyring
 from scanner.checkin.records import DoorSettings, EventPolicy, TicketRecord
 from scanner.checkin.rules import decide
 
-COUNT = 20_000
+COUNT = sized(20_000, 300)
 Lookup = Callable[[str], IssuedProof | None]
 
 
