@@ -138,12 +138,21 @@ def arch() -> str:
     return {"x86_64": "amd64", "aarch64": "arm64"}.get(machine, machine)
 
 
+def _as_root(member: tarfile.TarInfo) -> tarfile.TarInfo:
+    """Owned by root, writable by its owner alone: unpacked as root (or copied by install.sh), a
+    build machine's uid 1000 and group-write bits would hand /opt to whoever has that uid."""
+    member.uid = member.gid = 0
+    member.uname = member.gname = "root"
+    member.mode &= ~0o022
+    return member
+
+
 def tarball(app: Path, version: str, out: Path) -> Path:
     path = out / f"door-scanner-{version}-linux-{platform.machine()}.tar.gz"
     with tarfile.open(path, "w:gz", compresslevel=6) as archive:
-        archive.add(app, arcname="door-scanner")
+        archive.add(app, arcname="door-scanner", filter=_as_root)
         for script in ("install.sh", "uninstall.sh"):
-            archive.add(HERE / "linux" / script, arcname=f"door-scanner/{script}")
+            archive.add(HERE / "linux" / script, arcname=f"door-scanner/{script}", filter=_as_root)
     return path
 
 
@@ -156,7 +165,7 @@ def addon_tarball(addon: Path, version: str, out: Path) -> Path:
     """Unpacked over the app's parent folder, its files land inside `door-scanner/`."""
     path = out / f"{addon.name}-{version}-linux-{platform.machine()}.tar.gz"
     with tarfile.open(path, "w:gz", compresslevel=6) as archive:
-        archive.add(addon, arcname="door-scanner")
+        archive.add(addon, arcname="door-scanner", filter=_as_root)
     return path
 
 
@@ -213,6 +222,9 @@ def _dpkg(
     for script in scripts:
         shutil.copyfile(HERE / "linux" / script, control / script)
         os.chmod(control / script, 0o755)  # noqa: S103 (dpkg runs maintainer scripts)
+    for staged in [stage, *stage.rglob("*")]:  # as the tarball: writable by root alone
+        if not staged.is_symlink():
+            staged.chmod(staged.stat().st_mode & 0o7755)
     subprocess.run(
         ["dpkg-deb", "--root-owner-group", f"-Z{compression}", "--build", str(stage), str(path)],
         check=True,

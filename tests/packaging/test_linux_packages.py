@@ -29,6 +29,12 @@ def app(tmp_path: Path) -> Path:
     executable.chmod(0o755)
     (folder / "_internal" / "libzbar.so.0").write_bytes(b"\x7fELF")
     (folder / "door-scanner.svg").write_text("<svg/>")
+    # As a build machine leaves it: a group-writable folder and file, owned by a user account.
+    (folder / "_internal").chmod(0o775)
+    (folder / "_internal" / "libzbar.so.0").chmod(0o664)
+    if os.geteuid() == 0:
+        for path in (folder, *folder.rglob("*")):
+            os.lchown(path, 1000, 1000)
     return folder
 
 
@@ -59,6 +65,8 @@ def test_the_deb_installs_to_opt_with_a_command_and_a_menu_entry(app: Path, tmp_
     assert "./usr/share/applications/door-scanner.desktop" in listing
     assert "./usr/share/icons/hicolor/scalable/apps/door-scanner.svg" in listing
     assert {line.split()[1] for line in listing.splitlines() if line.strip()} == {"root/root"}
+    writable = [line for line in listing.splitlines() if line[:10][5] == "w" or line[:10][8] == "w"]
+    assert writable == [line for line in listing.splitlines() if line.startswith("l")]
     unpacked = tmp_path / "unpacked"
     subprocess.run(["dpkg-deb", "-x", str(package), str(unpacked)], check=True)
     entry = (unpacked / "usr/share/applications/door-scanner.desktop").read_text()
@@ -94,6 +102,57 @@ def test_the_tarball_holds_the_folder_and_its_install_scripts(app: Path, tmp_pat
         "door-scanner/install.sh",
         "door-scanner/uninstall.sh",
     } <= names
+
+
+def test_both_archives_are_owned_by_root_and_writable_by_it_alone(
+    app: Path, tmp_path: Path
+) -> None:
+    addon = tmp_path / "door-scanner-video"
+    (addon / "_internal").mkdir(parents=True)
+    (addon / "_internal" / "libavcodec.so.62").write_bytes(b"\x7fELF")
+    (addon / "_internal" / "libavcodec.so.62").chmod(0o666)
+    for archive in (
+        build.tarball(app, "1.2.3", tmp_path),
+        build.addon_tarball(addon, "1.2.3", tmp_path),
+    ):
+        with tarfile.open(archive) as tar:
+            members = tar.getmembers()
+        assert members and {(m.uid, m.gid, m.uname, m.gname) for m in members} == {
+            (0, 0, "root", "root")
+        }
+        assert [m.name for m in members if m.mode & 0o022] == []
+    executable = next(m for m in members if m.name == "door-scanner/_internal/libavcodec.so.62")
+    assert executable.mode & 0o777 == 0o644
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="install.sh runs as root")
+def test_install_sh_puts_a_root_owned_copy_in_opt_whoever_unpacked_it(
+    app: Path, tmp_path: Path
+) -> None:
+    archive = build.tarball(app, "1.2.3", tmp_path)
+    unpacked = tmp_path / "unpacked"
+    with tarfile.open(archive) as tar:
+        tar.extractall(unpacked, filter="fully_trusted", numeric_owner=True)
+    for path in (unpacked, *unpacked.rglob("*")):  # as a user account's `tar x` leaves it
+        os.lchown(path, 1000, 1000)
+        if not path.is_symlink():
+            path.chmod(path.stat().st_mode | 0o020)
+    root = tmp_path / "root"
+    subprocess.run(
+        ["sh", str(unpacked / "door-scanner" / "install.sh")],
+        env={**os.environ, "DESTDIR": str(root)},
+        check=True,
+        capture_output=True,
+    )
+    installed = root / "opt" / "door-scanner"
+    for path in (installed, *installed.rglob("*")):
+        status = path.lstat()
+        assert (status.st_uid, status.st_gid) == (0, 0), path
+        assert path.is_symlink() or not status.st_mode & 0o022, path
+    assert os.access(installed / "door-scanner", os.X_OK)
+    assert oct((installed / "_internal" / "libzbar.so.0").stat().st_mode & 0o777) == "0o644"
+    link = root / "usr" / "local" / "bin" / "door-scanner"
+    assert os.readlink(link) == "/opt/door-scanner/door-scanner"
 
 
 def _dpkg_deb(option: str, package: Path) -> str:
