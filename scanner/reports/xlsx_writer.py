@@ -25,7 +25,8 @@ from scanner.reports.write_behind import WriteBehind, write_behind
 
 MAX_WIDTH = 60
 SAMPLE = 2000
-MAX_TEXT = 32767  # Excel's limit for one cell
+MAX_TEXT = 32767  # Excel's limit for one cell, in UTF-16 units (an emoji takes two)
+_SURELY_SHORT = MAX_TEXT // 2  # code points that are within the limit whatever they are
 _EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (after its leap-year bug)
 _DAY = timedelta(days=1)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -157,13 +158,26 @@ def _serial(moment: datetime) -> str:
 
 
 # Most cells need no escaping: one match says so; the rest go through _clean.
-_PLAIN = re.compile("[^&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]{0,32767}")
+_PLAIN = re.compile(
+    "[^&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]{0,%d}" % _SURELY_SHORT
+)
 
 
 def _clean(value: str) -> str:
     """Escaped for XML, characters XML cannot hold replaced, cut to Excel's cell limit; always
     a string cell, never a formula, whatever it starts with."""
-    return escape(_NOT_XML.sub("\ufffd", value[:MAX_TEXT]))
+    return escape(_cut(_NOT_XML.sub("\ufffd", value[:MAX_TEXT])))
+
+
+def _cut(value: str) -> str:
+    """At most MAX_TEXT UTF-16 units, as Excel counts (a longer cell makes it call the whole
+    file damaged), never half of a character that takes two."""
+    if len(value) <= _SURELY_SHORT:
+        return value
+    units = value.encode("utf-16-le")
+    if len(units) <= 2 * MAX_TEXT:
+        return value
+    return units[: 2 * MAX_TEXT].decode("utf-16-le", "ignore")
 
 
 _EMPTY = frozenset((None, ""))
@@ -211,7 +225,7 @@ def _plain_texts(joined: str) -> bool:
     "| " or " |". Joined, all within Excel's length limit."""
     return (
         joined.isprintable()
-        and len(joined) <= MAX_TEXT
+        and len(joined) <= _SURELY_SHORT
         and not (
             "&" in joined or "<" in joined or ">" in joined or "| " in joined or " |" in joined
         )

@@ -44,6 +44,24 @@ def _book(rows: list[tuple[Cell, ...]]) -> openpyxl.Workbook:
     return openpyxl.load_workbook(out)
 
 
+def test_a_cell_of_two_unit_characters_stays_within_excels_limit_in_utf16_units() -> None:
+    """Any device may upload a door name of 20,000 emoji: Excel counts each as two units, and
+    calls a file with a cell over 32,767 of them damaged."""
+    door = "\U0001f6aa" * 20_000
+    rows: list[tuple[Cell, ...]] = [
+        (door, None, 1),
+        ("a" + door, None, 2),
+        ("\u00e9" * 40_000, None, 3),
+    ]
+    got = [row[0] for row in _book(rows)["Cells"].iter_rows(min_row=2, values_only=True)]
+    for text in got:
+        assert isinstance(text, str)
+        assert len(text.encode("utf-16-le")) // 2 <= MAX_TEXT
+    assert got[0] == "\U0001f6aa" * (MAX_TEXT // 2)  # whole characters, none cut in half
+    assert got[1] == "a" + "\U0001f6aa" * (MAX_TEXT // 2)  # 32,767 units
+    assert got[2] == "\u00e9" * MAX_TEXT
+
+
 def test_every_kind_of_cell_reads_back() -> None:
     sheet = _book(TRICKY)["Cells"]
     got = list(sheet.iter_rows(min_row=2, values_only=True))
