@@ -159,7 +159,7 @@ def _serial(moment: datetime) -> str:
 
 # Most cells need no escaping: one match says so; the rest go through _clean.
 _PLAIN = re.compile(
-    "[^&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]{0,%d}" % _SURELY_SHORT
+    f"[^&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]{{0,{_SURELY_SHORT}}}"
 )
 
 
