@@ -3,7 +3,8 @@
 # hashes of every wheel and sdist the index serves for them, for every platform and Python >= 3.11
 # (docs/installs.md). `make lock` keeps the versions already locked and only adds or drops what
 # pyproject.toml changed; `make upgrade` (this script with --upgrade) takes the newest in range.
-# dev.txt is resolved first and the other sets are held to its versions, so every venv agrees.
+# dev.txt is resolved first, within requirements/holds.txt; the other sets are held to its
+# versions, so every venv agrees.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 uv=${UV:-.venv/bin/uv}
@@ -13,7 +14,7 @@ compile() { # output, then what to resolve
     "$uv" pip compile "${common[@]}" "$@" -o "requirements/$out" \
         --custom-compile-command "make lock"
 }
-compile dev.txt pyproject.toml --all-extras requirements/tools.in "$@"
+compile dev.txt pyproject.toml --all-extras requirements/tools.in -c requirements/holds.txt "$@"
 held=(-c requirements/dev.txt)
 compile door.txt pyproject.toml "${held[@]}"
 compile server.txt pyproject.toml --extra server "${held[@]}"

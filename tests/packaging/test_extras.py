@@ -125,6 +125,17 @@ def test_each_lock_pins_every_requirement_of_its_set_within_its_range(lock: str)
             )
 
 
+def test_the_locks_keep_every_hold() -> None:
+    """requirements/holds.txt: versions held back on purpose, each with its reason."""
+    lines = (ROOT / "requirements" / "holds.txt").read_text().splitlines()
+    holds = [Requirement(line) for line in lines if line.strip() and not line.startswith("#")]
+    for lock in LOCKS:
+        pins = _locked(lock)
+        for hold in holds:
+            for version, _marker in pins.get(canonicalize_name(hold.name), []):
+                assert version in hold.specifier, f"{lock}: {hold.name} {version} breaks a hold"
+
+
 def test_the_locks_agree_on_every_version() -> None:
     dev = _locked("dev.txt")
     for lock in LOCKS:
