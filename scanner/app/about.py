@@ -11,7 +11,6 @@ from scanner.app.session import DoorSession
 from scanner.app.version import build_kind, build_version, schema_revision
 from scanner.store.database import schema_status
 from scanner.store.failures import StoreError
-from scanner.store.records import get_setting
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ def about(session: DoorSession) -> About:
         revision, build, problem = status.file, status.build, None
     except StoreError as exc:
         revision, build, problem = None, schema_revision(), str(exc)
-    name = store.read(lambda conn: get_setting(conn, "device_name"))
+    name = store.device_name()
     return About(
         version=build_version(),
         build=build_kind(),
@@ -46,7 +45,7 @@ def about(session: DoorSession) -> About:
         schema_build=build,
         schema_problem=problem,
         device_id=store.device_id,
-        device_name=name or None,
+        device_name=name,
         data_folder=store.directory,
         python=f"{platform.python_version()} ({platform.python_implementation()})",
     )

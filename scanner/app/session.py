@@ -60,8 +60,8 @@ from scanner.camera.wedge import (
 )
 from scanner.checkin.reasons import Direction
 from scanner.checkin.snapshot_file import open_snapshot_file
-from scanner.store import device, records, tickets
-from scanner.store.conflicts import Conflict, conflicts
+from scanner.store import device, tickets
+from scanner.store.conflicts import Conflict
 from scanner.store.disk_space import incoming_bytes
 from scanner.store.imports import ImportSummary
 from scanner.store.location import data_dir
@@ -182,7 +182,7 @@ class DoorSession:
                 from scanner.lang import local_time  # (babel: not for a command-line check)
 
                 local_time(self.clock.now(), self.timezone())  # the language's time formats
-                self.store.read(self.store.event_context)
+                self.store.load_event_context()
         except Exception:  # a locked or broken door says so at its first scan, in words
             log.debug("warm-up skipped", exc_info=True)
 
@@ -212,7 +212,7 @@ class DoorSession:
 
     def require_event(self) -> None:
         """Raises NoEventError, in words, before an attendee list was imported."""
-        self.store.read(tickets.current_event_id)
+        self.store.current_event_id()
 
     def timezone(self) -> str:
         """The event's time zone (read once per attendee list: views ask for it often)."""
@@ -222,15 +222,7 @@ class DoorSession:
 
     def checkin_lists(self) -> list[tuple[str, str]]:
         """(id, name) of the event's check-in lists, to choose a door from."""
-
-        def job(conn: Any) -> list[tuple[str, str]]:
-            try:
-                _policy, _keyring, info = tickets.load_current_event(conn)
-            except tickets.NoEventError:
-                return []
-            return [(str(i), str(n)) for i, (n, _types) in info["checkin_lists"].items()]
-
-        return self.store.read(job)
+        return [(c.id, c.name) for c in self.store.checkin_lists()]
 
     def configure(
         self, *, door: str | None = None, exit: bool | None = None, operator: str | None = None
@@ -327,8 +319,8 @@ class DoorSession:
             return False
         if self._cycled or state.link is not Link.NOT_ENROLLED:
             return True
-        pulled = self.store.read(lambda conn: records.get_setting(conn, "last_pull_at"))
-        age = None if pulled is None else self.clock.now() - datetime.fromisoformat(pulled)
+        pulled = self.store.last_pull_at()
+        age = None if pulled is None else self.clock.now() - pulled
         return age is None or age > FRESH_PULL
 
     def _after_write(self) -> None:
@@ -375,10 +367,8 @@ class DoorSession:
     def _wedge_identify(self) -> Identify:
         if self._identify is None:
             store = self.store
-            event_id, keyring = store.read(_event_keyring)
-            self._identify = identify_with(
-                keyring, lambda t: store.read(lambda c: tickets.issued_proof(c, event_id, t))
-            )
+            event_id, keyring = store.event_keyring()
+            self._identify = identify_with(keyring, lambda t: store.issued_proof(event_id, t))
         return self._identify
 
     # -- reading ---------------------------------------------------------------------------
@@ -394,7 +384,7 @@ class DoorSession:
         return self.status() if self.has_event() else None
 
     def enrolment(self) -> device.Enrolment | None:
-        return self.store.read(device.load_enrolment)
+        return self.store.enrolment()
 
     def stored_sync_state(self) -> SyncState:
         """What the last sync cycle left in the store (for a command that does not sync)."""
@@ -442,7 +432,7 @@ class DoorSession:
     def conflicts(self) -> list[Conflict]:
         if not self.has_event():
             return []
-        return self.store.read(conflicts)
+        return self.store.conflicts()
 
     def unsent(self) -> int:
         from scanner.sync.enrolment import unsent
@@ -485,7 +475,7 @@ class DoorSession:
                 progress=self._progress("enrol"),
             )
             self._forget_event()
-            enrolment = self.store.read(device.load_enrolment)
+            enrolment = self.store.enrolment()
             self.configure(door=enrolment.door if enrolment else None)
             self._finished("enrol", state.last_error if state.link is not Link.ONLINE else None)
             return state
@@ -591,9 +581,9 @@ class DoorSession:
 
         def job() -> int:
             if discard_unsent:
-                self.store.writer.run(device.discard_pending)
+                self.store.discard_unsent()
             require_nothing_unsent(self.store)
-            self.store.writer.run(device.forget)
+            self.store.forget()
             self._forget_event()
             return self.unsent()
 
@@ -733,9 +723,3 @@ def _announced(header: bytes) -> int | None:
     except (ValueError, AttributeError):
         return None
     return records if isinstance(records, int) else None
-
-
-def _event_keyring(conn: Any) -> tuple[str, Any]:
-    event_id = tickets.current_event_id(conn)
-    _policy, keyring, _info = tickets.load_event(conn, event_id)
-    return event_id, keyring

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 
@@ -20,7 +20,6 @@ from scanner.checkin.codes import IssuedProof, manual_check
 from scanner.checkin.keyring import Keyring
 from scanner.checkin.records import DoorSettings, EventPolicy
 from scanner.checkin.snapshot_file import SnapshotError, open_snapshot_file
-from scanner.reports.rows import EntryRow, EventInfo, TicketRow
 from scanner.store import (
     changes,
     device,
@@ -28,7 +27,6 @@ from scanner.store import (
     journal,
     outbox,
     records,
-    report_rows,
     search,
     set_aside,
     status,
@@ -43,6 +41,9 @@ from scanner.store.failures import in_words
 from scanner.store.journal_file import export_journal
 from scanner.store.location import database_path
 from scanner.store.writer import Writer, use_immediate_transactions
+
+if TYPE_CHECKING:  # the report model is loaded for reports only (`scanner check` stays lean)
+    from scanner.reports.rows import EntryRow, EventInfo, TicketRow
 
 T = TypeVar("T")
 # Settings the app keeps for itself (door preferences, the kiosk's): only these prefixes, so no
@@ -276,14 +277,20 @@ class Store:
         )
 
     def report_event(self) -> EventInfo:
+        from scanner.store import report_rows
+
         return self._read(report_rows.event_info)
 
     def report_tickets(self, event_id: str) -> Iterator[TicketRow]:
         """The event's tickets as report rows, streamed (a connection stays open meanwhile)."""
+        from scanner.store import report_rows
+
         return self._stream(partial(report_rows.ticket_rows, event_id=event_id))
 
     def report_entries(self, event_id: str) -> Iterator[EntryRow]:
         """This door's journal and the passages it synced as report rows, streamed."""
+        from scanner.store import report_rows
+
         return self._stream(partial(report_rows.entry_rows, event_id=event_id))
 
     # -- this device and its enrolment -----------------------------------------------------
@@ -384,9 +391,7 @@ class Store:
         """Apply a page of the server's changes with its cursor, in one transaction; counts
         per kind, and `set_aside` for the records kept aside."""
         return self._writer.run(
-            partial(
-                changes.apply_changes, event_id=event_id, changes=page, cursor=cursor, now=now
-            )
+            partial(changes.apply_changes, event_id=event_id, changes=page, cursor=cursor, now=now)
         )
 
     def mark_pushed(self, at: datetime) -> None:
