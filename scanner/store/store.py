@@ -86,20 +86,6 @@ class Store:
         with in_words(self.path), self._read_engine.connect() as conn:
             return job(conn)
 
-    # Until every caller uses the operations below (removed when none is left).
-    @property
-    def writer(self) -> Writer:
-        return self._writer
-
-    def read(self, job: Callable[[Connection], T]) -> T:
-        return self._read(job)
-
-    def read_connection(self) -> Any:
-        return self._read_engine.connect()
-
-    def event_context(self, conn: Connection) -> journal.EventContext:
-        return self._event_context(conn)
-
     def _stream(self, rows: Callable[[Connection], Iterable[T]]) -> Iterator[T]:
         """Rows streamed from a read connection held open while the caller iterates."""
         with self._read_engine.connect() as conn:

@@ -23,6 +23,7 @@ from scanner.app.events import (
 from scanner.app.session import DoorSession
 from scanner.camera.synthetic import SyntheticSource
 from scanner.checkin.reasons import TicketStatus
+from tests.store_jobs import read_one, store_of
 
 
 @pytest.fixture
@@ -105,11 +106,7 @@ def test_hand_admission_keeps_the_reason_and_undo_annuls(
     session.subscribe(undone.append, EntryUndone)
     admitted = session.admit_by_hand(ticket, "phone battery dead").result(timeout=30)
     assert admitted.verdict.admitted and admitted.note == "phone battery dead"
-    note = session.store.read(
-        lambda c: c.exec_driver_sql(
-            "SELECT note FROM journal WHERE id = ?", (admitted.entry_id,)
-        ).scalar_one()
-    )
+    note = read_one(store_of(session), "SELECT note FROM journal WHERE id = ?", admitted.entry_id)
     assert note == "phone battery dead"
     result = session.undo(admitted.entry_id, "wrong person").result(timeout=30)
     assert undone == [result] and result.annuls == admitted.entry_id
