@@ -46,4 +46,4 @@ def _statement(sql: str, params: tuple[object, ...]) -> tuple[Any, ...]:
 
 
 def store_of(session: DoorSession) -> Store:
-    return session.store
+    return session._store

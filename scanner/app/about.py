@@ -7,10 +7,10 @@ import platform
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.app.session import DoorSession
 from scanner.app.version import build_kind, build_version, schema_revision
 from scanner.store.database import schema_status
 from scanner.store.failures import StoreError
+from scanner.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,7 @@ class About:
         return self.schema_file == self.schema_build
 
 
-def about(session: DoorSession) -> About:
-    store = session.store
+def about(store: Store) -> About:
     try:
         status = schema_status(store.directory)
         revision, build, problem = status.file, status.build, None
