@@ -56,6 +56,7 @@ def scanner_data(folder: Path) -> Path:
 
     from scanner.app.demo import make_event
     from scanner.store.store import Store
+    from tests.store_jobs import on_writer
 
     event = make_event(10, seed=3, mint=False)
     data = loaded_store(folder, event, write_large_snapshot(event, folder / "s.jsonl", TICKETS))
@@ -77,7 +78,7 @@ def scanner_data(folder: Path) -> Path:
 
     # Through the store's own writer: the data file is encrypted with the device key.
     with Store(data, synchronous=True) as store:
-        store.writer.run(add_journal)
+        on_writer(store, add_journal)
     return data
 
 

@@ -24,6 +24,7 @@ from scanner.sync.engine import Syncer
 from scanner.sync.enrolment import enroll
 from scanner.sync.service import DEFAULT_POLL_S, SyncService
 from server_stub.testing import seed_event, server_process, sqlite_url
+from tests.store_jobs import read_sql
 
 TICKETS = sized(100_000, 300)
 OFFLINE_SCANS = sized(10_000, 50)
@@ -66,10 +67,8 @@ def visibility(codes: list[str], here: Store, there: Door, there_sync: Syncer) -
             result = there.check(code, source="bench")
             there_sync.run_once()
             uploaded = time.perf_counter()
-            while not here.read(
-                lambda c, e=result.entry_id: c.exec_driver_sql(
-                    "SELECT 1 FROM remote_passages WHERE entry_id = ?", (e,)
-                ).first()
+            while not read_sql(
+                here, "SELECT 1 FROM remote_passages WHERE entry_id = ?", result.entry_id
             ):
                 time.sleep(0.005)
             delays.append(time.perf_counter() - uploaded)

@@ -27,6 +27,7 @@ from scanner.sync.engine import Syncer
 from scanner.sync.enrolment import enroll
 from scanner.sync.service import SyncService
 from server_stub.testing import seed_event, server_process, sqlite_url
+from tests.store_jobs import write_sql
 from tests.sync.conftest import short_timeout_client
 
 BLOCKS = sized(6, 2)  # blocks alternate idle and busy: two at least
@@ -74,11 +75,7 @@ def main() -> None:
             store = Store(Path(tmp) / "door")  # the writer on its own thread, as in the app
             # enrolled directly: the proxy in front is busy failing on purpose
             enroll(store, server_url, event.enrollment_code("gate"), SystemClock().now)
-            store.writer.run(
-                lambda c: c.exec_driver_sql(
-                    "UPDATE settings SET value = ? WHERE key = 'server_url'", (proxy,)
-                )
-            )
+            write_sql(store, "UPDATE settings SET value = ? WHERE key = 'server_url'", proxy)
             door = Door(store, door_settings(store, None))
             idle: list[float] = []
             busy: list[float] = []

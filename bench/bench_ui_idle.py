@@ -44,7 +44,7 @@ def main() -> None:
         clip = Path(tmp) / "empty.avi"
         empty_clip(clip)
         session = DoorSession(data, door="Main entrance", clock=FixedClock(NOW))
-        session.open_camera(LoopingVideo(str(clip)))  # type: ignore[arg-type]
+        session.camera.open(LoopingVideo(str(clip)))  # type: ignore[arg-type]
         window = window_for(session)
         session.start()
         run_for(WARM_UP_S)

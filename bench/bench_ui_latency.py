@@ -78,7 +78,7 @@ def main() -> None:
         codes = [event.codes[r.ticket_id] for r in rows[:CODES]]
         write_video(codes, video, LEAD_IN)  # MJPEG, as a USB camera delivers
         session = DoorSession(data, door="Main entrance", clock=FixedClock(NOW))
-        session.open_camera(VideoSource(str(video), paced=True))
+        session.camera.open(VideoSource(str(video), paced=True))
         clock = PaintClock()
         session.subscribe(clock.verdict, VerdictCommitted)  # before the window's bridge
         window = window_for(session)
@@ -94,7 +94,7 @@ def main() -> None:
         window.panel.installEventFilter(clock)
         session.start()
         window_sounds_ok = window.sounds.problem is None
-        run_for(120, until=lambda: not session.camera_running())
+        run_for(120, until=lambda: not session.camera.running())
         run_for(1)
         window.panel.removeEventFilter(clock)
         finish(window, session)

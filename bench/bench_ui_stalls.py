@@ -60,11 +60,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         session = DoorSession(folder / "door", sync_poll_s=0.5)
-        session.enroll(started["url"], started["code"]).result(timeout=120)
+        session.setup.enroll(started["url"], started["code"]).result(timeout=120)
         video = folder / "clip.avi"
         codes = started["codes"]
         write_video(codes[: sized(len(codes), 3)], video)  # the clip loops: a few codes will do
-        session.open_camera(LoopingVideo(str(video)))  # type: ignore[arg-type]
+        session.camera.open(LoopingVideo(str(video)))  # type: ignore[arg-type]
         window = window_for(session)
         states: list[SyncStateChanged] = []
         session.subscribe(states.append, SyncStateChanged)

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QCoreApplication, QEventLoop
 from PySide6.QtWidgets import QApplication
 
-from scanner.app import kiosk
 from scanner.app.clock import FixedClock
 from scanner.app.demo import DEMO_TIMEZONE, make_event, write_snapshot
 from scanner.app.kiosk import KioskSettings, PinGuard
@@ -41,19 +40,19 @@ def shoot(folder: Path, work: Path, language: str, size: tuple[int, int]) -> Non
         synchronous=True,
     )  # fmt: skip
     try:
-        session.import_snapshot(snapshot, event.platform_fingerprint).result()
-        kiosk.set_pin(session.store, "4711")
+        session.setup.import_snapshot(snapshot, event.platform_fingerprint).result()
+        session.set_lead_pin("4711")
         valid = [r for r in event.rows if r.status is TicketStatus.VALID and not r.flags]
         canceled = next(r for r in event.rows if r.status is TicketStatus.CANCELED)
         shown = [event.codes[valid[0].ticket_id]]
-        session.open_camera("synthetic:hold=40,gap=0,module=6", codes=shown)
+        session.camera.open("synthetic:hold=40,gap=0,module=6", codes=shown)
         settings = KioskSettings(language=language, names="first")
-        guard = PinGuard(kiosk.stored_pin(session.store))
+        guard = PinGuard(session.lead_pin())
         window = KioskWindow(session, guard, settings, expects_camera=True)
         window.resize(*size)
         window.show()  # not full screen: one Xvfb screen serves both sizes
         for _ in range(3):
-            session.camera_step()
+            session.camera.step()
             settle(1)
         window.attract.preview.poll()
 
@@ -69,7 +68,7 @@ def shoot(folder: Path, work: Path, language: str, size: tuple[int, int]) -> Non
         save("admitted")
         session.submit_code(event.codes[canceled.ticket_id], "camera")
         save("refused")
-        session.close_camera()
+        session.camera.close()
         window.show_idle()
         save("out-of-order")
         window.leave()

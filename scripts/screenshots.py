@@ -58,7 +58,7 @@ def save_screen(window: QWidget, folder: Path, name: str, size: tuple[int, int])
 def until_verdict(session: DoorSession, window: DoorWindow, wanted: Callable[[str], bool]) -> None:
     """Step the camera until a verdict whose look satisfies `wanted` is shown."""
     for _ in range(400):
-        session.camera_step()
+        session.camera.step()
         settle(1)
         if window.panel.shown is not None and wanted(window.panel.look):
             return
@@ -81,9 +81,9 @@ def shoot(folder: Path, work: Path, size: tuple[int, int]) -> None:
             save(wizard, folder, "enrolment", size)
             wizard.close()
             fresh.close()
-            session.enroll(proxy.url, site.enrolment_code, "Main entrance laptop").result()
+            session.setup.enroll(proxy.url, site.enrolment_code, "Main entrance laptop").result()
             other.enroll(proxy.url, site.second_code, "North gate kiosk").result()
-            session.open_camera("synthetic:hold=12,gap=6,module=5", codes=site.codes)
+            session.camera.open("synthetic:hold=12,gap=6,module=5", codes=site.codes)
             window = DoorWindow(session)
             window.resize(*size)
             window.bar.reload()
@@ -135,8 +135,8 @@ def shoot_dialogs(folder: Path, work: Path, size: tuple[int, int]) -> None:
     with demo_site(server_dir) as site:
         session = DoorSession(work / f"dialogs-{size[0]}", synchronous=True, operator="Sam")
         try:
-            session.enroll(site.url, site.enrolment_code, "Main entrance laptop").result()
-            session.open_camera(DEMO_CAMERA, codes=site.codes)
+            session.setup.enroll(site.url, site.enrolment_code, "Main entrance laptop").result()
+            session.camera.open(DEMO_CAMERA, codes=site.codes)
             window = DoorWindow(session)
             window.resize(*size)
             window.move(0, 0)
@@ -146,7 +146,7 @@ def shoot_dialogs(folder: Path, work: Path, size: tuple[int, int]) -> None:
             session.refresh_counts()
             settings = window.open_settings()
             for _ in range(20):  # a ticket in view of the door's camera (the preview's too)
-                session.camera_step()
+                session.camera.step()
                 settle(1)
             save_screen(window, folder, "settings", size)
             settings.reject()

@@ -7,11 +7,10 @@ import platform
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.app.session import DoorSession
 from scanner.app.version import build_kind, build_version, schema_revision
 from scanner.store.database import schema_status
 from scanner.store.failures import StoreError
-from scanner.store.records import get_setting
+from scanner.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -31,14 +30,13 @@ class About:
         return self.schema_file == self.schema_build
 
 
-def about(session: DoorSession) -> About:
-    store = session.store
+def about(store: Store) -> About:
     try:
         status = schema_status(store.directory)
         revision, build, problem = status.file, status.build, None
     except StoreError as exc:
         revision, build, problem = None, schema_revision(), str(exc)
-    name = store.read(lambda conn: get_setting(conn, "device_name"))
+    name = store.device_name()
     return About(
         version=build_version(),
         build=build_kind(),
@@ -46,7 +44,7 @@ def about(session: DoorSession) -> About:
         schema_build=build,
         schema_problem=problem,
         device_id=store.device_id,
-        device_name=name or None,
+        device_name=name,
         data_folder=store.directory,
         python=f"{platform.python_version()} ({platform.python_implementation()})",
     )

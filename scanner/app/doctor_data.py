@@ -10,11 +10,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection
-
 from scanner.app.doctor import DoctorSettings, Finding, Level
 from scanner.app.version import program
-from scanner.store import inspection, outbox, records, sealing, tickets
+from scanner.store import inspection, sealing
 from scanner.store.inspection import FileReport
 
 LOW_DISK_BYTES = 1_000_000_000  # a day of scans is a few MB; logs and backups need room
@@ -29,8 +27,7 @@ def check_data(settings: DoctorSettings) -> Iterator[Finding]:
     yield _folder_rights(settings.data_dir)
     yield from _key(report)
     if report.usable:
-        with inspection.reading(settings.data_dir) as conn:
-            yield from _contents(conn, settings.clock.now())
+        yield from _contents(settings.data_dir, settings.clock.now())
 
 
 def _file_finding(report: FileReport) -> Finding:
@@ -187,14 +184,13 @@ def _key(report: FileReport) -> Iterator[Finding]:
 def _sealed_values(report: FileReport) -> list[str]:
     if not report.usable:
         return []
-    with inspection.reading(report.path.parent) as conn:
-        token = records.get_setting(conn, "device_token")
+    token = inspection.device_on_file(report.path.parent).sealed_token
     return [token] if token and token.startswith(sealing.PREFIX) else []
 
 
-def _contents(conn: Connection, now: datetime) -> Iterator[Finding]:
-    waiting = outbox.upload_counts(conn).get("pending", 0)
-    enrolled = records.get_setting(conn, "device_token") is not None
+def _contents(folder: Path, now: datetime) -> Iterator[Finding]:
+    found = inspection.contents(folder)
+    waiting, enrolled = found.pending, found.enrolled
     if waiting and enrolled:
         yield Finding(
             "unsynced",
@@ -213,21 +209,19 @@ def _contents(conn: Connection, now: datetime) -> Iterator[Finding]:
         )
     else:
         yield Finding("unsynced", Level.OK, "nothing waits for upload", "", {"pending": 0})
-    yield _freshness(conn, now, enrolled)
+    yield _freshness(inspection.event_on_file(folder), now, enrolled)
 
 
-def _freshness(conn: Connection, now: datetime, enrolled: bool) -> Finding:
-    try:
-        _policy, _keyring, info = tickets.load_current_event(conn)
-    except tickets.NoEventError:
+def _freshness(event: inspection.EventOnFile | None, now: datetime, enrolled: bool) -> Finding:
+    if event is None:
         return Finding(
             "snapshot",
             Level.WARNING,
             "no event loaded: every code will be refused",
             f"enrol this device (`{program()} enroll URL CODE`) or import the event's snapshot",
         )
-    times = [info.get("snapshot_generated_at"), records.get_setting(conn, "last_pull_at")]
-    newest = max(datetime.fromisoformat(str(t)) for t in [*times, info["imported_at"]] if t)
+    times = [event.snapshot_generated_at, event.last_pull_at, event.imported_at]
+    newest = max(datetime.fromisoformat(t) for t in times if t)
     age_s = (now - newest).total_seconds()
     details: dict[str, object] = {"data_as_of": newest.isoformat(), "age_s": round(age_s)}
     hours = age_s / 3600

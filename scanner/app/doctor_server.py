@@ -9,8 +9,7 @@ from datetime import datetime, timedelta
 from scanner.app.doctor import DoctorSettings, Finding, Level
 from scanner.app.version import program
 from scanner.store import inspection, sealing
-from scanner.store.device import Enrolment, load_enrolment, revoked_reason
-from scanner.store.records import get_setting
+from scanner.store.device import Enrolment
 from scanner.sync.client import ApiClient
 from scanner.sync.errors import DeviceRevoked, SnapshotRequired, SyncError, Unreachable
 from scanner.sync.state import CLOCK_WARNING_S
@@ -19,13 +18,12 @@ from scanner.sync.state import CLOCK_WARNING_S
 def check_server(settings: DoctorSettings) -> Iterator[Finding]:
     if not inspection.inspect_file(settings.data_dir).usable:
         return  # the data file finding already says what to do
-    with inspection.reading(settings.data_dir) as conn:
-        revoked = revoked_reason(conn)
-        sealed = get_setting(conn, "device_token")
-        key = sealing.key_path()
-        if sealed and (not key.exists() or sealing.key_problem(key, [sealed])):
-            return  # the device key finding says what to do (and unsealing would make a key)
-        enrolment = load_enrolment(conn)
+    on_file = inspection.device_on_file(settings.data_dir)
+    revoked, sealed = on_file.revoked, on_file.sealed_token
+    key = sealing.key_path()
+    if sealed and (not key.exists() or sealing.key_problem(key, [sealed])):
+        return  # the device key finding says what to do (and unsealing would make a key)
+    enrolment = inspection.enrolment_on_file(settings.data_dir)
     if revoked:
         yield Finding(
             "enrolment",

@@ -7,14 +7,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection
-
 from scanner.app.clock import Clock, SystemClock
 from scanner.checkin.reasons import Direction
 from scanner.checkin.records import DoorSettings, Verdict
-from scanner.store import tickets
 from scanner.store.location import data_dir
-from scanner.store.records import get_setting
 from scanner.store.store import Store
 
 DEFAULT_DOOR = "Main entrance"
@@ -56,7 +52,7 @@ class Door:
 
     def timezone(self) -> str:
         """The event's time zone, in which door staff read times."""
-        return self.store.read(lambda conn: tickets.load_current_event(conn)[0].timezone)
+        return self.store.event_policy().timezone
 
     def close(self) -> None:
         self.store.close()
@@ -67,26 +63,21 @@ def door_settings(
 ) -> DoorSettings:
     """This door's settings; a door named like one of the event's check-in lists admits only
     that list's ticket types."""
-    enrolled_door, enrolled_list = store.read(
-        lambda conn: (get_setting(conn, "door"), get_setting(conn, "checkin_list"))
-    )
+    enrolled_door, enrolled_list = store.enrolled_door()
     name = door_name or enrolled_door or DEFAULT_DOOR
     wanted = {name.casefold()} | ({enrolled_list.casefold()} if enrolled_list else set())
-
-    def admits(conn: Connection) -> frozenset[str] | None:
-        try:
-            _policy, _keyring, info = tickets.load_current_event(conn)
-        except tickets.NoEventError:
-            return None
-        for list_id, (list_name, types) in info["checkin_lists"].items():
-            if wanted & {str(list_id).casefold(), str(list_name).casefold()}:
-                return frozenset(types)
-        return None
-
+    admits = next(
+        (
+            checkin_list.types
+            for checkin_list in store.checkin_lists()
+            if wanted & {checkin_list.id.casefold(), checkin_list.name.casefold()}
+        ),
+        None,
+    )
     return DoorSettings(
         door=name,
         device_id=store.device_id,
-        admits_types=store.read(admits),
+        admits_types=admits,
         direction=Direction.EXIT if exit else Direction.ENTRY,
         operator=operator or os.environ.get("SCANNER_OPERATOR") or _login(),
     )

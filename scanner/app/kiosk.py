@@ -21,7 +21,6 @@ from scanner.app.errors import NoEventError, StoreError
 from scanner.app.events import CameraState
 from scanner.checkin.reasons import Outcome
 from scanner.checkin.records import Verdict
-from scanner.store import records
 from scanner.store.location import DB_FILENAME, data_dir
 from scanner.store.store import Store
 
@@ -106,11 +105,11 @@ def set_pin(store: Store, pin: str) -> None:
     if problem is not None:
         raise ValueError(problem)
     stored = hash_pin(pin)
-    store.writer.run(lambda conn: records.put_setting(conn, PIN_KEY, stored))
+    store.save_app_settings({PIN_KEY: stored})
 
 
 def stored_pin(store: Store) -> str | None:
-    return store.read(lambda conn: records.get_setting(conn, PIN_KEY)) or None
+    return store.app_settings([PIN_KEY]).get(PIN_KEY) or None
 
 
 def staff_code(pin: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
-from scanner.store import records
 from scanner.store.store import Store
 
 PREFIX = "door."
@@ -44,18 +43,17 @@ def save(store: Store, **changes: object) -> None:
 def load_kind(store: Store, kind: type[S], prefix: str) -> S:
     """Settings of `kind` (a dataclass of str, bool and float fields) kept under `prefix`."""
 
-    def job(conn: Any) -> S:
-        values: dict[str, object] = {}
-        for field in fields(kind):  # type: ignore[arg-type]
-            text = records.get_setting(conn, prefix + field.name)
-            if text is not None:
-                try:
-                    values[field.name] = _parse(field.type, text)
-                except ValueError:
-                    continue  # an unreadable setting falls back to its default
-        return kind(**values)
-
-    return store.read(job)
+    known = fields(kind)  # type: ignore[arg-type]
+    stored = store.app_settings(prefix + field.name for field in known)
+    values: dict[str, object] = {}
+    for field in known:
+        text = stored.get(prefix + field.name)
+        if text is not None:
+            try:
+                values[field.name] = _parse(field.type, text)
+            except ValueError:
+                continue  # an unreadable setting falls back to its default
+    return kind(**values)
 
 
 def save_kind(store: Store, kind: type, prefix: str, **changes: object) -> None:
@@ -64,9 +62,8 @@ def save_kind(store: Store, kind: type, prefix: str, **changes: object) -> None:
     if unknown:
         raise KeyError(f"unknown setting {sorted(unknown)[0]!r}")
 
-    def job(conn: Any) -> None:
-        for name, value in changes.items():
-            text = ("1" if value else "0") if isinstance(value, bool) else str(value or "")
-            records.put_setting(conn, prefix + name, text)
+    store.save_app_settings({prefix + name: _text(value) for name, value in changes.items()})
 
-    store.writer.run(job)
+
+def _text(value: object) -> str:
+    return ("1" if value else "0") if isinstance(value, bool) else str(value or "")

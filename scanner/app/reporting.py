@@ -12,7 +12,6 @@ from pathlib import Path
 from scanner.reports.model import Options, Progress, Report, build_report
 from scanner.reports.rows import EntryRow, EventInfo, TicketRow
 from scanner.reports.writers import Request, produce_file
-from scanner.store import report_rows
 from scanner.store.store import Store
 
 
@@ -25,18 +24,14 @@ class DoorReportSource:
 
     def event(self) -> EventInfo:
         if self._event is None:
-            self._event = self.store.read(report_rows.event_info)
+            self._event = self.store.report_event()
         return self._event
 
     def tickets(self) -> Iterable[TicketRow]:
-        event_id = self.event().event_id
-        with self.store.read_connection() as conn:
-            yield from report_rows.ticket_rows(conn, event_id)
+        yield from self.store.report_tickets(self.event().event_id)
 
     def entries(self) -> Iterable[EntryRow]:
-        event_id = self.event().event_id
-        with self.store.read_connection() as conn:
-            yield from report_rows.entry_rows(conn, event_id)
+        yield from self.store.report_entries(self.event().event_id)
 
 
 def door_report(

@@ -13,16 +13,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection
-
 from scanner.app.door import CheckResult, Door
 from scanner.camera.dedupe import DEFAULT_WINDOW_S
 from scanner.camera.pipeline import CodeEvent, FrameDecoder, ScanPipeline
 from scanner.camera.sources import FrameSource
 from scanner.camera.wedge import Identify, WedgeScan, identify_with, resolve
 from scanner.checkin.codes import IssuedProof
-from scanner.checkin.keyring import Keyring
-from scanner.store import tickets
 
 
 @dataclass(frozen=True)
@@ -79,10 +75,10 @@ class DoorScanner:
     def _wedge_identify(self) -> Identify:
         if self._identify is None:
             store = self.door.store
-            event_id, keyring = store.read(_event_keyring)
+            event_id, keyring = store.event_keyring()
 
             def issued(ticket_id: str) -> IssuedProof | None:
-                return store.read(lambda conn: tickets.issued_proof(conn, event_id, ticket_id))
+                return store.issued_proof(event_id, ticket_id)
 
             self._identify = identify_with(keyring, issued)
         return self._identify
@@ -123,9 +119,3 @@ class DoorScanner:
         if self.pipeline is None:
             raise RuntimeError("this door scanner has no frame source")
         return self.pipeline
-
-
-def _event_keyring(conn: Connection) -> tuple[str, Keyring]:
-    event_id = tickets.current_event_id(conn)
-    _policy, keyring, _info = tickets.load_event(conn, event_id)
-    return event_id, keyring

@@ -16,7 +16,7 @@ def current(session: DoorSession) -> Preferences:
     """The stored preferences with what the door runs now: its door, direction, operator and
     camera (a camera that could not be opened at start stays chosen)."""
     stored = session.preferences()
-    running = session.camera_spec
+    running = session.camera.spec
     return replace(
         stored,
         door=session.settings.door,
@@ -40,7 +40,7 @@ def apply(session: DoorSession, chosen: Preferences) -> Future[CameraStateChange
         volume=chosen.volume,
     )
     camera = (chosen.camera or "", chosen.resolution or STANDARD)
-    running = session.camera_spec is not None
+    running = session.camera.spec is not None
     if camera == (before.camera or "", before.resolution) and (running or not camera[0]):
         return None  # unchanged (a chosen camera that is not running is tried again)
-    return session.use_camera(*camera)
+    return session.camera.use(*camera)

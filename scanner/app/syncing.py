@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from scanner.app.clock import Clock, SystemClock
-from scanner.store.journal_file import export_journal
 from scanner.store.store import Store
 from scanner.sync.engine import ClientFactory, Syncer, default_client
 from scanner.sync.service import DEFAULT_POLL_S, SyncService
@@ -27,4 +26,4 @@ def export_to(
     store: Store, path: Path, clock: Clock | None = None, pending_only: bool = False
 ) -> int:
     now = (clock or SystemClock()).now()
-    return store.read(lambda conn: export_journal(conn, path, now, pending_only))
+    return store.export_journal(path, now, pending_only)

@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING
 from scanner.app.clock import Clock, SystemClock
 from scanner.app.syncing import export_to, service_for, syncer_for
 from scanner.checkin.keyring import Keyring
-from scanner.store import device
-from scanner.store.conflicts import Conflict, conflicts
+from scanner.store.conflicts import Conflict
 from scanner.store.imports import EventSpec, ImportSummary
 from scanner.store.location import data_dir
 from scanner.store.store import Store
@@ -115,7 +114,7 @@ class DataFile:
         if export is not None:
             exported = self.export_journal(export, pending_only=True)
         if export is not None or discard:
-            self.store.writer.run(device.discard_pending)
+            self.store.discard_unsent()
         require_nothing_unsent(self.store)
         return exported
 
@@ -135,9 +134,9 @@ class DataFile:
 
     def conflicts(self) -> list[Conflict]:
         """Raises NoEventError before an attendee list was imported."""
-        return self.store.read(conflicts)
+        return self.store.conflicts()
 
     def reset(self) -> int:
         """Forget enrolment, attendee data and keys (the journal stays); entries still waiting."""
-        self.store.writer.run(device.forget)
+        self.store.forget()
         return unsent(self.store)

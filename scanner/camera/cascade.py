@@ -33,7 +33,7 @@ from scanner.camera.decoders import (
     guarded,
     pyzbar_unavailable_reason,
 )
-from scanner.camera.health import decode_failures
+from scanner.camera.health import record_failure
 
 log = logging.getLogger(__name__)
 Retry = Callable[[Image], list[Found]]
@@ -173,7 +173,7 @@ class Cascade:
         try:
             return decoder.read(gray)
         except Exception as exc:  # a decoder failure is a frame without a code
-            decode_failures.record(decoder.name, exc)
+            record_failure(decoder.name, exc)
             return ZxingResult([], [])
 
     def _retry(self, crop: Crop) -> list[Found]:
@@ -181,7 +181,7 @@ class Cascade:
             try:
                 found = retry(crop.image)
             except Exception as exc:  # a failed retry only means no code from it
-                decode_failures.record("retry", exc)
+                record_failure("retry", exc)
                 continue
             if found:
                 at = Crop(crop.image, crop.x, crop.y, crop.scale * scale)

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 import zxingcpp
 
-from scanner.camera.health import decode_failures
+from scanner.camera.health import record_failure
 
 log = logging.getLogger(__name__)
 Image = np.ndarray
@@ -48,7 +48,7 @@ def guarded(decoder: Decoder, gray: Image) -> list[Found]:
     try:
         return decoder.decode(gray)
     except Exception as exc:  # any decoder failure is a frame without a code
-        decode_failures.record(decoder.name, exc)
+        record_failure(decoder.name, exc)
         return []
 
 

@@ -1,13 +1,16 @@
-"""How the camera is doing, for the door window and `scanner scan`: decoder failures counted per
-kind (the first of each kind logged at warning, never with code text), and the camera's state as
-a small typed value with listeners. Qt-free: listeners run on the camera's threads, so a window
-hands the state on with a signal."""
+"""How a camera is doing, for the door window and `scanner scan`: its decoder failures counted
+per kind (the first of each kind logged at warning, never with code text), and its state as a
+small typed value with listeners. Each camera (each pipeline) has its own: a preview camera's
+failures never count against the door's camera. Qt-free: listeners run on the camera's threads,
+so a window hands the state on with a signal."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import StrEnum
 
 log = logging.getLogger(__name__)
@@ -55,10 +58,25 @@ class DecodeFailures:
         with self._lock:
             self._counts.clear()
 
+    @contextmanager
+    def counting(self) -> Iterator[None]:
+        """Failures recorded on this thread meanwhile (the nested decoders') count here."""
+        token = _counting.set(self)
+        try:
+            yield
+        finally:
+            _counting.reset(token)
 
-# One per process: the decoders nest (pipeline, cascade, each decoder) and all report here, and a
-# kind is logged once per process, not once per frame.
-decode_failures = DecodeFailures()
+
+_counting: ContextVar[DecodeFailures | None] = ContextVar("decode_failures", default=None)
+# Decoding outside any camera (doctor's sample image) counts here.
+outside_cameras = DecodeFailures()
+
+
+def record_failure(where: str, exc: BaseException) -> None:
+    """Count a decoder's failure for the camera whose frame this thread decodes. The decoders
+    nest (pipeline, cascade, each decoder); all report here, so none needs to know its camera."""
+    (_counting.get() or outside_cameras).record(where, exc)
 
 
 class CameraHealth:
@@ -71,6 +89,7 @@ class CameraHealth:
         self._lock = threading.Lock()
         self._failed_frames = 0
         self.error: str | None = None  # why the source died, when it did
+        self.failures = DecodeFailures()  # this camera's decoder failures, by kind
 
     @property
     def state(self) -> CameraState:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from scanner.camera.cascade import Cascade
 from scanner.camera.decoders import Decoder, Found, Image
 from scanner.camera.dedupe import DEFAULT_WINDOW_S, RepeatFilter
-from scanner.camera.health import CameraHealth, CameraState, decode_failures
+from scanner.camera.health import CameraHealth, CameraState
 from scanner.camera.sources import Frame, FrameSource
 
 log = logging.getLogger(__name__)
@@ -139,13 +139,15 @@ class ScanPipeline:
 
     def process(self, frame: Frame) -> list[CodeEvent]:
         started = time.perf_counter()
-        failures = decode_failures.total()
-        try:
-            found = self._decode(frame.image)
-        except Exception as exc:  # a decoder failure is a frame without a code
-            decode_failures.record("pipeline", exc)
-            found = []
-        self.health.frame_decoded(raised=decode_failures.total() > failures)
+        failures = self.health.failures
+        before = failures.total()
+        with failures.counting():
+            try:
+                found = self._decode(frame.image)
+            except Exception as exc:  # a decoder failure is a frame without a code
+                failures.record("pipeline", exc)
+                found = []
+        self.health.frame_decoded(raised=failures.total() > before)
         self.stats.decode_ms.append((time.perf_counter() - started) * 1000)
         self.stats.decoded += 1
         events = []

@@ -111,11 +111,11 @@ def run_scan(args: argparse.Namespace) -> int:
     with session_for(args, exit=args.exit, repeat_window_s=args.repeat_window) as session:
         session.require_event()  # else every code would be dropped without a word
         session.subscribe(lambda event: _show(event, args.json), VerdictCommitted)
-        session.open_camera(source)
+        session.camera.open(source)
         failure = None
         if args.every_frame:
-            while not session.camera_finished():
-                session.camera_step()
+            while not session.camera.finished():
+                session.camera.step()
         else:
             failure = _run_live(session, args.seconds)
         session.drain()
@@ -128,10 +128,10 @@ def _run_live(session: DoorSession, seconds: float | None) -> str | None:
     """Scan until a file ends, `seconds` pass, or Ctrl+C; why the source died, if it did."""
     session.start()
     deadline = None if seconds is None else time.monotonic() + seconds
-    while session.camera_running() and (deadline is None or time.monotonic() < deadline):
+    while session.camera.running() and (deadline is None or time.monotonic() < deadline):
         time.sleep(0.05)
-    failure = session.camera_failure()
-    session.close_camera()
+    failure = session.camera.failure()
+    session.camera.close()
     return failure
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from scanner.app import door_data
 from scanner.app.errors import NoSuchEntry, UndoError
 from scanner.app.session import DoorSession
 from scanner.app.timefmt import age
@@ -96,9 +95,7 @@ def run_grace(args: argparse.Namespace) -> int:
         if hours is not None and not 0 <= hours <= 30 * 24:
             raise CliError(f"--{key[6:-2]}-hours must be from 0 to 720", exits.USAGE)
     with session_for(args) as session:
-        policy = door_data.set_grace(
-            session, args.before_hours, args.after_hours, args.event_default
-        )
+        policy = session.setup.set_grace(args.before_hours, args.after_hours, args.event_default)
     before, after = policy.grace_before_s / 3600, policy.grace_after_s / 3600
     emit(f"admits from {before:g} h before the first event day to {after:g} h after the last")
     return exits.OK
@@ -120,7 +117,7 @@ def run_status(args: argparse.Namespace) -> int:
     with session_for(args) as session:
         status = session.status()
         sync_line = _sync_line(session)
-        set_aside_list = door_data.set_aside_records(session) if status.set_aside else []
+        set_aside_list = session.set_aside_records() if status.set_aside else []
     if args.json:
         emit_json({**asdict(status), "admitted": status.admitted, "expected": status.expected})
         return exits.OK

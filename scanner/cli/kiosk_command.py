@@ -58,7 +58,7 @@ def run_set_pin(args: argparse.Namespace) -> int:
     if problem is not None:
         raise CliError(problem, exits.USAGE)
     with session_for(args) as session:
-        kiosk.set_pin(session.store, pin)
+        session.set_lead_pin(pin)
     emit("lead PIN set (kept as a salted scrypt hash)")
     return exits.OK
 
@@ -66,7 +66,7 @@ def run_set_pin(args: argparse.Namespace) -> int:
 def run_staff_code(args: argparse.Namespace) -> int:
     pin = _read_pin(args, confirm=False)
     with session_for(args) as session:
-        stored = kiosk.stored_pin(session.store)
+        stored = session.lead_pin()
     if stored is None:
         raise CliError("no lead PIN yet: run `scanner kiosk set-pin` first", exits.NO_EVENT)
     if not kiosk.pin_matches(pin, stored):
@@ -99,8 +99,8 @@ def run_settings(args: argparse.Namespace) -> int:
         changes["language"] = "" if args.language == "system" else args.language
     with session_for(args) as session:
         if changes:
-            kiosk.save_settings(session.store, **changes)
-        current = kiosk.load_settings(session.store)
+            session.save_kiosk_settings(**changes)
+        current = session.kiosk_settings()
     for key, value in vars(current).items():
         emit(f"{key}: {value if value not in (None, '') else 'system'}")
     return exits.OK

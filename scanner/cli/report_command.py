@@ -27,7 +27,7 @@ def run_report(args: argparse.Namespace) -> int:
         raise CliError(f"{args.out.parent}: no such folder", exits.NOT_FOUND)
     with session_for(args) as session:
         try:
-            report = session.export_report(args.out, request).result()
+            report = session.reports.export(args.out, request).result()
         except OSError as exc:
             raise CliError(f"{args.out}: cannot write ({exc.strerror})", exits.DATA_FILE) from None
     emit(written(request, args.out, report))

@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import Connection, create_engine
 from sqlalchemy.pool import NullPool
 
-from scanner.store import cipher
+from scanner.store import cipher, device, outbox, tickets
 from scanner.store.database import HEAD_REVISION, KNOWN_REVISIONS
 from scanner.store.location import database_path
+from scanner.store.records import get_setting
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,58 @@ def reading(directory: Path) -> Iterator[Connection]:
             yield conn
     finally:
         engine.dispose()
+
+
+# -- what a usable file holds (each read opens the file read-only for its own few queries) -------
+
+
+@dataclass(frozen=True)
+class DeviceOnFile:
+    sealed_token: str | None  # the device token as stored (sealed with the device key)
+    revoked: str | None  # why the server revoked this device, when it did
+
+
+@dataclass(frozen=True)
+class Contents:
+    pending: int  # journal entries waiting for upload
+    enrolled: bool
+
+
+@dataclass(frozen=True)
+class EventOnFile:
+    imported_at: str
+    snapshot_generated_at: str | None
+    last_pull_at: str | None
+
+
+def device_on_file(directory: Path) -> DeviceOnFile:
+    """Reads no sealed value: unsealing without the device key would make a new key."""
+    with reading(directory) as conn:
+        return DeviceOnFile(get_setting(conn, "device_token"), device.revoked_reason(conn))
+
+
+def enrolment_on_file(directory: Path) -> device.Enrolment | None:
+    """The enrolment, its token unsealed (check the device key first)."""
+    with reading(directory) as conn:
+        return device.load_enrolment(conn)
+
+
+def contents(directory: Path) -> Contents:
+    with reading(directory) as conn:
+        pending = outbox.upload_counts(conn).get("pending", 0)
+        return Contents(pending, enrolled=get_setting(conn, "device_token") is not None)
+
+
+def event_on_file(directory: Path) -> EventOnFile | None:
+    """The current event's times (None: no event loaded)."""
+    with reading(directory) as conn:
+        try:
+            _policy, _keyring, info = tickets.load_current_event(conn)
+        except tickets.NoEventError:
+            return None
+        generated = info.get("snapshot_generated_at")
+        return EventOnFile(
+            imported_at=str(info["imported_at"]),
+            snapshot_generated_at=None if generated is None else str(generated),
+            last_pull_at=get_setting(conn, "last_pull_at"),
+        )

@@ -1,29 +1,54 @@
-"""The store as the rest of the scanner sees it: one object per data directory."""
+"""The store as the rest of the scanner sees it: one object per data directory, and a list of
+named operations (the door's, the imports', sync's, the settings'). Callers never compose SQL
+and never hold a connection: every operation returns a dataclass or a plain value. Reads run
+on the calling thread; writes go through the one writer, in order."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 
 from scanner.checkin.attendee_csv import CsvError
 from scanner.checkin.attendees import RowError
-from scanner.checkin.codes import manual_check
-from scanner.checkin.records import DoorSettings
+from scanner.checkin.codes import IssuedProof, manual_check
+from scanner.checkin.keyring import Keyring
+from scanner.checkin.records import DoorSettings, EventPolicy
 from scanner.checkin.snapshot_file import SnapshotError, open_snapshot_file
-from scanner.store import device, imports, journal, records, search, status, tickets, trust
+from scanner.store import (
+    changes,
+    device,
+    imports,
+    journal,
+    outbox,
+    records,
+    search,
+    set_aside,
+    status,
+    sync_figures,
+    tickets,
+    trust,
+)
+from scanner.store.conflicts import Conflict, conflicts
 from scanner.store.database import data_key, make_engine, open_engine
 from scanner.store.disk_space import fold_wal, incoming_bytes, require_room_for_import
 from scanner.store.failures import in_words
+from scanner.store.journal_file import export_journal
 from scanner.store.location import database_path
 from scanner.store.writer import Writer, use_immediate_transactions
 
+if TYPE_CHECKING:  # the report model is loaded for reports only (`scanner check` stays lean)
+    from scanner.reports.rows import EntryRow, EventInfo, TicketRow
+
 T = TypeVar("T")
+# Settings the app keeps for itself (door preferences, the kiosk's): only these prefixes, so no
+# caller can overwrite what the store owns (the device token, the cursor, the event).
+APP_SETTINGS = ("door.", "kiosk.")
 
 
 class ImportRefused(ValueError):
@@ -41,13 +66,13 @@ class Store:
         open_engine(directory, key).dispose()  # creates, encrypts or upgrades the file
         write_engine = make_engine(self.path, key)
         use_immediate_transactions(write_engine)
-        self.writer = Writer(write_engine, synchronous=synchronous)
+        self._writer = Writer(write_engine, synchronous=synchronous)
         self._read_engine: Engine = make_engine(self.path, key)
         self._context: tuple[str, journal.EventContext] | None = None
-        self.device_id = self.writer.run(_device_id)
+        self.device_id = self._writer.run(_device_id)
 
     def close(self) -> None:
-        self.writer.close()
+        self._writer.close()
         self._read_engine.dispose()
 
     def __enter__(self) -> Store:
@@ -56,20 +81,19 @@ class Store:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def read_connection(self) -> Iterator[Connection]:
-        """A read-only connection held open while a caller streams rows (reports)."""
-        with self._read_engine.connect() as conn:
-            yield conn
-
-    def read(self, job: Callable[[Connection], T]) -> T:
+    def _read(self, job: Callable[[Connection], T]) -> T:
         """Run a read-only job on the calling thread (WAL readers never block the writer)."""
         with in_words(self.path), self._read_engine.connect() as conn:
             return job(conn)
 
+    def _stream(self, rows: Callable[[Connection], Iterable[T]]) -> Iterator[T]:
+        """Rows streamed from a read connection held open while the caller iterates."""
+        with self._read_engine.connect() as conn:
+            yield from rows(conn)
+
     # -- the door --------------------------------------------------------------------------
 
-    def event_context(self, conn: Connection) -> journal.EventContext:
+    def _event_context(self, conn: Connection) -> journal.EventContext:
         device.ensure_unlocked(conn)  # a revoked device records nothing more
         generation = records.get_setting(conn, "event_generation") or "0"
         if self._context is None or self._context[0] != generation:
@@ -77,13 +101,19 @@ class Store:
             self._context = (generation, journal.EventContext(policy, keyring))
         return self._context[1]
 
+    def load_event_context(self) -> None:
+        """Load the event's policy and keys a scan needs (before the first guest)."""
+        self._read(self._event_context)
+
     def scan(
         self, code_text: str, door: DoorSettings, now: datetime, source: str
     ) -> journal.ScanRecord:
         def job(conn: Connection) -> journal.ScanRecord:
-            return journal.record_scan(conn, self.event_context(conn), code_text, door, now, source)
+            return journal.record_scan(
+                conn, self._event_context(conn), code_text, door, now, source
+            )
 
-        return self.writer.run(job)
+        return self._writer.run(job)
 
     def admit_by_hand(
         self,
@@ -94,14 +124,14 @@ class Store:
         paid_at_door: bool = False,
     ) -> journal.ScanRecord:
         def job(conn: Connection) -> journal.ScanRecord:
-            context = self.event_context(conn)
+            context = self._event_context(conn)
             check = manual_check(ticket_id, paid_at_door)
             return journal.record_check(conn, context, check, door, now, "manual", reason)
 
-        return self.writer.run(job)
+        return self._writer.run(job)
 
     def undo(self, entry_id: str, operator: str, why: str, now: datetime) -> journal.ScanRecord:
-        return self.writer.run(
+        return self._writer.run(
             lambda conn: journal.undo(
                 conn, entry_id, device_id=self.device_id, operator=operator, why=why, now=now
             )
@@ -169,16 +199,49 @@ class Store:
         """Run an import: refused as a whole in words, never leaving the disk without room."""
         require_room_for_import(self.directory, incoming)
         try:
-            return self.writer.run(job)
+            return self._writer.run(job)
         except (SnapshotError, RowError, CsvError) as exc:
             raise ImportRefused(str(exc)) from None
         finally:
             fold_wal(self._read_engine)
 
+    # -- the event (NoEventError, in words, before one was imported) -----------------------
+
+    def current_event_id(self) -> str:
+        return self._read(tickets.current_event_id)
+
+    def event_policy(self) -> EventPolicy:
+        """The current event's policy: its days, time zone, re-entry, this door's grace."""
+        return self._read(lambda conn: tickets.load_current_event(conn)[0])
+
+    def event_keyring(self) -> tuple[str, Keyring]:
+        """The current event's id and the keys its codes are checked with."""
+
+        def job(conn: Connection) -> tuple[str, Keyring]:
+            event_id = tickets.current_event_id(conn)
+            _policy, keyring, _info = tickets.load_event(conn, event_id)
+            return event_id, keyring
+
+        return self._read(job)
+
+    def issued_proof(self, event_id: str, ticket_id: str) -> IssuedProof | None:
+        """What the platform signed for a ticket's code (to repair a hand scanner's garbling)."""
+        return self._read(lambda conn: tickets.issued_proof(conn, event_id, ticket_id))
+
+    def checkin_lists(self) -> list[tickets.CheckinList]:
+        """The current event's check-in lists ([] before an event was imported)."""
+        return self._read(tickets.checkin_lists)
+
+    def set_door_grace(self, hours: dict[str, float | None], forget: bool) -> EventPolicy:
+        """Keep this door's grace around the event's days (keys grace_before_s and
+        grace_after_s, in hours; None keeps one; `forget` drops both); the policy it makes."""
+        self._writer.run(lambda conn: tickets.set_door_grace(conn, hours, forget))
+        return self.event_policy()
+
     # -- reading ---------------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 20) -> list[search.SearchHit]:
-        return self.read(
+        return self._read(
             lambda conn: search.search(conn, tickets.current_event_id(conn), query, limit)
         )
 
@@ -187,7 +250,183 @@ class Store:
             policy, _keyring, info = tickets.load_current_event(conn)
             return status.read_status(conn, policy, info, now)
 
-        return self.read(job)
+        return self._read(job)
+
+    def conflicts(self) -> list[Conflict]:
+        """Double admissions this device knows of (NoEventError before an event)."""
+        return self._read(conflicts)
+
+    def set_aside_records(self, limit: int = 5) -> list[set_aside.SetAside]:
+        """The newest records from the server this door could not apply."""
+        return self._read(
+            lambda conn: set_aside.latest(conn, tickets.current_event_id(conn), limit)
+        )
+
+    def report_event(self) -> EventInfo:
+        from scanner.store import report_rows
+
+        return self._read(report_rows.event_info)
+
+    def report_tickets(self, event_id: str) -> Iterator[TicketRow]:
+        """The event's tickets as report rows, streamed (a connection stays open meanwhile)."""
+        from scanner.store import report_rows
+
+        return self._stream(partial(report_rows.ticket_rows, event_id=event_id))
+
+    def report_entries(self, event_id: str) -> Iterator[EntryRow]:
+        """This door's journal and the passages it synced as report rows, streamed."""
+        from scanner.store import report_rows
+
+        return self._stream(partial(report_rows.entry_rows, event_id=event_id))
+
+    # -- this device and its enrolment -----------------------------------------------------
+
+    def enrolment(self) -> device.Enrolment | None:
+        return self._read(device.load_enrolment)
+
+    def enrolled_door(self) -> tuple[str | None, str | None]:
+        """The door name and check-in list the enrolment gave (each None when not given)."""
+        return self._read(
+            lambda conn: (
+                records.get_setting(conn, "door"),
+                records.get_setting(conn, "checkin_list"),
+            )
+        )
+
+    def device_name(self) -> str | None:
+        """The name given at enrolment (what staff at other doors see), None when none."""
+        return self._read(lambda conn: records.get_setting(conn, "device_name")) or None
+
+    def save_enrolment(
+        self, enrolment: device.Enrolment, name: str | None, platform_key: bytes, now: datetime
+    ) -> None:
+        """Keep the enrolment, this device's name and the platform's snapshot key; scans from
+        now on carry the server's name for this device."""
+
+        def job(conn: Connection) -> None:
+            device.save_enrolment(conn, enrolment)
+            records.put_setting(conn, "device_name", (name or "").strip())
+            trust.add_signer(conn, platform_key, now, "enrolment")
+
+        self._writer.run(job)
+        self.device_id = enrolment.device_id
+
+    def revoked_reason(self) -> str | None:
+        """Why the server revoked this device (scanning is stopped), or None."""
+        return self._read(device.revoked_reason)
+
+    def lock_for_revocation(self, why: str) -> None:
+        self._writer.run(lambda conn: device.lock_for_revocation(conn, why))
+
+    def discard_unsent(self) -> int:
+        """Stop uploading what waits (the entries stay in the journal, marked); how many."""
+        return self._writer.run(device.discard_pending)
+
+    def forget(self) -> None:
+        """Forget the token, the attendee data and the keys; the journal stays."""
+        self._writer.run(device.forget)
+
+    # -- the journal as an outbox ----------------------------------------------------------
+
+    def unsent_count(self) -> int:
+        return self._read(outbox.unsent_count)
+
+    def pending_uploads(self, limit: int) -> list[dict[str, Any]]:
+        """Entries never uploaded, oldest first, in the shape the companion API takes."""
+        return self._read(lambda conn: outbox.pending(conn, limit))
+
+    def due_held(self, before: datetime, limit: int) -> list[dict[str, Any]]:
+        """Entries held back at or before `before`: their turn to be tried again."""
+        return self._read(lambda conn: outbox.due_held(conn, before, limit))
+
+    def record_answers(self, answers: list[dict[str, Any]], now: datetime) -> None:
+        """The server's per-entry answers (accepted, duplicate, conflict)."""
+        self._writer.run(lambda conn: outbox.record_answers(conn, answers, now))
+
+    def hold_back(self, held: list[tuple[str, str]], now: datetime) -> None:
+        """Entries the server could not take even alone, each with its reason: retried later."""
+
+        def job(conn: Connection) -> None:
+            for entry_id, reason in held:
+                outbox.record_held(conn, [entry_id], reason, now)
+
+        self._writer.run(job)
+
+    def export_journal(self, path: Path, now: datetime, pending_only: bool = False) -> int:
+        """Write the journal (or only what was never uploaded) to a file; how many entries."""
+        return self._read(lambda conn: export_journal(conn, path, now, pending_only))
+
+    # -- sync: cursor, changes, figures ----------------------------------------------------
+
+    def pull_cursor(self, event_id: str) -> str | None:
+        """Where the next pull of `event_id`'s changes starts; None: a snapshot is needed."""
+
+        def job(conn: Connection) -> str | None:
+            try:
+                _policy, _keyring, info = tickets.load_event(conn, event_id)
+            except tickets.NoEventError:
+                return None
+            cursor = info.get("cursor")
+            return None if cursor is None else str(cursor)
+
+        return self._read(job)
+
+    def apply_changes(
+        self, event_id: str, page: list[Any], cursor: str, now: datetime
+    ) -> dict[str, int]:
+        """Apply a page of the server's changes with its cursor, in one transaction; counts
+        per kind, and `set_aside` for the records kept aside."""
+        return self._writer.run(
+            partial(changes.apply_changes, event_id=event_id, changes=page, cursor=cursor, now=now)
+        )
+
+    def mark_pushed(self, at: datetime) -> None:
+        self._put(sync_figures.LAST_PUSH_AT, at.isoformat())
+
+    def mark_pulled(self, at: datetime) -> None:
+        self._put(sync_figures.LAST_PULL_AT, at.isoformat())
+
+    def last_pull_at(self) -> datetime | None:
+        return self._read(lambda conn: sync_figures.stamp(conn, sync_figures.LAST_PULL_AT))
+
+    def set_clock_offset(self, seconds: float) -> None:
+        """How far the server's clock is ahead of ours (doctor and status warn about it)."""
+        self._put(sync_figures.CLOCK_OFFSET_S, f"{seconds:.3f}")
+
+    def sync_figures(self) -> sync_figures.SyncFigures:
+        return self._read(sync_figures.read_figures)
+
+    def _put(self, key: str, value: str) -> None:
+        self._writer.run(lambda conn: records.put_setting(conn, key, value))
+
+    # -- the app's own settings (door preferences, the kiosk's) ----------------------------
+
+    def app_settings(self, keys: Iterable[str]) -> dict[str, str]:
+        """The stored values of `keys` (absent ones left out)."""
+        wanted = _app_keys(keys)
+
+        def job(conn: Connection) -> dict[str, str]:
+            found = {key: records.get_setting(conn, key) for key in wanted}
+            return {key: value for key, value in found.items() if value is not None}
+
+        return self._read(job)
+
+    def save_app_settings(self, values: Mapping[str, str]) -> None:
+        _app_keys(values)
+
+        def job(conn: Connection) -> None:
+            for key, value in values.items():
+                records.put_setting(conn, key, value)
+
+        self._writer.run(job)
+
+
+def _app_keys(keys: Iterable[str]) -> list[str]:
+    listed = list(keys)
+    for key in listed:
+        if not key.startswith(APP_SETTINGS):
+            raise KeyError(f"{key!r} is not one of the app's settings")
+    return listed
 
 
 def _device_id(conn: Connection) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -101,6 +102,27 @@ def current_event_id(conn: Connection) -> str:
 
 def load_current_event(conn: Connection) -> tuple[EventPolicy, Keyring, dict[str, Any]]:
     return load_event(conn, current_event_id(conn))
+
+
+@dataclass(frozen=True)
+class CheckinList:
+    """One of the event's check-in lists: a door named like it admits only its ticket types."""
+
+    id: str
+    name: str
+    types: frozenset[str]
+
+
+def checkin_lists(conn: Connection) -> list[CheckinList]:
+    """The current event's check-in lists ([] before an event was imported)."""
+    try:
+        _policy, _keyring, info = load_current_event(conn)
+    except NoEventError:
+        return []
+    return [
+        CheckinList(str(list_id), str(name), frozenset(types))
+        for list_id, (name, types) in info["checkin_lists"].items()
+    ]
 
 
 def _grace(conn: Connection, key: str, from_event: int | None) -> int:

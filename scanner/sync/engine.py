@@ -11,13 +11,10 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scanner.store import changes, device, outbox, records, set_aside, tickets
-from scanner.store.conflicts import conflicts
-from scanner.store.journal_file import export_journal
+from scanner.store import device, outbox
 from scanner.store.store import Store
 from scanner.sync.errors import (
     Answered,
@@ -105,10 +102,10 @@ class Syncer:
         return self._settle(Link.ONLINE, None, counts)
 
     def _enrolment(self) -> device.Enrolment:
-        locked = self.store.read(device.revoked_reason)
+        locked = self.store.revoked_reason()
         if locked:
             raise device.DeviceLocked(locked)
-        found = self.store.read(device.load_enrolment)
+        found = self.store.enrolment()
         if found is None:
             raise NotEnrolled("not enrolled")
         return found
@@ -119,13 +116,13 @@ class Syncer:
         now = self.now()
         path = self.store.directory / f"journal-revoked-{now:%Y%m%dT%H%M%S}.jsonl"
         try:
-            count = self.store.read(lambda conn: export_journal(conn, path, now))
+            count = self.store.export_journal(path, now)
         except OSError as exc:
             saved = f"the journal could not be saved to a file ({exc.strerror}): use export-journal"
         else:
             saved = f"its journal ({count} entries) was saved to {path}"
         message = f"{why}; {saved}"
-        self.store.writer.run(lambda conn: device.lock_for_revocation(conn, message))
+        self.store.lock_for_revocation(message)
         return message
 
     # -- push ------------------------------------------------------------------------------
@@ -133,18 +130,18 @@ class Syncer:
     def _push(self, client: ApiClient, event_id: str, counts: Counts) -> _Push | None:
         """New entries first, oldest first; then a batch of those held back whose retry time
         came. Returns a batch of which nothing passed (left for `_settle_stuck`), else None."""
-        while entries := self.store.read(lambda conn: outbox.pending(conn, self.batch)):
+        while entries := self.store.pending_uploads(self.batch):
             push = self._narrowed(client, event_id, entries, counts)
-            self._mark("last_push_at")
+            self.store.mark_pushed(self.now())
             if not push.passed and push.error is not None:
                 return push  # nothing passed: is it these entries, or the server? the pull says
             self._hold(push)
         due = self.now() - HELD_RETRY
-        held = self.store.read(lambda conn: outbox.due_held(conn, due, self.batch))
+        held = self.store.due_held(due, self.batch)
         if held:
             retried = self._narrowed(client, event_id, held, counts, budget=len(held) * 2)
             self._hold(retried)  # held back again, for another while
-            self._mark("last_push_at")
+            self.store.mark_pushed(self.now())
         return None
 
     def _narrowed(
@@ -201,7 +198,7 @@ class Syncer:
         answer = push.client.upload(push.event_id, entries)
         results = _answers_for(entries, answer.get("results"))
         now = self.now()
-        self.store.writer.run(lambda conn: outbox.record_answers(conn, results, now))
+        self.store.record_answers(results, now)
         for result in results:
             push.counts[result["status"]] = push.counts.get(result["status"], 0) + 1
         self._clock_offset(answer.get("server_time"), sent_at, now)
@@ -213,12 +210,7 @@ class Syncer:
             (entry_id, f"{exc.reason}: {exc.detail}" if exc.detail else str(exc.reason))
             for entry_id, exc in push.suspects
         ]
-
-        def job(conn: Any) -> None:
-            for entry_id, reason in held:
-                outbox.record_held(conn, [entry_id], reason, now)
-
-        self.store.writer.run(job)
+        self.store.hold_back(held, now)
         if push.suspects:
             push.counts["held"] = push.counts.get("held", 0) + len(push.suspects)
 
@@ -231,16 +223,14 @@ class Syncer:
             return
         midpoint = sent_at + (received_at - sent_at) / 2
         offset = (server - midpoint).total_seconds()
-        self.store.writer.run(
-            lambda conn: records.put_setting(conn, "clock_offset_s", f"{offset:.3f}")
-        )
+        self.store.set_clock_offset(offset)
 
     # -- pull ------------------------------------------------------------------------------
 
     def _pull(
         self, client: ApiClient, event_id: str, counts: dict[str, int], progress: Progress | None
     ) -> None:
-        cursor = self.store.read(lambda conn: _cursor(conn, event_id))
+        cursor = self.store.pull_cursor(event_id)
         if cursor is None:
             self._snapshot(client, event_id, counts, progress)
             return
@@ -257,18 +247,11 @@ class Syncer:
             new_cursor, items = page.get("cursor"), page.get("records")
             if not isinstance(new_cursor, str) or not isinstance(items, list):
                 raise BadAnswer("the server's changes answer has an unexpected shape")
-            apply = partial(
-                changes.apply_changes,
-                event_id=event_id,
-                changes=items,
-                cursor=new_cursor,
-                now=self.now(),
-            )
-            applied = self.store.writer.run(apply)
+            applied = self.store.apply_changes(event_id, items, new_cursor, self.now())
             for kind, number in applied.items():
                 counts[kind] = counts.get(kind, 0) + number
             cursor = new_cursor
-            self._mark("last_pull_at")
+            self.store.mark_pulled(self.now())
             if not page.get("more"):
                 return
 
@@ -289,13 +272,9 @@ class Syncer:
         counts["snapshot_tickets"] = summary.tickets
         counts["set_aside"] = counts.get("set_aside", 0) + summary.set_aside
         counts["snapshot_lines"] = lines
-        self._mark("last_pull_at")
+        self.store.mark_pulled(self.now())
 
     # -- state -----------------------------------------------------------------------------
-
-    def _mark(self, key: str) -> None:
-        stamp = self.now().isoformat()
-        self.store.writer.run(lambda conn: records.put_setting(conn, key, stamp))
 
     def _settle(
         self,
@@ -342,15 +321,6 @@ def _answers_for(entries: list[dict[str, Any]], results: object) -> list[dict[st
     return results
 
 
-def _cursor(conn: Any, event_id: str) -> str | None:
-    try:
-        _policy, _keyring, info = tickets.load_event(conn, event_id)
-    except tickets.NoEventError:
-        return None
-    cursor = info.get("cursor")
-    return None if cursor is None else str(cursor)
-
-
 def read_state(
     store: Store,
     link: Link,
@@ -358,41 +328,18 @@ def read_state(
     counts: dict[str, int] | None = None,
     retry_in: float | None = None,
 ) -> SyncState:
-    def job(conn: Any) -> SyncState:
-        upload = outbox.upload_counts(conn)
-        held = outbox.held_reasons(conn)
-        offset = records.get_setting(conn, "clock_offset_s")
-        return SyncState(
-            link=link,
-            last_error=error,
-            last_pull_at=_time(records.get_setting(conn, "last_pull_at")),
-            last_push_at=_time(records.get_setting(conn, "last_push_at")),
-            waiting=upload.get("pending", 0),
-            held=sum(held.values()),
-            held_reasons=held,
-            conflicts=_conflict_count(conn),
-            set_aside=_set_aside_count(conn),
-            clock_offset_s=None if offset is None else float(offset),
-            next_attempt_in_s=retry_in,
-            counts=counts or {},
-        )
-
-    return store.read(job)
-
-
-def _conflict_count(conn: Any) -> int:
-    try:
-        return len(conflicts(conn))
-    except tickets.NoEventError:
-        return 0
-
-
-def _set_aside_count(conn: Any) -> int:
-    try:
-        return set_aside.count(conn, tickets.current_event_id(conn))
-    except tickets.NoEventError:
-        return 0
-
-
-def _time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
+    figures = store.sync_figures()
+    return SyncState(
+        link=link,
+        last_error=error,
+        last_pull_at=figures.last_pull_at,
+        last_push_at=figures.last_push_at,
+        waiting=figures.waiting,
+        held=sum(figures.held_reasons.values()),
+        held_reasons=figures.held_reasons,
+        conflicts=figures.conflicts,
+        set_aside=figures.set_aside,
+        clock_offset_s=figures.clock_offset_s,
+        next_attempt_in_s=retry_in,
+        counts=counts or {},
+    )

@@ -9,8 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scanner.checkin.keyring import b64u_decode
-from scanner.store import device, outbox, trust
-from scanner.store.records import put_setting
+from scanner.store import device
 from scanner.store.store import Store
 from scanner.sync.engine import ClientFactory, Progress, Syncer, default_client
 from scanner.sync.errors import Refused, SyncError, UnsentEntries
@@ -18,7 +17,7 @@ from scanner.sync.state import SyncState
 
 
 def unsent(store: Store) -> int:
-    return store.read(outbox.unsent_count)
+    return store.unsent_count()
 
 
 def require_nothing_unsent(store: Store) -> None:
@@ -50,15 +49,7 @@ def enroll(
     finally:
         client.close()
     enrolment, public = _enrolment(server_url, answer)
-    moment = now()
-
-    def save(conn: Any) -> None:
-        device.save_enrolment(conn, enrolment)
-        put_setting(conn, "device_name", (name or "").strip())  # what staff see for this device
-        trust.add_signer(conn, public, moment, "enrolment")
-
-    store.writer.run(save)
-    store.device_id = enrolment.device_id  # scans from now on carry the server's name for us
+    store.save_enrolment(enrolment, name, public, now())  # the name: what staff see for it
     syncer = Syncer(store, now, client_factory)
     try:
         return syncer.run_once(progress)

@@ -8,7 +8,7 @@ import PySide6
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from scanner.app.about import About, about
+from scanner.app.about import About
 from scanner.app.session import DoorSession
 from scanner.lang import N_, _
 
@@ -30,7 +30,7 @@ def schema_words(info: About) -> str:
 class AboutDialog(QDialog):
     def __init__(self, session: DoorSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.info = about(session)
+        self.info = session.about()
         self.setWindowTitle(_("About door scanner"))
         info = self.info
         device = info.device_id + (f" ({info.device_name})" if info.device_name else "")

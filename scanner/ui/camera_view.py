@@ -42,9 +42,9 @@ class CameraView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.session = session
-        self._frames = frames or session.camera_preview
+        self._frames = frames or session.camera.preview
         self.mirror = False
-        self.state = session.camera_state
+        self.state = session.camera.state
         self.frame: PreviewFrame | None = None
         self.painted = 0  # frames painted (the preview rate is measured from it)
         self._started = time.monotonic()

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scanner.app import kiosk
 from scanner.app.camera_choice import CameraOption
 from scanner.app.events import CameraStateChanged, CountsChanged, Progress, VerdictCommitted
 from scanner.app.kiosk import PinCheck, PinGuard
@@ -50,6 +49,8 @@ from scanner.ui.wedge_filter import WedgeFilter
 from scanner.ui.wizard import EnrolWizard
 
 PAID_AT_THE_DOOR = "paid at the door"
+# The session's tasks, named in Progress events: translated where a failure is told.
+TASKS = (N_("Enrol"), N_("Import"), N_("Report"), N_("Reset"))
 REPORT_FILTERS = N_("Excel workbook (*.xlsx);;PDF with charts (*.pdf);;CSV scan log (*.csv)")
 
 
@@ -147,7 +148,7 @@ class DoorWindow(QMainWindow):
             menu.addAction(camera_label(camera), partial(self.use_camera, camera.spec))
         menu.addSeparator()
         menu.addAction(self.settings_action)
-        self.session.camera_options().add_done_callback(self._remember_cameras)
+        self.session.camera.options().add_done_callback(self._remember_cameras)
 
     def _remember_cameras(self, future: Future[list[CameraOption]]) -> None:
         # on the jobs thread: only keep the list; the menu reads it on the GUI thread
@@ -157,7 +158,7 @@ class DoorWindow(QMainWindow):
         """Switch cameras in the background (kept in the store for the next start); "" for
         none."""
         self.session.save_preferences(camera=spec)
-        return self.session.use_camera(spec)
+        return self.session.camera.use(spec)
 
     def open_settings(self) -> SettingsDialog:
         """The settings dialog, window-modal (scans still work while it is open)."""
@@ -193,12 +194,10 @@ class DoorWindow(QMainWindow):
         return dialog
 
     def reset_door(self) -> None:
-        if not self.confirm_reset():
-            return
-        self.session.reset(discard_unsent=True).result()
-        self.bar.reload()
-        self.panel.show_ready()
-        self.run_wizard()
+        """After staff confirm: the reset runs on the session's jobs thread; its end arrives
+        as a Progress event (`on_progress`), which opens the wizard."""
+        if self.confirm_reset():
+            self.session.setup.reset(discard_unsent=True)
 
     def _connect(self) -> None:
         b = self.bridge
@@ -256,6 +255,9 @@ class DoorWindow(QMainWindow):
             )
         elif event.finished:
             self.bar.reload()
+            if event.task == "reset":
+                self.panel.show_ready()
+                self.run_wizard()
 
     def say(self, text: str) -> None:
         self.notice.setText(text)
@@ -279,7 +281,7 @@ class DoorWindow(QMainWindow):
         self.report_progress.setRange(0, 0)
         self.report_progress.show()
         request = ReportRequest(fmt, default_kind(fmt))
-        future = self.session.export_report(target, request)
+        future = self.session.reports.export(target, request)
         future.add_done_callback(self._report_failure(N_("Report")))
 
     def _report_progress(self, event: Progress) -> None:
@@ -349,7 +351,7 @@ class DoorWindow(QMainWindow):
     def _lead_allows_undo(self) -> bool:
         """With a lead PIN set, an undo needs it (five wrong tries lock it, as at the kiosk)."""
         if self._pin_guard is None:
-            self._pin_guard = PinGuard(kiosk.stored_pin(self.session.store))
+            self._pin_guard = PinGuard(self.session.lead_pin())
         guard = self._pin_guard
         if guard.stored is None:
             return True
@@ -392,7 +394,7 @@ class DoorWindow(QMainWindow):
         return self.wizard.done_ok
 
     def confirm_reset(self) -> bool:
-        waiting = self.session.unsent()
+        waiting = self.session.setup.unsent()
         text = _("Forget the enrolment, attendee list and keys of this door?")
         if waiting:
             text += "\n\n" + _("{n} scans were never uploaded and will be lost.").format(n=waiting)

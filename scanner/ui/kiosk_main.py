@@ -54,17 +54,17 @@ def run(args: argparse.Namespace) -> int:
 def _run(
     app: QApplication, args: argparse.Namespace, session: DoorSession, instance: SingleInstance
 ) -> int:
-    if kiosk.stored_pin(session.store) is None:
+    if session.lead_pin() is None:
         if not args.demo:
             print("no lead PIN yet: run `scanner kiosk set-pin` first", file=sys.stderr)
             return 2
-        kiosk.set_pin(session.store, DEMO_PIN)
+        session.set_lead_pin(DEMO_PIN)
         print(f"demo: the lead PIN is {DEMO_PIN}", file=sys.stderr)
     # the kiosk returns to this language after each attendee who chose another
-    settings = replace(kiosk.load_settings(session.store), language=start_language(session))
+    settings = replace(session.kiosk_settings(), language=start_language(session))
     forget = on_change(follow_in_qt)
-    guard = kiosk.PinGuard(kiosk.stored_pin(session.store))
-    expects_camera = session.camera_state.state.value != "none" or bool(args.source)
+    guard = kiosk.PinGuard(session.lead_pin())
+    expects_camera = session.camera.state.state.value != "none" or bool(args.source)
     window = KioskWindow(session, guard, settings, expects_camera=expects_camera)
     instance.raise_requested.connect(lambda: bring_forward(window))
     door: list[DoorWindow] = []

@@ -89,7 +89,7 @@ class KioskWindow(QWidget):
         self._connect()
         self.wedge.install()
         session.intercept = self._intercept
-        self._camera(session.camera_state)
+        self._camera(session.camera.state)
         self.check_data()
         self.show_idle()
         self._timer = QTimer(self)

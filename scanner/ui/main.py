@@ -39,11 +39,11 @@ def demo_session(args: argparse.Namespace) -> Iterator[DoorSession]:
             data = Path(args.data_dir) if args.data_dir else folder / "door"
             session = DoorSession(data, door=args.door, exit=args.exit)
             try:
-                state = session.enroll(site.url, site.enrolment_code, "Demo laptop").result(
+                state = session.setup.enroll(site.url, site.enrolment_code, "Demo laptop").result(
                     timeout=120
                 )
                 print(f"demo: companion API at {site.url}, device {state.link}", file=sys.stderr)
-                session.open_camera(args.source or DEMO_CAMERA, codes=site.codes)
+                session.camera.open(args.source or DEMO_CAMERA, codes=site.codes)
                 yield session
             finally:
                 session.close()
@@ -55,7 +55,7 @@ def door_session(args: argparse.Namespace) -> Iterator[DoorSession]:
     try:
         spec = args.source or session.preferences().camera
         if spec:
-            session.open_camera(spec)
+            session.camera.open(spec)
         yield session
     finally:
         session.close()

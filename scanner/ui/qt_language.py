@@ -7,7 +7,6 @@ import os
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from scanner.app.kiosk import load_settings
 from scanner.app.session import DoorSession
 from scanner.lang import LANGUAGES, SOURCE, set_language
 
@@ -17,7 +16,7 @@ _installed: list[QTranslator] = []
 def start_language(session: DoorSession) -> str:
     """The door's language at start: $SCANNER_LANGUAGE, else the setting kept in the data file
     (`scanner kiosk settings --language`), else the system's; Qt's dialogs follow it."""
-    wanted = os.environ.get("SCANNER_LANGUAGE") or load_settings(session.store).language
+    wanted = os.environ.get("SCANNER_LANGUAGE") or session.kiosk_settings().language
     language = set_language(wanted)
     use_qt_language(language)
     return language

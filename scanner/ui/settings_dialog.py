@@ -177,7 +177,7 @@ class SettingsDialog(QDialog):
             except RuntimeError:  # the dialog was closed and deleted before the answer came
                 return
 
-        self.session.camera_options().add_done_callback(done)
+        self.session.camera.options().add_done_callback(done)
 
     def _list_cameras(self, options: list[CameraOption] | Exception) -> None:
         self.cameras.clear()
@@ -187,7 +187,7 @@ class SettingsDialog(QDialog):
         wanted = self.before.camera or ""
         for option in options:
             label = camera_label(option)
-            if option.spec and option.spec == self.session.camera_spec:
+            if option.spec and option.spec == self.session.camera.spec:
                 label += "  " + _("(in use)")
             item = QListWidgetItem(label)
             item.setData(SPEC, option.spec)
@@ -214,7 +214,7 @@ class SettingsDialog(QDialog):
         if spec is None:
             return
         self.feed.stop()
-        self.feed = self.session.preview_camera(spec, self.resolution.currentData())
+        self.feed = self.session.camera.preview_of(spec, self.resolution.currentData())
         self.preview.frame = None
         self.feed.start()
         self._preview_frame()

@@ -135,9 +135,9 @@ class EnrolWizard(QDialog):
         self.progress.setRange(0, 0)
         self.status.setText(_("Working…"))
         if enrol:
-            self.session.enroll(self.url.text(), self.code.text(), self.device_name.text())
+            self.session.setup.enroll(self.url.text(), self.code.text(), self.device_name.text())
         else:
-            self.session.import_snapshot(path, self.fingerprint.text())
+            self.session.setup.import_snapshot(path, self.fingerprint.text())
 
     def on_progress(self, event: Progress) -> None:
         if not self.running:

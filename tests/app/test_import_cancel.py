@@ -14,7 +14,8 @@ import pytest
 from scanner.app.clock import FixedClock
 from scanner.app.demo import DEMO_TIMEZONE, DemoEvent, iter_tickets, write_snapshot
 from scanner.app.events import Progress
-from scanner.app.session import Cancelled, DoorSession
+from scanner.app.session import DoorSession
+from scanner.app.tasks import Cancelled
 from scanner.reports.writers import Request, default_kind
 from tests.conftest import EVENT_NOW
 
@@ -59,9 +60,11 @@ def test_a_cancel_before_the_import_starts_still_counts(
     session.subscribe(hold, Progress)
     before = tickets(session)
     try:
-        report = session.export_report(tmp_path / "report.csv", Request("csv", default_kind("csv")))
+        report = session.reports.export(
+            tmp_path / "report.csv", Request("csv", default_kind("csv"))
+        )
         assert held.wait(30)
-        imported = session.import_snapshot(newer_list, demo_event.platform_fingerprint)
+        imported = session.setup.import_snapshot(newer_list, demo_event.platform_fingerprint)
         session.cancel()
         report_ends.set()
         report.result(timeout=60)
@@ -80,7 +83,9 @@ def test_the_next_import_after_a_cancel_runs_to_the_end(
     session = DoorSession(data_dir, clock=clock, synchronous=True)
     try:
         session.cancel()  # a cancel with nothing running is not kept for the next import
-        summary = session.import_snapshot(newer_list, demo_event.platform_fingerprint).result()
+        summary = session.setup.import_snapshot(
+            newer_list, demo_event.platform_fingerprint
+        ).result()
         assert summary.tickets == TICKETS
         assert tickets(session) > len(demo_event.rows)
     finally:

@@ -16,8 +16,8 @@ from scanner.checkin.records import Verdict
 def test_the_pin_is_kept_as_a_salted_scrypt_hash(tmp_path: Path) -> None:
     session = DoorSession(tmp_path, synchronous=True)
     try:
-        kiosk.set_pin(session.store, "4711")
-        stored = kiosk.stored_pin(session.store)
+        session.set_lead_pin("4711")
+        stored = session.lead_pin()
         assert stored is not None and stored.startswith("scrypt$16384$8$1$")
         assert "4711" not in stored
         assert kiosk.pin_matches("4711", stored) and not kiosk.pin_matches("4712", stored)
@@ -33,8 +33,8 @@ def test_a_pin_that_is_not_4_to_12_digits_is_refused(tmp_path: Path, pin: str) -
     session = DoorSession(tmp_path, synchronous=True)
     try:
         with pytest.raises(ValueError):
-            kiosk.set_pin(session.store, pin)
-        assert kiosk.stored_pin(session.store) is None
+            session.set_lead_pin(pin)
+        assert session.lead_pin() is None
     finally:
         session.close()
 
@@ -86,13 +86,13 @@ def test_names_hidden_or_first_name_only() -> None:
 def test_kiosk_settings_are_kept_in_the_data_file(tmp_path: Path) -> None:
     session = DoorSession(tmp_path, synchronous=True)
     try:
-        kiosk.save_settings(session.store, enabled=True, names="first", refused_s=8.0)
+        session.save_kiosk_settings(enabled=True, names="first", refused_s=8.0)
     finally:
         session.close()
     assert kiosk.wanted(tmp_path)
     session = DoorSession(tmp_path, synchronous=True)
     try:
-        settings = kiosk.load_settings(session.store)
+        settings = session.kiosk_settings()
         assert (settings.names, settings.refused_s, settings.admitted_s) == ("first", 8.0, 3.0)
     finally:
         session.close()

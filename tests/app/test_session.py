@@ -23,6 +23,8 @@ from scanner.app.events import (
 from scanner.app.session import DoorSession
 from scanner.camera.synthetic import SyntheticSource
 from scanner.checkin.reasons import TicketStatus
+from scanner.store.store import Store
+from tests.store_jobs import read_one, store_of
 
 
 @pytest.fixture
@@ -69,8 +71,8 @@ def test_counts_are_made_only_when_someone_listens_for_them(
     session: DoorSession, demo_event: DemoEvent, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made: list[object] = []
-    count = session.store.status
-    monkeypatch.setattr(session.store, "status", lambda now: made.append(now) or count(now))
+    count = Store.status
+    monkeypatch.setattr(Store, "status", lambda store, now: made.append(now) or count(store, now))
     session.submit_code(valid_code(demo_event, 0)[1]).result(timeout=30)
     assert made == []  # `scanner check`: nobody shows counts, none are made
     counts: list[CountsChanged] = []
@@ -105,11 +107,7 @@ def test_hand_admission_keeps_the_reason_and_undo_annuls(
     session.subscribe(undone.append, EntryUndone)
     admitted = session.admit_by_hand(ticket, "phone battery dead").result(timeout=30)
     assert admitted.verdict.admitted and admitted.note == "phone battery dead"
-    note = session.store.read(
-        lambda c: c.exec_driver_sql(
-            "SELECT note FROM journal WHERE id = ?", (admitted.entry_id,)
-        ).scalar_one()
-    )
+    note = read_one(store_of(session), "SELECT note FROM journal WHERE id = ?", admitted.entry_id)
     assert note == "phone battery dead"
     result = session.undo(admitted.entry_id, "wrong person").result(timeout=30)
     assert undone == [result] and result.annuls == admitted.entry_id
@@ -167,16 +165,16 @@ def test_camera_codes_reach_the_door_and_a_lost_camera_says_so(
     code = valid_code(demo_event, 3)[1]
     source = Flaky(SyntheticSource([code], paced=False, options="hold=4,gap=2"))
     try:
-        session.open_camera(source)
+        session.camera.open(source)
         for _ in range(4):
-            session.camera_step()
+            session.camera.step()
         assert [e.verdict.admitted for e in heard] == [True]
-        assert session.camera_preview() is not None
+        assert session.camera.preview() is not None
         source.broken = True
-        session.camera_step()
-        session.camera_step()
+        session.camera.step()
+        session.camera.step()
         source.broken = False
-        session.camera_step()
+        session.camera.step()
     finally:
         session.close()
     assert [s.state for s in states] == [
@@ -207,7 +205,7 @@ class Flaky:
 
 
 def test_an_unknown_camera_leaves_the_door_working(session: DoorSession) -> None:
-    state = session.open_camera("/dev/video-none-here")
+    state = session.camera.open("/dev/video-none-here")
     assert state.state is CameraState.NONE and "no camera" in state.message
 
 

@@ -53,7 +53,7 @@ def test_a_door_closed_while_sync_hangs_keeps_its_store_for_that_cycle(
 ) -> None:
     GatedClient.hold.clear(), GatedClient.gate.clear(), GatedClient.entered.clear()
     session = DoorSession(tmp_path / "door", client_factory=GatedClient)  # type: ignore[arg-type]
-    session.enroll(*server_url).result(timeout=60)
+    session.setup.enroll(*server_url).result(timeout=60)
     GatedClient.hold.set()
     session.start()
     assert GatedClient.entered.wait(30), "the sync cycle never reached the server"

@@ -9,9 +9,9 @@ import time
 import numpy as np
 import pytest
 
-from scanner.camera.decoders import Found
+from scanner.camera.decoders import Found, guarded
 from scanner.camera.dedupe import RepeatFilter
-from scanner.camera.health import CameraState, decode_failures
+from scanner.camera.health import CameraState
 from scanner.camera.pipeline import DECODE_TIMES, CodeEvent, LatestFrame, ScanPipeline
 from scanner.camera.sources import Frame
 from scanner.camera.synthetic import SyntheticSource
@@ -218,7 +218,6 @@ class GappySource(ListSource):
 def test_the_camera_state_follows_frames_gaps_and_decoder_failures(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    decode_failures.reset()
     states: list[CameraState] = []
 
     def broken_listener(state: CameraState) -> None:
@@ -247,10 +246,56 @@ def test_the_camera_state_follows_frames_gaps_and_decoder_failures(
         CameraState.RUNNING,
         CameraState.ENDED,
     ]
-    assert decode_failures.counts() == {"pipeline: ValueError": 3, "pipeline: KeyError": 1}
+    assert pipeline.health.failures.counts() == {
+        "pipeline: ValueError": 3,
+        "pipeline: KeyError": 1,
+    }
     warnings = [r.getMessage() for r in caplog.records if r.name.startswith("scanner.camera")]
     assert len([w for w in warnings if "decoding failed" in w]) == 2  # the first of each kind
     assert not any("secret" in r.getMessage() for r in caplog.records)
+
+
+class Broken:
+    """A nested decoder that always raises (reported through `guarded`, as the cascade's are)."""
+
+    name = "broken"
+
+    def decode(self, image: np.ndarray) -> list[Found]:
+        raise ValueError("secret-code-text")
+
+
+def test_decoder_failures_count_for_their_own_camera_only() -> None:
+    """A preview camera whose decoder keeps failing, decoding while the door's camera decodes,
+    never makes the door's camera count as failing."""
+    door_decoding, preview_done = threading.Event(), threading.Event()
+
+    def door_decoder(image: np.ndarray) -> list[Found]:
+        door_decoding.set()
+        assert preview_done.wait(30)  # the preview's frame fails meanwhile, on its thread
+        return pixel_decoder(image)
+
+    def preview_decoder(image: np.ndarray) -> list[Found]:
+        return guarded(Broken(), image)
+
+    door = ScanPipeline(ListSource([1, 2, 3]), lambda e: None, door_decoder)  # type: ignore[arg-type]
+    preview = ScanPipeline(ListSource([0, 0, 0]), lambda e: None, preview_decoder)  # type: ignore[arg-type]
+
+    def previewing() -> None:
+        for _ in range(3):
+            assert door_decoding.wait(30)
+            door_decoding.clear()
+            preview.step()
+            preview_done.set()
+
+    thread = threading.Thread(target=previewing)
+    thread.start()
+    for _ in range(3):
+        door.step()
+        preview_done.clear()
+    thread.join(30)
+    assert preview.state is CameraState.FAILING
+    assert preview.health.failures.counts() == {"broken: ValueError": 3}
+    assert door.state is CameraState.RUNNING and door.health.failures.total() == 0
 
 
 def test_a_source_that_dies_is_reported_not_silent() -> None:

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 
 from scanner.app.door import Door
 from scanner.checkin.base32 import b32encode
 from scanner.checkin.codes import verify_code
 from scanner.checkin.issuing import SigningKey, keyring_for
 from tests.cli.run import scanner
+from tests.store_jobs import read_sql
 
 LONE_SURROGATE = '{"ticketId":"\\ud800","timestamp":1761300000000,"signature":"' + "ab" * 32 + '"}'
 SETTINGS = settings(
@@ -48,8 +48,8 @@ CODE_TEXTS = st.one_of(
 
 
 def _journal(door: Door) -> list[tuple[str, str, str | None]]:
-    sql = text("SELECT outcome, reason, ticket_id FROM journal ORDER BY seq")
-    return [tuple(row) for row in door.store.read(lambda conn: conn.execute(sql).all())]
+    sql = "SELECT outcome, reason, ticket_id FROM journal ORDER BY seq"
+    return [tuple(row) for row in read_sql(door.store, sql)]
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from scanner.store.store import ImportRefused, Store
 from tests.cli.run import scanner
 from tests.conftest import EVENT_NOW
 from tests.store.helpers import db_digest, query, write_lines
+from tests.store_jobs import on_writer
 
 DAY = date(2026, 5, 1)
 
@@ -94,7 +95,7 @@ def test_without_cursors_the_generation_time_decides(
 def _enrol(data_dir: Path, event_id: str) -> None:
     store = Store(data_dir, synchronous=True)
     enrolment = Enrolment("http://127.0.0.1:9", "dev-a", event_id, "north", None, "token")
-    store.writer.run(lambda conn: save_enrolment(conn, enrolment))
+    on_writer(store, lambda conn: save_enrolment(conn, enrolment))
     store.close()
 
 
@@ -125,14 +126,12 @@ def test_a_door_that_is_not_enrolled_may_switch_events_by_file(
 def test_the_snapshot_carries_the_events_grace(
     data_dir: Path, demo_event: DemoEvent, tmp_path: Path
 ) -> None:
-    from scanner.store.tickets import load_current_event
-
     event = {**demo_event.event_json(DAY), "grace_before_s": 0, "grace_after_s": 7200}
     path = _snapshot(tmp_path / "g.jsonl", demo_event, cursor="5", hours=4, event_json=event)
     store = Store(data_dir, synchronous=True)
     try:
         store.import_snapshot_file(path, EVENT_NOW)
-        policy = store.read(lambda conn: load_current_event(conn)[0])
+        policy = store.event_policy()
         assert (policy.grace_before_s, policy.grace_after_s) == (0, 7200)
         bad = {**event, "grace_after_s": -5}
         refused = _snapshot(tmp_path / "b.jsonl", demo_event, cursor="6", hours=5, event_json=bad)

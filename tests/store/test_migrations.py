@@ -11,6 +11,7 @@ from scanner.store.database import HEAD_REVISION, StoreError, make_engine, upgra
 from scanner.store.store import Store
 from tests.conftest import EVENT_NOW
 from tests.store.helpers import change, query
+from tests.store_jobs import on_writer
 
 
 def test_a_file_made_at_the_first_migration_is_upgraded_with_its_data(tmp_path: Path) -> None:
@@ -63,12 +64,13 @@ def test_durability_settings(tmp_path: Path) -> None:
 def test_the_writers_connection_is_durable_too(tmp_path: Path) -> None:
     """Every journal commit goes through the writer: its own connection must be WAL + FULL."""
     store = Store(tmp_path, synchronous=True)
-    pragmas = store.writer.run(
+    pragmas = on_writer(
+        store,
         lambda conn: (
             conn.exec_driver_sql("PRAGMA journal_mode").scalar(),
             conn.exec_driver_sql("PRAGMA synchronous").scalar(),
             conn.exec_driver_sql("PRAGMA foreign_keys").scalar(),
-        )
+        ),
     )
     store.close()
     assert pragmas == ("wal", 2, 1)  # WAL, synchronous=FULL, foreign keys checked

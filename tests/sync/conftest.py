@@ -19,6 +19,7 @@ from scanner.sync.engine import Syncer
 from scanner.sync.enrolment import enroll
 from scanner.sync.state import SyncState
 from server_stub.testing import LiveServer, SeededEvent, live_server, seed_event, sqlite_url
+from tests.store_jobs import read_sql
 from tests.sync.faultproxy import FaultProxy
 
 # generous: a loaded CI machine must not turn a healthy answer into a timeout (the "slow" fault
@@ -56,7 +57,7 @@ class Device:
         return self.syncer.run_once()
 
     def journal(self, sql: str = "SELECT id, upload_state FROM journal ORDER BY seq") -> list[Any]:
-        return self.store.read(lambda conn: conn.execute(text(sql)).all())
+        return read_sql(self.store, sql)
 
 
 @dataclass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.store import tickets
 from scanner.sync.state import Link
+from tests.store_jobs import read_one, write_sql
 from tests.sync.conftest import Device, Platform
 
 
@@ -13,9 +13,7 @@ def test_enrolment_pulls_the_snapshot_and_scans_reach_the_server(
     platform: Platform, enrolled: Device
 ) -> None:
     event = platform.event
-    count = enrolled.store.read(
-        lambda c: c.exec_driver_sql("SELECT COUNT(*) FROM tickets").scalar()
-    )
+    count = read_one(enrolled.store, "SELECT COUNT(*) FROM tickets")
     assert count == len(event.ticket_ids)
     assert enrolled.scan(event.codes[event.ticket_ids[0]]) == "ok"
     assert enrolled.scan(event.codes[event.ticket_ids[0]]) == "already_checked_in"
@@ -39,7 +37,7 @@ def test_progress_is_reported_during_the_first_snapshot(
     device = make_device("fresh")
     device.enroll(platform.proxy.url, platform.event.enrollment_code("south"))
     seen: list[tuple[int, int | None]] = []
-    device.store.writer.run(lambda c: c.exec_driver_sql("UPDATE events SET cursor = NULL"))
+    write_sql(device.store, "UPDATE events SET cursor = NULL")
     device.syncer.run_once(lambda done, total: seen.append((done, total)))
     tickets = len(platform.event.ticket_ids)
     assert seen[-1] == (tickets, tickets)
@@ -72,9 +70,7 @@ def test_a_cursor_too_old_takes_a_fresh_snapshot_and_keeps_the_journal(
         event.ticket_ids
     )
     assert len(enrolled.journal()) == 1 and state.waiting == 0
-    policy_cursor = enrolled.store.read(
-        lambda c: tickets.load_event(c, event.event_id)[2]["cursor"]
-    )
+    policy_cursor = enrolled.store.pull_cursor(event.event_id)
     assert policy_cursor is not None
 
 

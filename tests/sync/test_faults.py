@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from scanner.sync.state import Link
+from tests.store_jobs import write_sql
 from tests.sync.conftest import Device, Platform
 
 
@@ -72,10 +73,8 @@ def test_server_down_at_start(platform: Platform, make_device: Any) -> None:
 
 
 def test_unreachable_server_is_offline(platform: Platform, enrolled: Device) -> None:
-    enrolled.store.writer.run(
-        lambda c: c.exec_driver_sql(
-            "UPDATE settings SET value = 'http://127.0.0.1:9' WHERE key = 'server_url'"
-        )
+    write_sql(
+        enrolled.store, "UPDATE settings SET value = 'http://127.0.0.1:9' WHERE key = 'server_url'"
     )
     _scan_some(enrolled, platform, 2)
     state = enrolled.sync()
@@ -87,7 +86,7 @@ def test_a_snapshot_cut_half_way_leaves_the_previous_list(
     platform: Platform, enrolled: Device
 ) -> None:
     before = enrolled.journal("SELECT ticket_id, status FROM tickets ORDER BY 1")
-    enrolled.store.writer.run(lambda c: c.exec_driver_sql("UPDATE events SET cursor = NULL"))
+    write_sql(enrolled.store, "UPDATE events SET cursor = NULL")
     platform.proxy.set("cut_body", path="/snapshot", cut_after=400)  # gzip: the body is small
     state = enrolled.sync()
     assert state.link is Link.FAILING

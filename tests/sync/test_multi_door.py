@@ -8,15 +8,13 @@ from typing import Any
 
 import httpx
 
-from scanner.store.conflicts import conflicts
 from tests.sync.conftest import Device, Platform
 from tests.sync.faultproxy import FaultProxy
 
 
 def _conflicted(device: Device) -> dict[str, set[str]]:
     return {
-        c.ticket_id: {c.first.door, *(a.door for a in c.others)}
-        for c in device.store.read(conflicts)
+        c.ticket_id: {c.first.door, *(a.door for a in c.others)} for c in device.store.conflicts()
     }
 
 

@@ -11,6 +11,7 @@ from scanner.checkin.keyring import KeyringError, keyring_from_json
 from scanner.checkin.reasons import Reason
 from scanner.checkin.wording import describe
 from server_stub.testing import seed_event
+from tests.store_jobs import write_sql
 from tests.sync.conftest import Device, Platform
 
 
@@ -21,7 +22,7 @@ def test_a_ticket_of_another_event_says_so(platform: Platform, enrolled: Device)
     assert mine.isdisjoint(theirs), (mine, theirs)  # no two events share a key id
 
     enrolled.sync()  # a door learns the platform's other kids with its list (here: the sync)
-    enrolled.store.writer.run(lambda c: c.exec_driver_sql("UPDATE events SET cursor = NULL"))
+    write_sql(enrolled.store, "UPDATE events SET cursor = NULL")
     enrolled.sync()
     code = other.codes[other.ticket_ids[0]]
     result = enrolled.door.check(code, source="test")

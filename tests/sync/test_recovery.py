@@ -17,6 +17,7 @@ from scanner.sync.state import Link
 from server_stub.db import open_database
 from server_stub.services.devices import revoke_device
 from tests.cli.run import scanner
+from tests.store_jobs import write_sql
 from tests.sync.conftest import Device, Platform, short_timeout_client
 
 
@@ -276,10 +277,9 @@ def test_entries_an_older_version_rejected_for_good_are_sent_again(
     platform: Platform, enrolled: Device
 ) -> None:
     ids = _scan_some(enrolled, platform, 2)
-    enrolled.store.writer.run(
-        lambda c: c.exec_driver_sql(
-            "UPDATE journal SET upload_state = 'rejected', server_reason = 'not_found: x'"
-        )
+    write_sql(
+        enrolled.store,
+        "UPDATE journal SET upload_state = 'rejected', server_reason = 'not_found: x'",
     )
     state = enrolled.sync()
     assert state.link is Link.ONLINE and state.waiting == 0 and state.held == 0

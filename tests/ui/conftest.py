@@ -96,6 +96,6 @@ def enrolled_session(
     server: Server, folder: Path, door: str, name: str | None = None, **options: Any
 ) -> DoorSession:
     session = DoorSession(folder, synchronous=True, **options)
-    state = session.enroll(server.url, server.event.enrollment_code(door), name).result()
+    state = session.setup.enroll(server.url, server.event.enrollment_code(door), name).result()
     assert state.link == "online", state
     return session

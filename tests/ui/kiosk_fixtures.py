@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from scanner.app import kiosk
 from scanner.app.clock import FixedClock
 from scanner.app.kiosk import KioskSettings, PinGuard
 from scanner.app.session import DoorSession
@@ -41,7 +40,7 @@ def ticking() -> Ticking:
 @pytest.fixture
 def kiosk_session(data_dir: Path, clock: FixedClock) -> DoorSession:
     session = DoorSession(data_dir, door="Main entrance", clock=clock, synchronous=True)
-    kiosk.set_pin(session.store, PIN)
+    session.set_lead_pin(PIN)
     return session
 
 
@@ -55,7 +54,7 @@ def make_kiosk(qtbot: QtBot, tmp_path: Path, ticking: Ticking) -> Iterator[MakeK
         size: tuple[int, int] = (1280, 720),
         expects_camera: bool = False,
     ) -> KioskWindow:
-        guard = PinGuard(kiosk.stored_pin(session.store), clock=ticking)
+        guard = PinGuard(session.lead_pin(), clock=ticking)
         window = KioskWindow(
             session,
             guard,

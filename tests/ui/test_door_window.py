@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from scanner.app import kiosk
 from scanner.app.clock import FixedClock
 from scanner.app.demo import DemoEvent
 from scanner.app.events import CameraState
 from scanner.app.session import DoorSession
 from scanner.camera.synthetic import SyntheticSource
 from scanner.checkin.reasons import TicketStatus
+from scanner.store.store import Store
 from scanner.ui.door_window import DoorWindow
 from scanner.ui.verdict_panel import WORD_SHARE
 from scanner.ui.verdict_style import STYLES, Look
@@ -37,7 +38,7 @@ def test_a_valid_code_through_the_camera_turns_the_panel_green_with_the_admit_so
     # The real thing: camera and decoder threads, the door worker, the bridge's queued hop.
     session = DoorSession(data_dir, door="Main entrance", operator="tester", clock=clock)
     ticket, code = valid_code(demo_event)
-    session.open_camera(SyntheticSource([code], paced=True, options="fps=30,hold=20,gap=10"))
+    session.camera.open(SyntheticSource([code], paced=True, options="fps=30,hold=20,gap=10"))
     window = make_window(session)
     session.start()
     qtbot.waitUntil(lambda: window.panel.look is Look.ADMITTED, timeout=30_000)
@@ -203,7 +204,7 @@ def test_undo_needs_the_lead_pin_when_one_is_set(
     demo_event: DemoEvent,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    kiosk.set_pin(door_session.store, "4711")
+    door_session.set_lead_pin("4711")
     window = make_window(door_session)
     door_session.submit_code(valid_code(demo_event)[1])
     answers = iter([("1234", True), ("4711", True), ("wrong person", True)])
@@ -244,18 +245,18 @@ def test_camera_lost_and_back(
 ) -> None:
     session = DoorSession(data_dir, clock=clock, synchronous=True)
     source = Flaky(SyntheticSource([valid_code(demo_event)[1]], paced=False))
-    session.open_camera(source)
+    session.camera.open(source)
     window = make_window(session)
-    session.camera_step()
+    session.camera.step()
     window.camera.poll()
     assert window.camera.state.state is CameraState.RUNNING and window.camera.frame is not None
     source.broken = True
-    session.camera_step()
-    session.camera_step()
+    session.camera.step()
+    session.camera.step()
     assert window.camera.state.state is CameraState.RECONNECTING
     assert window.camera.grab().toImage().pixelColor(5, 5).name() == "#101418"
     source.broken = False
-    session.camera_step()
+    session.camera.step()
     assert window.camera.state.state is CameraState.RUNNING
 
 
@@ -270,21 +271,21 @@ def test_a_camera_whose_pictures_cannot_be_decoded_says_so_and_recovers(
         return []
 
     session = DoorSession(data_dir, clock=clock, synchronous=True)
-    session.open_camera(SyntheticSource([valid_code(demo_event)[1]], paced=False), decoder)
+    session.camera.open(SyntheticSource([valid_code(demo_event)[1]], paced=False), decoder)
     window = make_window(session)
     for _ in range(3):
-        session.camera_step()
+        session.camera.step()
     assert window.camera.state.state is CameraState.FAILING
     assert "cannot be decoded" in window.camera.state.message
     broken[0] = False
-    session.camera_step()
+    session.camera.step()
     assert window.camera.state.state is CameraState.RUNNING
 
 
 def test_the_window_works_without_a_camera(
     make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
 ) -> None:
-    door_session.open_camera("/dev/video-none-here")
+    door_session.camera.open("/dev/video-none-here")
     window = make_window(door_session)
     assert window.camera.state.state is CameraState.NONE
     door_session.submit_code(valid_code(demo_event)[1], "wedge")
@@ -358,6 +359,34 @@ def test_the_door_menu_resets_with_a_warning_that_counts_unsent_scans(
     window.reset_door()
     assert "1 scans were never uploaded" in asked[0]
     assert door_session.has_event(), "canceled: nothing forgotten"
+
+
+def test_a_reset_never_holds_the_window_and_opens_the_wizard_when_done(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    data_dir: Path,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    session = DoorSession(data_dir, door="Main entrance", operator="tester", clock=clock)
+    window = make_window(session)
+    gate = threading.Event()
+    search = Store.search
+    monkeypatch.setattr(
+        Store, "search", lambda store, *args: gate.wait(30) and search(store, *args)
+    )
+    session.search("Ada")  # holds the jobs thread, where the reset will queue, till the gate opens
+    monkeypatch.setattr(
+        "scanner.ui.door_window.QMessageBox.warning",
+        lambda *_args: QMessageBox.StandardButton.Reset,
+    )
+    wizards: list[bool] = []
+    monkeypatch.setattr(window, "run_wizard", lambda: wizards.append(True) or False)
+    window.reset_door()  # returns while the reset still waits: the GUI thread never blocks
+    assert wizards == [] and session.has_event()
+    gate.set()
+    qtbot.waitUntil(lambda: wizards == [True], timeout=30_000)
+    assert not session.has_event() and window.panel.shown is None
 
 
 def test_the_camera_choice_is_kept_for_the_next_start(

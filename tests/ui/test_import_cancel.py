@@ -11,8 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from scanner.app.clock import FixedClock
 from scanner.app.demo import DemoEvent
+from scanner.app.door_setup import PROGRESS_EVERY
 from scanner.app.events import Progress
-from scanner.app.session import PROGRESS_EVERY, DoorSession
+from scanner.app.session import DoorSession
 from scanner.ui.door_window import DoorWindow
 from scanner.ui.verdict_style import Look
 from scanner.ui.wizard import EnrolWizard

@@ -87,10 +87,10 @@ def test_a_staff_qr_code_opens_the_menu_and_never_reaches_the_door(
     qtbot: QtBot, make_kiosk: MakeKiosk, kiosk_session: DoorSession
 ) -> None:
     staff = kiosk.staff_code(PIN)
-    kiosk_session.open_camera(SyntheticSource([staff], paced=False))
+    kiosk_session.camera.open(SyntheticSource([staff], paced=False))
     window = make_kiosk(kiosk_session)
     for _ in range(30):
-        kiosk_session.camera_step()
+        kiosk_session.camera.step()
         if window.page is window.staff:
             break
         qtbot.wait(10)
@@ -139,20 +139,20 @@ def test_out_of_order_when_the_camera_goes_away_and_back_by_itself(
     make_kiosk: MakeKiosk, kiosk_session: DoorSession, demo_event: DemoEvent
 ) -> None:
     source = Flaky(SyntheticSource([valid_code(demo_event)[1]], paced=False))
-    kiosk_session.open_camera(source)
+    kiosk_session.camera.open(source)
     window = make_kiosk(kiosk_session, expects_camera=True)
     assert window.page is window.out_of_order  # no picture yet
-    kiosk_session.camera_step()
+    kiosk_session.camera.step()
     assert window.page in (window.attract, window.verdict)
     window.show_idle()
     source.broken = True
-    kiosk_session.camera_step()
+    kiosk_session.camera.step()
     assert window.page is window.out_of_order
     assert window.out_of_order.words.text() == "Out of order, please use the staffed entrance"
-    kiosk_session.camera_step()  # reconnecting: still out of order
+    kiosk_session.camera.step()  # reconnecting: still out of order
     assert window.page is window.out_of_order
     source.broken = False
-    kiosk_session.camera_step()
+    kiosk_session.camera.step()
     assert window.page in (window.attract, window.verdict)
 
 
@@ -165,10 +165,10 @@ def test_out_of_order_while_the_data_cannot_decide_and_back_after_an_import(
     ticking: Ticking,
 ) -> None:
     session = DoorSession(tmp_path / "empty", clock=clock, synchronous=True)
-    kiosk.set_pin(session.store, PIN)
+    session.set_lead_pin(PIN)
     window = make_kiosk(session)
     assert window.page is window.out_of_order
-    session.import_snapshot(snapshot_file, demo_event.platform_fingerprint).result()
+    session.setup.import_snapshot(snapshot_file, demo_event.platform_fingerprint).result()
     ticking.step(5)
     window.tick()
     assert window.page is window.attract

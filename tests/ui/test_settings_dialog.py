@@ -53,8 +53,8 @@ def test_pick_the_synthetic_camera_see_it_live_and_ok_keeps_every_setting_for_th
 ) -> None:
     # Real threads: the camera probe, the preview's own capture, the door's camera.
     session = DoorSession(data_dir, door="Main entrance", operator="tester", clock=clock)
-    session.open_camera(SYNTHETIC, codes=[valid_code(demo_event)[1]])  # as --demo does
-    session.close_camera()  # known to this door, but not running: the preview opens its own
+    session.camera.open(SYNTHETIC, codes=[valid_code(demo_event)[1]])  # as --demo does
+    session.camera.close()  # known to this door, but not running: the preview opens its own
     window = make_window(session)
     session.start()
     dialog = window.open_settings()
@@ -69,7 +69,7 @@ def test_pick_the_synthetic_camera_see_it_live_and_ok_keeps_every_setting_for_th
     assert dialog.caption.text() == "1280 × 720"
     dialog.resolution.setCurrentIndex(dialog.resolution.findData("640x480"))
     qtbot.waitUntil(lambda: dialog.caption.text() == "640 × 480", timeout=20_000)
-    assert session.camera_spec is None, "a preview never starts the door's camera"
+    assert session.camera.spec is None, "a preview never starts the door's camera"
 
     dialog.mirror.setChecked(True)
     dialog.hold.setValue(2.5)
@@ -94,7 +94,7 @@ def test_pick_the_synthetic_camera_see_it_live_and_ok_keeps_every_setting_for_th
         ),
         timeout=20_000,
     )
-    assert session.camera_spec == SYNTHETIC
+    assert session.camera.spec == SYNTHETIC
 
     session.close()
     restarted = DoorSession(data_dir, clock=clock, synchronous=True)
@@ -111,7 +111,7 @@ def test_pick_the_synthetic_camera_see_it_live_and_ok_keeps_every_setting_for_th
 def test_cancel_leaves_everything_as_it_was_and_the_door_camera_running(
     qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
 ) -> None:
-    door_session.open_camera(SYNTHETIC, codes=[valid_code(demo_event)[1]])
+    door_session.camera.open(SYNTHETIC, codes=[valid_code(demo_event)[1]])
     window = make_window(door_session)
     before = door_session.preferences()
     dialog = window.open_settings()
@@ -119,7 +119,7 @@ def test_cancel_leaves_everything_as_it_was_and_the_door_camera_running(
     in_use = [label for label in labels(dialog) if label.endswith("(in use)")]
     assert in_use == ["Synthetic camera (demo tickets)  (in use)"]
     assert dialog.selected_camera() == SYNTHETIC
-    door_session.camera_step()  # the running camera's own frames, shared with the preview
+    door_session.camera.step()  # the running camera's own frames, shared with the preview
     qtbot.waitUntil(lambda: dialog.preview.frame is not None)
     assert dialog.caption.text() == "1280 × 720, as the door uses it now"
 
@@ -140,9 +140,9 @@ def test_cancel_leaves_everything_as_it_was_and_the_door_camera_running(
     assert door_session.settings.operator == "tester"
     assert not window.camera.mirror and window.panel.hold_s == before.hold_s
     assert not window.sounds.muted and window.sounds.volume == before.volume
-    assert door_session.camera_spec == SYNTHETIC
-    door_session.camera_step()
-    assert door_session.camera_state.state is CameraState.RUNNING
+    assert door_session.camera.spec == SYNTHETIC
+    door_session.camera.step()
+    assert door_session.camera.state.state is CameraState.RUNNING
 
 
 def test_settings_by_keyboard_alone(
@@ -177,7 +177,7 @@ def test_about_shows_the_build_version_and_the_data_schema(
     text = about.text()
     assert build_version() in about.rows["version"].text()
     assert about.rows["schema"].text() == f"{schema_revision()} (the newest this build knows)"
-    assert door_session.store.device_id in about.rows["device"].text()
+    assert door_session.about().device_id in about.rows["device"].text()
     assert about.rows["data"].text() == str(data_dir)
     assert "PySide6" in about.rows["qt"].text() and "." in about.rows["python"].text()
     assert "from source" in text

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from scanner.app.about import about
 from scanner.app.clock import FixedClock
 from scanner.app.session import DoorSession
 from scanner.ui.door_window import DoorWindow
@@ -40,7 +39,7 @@ def test_the_enrolment_wizard_downloads_the_list(
     assert session.has_event() and session.status().expected == 20
     assert progress[-1] == (0, None) or progress
     assert window.bar.door.currentText() == "north"
-    assert about(session).device_name == "North gate laptop"  # what the other doors show
+    assert session.about().device_name == "North gate laptop"  # what the other doors show
 
 
 def test_a_wrong_enrolment_code_says_why(
