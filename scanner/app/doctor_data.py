@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from scanner.app.doctor import DoctorSettings, Finding, Level
+from scanner.app.findings import DoctorSettings, Finding, Level
 from scanner.app.version import program
 from scanner.store import inspection, outbox, records, sealing, tickets
 from scanner.store.inspection import FileReport
