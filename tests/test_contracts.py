@@ -209,3 +209,28 @@ def test_imports_by_computed_name_hide_no_edge(linted: dict[str, tuple[bool, str
     ]  # fmt: skip
     failed, output = linted[PLAIN]
     assert not failed, output
+
+
+HEAVY = ["PySide6", "shiboken6", "cv2", "numpy", "pyzbar", "zxingcpp", "httpx", "sqlalchemy"]
+# Where start-up matters: a new module here may use the heavy libraries only inside functions.
+LAZY = ["scanner/cli", "scanner/app", "scanner/lang", "scanner/checkin", "scanner/reports",
+        "scanner/sync"]  # fmt: skip
+
+
+@pytest.mark.parametrize("package", LAZY)
+def test_heavy_libraries_wait_until_a_function_needs_them(package: str) -> None:
+    """ruff's banned-module-level-imports (TID253): a module-level import of each fails, the
+    same import inside a function does not."""
+    module = "".join(f"import {name}\n" for name in HEAVY)
+    lazy = "def later() -> None:\n" + "".join(f"    import {name}\n" for name in HEAVY)
+    found = [_banned(f"{package}/{PROBE_MODULE}.py", text) for text in (module, lazy)]
+    assert found == [HEAVY, []]
+
+
+def _banned(filename: str, text: str) -> list[str]:
+    ruff = Path(sys.executable).with_name("ruff")
+    done = subprocess.run(
+        [ruff, "check", "--select", "TID253", "--output-format", "json", "--stdin-filename",
+         filename, "-"], input=text, cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return [d["message"].split("`")[1] for d in json.loads(done.stdout)]
