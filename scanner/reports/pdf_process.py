@@ -4,14 +4,16 @@ Qt makes one GUI application per process and wants it on the main thread, while 
 API writes reports on whichever request thread asks, and the door session (app) loads no Qt at
 all. So the report goes to a child interpreter (`python -m scanner.reports.pdf_process`; the
 packaged executable's hidden `__report-pdf` entry), which runs the Qt writer (`pdf.py`) on its
-main thread. The report travels summary-only (`Report.summary_only`), pickled over the child's
-stdin: the PDF draws no rows, and the source's connection could not travel anyway. The child
-writes the file into a folder of the parent's, so nothing it prints can end up in the PDF.
+main thread, on Qt's offscreen platform. The report travels summary-only
+(`Report.summary_only`), pickled over the child's stdin: the PDF draws no rows, and the
+source's connection could not travel anyway. The child writes the file into a folder of the
+parent's, so nothing it prints can end up in the PDF.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import pickle
 import subprocess
 import sys
@@ -48,6 +50,7 @@ def write_pdf(report: Report, out: IO[bytes]) -> None:
                 [*child_command(), str(target)],
                 input=summary,
                 capture_output=True,
+                env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},  # a PDF needs no display
                 timeout=TIMEOUT_S,
                 check=False,
             )
