@@ -131,9 +131,7 @@ def _messages(catalog: Catalog) -> dict[Key, tuple[object, bool]]:
 
 def _compiled(catalog: Catalog) -> dict[Key, object]:
     """What the app reads from the .mo: the translated messages, fuzzy ones left out."""
-    return {
-        (m.context, m.id): m.string for m in catalog if m.id and m.string and not m.fuzzy
-    }
+    return {(m.context, m.id): m.string for m in catalog if m.id and m.string and not m.fuzzy}
 
 
 if __name__ == "__main__":
