@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from scanner.app.doctor import DoctorSettings, Finding, Level
+from scanner.app.findings import DoctorSettings, Finding, Level
 from scanner.app.version import program
 from scanner.store import inspection, sealing
 from scanner.store.inspection import FileReport

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from scanner.app.doctor import DoctorSettings, Finding, Level
+from scanner.app.findings import DoctorSettings, Finding, Level
 
 if TYPE_CHECKING:
     from scanner.camera.decoders import Image

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from importlib.util import find_spec
 from pathlib import Path
 
-from scanner.app.doctor import DoctorSettings, Finding, Level
+from scanner.app.findings import DoctorSettings, Finding, Level
 
 PROBE_ARG = "__qt-probe"  # the packaged executable's hidden entry to the probe
 PROBE_TIMEOUT_S = 20.0

@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from scanner.app.doctor import DoctorSettings, Finding, Level
+from scanner.app.findings import DoctorSettings, Finding, Level
 from scanner.app.version import program
 from scanner.store import inspection, sealing
 from scanner.store.device import Enrolment

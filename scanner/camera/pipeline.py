@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from scanner.camera.cascade import Cascade
 from scanner.camera.decoders import Decoder, Found, Image
 from scanner.camera.dedupe import DEFAULT_WINDOW_S, RepeatFilter
+from scanner.camera.frames import Frame, FrameSource
 from scanner.camera.health import CameraHealth, CameraState
-from scanner.camera.sources import Frame, FrameSource
 
 log = logging.getLogger(__name__)
 

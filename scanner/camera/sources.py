@@ -15,27 +15,22 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import cv2
-import numpy as np
 
+# The frame types are defined in `frames`; callers of `open_source` meet them here too.
 from scanner.camera import video
+from scanner.camera.frames import BadSourceSpec as BadSourceSpec
+from scanner.camera.frames import Frame as Frame
+from scanner.camera.frames import FrameSource as FrameSource
+from scanner.camera.frames import Image
+from scanner.camera.frames import SourceUnavailable as SourceUnavailable
 
 log = logging.getLogger(__name__)
-Image = np.ndarray
 Clock = Callable[[], float]
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm"}
 CAMERA_DEFAULT = "default"  # `camera:0@default`: ask the camera for no particular size
 STREAM_SCHEMES = ("rtsp://", "rtmp://", "http://", "https://", "udp://", "tcp://")
-
-
-class SourceUnavailable(RuntimeError):
-    """The source cannot be opened: unknown camera, missing file or folder, dead stream."""
-
-
-class BadSourceSpec(ValueError):
-    """The source spec itself is wrong (not a problem of the device)."""
 
 
 class NotAnImage(ValueError):
@@ -51,30 +46,6 @@ def read_image(path: Path) -> Image:
     if image is None:
         raise NotAnImage(f"not an image file: {path}")
     return image
-
-
-@dataclass(frozen=True)
-class Frame:
-    image: Image
-    captured_at: float  # wall-clock seconds when the frame was taken off the source
-    index: int
-    # Seconds into a recording (files, synthetic): the time a repeated code is judged by, so a
-    # file decoded faster than real time still has its tickets seconds apart. None: live.
-    media_time: float | None = None
-
-    @property
-    def seen_at(self) -> float:
-        return self.captured_at if self.media_time is None else self.media_time
-
-
-class FrameSource(Protocol):
-    name: str
-    live: bool  # frames come at the source's pace (camera, stream, paced file)
-    finished: bool
-
-    def read(self) -> Frame | None: ...
-
-    def close(self) -> None: ...
 
 
 class _Counter:

@@ -20,7 +20,7 @@ import numpy as np
 import segno
 from numpy.typing import NDArray
 
-from scanner.camera.sources import BadSourceSpec, Frame
+from scanner.camera.frames import BadSourceSpec, Frame
 from scanner.checkin.issuing import SigningKey, keyring_for, mint_seedjson, mint_tk1
 from scanner.checkin.keyring import Keyring
 

@@ -1,10 +1,10 @@
-"""`scanner window`: the door window. Qt is loaded only when the window is asked for, so the
-command line stays Qt-free (and works in a build without the window)."""
+"""`scanner window`: the door window. The one command that hands over to `ui` (an exception the
+contracts name): Qt is loaded only when the window is asked for, so the rest of the command
+line stays Qt-free (and works in a build without the window)."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 
 from scanner.cli import exits
 from scanner.cli.commands import Commands
@@ -30,7 +30,7 @@ def register(commands: Commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        ui = importlib.import_module("scanner.ui.main")
+        from scanner.ui import main as ui
     except ImportError as exc:
         raise CliError(f"the door window cannot start: {exc}", exits.NOT_FOUND) from None
     if not ui.has_display():
@@ -41,5 +41,4 @@ def run(args: argparse.Namespace) -> int:
             args.attendees = 300
             return demo_command.run(args)
         raise CliError("no display: the door window needs one (set DISPLAY)", exits.USAGE)
-    code: int = ui.run(args)
-    return code
+    return ui.run(args)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -163,6 +163,34 @@ class Report:
 
     def tickets(self) -> Iterable[TicketRow]:
         return self.source.tickets()
+
+    def summary_only(self) -> Report:
+        """The summary, charts and conflicts without the rows or the per-ticket passages: what
+        the PDF draws, small and free of the source's connection, so it can go to another
+        process."""
+        return replace(
+            self,
+            source=NoRows(self.event),
+            first_admission={},
+            last_exit={},
+            inside_now=frozenset(),
+        )
+
+
+@dataclass(frozen=True)
+class NoRows:
+    """The source of a summary-only report: its rows stayed with the report it came from."""
+
+    info: EventInfo
+
+    def event(self) -> EventInfo:
+        return self.info
+
+    def tickets(self) -> Iterable[TicketRow]:
+        raise LookupError("a summary-only report carries no tickets")
+
+    def entries(self) -> Iterable[EntryRow]:
+        raise LookupError("a summary-only report carries no journal entries")
 
 
 Progress = Callable[[int, int | None], None]  # (journal entries read, total if known)

@@ -1,15 +1,15 @@
 """PDF: A4, vector tables and charts drawn with QPainter on a QPdfWriter (text stays text).
 
-The one module of the report package that uses Qt. It runs headless (the companion API has no
-display): a QGuiApplication on the offscreen platform is made on demand. Names in Latin,
-Cyrillic, Greek, Arabic, Hebrew and CJK scripts render through a family list that Qt falls back
-along glyph by glyph (fonts.py says which files and where they come from).
+The one module of the report package that uses Qt. It runs in a child process of its own
+(`pdf_process`), on that process's main thread, headless: a QGuiApplication on the offscreen
+platform is made on demand. Names in Latin, Cyrillic, Greek, Arabic, Hebrew and CJK scripts
+render through a family list that Qt falls back along glyph by glyph (fonts.py says which files
+and where they come from).
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from datetime import datetime
 from itertools import islice
@@ -42,9 +42,6 @@ WIDTH = PAGE_W - 2 * MARGIN
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
 INSIDE_COLOR = "#d62728"
 _app: QGuiApplication | None = None
-_one_at_a_time = (
-    threading.Lock()
-)  # a server makes PDFs on worker threads; Qt's font cache is shared
 
 
 def _ensure_app() -> None:
@@ -57,11 +54,6 @@ def _ensure_app() -> None:
 
 
 def write_pdf(report: Report, out: IO[bytes]) -> None:
-    with _one_at_a_time:
-        _write_pdf(report, out)
-
-
-def _write_pdf(report: Report, out: IO[bytes]) -> None:
     _ensure_app()
     families = _families()
     buffer = QBuffer()

@@ -1,12 +1,11 @@
 """One entry point for every format: `write_report(report, "xlsx", out)`.
 
-The PDF writer is imported on first use only: it is the one that needs Qt, and the door's CLI
-and the companion API load without Qt until someone asks for a PDF.
+The PDF is drawn with Qt in a child process (`pdf_process`): the door's CLI, the door session
+and the companion API never load Qt themselves.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +15,7 @@ from typing import IO
 from scanner.reports.csv_writer import write_csv
 from scanner.reports.model import JournalPass, Options, Progress, Report, build_report
 from scanner.reports.parts import PARTS, Part, attendees, parts, scan_log_part
+from scanner.reports.pdf_process import write_pdf
 from scanner.reports.rows import ReportSource
 from scanner.reports.xlsx_writer import write_xlsx
 
@@ -62,8 +62,7 @@ def write_report(
         keys = PARTS if kind == "full" else (kind,)
         write_xlsx([_part(report, key) for key in keys], out, report.event.name)
     else:
-        pdf = importlib.import_module("scanner.reports.pdf")
-        pdf.write_pdf(report, out)
+        write_pdf(report, out)
 
 
 def _part(report: Report, key: str) -> Callable[[], Part]:

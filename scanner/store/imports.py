@@ -26,6 +26,7 @@ from scanner.checkin.snapshot_file import (
     read_snapshot,
 )
 from scanner.store import import_guards, records, set_aside
+from scanner.store.records import EventSpec as EventSpec  # what an import is given
 
 BATCH = 5000
 
@@ -38,23 +39,6 @@ class ImportSummary:
     passages: int = 0
     source: str = "snapshot"
     set_aside: int = 0  # records the door could not apply, kept aside (sync only)
-
-
-@dataclass(frozen=True)
-class EventSpec:
-    """An event as a snapshot header describes it (CSV imports give the same fields by hand)."""
-
-    id: str
-    name: str
-    timezone: str
-    days: dict[int, date]
-    reentry: bool
-    max_code_age_s: int | None
-    ticket_types: list[tuple[str, str]]
-    checkin_lists: list[tuple[str, str, list[str]]]
-    keyring: Keyring
-    grace_before_s: int | None = None  # None: the door's default (event_window.py)
-    grace_after_s: int | None = None
 
 
 def event_spec(event: dict[str, Any], keyring: Keyring) -> EventSpec:

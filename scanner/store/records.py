@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -14,9 +15,6 @@ from scanner.checkin.reasons import Direction
 from scanner.store.sealing import seal
 from scanner.store.search_index import index_rows
 from scanner.store.tickets import current_event_id
-
-if TYPE_CHECKING:
-    from scanner.store.imports import EventSpec
 
 # Plain SQL handed to sqlite3's executemany: SQLAlchemy's per-row parameter processing cost a
 # quarter of an import's time.
@@ -44,6 +42,23 @@ _INSERT_SEARCH = (
 )
 _EVENT_TABLES = ("event_days", "ticket_types", "checkin_lists")
 _LIST_TABLES = ("tickets", "ticket_search", "revocations", "remote_passages")
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """An event as a snapshot header describes it (CSV imports give the same fields by hand)."""
+
+    id: str
+    name: str
+    timezone: str
+    days: dict[int, date]
+    reentry: bool
+    max_code_age_s: int | None
+    ticket_types: list[tuple[str, str]]
+    checkin_lists: list[tuple[str, str, list[str]]]
+    keyring: Keyring
+    grace_before_s: int | None = None  # None: the door's default (event_window.py)
+    grace_after_s: int | None = None
 
 
 def _iso(value: datetime | None) -> str | None:

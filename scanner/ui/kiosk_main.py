@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from scanner.app import kiosk
 from scanner.app.session import DoorSession
+from scanner.app.window_session import demo_session, door_session
 from scanner.lang import on_change
 from scanner.ui.door_window import DoorWindow
 from scanner.ui.kiosk_window import KioskWindow
@@ -41,8 +42,6 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return ALREADY_RUNNING
-    from scanner.ui.main import demo_session, door_session
-
     opener = demo_session if args.demo else door_session
     try:
         with opener(args) as session:

@@ -68,13 +68,6 @@ def _device(folder: Path, url: str, code: str, name: str) -> tuple[Store, Syncer
     return store, Syncer(store, SystemClock().now, short_timeout_client)
 
 
-@pytest.fixture(autouse=True)
-def qt_application(qapp: object) -> object:
-    """The PDF writer would make a bare QGuiApplication; pytest-qt's QApplication comes first,
-    so the window tests that run later in the same process get the one they need."""
-    return qapp
-
-
 @pytest.fixture(scope="module")
 def venue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Venue]:
     folder = tmp_path_factory.mktemp("venue")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
-from datetime import datetime
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +16,9 @@ import httpx
 import openpyxl
 import pytest
 
-from scanner.app.reporting import door_report
+from scanner.app.reporting import door_report, write_door_report
 from scanner.cli.main import main as scanner_main
+from scanner.reports import pdf_process
 from scanner.reports.model import Report
 from server_stub.cli import main as server_main
 from server_stub.services.report_rows import event_report
@@ -192,6 +195,40 @@ def test_pdf_holds_the_totals_and_renders_every_script(venue: Venue, tmp_path: P
     assert "王" in text and "明" in text and "דוד לוי" in text
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "page")], check=True)
     assert (tmp_path / "page-1.png").stat().st_size > 10_000
+
+
+QT_LOADED = """
+import json, sys
+from server_stub.cli import main
+code = main(sys.argv[1:])
+qt = sorted(name for name in sys.modules if name.split(".")[0] in ("PySide6", "shiboken6"))
+print(json.dumps({"exit": code, "qt": qt}))
+"""
+
+
+def test_the_companion_api_draws_a_pdf_without_loading_qt(venue: Venue, tmp_path: Path) -> None:
+    """The PDF is drawn by Qt in a child process of its own: the server, its request threads
+    included, never loads Qt (nor makes a QGuiApplication on whichever thread asks first)."""
+    pdf = tmp_path / "report.pdf"
+    argv = ["--db", venue.server.database_url, "report", venue.event.event_id, "--out", str(pdf)]
+    done = subprocess.run(
+        [sys.executable, "-c", QT_LOADED, *argv], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout.splitlines()[-1]) == {"exit": 0, "qt": []}
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert "Test event" in text and "Page 1 of" in text
+
+
+def test_a_pdf_writer_that_fails_says_why_and_leaves_no_file(
+    venue: Venue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failing = [sys.executable, "-c", "raise SystemExit('Qt could not start: no platform plugin')"]
+    monkeypatch.setattr(pdf_process, "child_command", lambda: failing)
+    out = tmp_path / "report.pdf"
+    with pytest.raises(pdf_process.PdfWriterError, match="no platform plugin"):
+        write_door_report(venue.north, out, "pdf", datetime.now(UTC))
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_formats_by_extension_and_accept_and_refusals(venue: Venue) -> None:
