@@ -18,9 +18,11 @@ FOLDER_MODE = 0o700
 
 
 def tighten(path: Path, mode: int) -> None:
-    """Take away every permission bit beyond `mode` (a 0400 file stays 0400)."""
-    current = stat.S_IMODE(path.stat().st_mode)
-    if current & ~mode:
+    """Take away every permission bit beyond `mode` (a 0400 file stays 0400). A file of another
+    account (a key file an administrator keeps) is theirs to set: only its owner may."""
+    info = path.stat()
+    current = stat.S_IMODE(info.st_mode)
+    if current & ~mode and info.st_uid == getattr(os, "getuid", lambda: info.st_uid)():
         os.chmod(path, current & mode)
 
 
