@@ -56,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, LookupError, ServerKeyError) as exc:  # errors for people to read
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        for db in getattr(args, "databases", ()):
+            db.dispose()
 
 
 if __name__ == "__main__":

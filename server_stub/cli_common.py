@@ -16,12 +16,9 @@ def database(args: argparse.Namespace) -> Database:
     """The database, its schema brought up to date and its secrets opened with the server key
     (ServerKeyError when the key file cannot open them)."""
     db = open_database(args.db)
-    try:
-        migrate(db)
-        open_secrets(db)
-    except BaseException:
-        db.dispose()
-        raise
+    args.databases = [*getattr(args, "databases", ()), db]  # closed by cli.main when done
+    migrate(db)
+    open_secrets(db)
     return db
 
 
