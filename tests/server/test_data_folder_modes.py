@@ -87,12 +87,13 @@ def test_a_loose_data_folder_and_database_are_tightened(
     assert main(["create-event", "Fest", "--id", "fest"]) == 0
     database = data_dir / "server.sqlite3"
     companions = [database.with_name(database.name + end) for end in ("-wal", "-shm")]
-    for path in companions:
-        path.touch()  # as a crashed server may leave them
     key = Path(os.environ["SCANNER_SERVER_KEY_FILE"])
 
     def loosen() -> None:
-        os.chmod(data_dir, 0o755)  # noqa: S103 (as a server before this version made it)
+        """As a server before this version left them, after a crash (with -wal and -shm)."""
+        for path in companions:
+            path.touch()
+        os.chmod(data_dir, 0o755)  # noqa: S103
         for path in (database, *companions, key):
             os.chmod(path, 0o644)
 
