@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from server_stub import cli_admin, cli_reports, cli_tickets
 from server_stub.core.config import default_database_url
+from server_stub.core.server_key import ServerKeyError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -52,9 +53,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `scanner-server issue ... | head` closed the pipe: stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (ValueError, LookupError) as exc:  # the services' errors are for people to read
+    except (ValueError, LookupError, ServerKeyError) as exc:  # errors for people to read
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        for db in getattr(args, "databases", ()):
+            db.dispose()
 
 
 if __name__ == "__main__":

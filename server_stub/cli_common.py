@@ -7,13 +7,18 @@ import json
 from typing import Any
 
 from server_stub.db import Database, migrate, open_database
+from server_stub.services.secrets_at_rest import open_secrets
 
 Subparsers = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def database(args: argparse.Namespace) -> Database:
+    """The database, its schema brought up to date and its secrets opened with the server key
+    (ServerKeyError when the key file cannot open them)."""
     db = open_database(args.db)
+    args.databases = [*getattr(args, "databases", ()), db]  # closed by cli.main when done
     migrate(db)
+    open_secrets(db)
     return db
 
 

@@ -16,10 +16,15 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, insert
+from sqlalchemy import Connection, Engine, create_engine, event, insert, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from server_stub.core.config import default_data_dir
+from server_stub.core.private_files import private_file, private_folder, tighten
+from server_stub.core.server_key import ServerKey, default_key_path
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+SERVER_KEY = "server_key"  # in each session's info: the key that seals the database's secrets
 
 
 def normalise_url(url: str) -> str:
@@ -30,9 +35,22 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _private_sqlite_file(url: str) -> None:
+    """The database file and the files SQLite keeps beside it readable by this user only, in a
+    private data folder (SQLite gives its -wal and -shm files the database file's mode)."""
+    name = make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name).absolute()
+    private_folder(path.parent, ours=path.parent == default_data_dir().absolute())
+    private_file(path)
+    for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists():
+            tighten(companion, 0o600)
+
+
 def _sqlite_engine(url: str) -> Engine:
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    _private_sqlite_file(url)
     engine = create_engine(
         url, connect_args={"timeout": 60, "check_same_thread": False}, pool_size=20, max_overflow=40
     )
@@ -60,6 +78,7 @@ class Database:
     engine: Engine
     read: sessionmaker[Session]
     write: sessionmaker[Session]
+    server_key: ServerKey
     _write_lock: AbstractContextManager[object] = field(default_factory=nullcontext)
     _event_locks: dict[str, threading.Lock] = field(default_factory=dict)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
@@ -88,11 +107,25 @@ class Database:
         with self._locks_guard:
             return self._event_locks.setdefault(event_id, threading.Lock())
 
+    def session(self, connection: Connection) -> Session:
+        """A session on a connection the caller holds (a streamed snapshot's transaction)."""
+        return Session(bind=connection, info={SERVER_KEY: self.server_key})
+
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def open_database(url: str) -> Database:
+def server_key(session: Session) -> ServerKey:
+    """The key that seals the secrets of the database `session` reads."""
+    key = session.info.get(SERVER_KEY)
+    if not isinstance(key, ServerKey):
+        raise RuntimeError("a session not made by Database holds no server key")
+    return key
+
+
+def open_database(url: str, key_file: Path | None = None) -> Database:
+    """The database at `url`; its secrets sealed with the key in `key_file` (default:
+    $SCANNER_SERVER_KEY_FILE or the config folder's server.key), read when first needed."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = _sqlite_engine(url)
@@ -109,11 +142,13 @@ def open_database(url: str) -> Database:
             connect_args={"prepare_threshold": None, "options": "-c timezone=UTC"},
         )
     writer = engine.execution_options(write=True)
+    key = ServerKey(key_file or default_key_path())
     return Database(
         url,
         engine,
-        sessionmaker(engine, expire_on_commit=False),
-        sessionmaker(writer, expire_on_commit=False),
+        sessionmaker(engine, expire_on_commit=False, info={SERVER_KEY: key}),
+        sessionmaker(writer, expire_on_commit=False, info={SERVER_KEY: key}),
+        key,
         threading.Lock() if engine.dialect.name == "sqlite" else nullcontext(),
     )
 

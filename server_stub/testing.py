@@ -27,6 +27,7 @@ from server_stub.db import Database, migrate, open_database
 from server_stub.models import Event
 from server_stub.services import devices, events, issuing, tickets
 from server_stub.services.issuing import Issued
+from server_stub.services.secrets_at_rest import open_secrets
 
 
 def free_port() -> int:
@@ -91,6 +92,7 @@ def server_process(
     """`scanner-server serve` in a child process (benchmarks: its memory is its own)."""
     db = open_database(database_url)
     migrate(db)
+    open_secrets(db)
     db.dispose()
     port = free_port()
     command = [sys.executable, "-m", "server_stub", "serve", "--db", database_url]
@@ -154,6 +156,7 @@ def seed_event(
     """An event with tickets, issued TK1 codes and an organizer token, written directly."""
     db = open_database(database_url)
     migrate(db)
+    open_secrets(db)
     spec = events.EventSpec(
         name="Test event",
         event_id=event_id,

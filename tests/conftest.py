@@ -14,6 +14,10 @@ os.environ["SCANNER_LANGUAGE"] = "en"
 os.environ["LANGUAGE"] = "en"  # the system language the kiosk and window fall back to
 # The device key that seals secrets: a test run never touches the user's own.
 os.environ.setdefault("SCANNER_KEY_FILE", f"/tmp/door-scanner-tests-{os.getpid()}/device.key")
+# ...nor the companion API's server key.
+os.environ.setdefault(
+    "SCANNER_SERVER_KEY_FILE", f"/tmp/door-scanner-tests-{os.getpid()}/server.key"
+)
 # ...nor the user's log folder.
 os.environ.setdefault("SCANNER_LOG_DIR", f"/tmp/door-scanner-tests-{os.getpid()}/logs")
 

@@ -8,7 +8,6 @@ lets anyone mint tickets or impersonate the door. The key file lives in the user
 
 from __future__ import annotations
 
-import base64
 import os
 import secrets
 from collections.abc import Iterable
@@ -16,13 +15,14 @@ from functools import cache
 from pathlib import Path
 
 import platformdirs
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from scanner.checkin import sealing
+from scanner.checkin.sealing import PREFIX as PREFIX  # the door's sealed values start so
+from scanner.checkin.sealing import SealedValueError
+
 KEY_ENV = "SCANNER_KEY_FILE"
-PREFIX = "sealed:v1:"
 
 
 class SealError(RuntimeError):
@@ -52,28 +52,20 @@ def _device_key(path: Path) -> bytes:
 
 
 def seal(plain: str) -> str:
-    nonce = secrets.token_bytes(12)
-    sealed = AESGCM(_device_key(key_path())).encrypt(nonce, plain.encode("utf-8"), PREFIX.encode())
-    return PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+    return sealing.seal(_device_key(key_path()), plain)
 
 
 def unseal(stored: str) -> str:
     """The plain text of a sealed value; values stored unsealed (public keys) pass through."""
-    if not stored.startswith(PREFIX):
+    if not sealing.is_sealed(stored):
         return stored
     try:
-        plain = _open(_device_key(key_path()), stored)
-    except InvalidTag:
+        return sealing.unseal(_device_key(key_path()), stored)
+    except SealedValueError:
         raise SealError(
             f"secrets in the data file were sealed with another device key than {key_path()}; "
             "restore that key file or re-enrol the device"
         ) from None
-    return plain.decode("utf-8")
-
-
-def _open(key: bytes, stored: str) -> bytes:
-    raw = base64.urlsafe_b64decode(stored[len(PREFIX) :])
-    return AESGCM(key).decrypt(raw[:12], raw[12:], PREFIX.encode())
 
 
 def key_problem(path: Path, sealed: Iterable[str] = ()) -> str | None:
@@ -84,8 +76,8 @@ def key_problem(path: Path, sealed: Iterable[str] = ()) -> str | None:
         return f"{path} is not a device key (expected 32 bytes, found {len(key)})"
     for value in sealed:
         try:
-            _open(key, value)
-        except (InvalidTag, ValueError):
+            sealing.unseal(key, value)
+        except SealedValueError:
             return f"the device key {path} is not the one that sealed this data file's secrets"
     return None
 

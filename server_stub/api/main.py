@@ -16,6 +16,7 @@ from server_stub.core.config import Settings
 from server_stub.db import Database, migrate, open_database
 from server_stub.services.platform import signing_secret
 from server_stub.services.pruning import Pruner
+from server_stub.services.secrets_at_rest import open_secrets
 
 API_PREFIX = "/api/v1"
 
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     settings = settings or Settings.from_env()
     db = db or open_database(settings.database_url)
     migrate(db)
+    open_secrets(db)  # a key file that cannot open the secrets stops the start, not a request
     with db.writing() as session:
         secret = signing_secret(session)  # made now, so serving never has to write it
     app = FastAPI(

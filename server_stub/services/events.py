@@ -15,7 +15,9 @@ from scanner.checkin.issuing import SigningKey, keyring_for
 from scanner.checkin.keyring import Keyring
 from scanner.checkin.records import EventPolicy
 from server_stub.core.security import new_id
+from server_stub.db import server_key
 from server_stub.models import Event
+from server_stub.services.secrets_at_rest import open_secret, open_signing_key, seal_signing_key
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
@@ -72,10 +74,12 @@ def create_event(session: Session, spec: EventSpec) -> Event:
     if session.get(Event, event_id) is not None:
         raise EventError(f"event {event_id!r} exists already")
     number = _next_kid_number(session)
+    key = server_key(session)
     keys = [
-        SigningKey.generate(f"{alg[0]}{number}", alg).to_json()  # type: ignore[arg-type]
+        seal_signing_key(key, SigningKey.generate(f"{alg[0]}{number}", alg))  # type: ignore[arg-type]
         for alg in spec.algorithms
     ]
+    seed = None if spec.seed_json_secret is None else key.seal(spec.seed_json_secret)
     event = Event(
         id=event_id,
         name=spec.name.strip(),
@@ -86,7 +90,7 @@ def create_event(session: Session, spec: EventSpec) -> Event:
         ticket_types=[{"id": i, "name": n} for i, n in spec.ticket_types],
         checkin_lists=[{"id": i, "name": n, "types": list(t)} for i, n, t in spec.checkin_lists],
         signing_keys=keys,
-        seed_json_secret=spec.seed_json_secret,
+        seed_json_secret=seed,
         seed_secret_to_devices=spec.seed_secret_to_devices,
         last_seq=0,
         changes_floor=0,
@@ -129,8 +133,22 @@ def other_events_kids(session: Session, event_id: str) -> dict[str, str]:
     return out
 
 
+def _session(event: Event) -> Session:
+    session = object_session(event)
+    if session is None:
+        raise RuntimeError(f"event {event.id} is not in a session: its keys cannot be opened")
+    return session
+
+
 def signing_keys(event: Event) -> list[SigningKey]:
-    return [SigningKey.from_json(data) for data in event.signing_keys]
+    key = server_key(_session(event))
+    return [open_signing_key(key, stored) for stored in event.signing_keys]
+
+
+def seed_secret(event: Event) -> str | None:
+    """The event's SEEDJSON secret (None: the event has none)."""
+    stored = event.seed_json_secret
+    return None if stored is None else open_secret(server_key(_session(event)), stored)
 
 
 def door_keyring(event: Event, secrets: bool = True) -> Keyring:
@@ -139,18 +157,15 @@ def door_keyring(event: Event, secrets: bool = True) -> Keyring:
     if not secrets:
         keys = [k for k in signing_keys(event) if k.alg != "HS256"]
         return keyring_for(keys, None)
-    seed = event.seed_json_secret if event.seed_secret_to_devices else None
+    seed = seed_secret(event) if event.seed_secret_to_devices else None
     keyring = keyring_for(signing_keys(event), seed)
-    session = object_session(event)
-    if session is None:
-        return keyring
-    others = other_events_kids(session, event.id)
+    others = other_events_kids(_session(event), event.id)
     return replace(keyring, other_events={k: e for k, e in others.items() if k not in keyring.keys})
 
 
 def verifying_keyring(event: Event) -> Keyring:
     """The server's own view: it always knows the platform secret."""
-    return keyring_for(signing_keys(event), event.seed_json_secret)
+    return keyring_for(signing_keys(event), seed_secret(event))
 
 
 def policy(event: Event) -> EventPolicy:

@@ -20,7 +20,7 @@ from scanner.checkin.issuing import mint_seedjson, mint_tk1, seedjson_signature
 from scanner.checkin.snapshot_file import code_fingerprint
 from server_stub.models import Event, IssuedCode, Revocation, Ticket, utcnow
 from server_stub.services.changes import append_changes, lock_event
-from server_stub.services.events import signing_keys, verifying_keyring
+from server_stub.services.events import seed_secret, signing_keys, verifying_keyring
 from server_stub.services.tickets import get_tickets, ticket_record
 
 Format = Literal["TK1", "SEEDJSON"]
@@ -52,13 +52,14 @@ def _tk1(event: Event, ticket: Ticket, kid: str | None, reissue: bool) -> str:
 
 
 def _seedjson(event: Event, ticket: Ticket) -> str:
-    if event.seed_json_secret is None:
+    secret = seed_secret(event)
+    if secret is None:
         raise IssueError(f"event {event.id} has no SEEDJSON secret (create-event --seed-secret)")
     stamp = int(time.time() * 1000)
-    ticket.seed_sig = seedjson_signature(event.seed_json_secret, ticket.id, stamp)
+    ticket.seed_sig = seedjson_signature(secret, ticket.id, stamp)
     # doors without the secret compare the whole code, so an edited timestamp is refused
     ticket.code_digest = seed_code_digest(ticket.id, stamp, ticket.seed_sig)
-    return mint_seedjson(event.seed_json_secret, ticket.id, stamp)
+    return mint_seedjson(secret, ticket.id, stamp)
 
 
 def issue_codes(

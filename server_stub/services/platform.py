@@ -1,4 +1,5 @@
-"""The platform's one Ed25519 snapshot-signing key, made on first use and kept in the database."""
+"""The platform's one Ed25519 snapshot-signing key, made on first use and kept in the database,
+sealed with the server key (services.secrets_at_rest)."""
 
 from __future__ import annotations
 
@@ -12,23 +13,26 @@ from sqlalchemy.orm import Session
 
 from scanner.checkin.keyring import b64u_decode, b64u_encode
 from scanner.checkin.snapshot_file import key_fingerprint
+from server_stub.db import server_key
 from server_stub.models import PlatformSetting
+from server_stub.services.secrets_at_rest import open_secret
 
 SIGNING_KEY = "snapshot_signing_key"
 
 
 def signing_secret(session: Session) -> bytes:
     """The 32-byte private seed; created once (two servers racing agree on the first one)."""
+    key = server_key(session)
     stored = session.get(PlatformSetting, SIGNING_KEY)
     if stored is None:
-        values = {"name": SIGNING_KEY, "value": b64u_encode(secrets.token_bytes(32))}
+        values = {"name": SIGNING_KEY, "value": key.seal(b64u_encode(secrets.token_bytes(32)))}
         insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert  # type: ignore[union-attr]
         session.execute(insert(PlatformSetting).values(values).on_conflict_do_nothing())
         stored_value = session.scalars(
             select(PlatformSetting.value).where(PlatformSetting.name == SIGNING_KEY)
         ).one()
-        return b64u_decode(stored_value)
-    return b64u_decode(stored.value)
+        return b64u_decode(open_secret(key, stored_value))
+    return b64u_decode(open_secret(key, stored.value))
 
 
 def public_key(secret: bytes) -> bytes:

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, Connection, func, select
-from sqlalchemy.orm import Session
 
 from scanner.checkin.snapshot_file import SnapshotWriter
 from server_stub.db import Database
@@ -77,7 +76,7 @@ def snapshot_lines(
         if not db.is_sqlite:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
-            event = Session(bind=conn).get(Event, event_id)
+            event = db.session(conn).get(Event, event_id)
             if event is None:
                 raise EventNotFound(event_id)
             writer = SnapshotWriter(signing_secret)
