@@ -54,11 +54,15 @@ class LiveServer:
 
 @contextmanager
 def live_server(
-    database_url: str, settings: Settings | None = None, port: int | None = None
+    database_url: str,
+    settings: Settings | None = None,
+    port: int | None = None,
+    key_file: Path | None = None,
 ) -> Iterator[LiveServer]:
     """uvicorn in a thread of this process; stopped (and the database closed) on exit.
-    `port`: listen there (a server stopped and started again at the same address)."""
-    db = open_database(database_url)
+    `port`: listen there (a server stopped and started again at the same address); `key_file`:
+    the server key (default: the user's, docs/server.md)."""
+    db = open_database(database_url, key_file)
     # Tests enrol many doors from one address in seconds: limits only where a test sets them.
     settings = settings or Settings(
         database_url, enroll_per_minute=10**6, organizer_per_minute=10**6
@@ -152,9 +156,10 @@ def seed_event(
     reentry: bool = False,
     checkin_lists: tuple[tuple[str, str, tuple[str, ...]], ...] = (),
     event_id: str | None = None,
+    key_file: Path | None = None,
 ) -> SeededEvent:
     """An event with tickets, issued TK1 codes and an organizer token, written directly."""
-    db = open_database(database_url)
+    db = open_database(database_url, key_file)
     migrate(db)
     open_secrets(db)
     spec = events.EventSpec(

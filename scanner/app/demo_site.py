@@ -61,6 +61,7 @@ def demo_site(folder: Path, per_type: int = 40) -> Iterator[DemoSite]:
     from server_stub.testing import live_server, seed_event, sqlite_url
 
     url = sqlite_url(folder)
+    key_file = folder / "server.key"  # the demo's own: the user's server key stays untouched
     event = seed_event(
         url,
         tickets_per_type=per_type,
@@ -68,13 +69,14 @@ def demo_site(folder: Path, per_type: int = 40) -> Iterator[DemoSite]:
         timezone=DEMO_TIMEZONE,
         reentry=True,
         checkin_lists=LISTS,
+        key_file=key_file,
     )
     kinds = {
         t: k
         for k, n in zip(("ga", "vip", "crew"), range(3), strict=True)
         for t in event.ticket_ids[n * per_type : (n + 1) * per_type]
     }
-    db = open_database(url)
+    db = open_database(url, key_file)
     try:
         with db.writing() as session:
             tickets.upsert_tickets(session, event.event_id, _people(event.ticket_ids, kinds))
@@ -98,7 +100,7 @@ def demo_site(folder: Path, per_type: int = 40) -> Iterator[DemoSite]:
         ("an unpaid ticket", event.codes[ids[6]]),
         ("another valid ticket", event.codes[ids[per_type]]),
     ]
-    with live_server(url) as server:
+    with live_server(url, key_file=key_file) as server:
         yield DemoSite(
             server.url,
             event.enrollment_code("Main entrance", "main"),
