@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # imported when first used: a command that only checks codes 
     from scanner.app.camera_choice import CameraOption
     from scanner.app.camera_feed import CameraFeed, PreviewFrame
     from scanner.app.camera_preview import CameraPreview
-    from scanner.camera.pipeline import CodeEvent, FrameDecoder
+    from scanner.camera.pipeline import CodeEvent, FrameDecoder, PipelineStats
     from scanner.camera.sources import FrameSource
 
 CodeSink = Callable[["CodeEvent"], None]
@@ -169,6 +169,11 @@ class DoorCamera:
 
     def finished(self) -> bool:
         return self._feed is None or self._feed.source.finished
+
+    def stats(self) -> PipelineStats | None:
+        """The open camera's counts so far (frames captured and dropped, decode times; kept
+        when it closes), or None without a camera."""
+        return None if self._feed is None else self._feed.pipeline.stats
 
     def _changed(self, state: CameraState, message: str) -> None:
         self._state = CameraStateChanged(state, message)

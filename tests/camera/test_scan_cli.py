@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
+from scanner.app.clock import FixedClock
 from scanner.app.demo import DemoEvent
-from scanner.app.door import Door
-from scanner.app.scan_pipeline import DoorScanner
+from scanner.app.events import VerdictCommitted
+from scanner.app.session import DoorSession
 from scanner.camera.layouts import Garbling
 from scanner.camera.pipeline import LatestFrame
 from scanner.camera.synthetic import Sample, SyntheticSource
@@ -169,32 +172,51 @@ def test_cameras_lists_without_failing(capsys: pytest.CaptureFixture[str]) -> No
     assert all("device" in json.loads(line) for line in ran.out.splitlines())
 
 
+@pytest.fixture
+def session(data_dir: Path, clock: FixedClock) -> Iterator[DoorSession]:
+    """The door as the window and `scanner scan` drive it, every step on the calling thread."""
+    opened = DoorSession(
+        data_dir, door="Main entrance", operator="tester", clock=clock, synchronous=True
+    )
+    yield opened
+    opened.close()
+
+
 def test_a_garbled_wedge_scan_is_repaired_admitted_and_advised(
-    door: Door, demo_event: DemoEvent
+    session: DoorSession, demo_event: DemoEvent
 ) -> None:
     code = _admissible(demo_event, 1)[0]
     garbled = Garbling("us", "de", caps=True).apply(code)
-    outcome = DoorScanner(door).submit_wedge(WedgeScan(garbled, 1.0, 1.1))
-    assert outcome.result.verdict.reason == "ok" and outcome.advice is not None
-    assert outcome.event.source == "wedge"
+    verdict = session.submit_wedge(WedgeScan(garbled, 1.0, 1.1)).result()
+    assert verdict.verdict.reason == "ok" and verdict.advice is not None
+    assert verdict.source == "wedge"
 
 
-def test_a_damaged_wedge_scan_is_refused_not_repaired(door: Door, demo_event: DemoEvent) -> None:
+def test_a_damaged_wedge_scan_is_refused_not_repaired(
+    session: DoorSession, demo_event: DemoEvent
+) -> None:
     code = _admissible(demo_event, 1)[0]
     damaged = code[:-3] + ("A" if code[-3] != "A" else "B") + code[-2:]
-    outcome = DoorScanner(door).submit_wedge(WedgeScan(damaged.lower(), 1.0, 1.1))
-    assert outcome.result.verdict.outcome == "rejected" and outcome.advice is None
+    verdict = session.submit_wedge(WedgeScan(damaged.lower(), 1.0, 1.1)).result()
+    assert verdict.verdict.outcome == "rejected" and verdict.advice is None
 
 
-def test_door_scanner_runs_every_frame_on_the_calling_thread(
-    door: Door, demo_event: DemoEvent
+def test_a_synchronous_door_checks_every_frame_on_the_calling_thread(
+    session: DoorSession, demo_event: DemoEvent
 ) -> None:
     codes = _admissible(demo_event, 2)
-    source = SyntheticSource(codes, paced=False, options="hold=4,gap=3")
-    outcomes = []
-    DoorScanner(door, source, on_verdict=outcomes.append).run_every_frame()
-    assert [o.result.verdict.ticket_id for o in outcomes] == [
-        _ticket_of(demo_event, c) for c in codes
-    ]
-    assert all(isinstance(o.latency_ms, float) for o in outcomes)
-    assert np.all([o.result.seq > 0 for o in outcomes])
+    verdicts: list[VerdictCommitted] = []
+    threads: set[threading.Thread] = set()
+
+    def heard(verdict: VerdictCommitted) -> None:
+        verdicts.append(verdict)
+        threads.add(threading.current_thread())
+
+    session.subscribe(heard, VerdictCommitted)
+    session.camera.open(SyntheticSource(codes, paced=False, options="hold=4,gap=3"))
+    while not session.camera.finished():
+        session.camera.step()
+    assert [v.verdict.ticket_id for v in verdicts] == [_ticket_of(demo_event, c) for c in codes]
+    assert threads == {threading.current_thread()}
+    assert all(isinstance(v.latency_ms, float) for v in verdicts)
+    assert np.all([v.seq > 0 for v in verdicts])
