@@ -13,18 +13,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from scanner.app.door import CheckResult, Door
+from scanner.app.door import Door
 from scanner.camera.dedupe import DEFAULT_WINDOW_S
 from scanner.camera.pipeline import CodeEvent, FrameDecoder, ScanPipeline
 from scanner.camera.sources import FrameSource
 from scanner.camera.wedge import Identify, WedgeScan, identify_with, resolve
 from scanner.checkin.codes import IssuedProof
+from scanner.store.journal import ScanRecord
 
 
 @dataclass(frozen=True)
 class ScanOutcome:
     event: CodeEvent
-    result: CheckResult
+    result: ScanRecord
     verdict_at: float  # wall clock after the journal commit
     advice: str | None = None  # e.g. "fix the hand scanner's keyboard setting"
 
@@ -61,7 +62,7 @@ class DoorScanner:
         )
 
     def check(self, event: CodeEvent, advice: str | None = None) -> ScanOutcome:
-        result = self.door.check(event.text, source=event.source, captured_at=event.captured_at)
+        result = self.door.check(event.text, source=event.source)
         outcome = ScanOutcome(event, result, self._clock(), advice)
         self.on_verdict(outcome)
         return outcome
