@@ -1,8 +1,8 @@
 """What a door uploads (its journal entries) and what the server answers, entry by entry.
 
-The door's side of the companion API's `CheckinEntry` and `CheckinResponse`
-(server_stub/schemas.py; tests/sync/test_wire_types.py keeps the two alike). Written to the wire and
-read from it here only.
+The door's side of the companion API's `CheckinEntry` and `CheckinResponse` (server_stub/
+schemas.py; tests/sync/test_wire_types.py keeps the two alike). Written to the wire and read
+from it here only.
 """
 
 from __future__ import annotations

@@ -14,14 +14,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scanner.checkin.change_records import ChangePage, PageError
 from scanner.checkin.sync_counts import SyncCounts
-from scanner.checkin.uploads import AnswerError, UploadAnswer, UploadEntry
+from scanner.checkin.uploads import UploadEntry
 from scanner.store import device
 from scanner.store.store import Store
 from scanner.sync.errors import (
     Answered,
-    BadAnswer,
     DeviceRevoked,
     NoConnection,
     NotEnrolled,
@@ -198,11 +196,7 @@ class Syncer:
 
     def _upload(self, push: _Push, entries: list[UploadEntry]) -> None:
         sent_at = self.now()
-        body = push.client.upload(push.event_id, [entry.to_wire() for entry in entries])
-        try:
-            answer = UploadAnswer.from_wire(body, entries)
-        except AnswerError as exc:
-            raise BadAnswer(str(exc)) from None
+        answer = push.client.upload(push.event_id, entries)
         now = self.now()
         self.store.record_answers(answer.results, now)
         self._counts = self._counts.answered(result.status for result in answer.results)
@@ -238,10 +232,7 @@ class Syncer:
 
     def _changes(self, client: ApiClient, event_id: str, cursor: str) -> None:
         while True:
-            try:
-                page = ChangePage.from_wire(client.changes(event_id, cursor))
-            except PageError as exc:
-                raise BadAnswer(str(exc)) from None
+            page = client.changes(event_id, cursor)
             applied = self.store.apply_changes(event_id, page, self.now())
             self._counts = self._counts.applied(applied)
             cursor = page.cursor
