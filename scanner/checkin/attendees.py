@@ -17,6 +17,8 @@ from scanner.checkin.reasons import TicketStatus
 from scanner.checkin.records import TicketRecord
 from scanner.checkin.ticket_fields import TICKET_FIELDS, TIME, Convert, as_is
 
+# The validity window is read and checked before the other fields: a row's first problem in
+# that order is the one an import names.
 _WINDOW = tuple(field for field in TICKET_FIELDS if field.form is TIME)
 _OTHERS = tuple(field for field in TICKET_FIELDS if field.form is not TIME)
 
@@ -95,13 +97,13 @@ def _compiled(make: str, fields: list[tuple[str, str, Convert]]) -> Callable[[An
 
 
 _T = TICKET_FIELDS
-Columns = Callable[[AttendeeRow], dict[str, Any]]
-Row = Callable[[Any], AttendeeRow]
-_TO_MEMBERS: Columns = _compiled("dict", [(f.member, f.attr, f.form.member) for f in _T])
-_TO_DOOR: Columns = _compiled("dict", [(f.door, f.attr, f.form.door) for f in _T])
-_TO_SERVER: Columns = _compiled("dict", [(f.server, f.attr, f.form.server) for f in _T])
-_FROM_DOOR: Row = _compiled("row", [(f.attr, f.door, f.form.from_door) for f in _T])
-_FROM_SERVER: Row = _compiled("row", [(f.attr, f.server, f.form.from_server) for f in _T])
+_Columns = Callable[[AttendeeRow], dict[str, Any]]
+_Row = Callable[[Any], AttendeeRow]
+_TO_MEMBERS: _Columns = _compiled("dict", [(f.member, f.attr, f.form.member) for f in _T])
+_TO_DOOR: _Columns = _compiled("dict", [(f.door, f.attr, f.form.door) for f in _T])
+_TO_SERVER: _Columns = _compiled("dict", [(f.server, f.attr, f.form.server) for f in _T])
+_FROM_DOOR: _Row = _compiled("row", [(f.attr, f.door, f.form.from_door) for f in _T])
+_FROM_SERVER: _Row = _compiled("row", [(f.attr, f.server, f.form.from_server) for f in _T])
 
 
 def attendee_from_mapping(row: Mapping[str, object]) -> AttendeeRow:
