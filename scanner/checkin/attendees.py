@@ -19,8 +19,8 @@ from scanner.checkin.ticket_fields import TICKET_FIELDS, TIME, Convert, as_is
 
 # The validity window is read and checked before the other fields: a row's first problem in
 # that order is the one an import names.
-_WINDOW = tuple(field for field in TICKET_FIELDS if field.form is TIME)
-_OTHERS = tuple(field for field in TICKET_FIELDS if field.form is not TIME)
+_WINDOW = tuple((f.attr, f.member, f.read, f.label) for f in TICKET_FIELDS if f.form is TIME)
+_OTHERS = tuple((f.attr, f.member, f.read, f.label) for f in TICKET_FIELDS if f.form is not TIME)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +108,11 @@ _FROM_SERVER: _Row = _compiled("row", [(f.attr, f.server, f.form.from_server) fo
 
 def attendee_from_mapping(row: Mapping[str, object]) -> AttendeeRow:
     """Build a row from the snapshot's member names (the CSV importer maps its headers to them)."""
-    window = {field.attr: field.read(row.get(field.member)) for field in _WINDOW}
-    valid_from, valid_until = window["valid_from"], window["valid_until"]
+    get = row.get
+    values = {attr: read(get(member), label) for attr, member, read, label in _WINDOW}
+    valid_from, valid_until = values["valid_from"], values["valid_until"]
     if valid_from and valid_until and valid_until <= valid_from:
         raise RowError("valid_until is not after valid_from")
-    return AttendeeRow(
-        **{field.attr: field.read(row.get(field.member)) for field in _OTHERS}, **window
-    )
+    for attr, member, read, label in _OTHERS:
+        values[attr] = read(get(member), label)
+    return AttendeeRow(**values)

@@ -1,7 +1,7 @@
 """Reading one value of a record (a snapshot's, a change's, a CSV row's), refused in words.
 
 Shared by the scanner's importers and the companion API, so both refuse the same values with the
-same words.
+same words. Each reader takes the value and `field`, the name its messages give it.
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ def require_id(value: object, field: str) -> str:
         raise RowError(str(exc)) from None
 
 
+def holder_name(value: object, field: str) -> str:
+    """A name, "" when none is given."""
+    return optional_text(value, field) or ""
+
+
 def optional_text(value: object, field: str) -> str | None:
     if value is None or value == "":
         return None
@@ -38,7 +43,7 @@ def optional_text(value: object, field: str) -> str | None:
     return value
 
 
-def parse_status(value: object) -> TicketStatus:
+def parse_status(value: object, field: str = "status") -> TicketStatus:
     if value is None or value == "":
         return TicketStatus.VALID
     text = str(value).strip().lower()
@@ -47,10 +52,10 @@ def parse_status(value: object) -> TicketStatus:
         return TicketStatus(text)
     except ValueError:
         allowed = ", ".join(s.value for s in TicketStatus)
-        raise RowError(f"status {value!r} is not one of {allowed}") from None
+        raise RowError(f"{field} {value!r} is not one of {allowed}") from None
 
 
-def parse_days(value: object) -> tuple[int, ...] | None:
+def parse_days(value: object, field: str = "days") -> tuple[int, ...] | None:
     if value is None or value == "" or value == []:
         return None
     items: list[object]
@@ -59,7 +64,7 @@ def parse_days(value: object) -> tuple[int, ...] | None:
     elif isinstance(value, list):
         items = value
     else:
-        raise RowError("days must be a list of day numbers")
+        raise RowError(f"{field} must be a list of day numbers")
     days: list[int] = []
     for item in items:
         if isinstance(item, bool) or not isinstance(item, int | str):
@@ -74,12 +79,12 @@ def parse_days(value: object) -> tuple[int, ...] | None:
     return tuple(sorted(set(days)))
 
 
-def parse_flags(value: object) -> tuple[str, ...]:
+def parse_flags(value: object, field: str = "flags") -> tuple[str, ...]:
     if value is None or value == "":
         return ()
     items = re.split(r"[,;|]", value) if isinstance(value, str) else value
     if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
-        raise RowError("flags must be a list of words")
+        raise RowError(f"{field} must be a list of words")
     return tuple(flag.strip() for flag in items if flag.strip())
 
 
@@ -97,17 +102,17 @@ def parse_time(value: object, field: str) -> datetime | None:
     return moment
 
 
-def parse_seed_signature(value: object) -> str | None:
+def parse_seed_signature(value: object, field: str = "seed signature") -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not _HEX64.fullmatch(value.strip()):
-        raise RowError("seed signature must be 64 hexadecimal characters")
+        raise RowError(f"{field} must be 64 hexadecimal characters")
     return value.strip().lower()
 
 
-def parse_code_digest(value: object) -> str | None:
+def parse_code_digest(value: object, field: str = "code digest") -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not _HEX32.fullmatch(value):
-        raise RowError("code digest must be 32 lower-case hexadecimal characters")
+        raise RowError(f"{field} must be 32 lower-case hexadecimal characters")
     return value

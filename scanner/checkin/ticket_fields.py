@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from scanner.checkin.field_values import (
+    holder_name,
     optional_text,
     parse_code_digest,
     parse_days,
@@ -95,45 +96,47 @@ class TicketField:
     door: str  # column of the door's tickets table
     server: str  # column of the companion API's tickets table
     form: Form
-    read: Callable[[object], Any]  # a member's value, checked (RowError says what is wrong)
-
-
-def _id(label: str) -> Callable[[object], str]:
-    return lambda value: require_id(value, label)
-
-
-def _text(label: str) -> Callable[[object], str | None]:
-    return lambda value: optional_text(value, label)
-
-
-def _holder_name(value: object) -> str:
-    return optional_text(value, "name") or ""
-
-
-def _moment(label: str) -> Callable[[object], datetime | None]:
-    return lambda value: parse_time(value, label)
+    label: str  # what messages call it
+    read: Callable[[object, str], Any]  # a member's value, checked (RowError, naming `label`)
 
 
 TICKET_FIELDS: tuple[TicketField, ...] = (
-    TicketField("ticket_id", "id", "ticket_id", "id", PLAIN, _id("ticket id")),
-    TicketField("ticket_type", "type", "ticket_type", "type", PLAIN, _id("ticket type")),
-    TicketField("status", "status", "status", "status", STATUS, parse_status),
-    TicketField("days", "days", "days_json", "days", DAYS, parse_days),
-    TicketField("holder_name", "name", "holder_name", "name", NAME, _holder_name),
-    TicketField("email", "email", "email", "email", PLAIN, _text("email")),
-    TicketField("order_code", "order", "order_code", "order_code", PLAIN, _text("order code")),
-    TicketField("seat", "seat", "seat", "seat", PLAIN, _text("seat")),
-    TicketField("flags", "flags", "flags_json", "flags", FLAGS, parse_flags),
-    TicketField("note", "note", "note", "note", PLAIN, _text("note")),
+    # attribute, record member, door column, server column, form, name in messages, reader
+    TicketField("ticket_id", "id", "ticket_id", "id", PLAIN, "ticket id", require_id),
+    TicketField("ticket_type", "type", "ticket_type", "type", PLAIN, "ticket type", require_id),
+    TicketField("status", "status", "status", "status", STATUS, "status", parse_status),
+    TicketField("days", "days", "days_json", "days", DAYS, "days", parse_days),
+    TicketField("holder_name", "name", "holder_name", "name", NAME, "name", holder_name),
+    TicketField("email", "email", "email", "email", PLAIN, "email", optional_text),
     TicketField(
-        "valid_from", "valid_from", "valid_from", "valid_from", TIME, _moment("valid_from")
+        "order_code", "order", "order_code", "order_code", PLAIN, "order code", optional_text
+    ),
+    TicketField("seat", "seat", "seat", "seat", PLAIN, "seat", optional_text),
+    TicketField("flags", "flags", "flags_json", "flags", FLAGS, "flags", parse_flags),
+    TicketField("note", "note", "note", "note", PLAIN, "note", optional_text),
+    TicketField(
+        "valid_from", "valid_from", "valid_from", "valid_from", TIME, "valid_from", parse_time
     ),
     TicketField(
-        "valid_until", "valid_until", "valid_until", "valid_until", TIME, _moment("valid_until")
+        "valid_until", "valid_until", "valid_until", "valid_until", TIME, "valid_until", parse_time
     ),
-    TicketField("seed_signature", "seed_sig", "seed_sig", "seed_sig", PLAIN, parse_seed_signature),
     TicketField(
-        "code_digest", "code_digest", "code_digest", "code_digest", PLAIN, parse_code_digest
+        "seed_signature",
+        "seed_sig",
+        "seed_sig",
+        "seed_sig",
+        PLAIN,
+        "seed signature",
+        parse_seed_signature,
+    ),
+    TicketField(
+        "code_digest",
+        "code_digest",
+        "code_digest",
+        "code_digest",
+        PLAIN,
+        "code digest",
+        parse_code_digest,
     ),
 )
 DOOR_COLUMNS = tuple(field.door for field in TICKET_FIELDS)
