@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.app.clock import Clock, SystemClock
 from scanner.checkin.reasons import Direction
-from scanner.checkin.records import DoorSettings, Verdict
+from scanner.checkin.records import DoorSettings
+from scanner.store.journal import ScanRecord
 from scanner.store.location import data_dir
 from scanner.store.store import Store
 
 DEFAULT_DOOR = "Main entrance"
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    entry_id: str
-    seq: int
-    verdict: Verdict
-    captured_at: float | None = None
 
 
 class Door:
@@ -30,25 +22,20 @@ class Door:
         self.settings = settings
         self.clock = clock or SystemClock()
 
-    def check(
-        self, text: str, source: str = "camera", captured_at: float | None = None
-    ) -> CheckResult:
+    def check(self, text: str, source: str = "camera") -> ScanRecord:
         """Decide on a code and commit it to the journal; returns only after the commit."""
-        record = self.store.scan(text, self.settings, self.clock.now(), source)
-        return CheckResult(record.entry_id, record.seq, record.verdict, captured_at)
+        return self.store.scan(text, self.settings, self.clock.now(), source)
 
     def admit_by_hand(
         self, ticket_id: str, reason: str | None = None, paid_at_door: bool = False
-    ) -> CheckResult:
+    ) -> ScanRecord:
         """Check in a ticket found by search (a dead phone): the same rules, no code."""
         now = self.clock.now()
-        record = self.store.admit_by_hand(ticket_id, self.settings, now, reason, paid_at_door)
-        return CheckResult(record.entry_id, record.seq, record.verdict)
+        return self.store.admit_by_hand(ticket_id, self.settings, now, reason, paid_at_door)
 
-    def undo(self, entry_id: str, why: str) -> CheckResult:
+    def undo(self, entry_id: str, why: str) -> ScanRecord:
         operator = self.settings.operator or "unknown"
-        record = self.store.undo(entry_id, operator, why, self.clock.now())
-        return CheckResult(record.entry_id, record.seq, record.verdict)
+        return self.store.undo(entry_id, operator, why, self.clock.now())
 
     def timezone(self) -> str:
         """The event's time zone, in which door staff read times."""

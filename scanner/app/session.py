@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from scanner.app import kiosk, preferences
 from scanner.app.clock import Clock, SystemClock
-from scanner.app.door import CheckResult, Door, door_settings
+from scanner.app.door import Door, door_settings
 from scanner.app.door_camera import DoorCamera
 from scanner.app.door_reports import DoorReports
 from scanner.app.door_setup import DoorHooks, DoorSetUp
@@ -64,6 +64,7 @@ from scanner.camera.wedge import (
 from scanner.checkin.reasons import Direction
 from scanner.store import device
 from scanner.store.conflicts import Conflict
+from scanner.store.journal import ScanRecord
 from scanner.store.location import data_dir
 from scanner.store.search import SearchHit
 from scanner.store.set_aside import SetAside
@@ -256,7 +257,7 @@ class DoorSession:
         frame: int | None = None,
     ) -> Future[VerdictCommitted]:
         def job() -> VerdictCommitted:
-            result = self._door.check(text, source=source, captured_at=captured_at)
+            result = self._door.check(text, source=source)
             return self._committed(result, source, captured_at, advice, frame=frame)
 
         return self._door_worker.submit(job)
@@ -285,7 +286,7 @@ class DoorSession:
 
     def _committed(
         self,
-        result: CheckResult,
+        result: ScanRecord,
         source: str,
         captured_at: float | None,
         advice: str | None,
@@ -353,7 +354,7 @@ class DoorSession:
     def submit_wedge(self, scan: WedgeScan) -> Future[VerdictCommitted]:
         def job() -> VerdictCommitted:
             resolved = resolve(scan.text, self._wedge_identify())
-            result = self._door.check(resolved.text, source="wedge", captured_at=scan.ended_at)
+            result = self._door.check(resolved.text, source="wedge")
             return self._committed(result, "wedge", scan.ended_at, resolved.advice)
 
         return self._door_worker.submit(job)
@@ -461,7 +462,7 @@ class DoorSession:
             self._offline_since = None
         self.sync_state = state
         self._events.publish(SyncStateChanged(state, self._offline_since))
-        if state.counts:
+        if state.counts.touched:
             self._forget_event()  # a new snapshot may bring new keys
             self.refresh_counts()
 

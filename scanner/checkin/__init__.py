@@ -1,4 +1,5 @@
-"""The check-in core: codes, keys, rules and verdicts. Pure Python: no Qt, SQL, network or clock."""
+"""The check-in core: codes, keys, rules and verdicts, and the records a door and the companion
+API exchange (tickets, changes, uploads and answers). Pure Python: no Qt, SQL, network or clock."""
 
 from scanner.checkin.codes import CodeCheck, TicketCode, verify_code
 from scanner.checkin.keyring import Keyring, KeyringError, VerificationKey, keyring_from_json

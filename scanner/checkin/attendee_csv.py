@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from scanner.checkin.attendees import AttendeeRow, RowError, attendee_from_mapping
+from scanner.checkin.attendees import AttendeeRow, attendee_from_mapping
+from scanner.checkin.field_values import RowError
 
 # Our field name -> header spellings seen in the wild (compared folded: lower case, no spaces,
 # dashes, underscores or dots).

@@ -7,11 +7,17 @@ page is applied: one bad record never stops a door from learning later cancellat
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection, text
 
-from scanner.checkin.attendees import RowError, attendee_from_mapping, require_id
+from scanner.checkin.change_records import (
+    KINDS,
+    Annulment,
+    ChangePage,
+    ChangeRecord,
+    Unreadable,
+)
+from scanner.checkin.sync_counts import ChangeCounts
 from scanner.store import records, set_aside
 
 _DELETE_TICKET = (
@@ -22,54 +28,33 @@ _ANNUL = text(
     "UPDATE remote_passages SET annulled = 1 WHERE event_id = :event AND entry_id = :entry"
 )
 _CURSOR = text("UPDATE events SET cursor = :cursor WHERE id = :event")
-KINDS = ("ticket", "revocation", "passage", "annulment")
-
-
-class ChangeError(ValueError):
-    """A change record the scanner cannot apply (it is set aside, not raised, by apply_changes)."""
 
 
 def apply_changes(
-    conn: Connection, event_id: str, changes: list[Any], cursor: str, *, now: datetime
-) -> dict[str, int]:
-    """Apply a page; counts per kind, and `set_aside` for the records kept aside."""
-    counts = dict.fromkeys(KINDS, 0)
-    counts["set_aside"] = 0
-    for index, record in enumerate(changes):
-        try:
-            kind = _apply(conn, event_id, record)
-        except ChangeError as exc:
-            set_aside.keep(conn, event_id, "changes", f"change {index}: {exc}", record, now)
-            counts["set_aside"] += 1
+    conn: Connection, event_id: str, page: ChangePage, *, now: datetime
+) -> ChangeCounts:
+    """Apply a page with its cursor; counts per kind, and of the records kept aside."""
+    applied = dict.fromkeys(KINDS, 0)
+    kept_aside = 0
+    for index, record in enumerate(page.records):
+        if isinstance(record, Unreadable):
+            problem = f"change {index}: {record.problem}"
+            set_aside.keep(conn, event_id, "changes", problem, record.record, now)
+            kept_aside += 1
             continue
-        counts[kind] += 1
-    conn.execute(_CURSOR, {"cursor": cursor, "event": event_id})
-    return counts
+        applied[_apply(conn, event_id, record)] += 1
+    conn.execute(_CURSOR, {"cursor": page.cursor, "event": event_id})
+    return ChangeCounts(**applied, set_aside=kept_aside)
 
 
-def _apply(conn: Connection, event_id: str, record: Any) -> str:
-    kind = record.get("k") if isinstance(record, dict) else None
-    if kind not in KINDS:
-        raise ChangeError(f"unknown kind {kind!r}"[:200])
-    try:  # the whole record is validated before anything is written
-        row = _row(event_id, kind, record)
-    except (RowError, KeyError, TypeError, ValueError) as exc:
-        raise ChangeError(f"{kind}: {exc}") from None
-    if kind == "ticket":
+def _apply(conn: Connection, event_id: str, record: ChangeRecord) -> str:
+    """Write one record (read and checked whole before); its kind."""
+    if isinstance(record, Annulment):
+        conn.execute(_ANNUL, {"event": event_id, "entry": record.entry_id})
+        return "annulment"
+    row = records.record_row(event_id, record)
+    if row.kind == "ticket":
         for statement in _DELETE_TICKET:
-            conn.execute(statement, row)
-    if kind == "annulment":
-        conn.execute(_ANNUL, row)
-    else:
-        records.insert(conn, kind, [row])
-    return str(kind)
-
-
-def _row(event_id: str, kind: str, record: dict[str, Any]) -> dict[str, Any]:
-    if kind == "ticket":
-        return records.ticket_row(event_id, attendee_from_mapping(record))
-    if kind == "revocation":
-        return records.revocation_row(event_id, record)
-    if kind == "passage":
-        return records.passage_row(event_id, record)
-    return {"event": event_id, "entry": require_id(record.get("entry_id"), "entry_id")}
+            conn.execute(statement, row.values)
+    records.insert(conn, row.kind, [row.values])
+    return row.kind

@@ -44,7 +44,7 @@ class Conflict:
 
 
 def conflicts(conn: Connection) -> list[Conflict]:
-    policy, _keyring, _info = tickets.load_current_event(conn)
+    policy = tickets.load_current_event(conn).policy
     event_id = policy.event_id
     groups: dict[tuple[str, int | None], list[tuple[str, Admission]]] = defaultdict(list)
     name = tickets.device_namer(conn)

@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Connection
 
 from scanner.checkin.attendee_csv import read_attendee_csv
-from scanner.checkin.attendees import AttendeeRow, RowError, attendee_from_mapping
+from scanner.checkin.attendees import AttendeeRow
+from scanner.checkin.change_records import Annulment, read_record
+from scanner.checkin.field_values import RowError
 from scanner.checkin.keyring import Keyring
 from scanner.checkin.snapshot_file import (
     RECORD_KINDS,
@@ -140,17 +142,15 @@ def _snapshot_row(
     kind: str, obj: dict[str, Any], number: int, event_id: str, seen: set[str]
 ) -> dict[str, Any]:
     try:
-        if kind == "ticket":
-            row = records.ticket_row(event_id, attendee_from_mapping(obj))
-            if row["ticket_id"] in seen:
-                raise SnapshotError(f"line {number}: ticket id {row['ticket_id']!r} appears twice")
-            seen.add(row["ticket_id"])
-            return row
-        if kind == "revocation":
-            return records.revocation_row(event_id, obj)
-        return records.passage_row(event_id, obj)
+        record = read_record(kind, obj)
+        if isinstance(record, AttendeeRow):
+            if record.ticket_id in seen:
+                raise SnapshotError(f"line {number}: ticket id {record.ticket_id!r} appears twice")
+            seen.add(record.ticket_id)
     except (RowError, KeyError, TypeError, ValueError) as exc:
         raise SnapshotError(f"line {number}: {kind}: {exc}") from None
+    assert not isinstance(record, Annulment)  # the snapshot's reader lets none through
+    return records.record_row(event_id, record).values
 
 
 def import_csv(

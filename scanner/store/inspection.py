@@ -138,12 +138,11 @@ def event_on_file(directory: Path) -> EventOnFile | None:
     """The current event's times (None: no event loaded)."""
     with reading(directory) as conn:
         try:
-            _policy, _keyring, info = tickets.load_current_event(conn)
+            event = tickets.load_current_event(conn)
         except tickets.NoEventError:
             return None
-        generated = info.get("snapshot_generated_at")
         return EventOnFile(
-            imported_at=str(info["imported_at"]),
-            snapshot_generated_at=None if generated is None else str(generated),
+            imported_at=event.imported_at,
+            snapshot_generated_at=event.snapshot_generated_at,
             last_pull_at=get_setting(conn, "last_pull_at"),
         )

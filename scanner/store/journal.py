@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from scanner.checkin.codes import CodeCheck, verify_code
-from scanner.checkin.keyring import Keyring
+from scanner.checkin.event_record import EventRecord
 from scanner.checkin.reasons import Outcome, Reason
-from scanner.checkin.records import DoorSettings, EventPolicy, Verdict
+from scanner.checkin.records import DoorSettings, Verdict
 from scanner.checkin.rules import decide, event_day
 from scanner.checkin.snapshot_file import code_fingerprint
 from scanner.store import tickets
@@ -40,12 +40,6 @@ class NoSuchEntry(UndoError):
 
 
 @dataclass(frozen=True)
-class EventContext:
-    policy: EventPolicy
-    keyring: Keyring
-
-
-@dataclass(frozen=True)
 class ScanRecord:
     entry_id: str
     seq: int
@@ -65,22 +59,20 @@ def append(conn: Connection, **entry: Any) -> tuple[str, int]:
 
 def record_scan(
     conn: Connection,
-    context: EventContext,
+    event: EventRecord,
     code_text: str,
     door: DoorSettings,
     now: datetime,
     source: str,
 ) -> ScanRecord:
-    event_id = context.policy.event_id
-    check = verify_code(
-        code_text, context.keyring, lambda t: tickets.issued_proof(conn, event_id, t)
-    )
-    return record_check(conn, context, check, door, now, source)
+    event_id = event.id
+    check = verify_code(code_text, event.keyring, lambda t: tickets.issued_proof(conn, event_id, t))
+    return record_check(conn, event, check, door, now, source)
 
 
 def record_check(
     conn: Connection,
-    context: EventContext,
+    event: EventRecord,
     check: CodeCheck,
     door: DoorSettings,
     now: datetime,
@@ -88,8 +80,8 @@ def record_check(
     note: str | None = None,
 ) -> ScanRecord:
     """`note`: why staff admitted a ticket by hand (kept in the journal)."""
-    event_id = context.policy.event_id
-    verdict, fp = _decide(conn, context, check, door, now)
+    event_id = event.id
+    verdict, fp = _decide(conn, event, check, door, now)
     entry_id, seq = append(
         conn,
         device_id=door.device_id,
@@ -105,7 +97,7 @@ def record_check(
         operator=door.operator,
         source=source,
         scanned_at=iso(now),
-        day=verdict.day if verdict.day is not None else event_day(context.policy, now),
+        day=verdict.day if verdict.day is not None else event_day(event.policy, now),
         annuls=None,
         note=note or ("checked in by hand, without a code" if check.format == "MANUAL" else None),
     )
@@ -113,17 +105,17 @@ def record_check(
 
 
 def _decide(
-    conn: Connection, context: EventContext, check: CodeCheck, door: DoorSettings, now: datetime
+    conn: Connection, event: EventRecord, check: CodeCheck, door: DoorSettings, now: datetime
 ) -> tuple[Verdict, str | None]:
     if not check.ok or check.code is None:
-        return decide(check, None, event=context.policy, door=door, now=now), None
-    event_id, ticket_id = context.policy.event_id, check.code.ticket_id
+        return decide(check, None, event=event.policy, door=door, now=now), None
+    event_id, ticket_id = event.id, check.code.ticket_id
     # a hand-picked ticket has no code: only revocations of the whole ticket apply
     fp = code_fingerprint(check.code.signature) if check.code.signature else None
     verdict = decide(
         check,
         tickets.load_ticket(conn, event_id, ticket_id),
-        event=context.policy,
+        event=event.policy,
         door=door,
         history=tickets.passages(conn, event_id, ticket_id),
         code_revoked=tickets.is_revoked(conn, event_id, ticket_id, fp or ""),

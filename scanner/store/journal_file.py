@@ -36,7 +36,7 @@ def export_journal(conn: Connection, path: Path, now: datetime, pending_only: bo
     with temporary.open("w", encoding="utf-8") as out:
         out.write(json.dumps(header, ensure_ascii=False) + "\n")
         for entry in entries:
-            out.write(json.dumps({"k": "entry", **entry}, ensure_ascii=False) + "\n")
+            out.write(json.dumps({"k": "entry", **entry.to_wire()}, ensure_ascii=False) + "\n")
         out.flush()
         os.fsync(out.fileno())
     temporary.replace(path)

@@ -10,10 +10,15 @@ entries "rejected" for good: they are held entries too.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, text
+
+from scanner.checkin.reasons import Direction, Outcome, Reason
+from scanner.checkin.uploads import EntryAnswer, UploadEntry, entry_kind, wire_format
 
 WIRE_COLUMNS = (
     "id, seq, kind, ticket_id, code_fp, format, direction, outcome, reason, door, operator,"
@@ -38,37 +43,37 @@ _MARK = text(
     " WHERE id = :id AND upload_state IN ('pending', 'held', 'rejected')"
 )
 _COUNTS = text("SELECT upload_state, COUNT(*) FROM journal GROUP BY upload_state")
-ANSWERS = frozenset({"accepted", "duplicate", "conflict"})
 
 
-def wire_entry(row: Any) -> dict[str, Any]:
-    """A journal row in the shape the companion API and the journal file take."""
-    return {
-        "id": row.id,
-        "device_seq": row.seq,
-        "kind": row.kind,
-        "ticket_id": row.ticket_id,
-        "code_fp": row.code_fp,
-        "format": row.format if row.format != "MANUAL" else None,  # the note says it
-        "direction": row.direction,
-        "outcome": row.outcome,
-        "reason": row.reason,
-        "door": row.door,
-        "operator": row.operator,
-        "scanned_at": row.scanned_at,
-        "day": row.day,
-        "annuls": row.annuls,
-        "note": row.note,
-    }
+def upload_entry(row: Any) -> UploadEntry:
+    """A journal row as the door uploads it (and writes it to a journal file)."""
+    return UploadEntry(
+        id=row.id,
+        device_seq=row.seq,
+        kind=entry_kind(row.kind),
+        ticket_id=row.ticket_id,
+        code_fp=row.code_fp,
+        format=wire_format(row.format),
+        direction=Direction(row.direction),
+        outcome=Outcome(row.outcome),
+        reason=Reason(row.reason),
+        door=row.door,
+        operator=row.operator,
+        scanned_at=datetime.fromisoformat(row.scanned_at),
+        day=row.day,
+        annuls=row.annuls,
+        note=row.note,
+    )
 
 
-def pending(conn: Connection, limit: int) -> list[dict[str, Any]]:
-    return [wire_entry(row) for row in conn.execute(_PENDING, {"n": limit})]
+def pending(conn: Connection, limit: int) -> list[UploadEntry]:
+    return [upload_entry(row) for row in conn.execute(_PENDING, {"n": limit})]
 
 
-def due_held(conn: Connection, before: datetime, limit: int) -> list[dict[str, Any]]:
+def due_held(conn: Connection, before: datetime, limit: int) -> list[UploadEntry]:
     """Entries held back at or before `before`: their turn to be tried again."""
-    return [wire_entry(row) for row in conn.execute(_DUE_HELD, {"n": limit, "before": iso(before)})]
+    rows = conn.execute(_DUE_HELD, {"n": limit, "before": iso(before)})
+    return [upload_entry(row) for row in rows]
 
 
 def held_reasons(conn: Connection) -> dict[str, int]:
@@ -81,27 +86,22 @@ def unsent_count(conn: Connection) -> int:
     return sum(counts.get(state, 0) for state in UNSENT)
 
 
-def all_entries(conn: Connection) -> list[tuple[dict[str, Any], str]]:
-    return [(wire_entry(row), row.upload_state) for row in conn.execute(_ALL)]
+def all_entries(conn: Connection) -> list[tuple[UploadEntry, str]]:
+    return [(upload_entry(row), row.upload_state) for row in conn.execute(_ALL)]
 
 
-def record_answers(conn: Connection, answers: list[dict[str, Any]], now: datetime) -> None:
+def record_answers(conn: Connection, answers: Sequence[EntryAnswer], now: datetime) -> None:
     """Store the server's per-entry answers (accepted, duplicate, conflict)."""
-    rows = []
-    for answer in answers:
-        state = answer.get("status")
-        if state not in ANSWERS:
-            raise ValueError(f"the server answered {state!r} for entry {answer.get('id')}")
-        conflict = answer.get("conflict")
-        rows.append(
-            {
-                "id": str(answer["id"]),
-                "state": state,
-                "server_reason": answer.get("server_reason"),
-                "conflict": None if conflict is None else json.dumps(conflict),
-                "at": iso(now),
-            }
-        )
+    rows = [
+        {
+            "id": answer.id,
+            "state": answer.status,
+            "server_reason": answer.server_reason,
+            "conflict": None if answer.conflict is None else json.dumps(asdict(answer.conflict)),
+            "at": iso(now),
+        }
+        for answer in answers
+    ]
     if rows:
         conn.execute(_MARK, rows)
 

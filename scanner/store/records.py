@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, text
 
-from scanner.checkin.attendees import AttendeeRow, require_id
+from scanner.checkin.attendees import AttendeeRow
+from scanner.checkin.change_records import RemotePassage, Revocation
 from scanner.checkin.keyring import Keyring
-from scanner.checkin.reasons import Direction
+from scanner.checkin.ticket_fields import DOOR_COLUMNS
 from scanner.store.sealing import seal
 from scanner.store.search_index import index_rows
 from scanner.store.tickets import current_event_id
@@ -20,12 +21,8 @@ from scanner.store.tickets import current_event_id
 # quarter of an import's time.
 _INSERTS = {
     "ticket": (
-        "INSERT INTO tickets (event_id, ticket_id, ticket_type, status, days_json, holder_name,"
-        " email, order_code, seat, flags_json, note, valid_from, valid_until, seed_sig,"
-        " code_digest)"
-        " VALUES (:event_id, :ticket_id, :ticket_type, :status, :days_json, :holder_name, :email,"
-        " :order_code, :seat, :flags_json, :note, :valid_from, :valid_until, :seed_sig,"
-        " :code_digest)"
+        f"INSERT INTO tickets (event_id, {', '.join(DOOR_COLUMNS)})"  # noqa: S608
+        f" VALUES (:event_id, {', '.join(':' + column for column in DOOR_COLUMNS)})"
     ),
     "revocation": (
         "INSERT INTO revocations (event_id, ticket_id, code_fp)"
@@ -42,6 +39,11 @@ _INSERT_SEARCH = (
 )
 _EVENT_TABLES = ("event_days", "ticket_types", "checkin_lists")
 _LIST_TABLES = ("tickets", "ticket_search", "revocations", "remote_passages")
+
+
+class Row(NamedTuple):
+    kind: str  # the record's kind: "ticket", "revocation" or "passage"
+    values: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -61,62 +63,31 @@ class EventSpec:
     grace_after_s: int | None = None
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
 def ticket_row(event_id: str, row: AttendeeRow) -> dict[str, Any]:
-    return {
+    return {"event_id": event_id, **row.door_columns()}
+
+
+def record_row(event_id: str, record: AttendeeRow | Revocation | RemotePassage) -> Row:
+    """A snapshot's or a change's record as the row of its table (by the record's kind)."""
+    if isinstance(record, AttendeeRow):
+        return Row("ticket", ticket_row(event_id, record))
+    if isinstance(record, Revocation):
+        return Row(
+            "revocation",
+            {"event_id": event_id, "ticket_id": record.ticket_id, "code_fp": record.code_fp},
+        )
+    passage = {
+        "entry_id": record.entry_id,
         "event_id": event_id,
-        "ticket_id": row.ticket_id,
-        "ticket_type": row.ticket_type,
-        "status": str(row.status),
-        "days_json": None if row.days is None else json.dumps(list(row.days)),
-        "holder_name": row.holder_name,
-        "email": row.email,
-        "order_code": row.order_code,
-        "seat": row.seat,
-        "flags_json": json.dumps(list(row.flags), ensure_ascii=False),
-        "note": row.note,
-        "valid_from": _iso(row.valid_from),
-        "valid_until": _iso(row.valid_until),
-        "seed_sig": row.seed_signature,
-        "code_digest": row.code_digest,
+        "ticket_id": record.ticket_id,
+        "direction": str(record.direction),
+        "at": record.at.isoformat(timespec="microseconds"),
+        "door": record.door,
+        "device_id": record.device_id,
+        "device_name": record.device_name,
+        "day": record.day,
     }
-
-
-def revocation_row(event_id: str, obj: dict[str, Any]) -> dict[str, Any]:
-    fp = obj.get("code_fp")
-    if fp is not None and (not isinstance(fp, str) or len(fp) != 32):
-        raise ValueError("code_fp must be 32 hexadecimal characters or null")
-    return {
-        "event_id": event_id,
-        "ticket_id": require_id(obj.get("ticket_id"), "ticket_id"),
-        "code_fp": fp,
-    }
-
-
-def passage_row(event_id: str, obj: dict[str, Any]) -> dict[str, Any]:
-    day = obj.get("day")
-    if day is not None and (not isinstance(day, int) or isinstance(day, bool)):
-        raise ValueError("day must be an integer or null")
-    return {
-        "entry_id": require_id(obj.get("entry_id"), "entry_id"),
-        "event_id": event_id,
-        "ticket_id": require_id(obj.get("ticket_id"), "ticket_id"),
-        "direction": str(Direction(str(obj.get("direction")))),
-        "at": datetime.fromisoformat(str(obj.get("at"))).isoformat(timespec="microseconds"),
-        "door": str(obj.get("door") or ""),
-        "device_id": str(obj.get("device_id") or ""),
-        "device_name": _device_name(obj.get("device_name")),
-        "day": day,
-    }
-
-
-def _device_name(value: object) -> str | None:
-    """The other device's enrolment name, for people only: older servers send none, and a name
-    that is not text is dropped rather than the passage (which says who is inside)."""
-    return (value.strip() or None) if isinstance(value, str) else None
+    return Row("passage", passage)
 
 
 def insert(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> None:

@@ -42,13 +42,14 @@ _BATCH = 2000
 
 
 def event_info(conn: Connection) -> EventInfo:
-    policy, _keyring, info = tickets.load_current_event(conn)
+    event = tickets.load_current_event(conn)
+    policy = event.policy
     types = {str(i): str(n) for i, n in conn.execute(_TYPES, {"event": policy.event_id})}
     door = get_setting(conn, "door") or "this door"
     device = get_setting(conn, "device_id") or "?"
     return EventInfo(
         event_id=policy.event_id,
-        name=str(info["name"] or policy.event_id),
+        name=event.name or policy.event_id,
         timezone=policy.timezone,
         days=dict(policy.days),
         reentry=policy.reentry,

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, text
 
-from scanner.checkin.records import EventPolicy
+from scanner.checkin.event_record import EventRecord
 from scanner.checkin.rules import event_day
 from scanner.store import set_aside
 
@@ -58,9 +58,8 @@ class Status:
         return sum(self.expected_by_type.values())
 
 
-def read_status(
-    conn: Connection, policy: EventPolicy, info: dict[str, object], now: datetime
-) -> Status:
+def read_status(conn: Connection, event: EventRecord, now: datetime) -> Status:
+    policy = event.policy
     day = event_day(policy, now) if policy.days else None
     params = {"event": policy.event_id, "day": day}
     by_type: dict[str, int] = {}
@@ -68,20 +67,20 @@ def read_status(
     for ticket_type, door, count in conn.execute(_ADMITTED, params):
         by_type[ticket_type] = by_type.get(ticket_type, 0) + count
         by_door[door] = by_door.get(door, 0) + count
-    generated = info.get("snapshot_generated_at")
-    reference = str(generated or info["imported_at"])
+    generated = event.snapshot_generated_at
+    reference = generated or event.imported_at
     age = (now - datetime.fromisoformat(reference)).total_seconds()
     return Status(
         event_id=policy.event_id,
-        event_name=str(info.get("name") or ""),
+        event_name=event.name,
         day=day,
         expected_by_type={str(t): int(n) for t, n in conn.execute(_EXPECTED, params)},
         admitted_by_type=by_type,
         admitted_by_door=by_door,
         inside=int(conn.execute(_INSIDE, params).scalar_one()) if policy.reentry else None,
         pending_upload=int(conn.execute(_PENDING).scalar_one()),
-        snapshot_generated_at=None if generated is None else str(generated),
-        imported_at=str(info["imported_at"]),
+        snapshot_generated_at=generated,
+        imported_at=event.imported_at,
         snapshot_age_s=age,
         set_aside=set_aside.count(conn, policy.event_id),
     )

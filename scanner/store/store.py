@@ -6,20 +6,24 @@ on the calling thread; writes go through the one writer, in order."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, Engine
 
 from scanner.checkin.attendee_csv import CsvError
-from scanner.checkin.attendees import RowError
+from scanner.checkin.change_records import ChangePage
 from scanner.checkin.codes import IssuedProof, manual_check
+from scanner.checkin.event_record import CheckinList, EventRecord
+from scanner.checkin.field_values import RowError
 from scanner.checkin.keyring import Keyring
 from scanner.checkin.records import DoorSettings, EventPolicy
 from scanner.checkin.snapshot_file import SnapshotError, open_snapshot_file
+from scanner.checkin.sync_counts import ChangeCounts
+from scanner.checkin.uploads import EntryAnswer, UploadEntry
 from scanner.store import (
     changes,
     device,
@@ -68,7 +72,7 @@ class Store:
         use_immediate_transactions(write_engine)
         self._writer = Writer(write_engine, synchronous=synchronous)
         self._read_engine: Engine = make_engine(self.path, key)
-        self._context: tuple[str, journal.EventContext] | None = None
+        self._context: tuple[str, EventRecord] | None = None
         self.device_id = self._writer.run(_device_id)
 
     def close(self) -> None:
@@ -93,24 +97,23 @@ class Store:
 
     # -- the door --------------------------------------------------------------------------
 
-    def _event_context(self, conn: Connection) -> journal.EventContext:
+    def _current_event(self, conn: Connection) -> EventRecord:
         device.ensure_unlocked(conn)  # a revoked device records nothing more
         generation = records.get_setting(conn, "event_generation") or "0"
         if self._context is None or self._context[0] != generation:
-            policy, keyring, _info = tickets.load_current_event(conn)
-            self._context = (generation, journal.EventContext(policy, keyring))
+            self._context = (generation, tickets.load_current_event(conn))
         return self._context[1]
 
     def load_event_context(self) -> None:
         """Load the event's policy and keys a scan needs (before the first guest)."""
-        self._read(self._event_context)
+        self._read(self._current_event)
 
     def scan(
         self, code_text: str, door: DoorSettings, now: datetime, source: str
     ) -> journal.ScanRecord:
         def job(conn: Connection) -> journal.ScanRecord:
             return journal.record_scan(
-                conn, self._event_context(conn), code_text, door, now, source
+                conn, self._current_event(conn), code_text, door, now, source
             )
 
         return self._writer.run(job)
@@ -124,9 +127,9 @@ class Store:
         paid_at_door: bool = False,
     ) -> journal.ScanRecord:
         def job(conn: Connection) -> journal.ScanRecord:
-            context = self._event_context(conn)
+            event = self._current_event(conn)
             check = manual_check(ticket_id, paid_at_door)
-            return journal.record_check(conn, context, check, door, now, "manual", reason)
+            return journal.record_check(conn, event, check, door, now, "manual", reason)
 
         return self._writer.run(job)
 
@@ -212,24 +215,20 @@ class Store:
 
     def event_policy(self) -> EventPolicy:
         """The current event's policy: its days, time zone, re-entry, this door's grace."""
-        return self._read(lambda conn: tickets.load_current_event(conn)[0])
+        return self._read(tickets.load_current_event).policy
 
     def event_keyring(self) -> tuple[str, Keyring]:
         """The current event's id and the keys its codes are checked with."""
 
-        def job(conn: Connection) -> tuple[str, Keyring]:
-            event_id = tickets.current_event_id(conn)
-            _policy, keyring, _info = tickets.load_event(conn, event_id)
-            return event_id, keyring
-
-        return self._read(job)
+        event = self._read(tickets.load_current_event)
+        return event.id, event.keyring
 
     def issued_proof(self, event_id: str, ticket_id: str) -> IssuedProof | None:
         """What the platform signed for a ticket's code (to repair a hand scanner's garbling)."""
         return self._read(lambda conn: tickets.issued_proof(conn, event_id, ticket_id))
 
-    def checkin_lists(self) -> list[tickets.CheckinList]:
-        """The current event's check-in lists ([] before an event was imported)."""
+    def checkin_lists(self) -> tuple[CheckinList, ...]:
+        """The current event's check-in lists (none before an event was imported)."""
         return self._read(tickets.checkin_lists)
 
     def set_door_grace(self, hours: dict[str, float | None], forget: bool) -> EventPolicy:
@@ -247,8 +246,7 @@ class Store:
 
     def status(self, now: datetime) -> status.Status:
         def job(conn: Connection) -> status.Status:
-            policy, _keyring, info = tickets.load_current_event(conn)
-            return status.read_status(conn, policy, info, now)
+            return status.read_status(conn, tickets.load_current_event(conn), now)
 
         return self._read(job)
 
@@ -331,15 +329,15 @@ class Store:
     def unsent_count(self) -> int:
         return self._read(outbox.unsent_count)
 
-    def pending_uploads(self, limit: int) -> list[dict[str, Any]]:
-        """Entries never uploaded, oldest first, in the shape the companion API takes."""
+    def pending_uploads(self, limit: int) -> list[UploadEntry]:
+        """Entries never uploaded, oldest first."""
         return self._read(lambda conn: outbox.pending(conn, limit))
 
-    def due_held(self, before: datetime, limit: int) -> list[dict[str, Any]]:
+    def due_held(self, before: datetime, limit: int) -> list[UploadEntry]:
         """Entries held back at or before `before`: their turn to be tried again."""
         return self._read(lambda conn: outbox.due_held(conn, before, limit))
 
-    def record_answers(self, answers: list[dict[str, Any]], now: datetime) -> None:
+    def record_answers(self, answers: Sequence[EntryAnswer], now: datetime) -> None:
         """The server's per-entry answers (accepted, duplicate, conflict)."""
         self._writer.run(lambda conn: outbox.record_answers(conn, answers, now))
 
@@ -363,21 +361,17 @@ class Store:
 
         def job(conn: Connection) -> str | None:
             try:
-                _policy, _keyring, info = tickets.load_event(conn, event_id)
+                return tickets.load_event(conn, event_id).cursor
             except tickets.NoEventError:
                 return None
-            cursor = info.get("cursor")
-            return None if cursor is None else str(cursor)
 
         return self._read(job)
 
-    def apply_changes(
-        self, event_id: str, page: list[Any], cursor: str, now: datetime
-    ) -> dict[str, int]:
+    def apply_changes(self, event_id: str, page: ChangePage, now: datetime) -> ChangeCounts:
         """Apply a page of the server's changes with its cursor, in one transaction; counts
-        per kind, and `set_aside` for the records kept aside."""
+        per kind, and of the records kept aside."""
         return self._writer.run(
-            partial(changes.apply_changes, event_id=event_id, changes=page, cursor=cursor, now=now)
+            partial(changes.apply_changes, event_id=event_id, page=page, now=now)
         )
 
     def mark_pushed(self, at: datetime) -> None:

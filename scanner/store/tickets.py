@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import Connection, text
 
+from scanner.checkin.attendees import AttendeeRow
 from scanner.checkin.codes import IssuedProof
+from scanner.checkin.event_record import CheckinList, EventRecord
 from scanner.checkin.event_window import DEFAULT_GRACE_S
-from scanner.checkin.keyring import Keyring, keyring_from_text
-from scanner.checkin.reasons import Direction, TicketStatus
+from scanner.checkin.keyring import keyring_from_text
+from scanner.checkin.reasons import Direction
 from scanner.checkin.records import EventPolicy, Passage, TicketRecord
+from scanner.checkin.ticket_fields import DOOR_COLUMNS
 from scanner.store.sealing import unseal
 
 _TICKET = text(
-    "SELECT ticket_id, ticket_type, status, days_json, holder_name, seat, flags_json, note,"
-    " valid_from, valid_until FROM tickets WHERE event_id = :event AND ticket_id = :ticket"
+    f"SELECT {', '.join(DOOR_COLUMNS)} FROM tickets"  # noqa: S608
+    " WHERE event_id = :event AND ticket_id = :ticket"
 )
 _PROOF = text(
     "SELECT seed_sig, code_digest FROM tickets WHERE event_id = :event AND ticket_id = :ticket"
@@ -35,27 +36,9 @@ _REVOKED = text(
 )
 
 
-def _time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
 def load_ticket(conn: Connection, event_id: str, ticket_id: str) -> TicketRecord | None:
     row = conn.execute(_TICKET, {"event": event_id, "ticket": ticket_id}).first()
-    if row is None:
-        return None
-    days = json.loads(row.days_json) if row.days_json else None
-    return TicketRecord(
-        ticket_id=row.ticket_id,
-        ticket_type=row.ticket_type,
-        status=TicketStatus(row.status),
-        days=None if days is None else frozenset(days),
-        holder_name=row.holder_name,
-        seat=row.seat,
-        flags=tuple(json.loads(row.flags_json)),
-        note=row.note,
-        valid_from=_time(row.valid_from),
-        valid_until=_time(row.valid_until),
-    )
+    return None if row is None else AttendeeRow.from_door(row).to_record()
 
 
 def issued_proof(conn: Connection, event_id: str, ticket_id: str) -> IssuedProof | None:
@@ -100,29 +83,16 @@ def current_event_id(conn: Connection) -> str:
     return str(row[0])
 
 
-def load_current_event(conn: Connection) -> tuple[EventPolicy, Keyring, dict[str, Any]]:
+def load_current_event(conn: Connection) -> EventRecord:
     return load_event(conn, current_event_id(conn))
 
 
-@dataclass(frozen=True)
-class CheckinList:
-    """One of the event's check-in lists: a door named like it admits only its ticket types."""
-
-    id: str
-    name: str
-    types: frozenset[str]
-
-
-def checkin_lists(conn: Connection) -> list[CheckinList]:
-    """The current event's check-in lists ([] before an event was imported)."""
+def checkin_lists(conn: Connection) -> tuple[CheckinList, ...]:
+    """The current event's check-in lists (none before an event was imported)."""
     try:
-        _policy, _keyring, info = load_current_event(conn)
+        return load_current_event(conn).checkin_lists
     except NoEventError:
-        return []
-    return [
-        CheckinList(str(list_id), str(name), frozenset(types))
-        for list_id, (name, types) in info["checkin_lists"].items()
-    ]
+        return ()
 
 
 def _grace(conn: Connection, key: str, from_event: int | None) -> int:
@@ -146,8 +116,8 @@ def set_door_grace(conn: Connection, hours: dict[str, float | None], forget: boo
             )
 
 
-def load_event(conn: Connection, event_id: str) -> tuple[EventPolicy, Keyring, dict[str, Any]]:
-    """The event's policy, its keyring and its descriptive fields (name, lists, types)."""
+def load_event(conn: Connection, event_id: str) -> EventRecord:
+    """The event's policy, its keyring and its descriptive fields (name, lists, times)."""
     row = conn.execute(text("SELECT * FROM events WHERE id = :id"), {"id": event_id}).first()
     if row is None:
         raise NoEventError(f"event {event_id!r} is not on this device")
@@ -157,13 +127,13 @@ def load_event(conn: Connection, event_id: str) -> tuple[EventPolicy, Keyring, d
             text("SELECT day, date FROM event_days WHERE event_id = :id"), {"id": event_id}
         )
     }
-    lists = {
-        list_id: (name, frozenset(json.loads(types)))
+    lists = tuple(
+        CheckinList(str(list_id), str(name), frozenset(json.loads(types)))
         for list_id, name, types in conn.execute(
             text("SELECT id, name, types_json FROM checkin_lists WHERE event_id = :id"),
             {"id": event_id},
         )
-    }
+    )
     policy = EventPolicy(
         event_id=row.id,
         timezone=row.timezone,
@@ -173,13 +143,15 @@ def load_event(conn: Connection, event_id: str) -> tuple[EventPolicy, Keyring, d
         grace_before_s=_grace(conn, "grace_before_s", row.grace_before_s),
         grace_after_s=_grace(conn, "grace_after_s", row.grace_after_s),
     )
-    info = {
-        "id": row.id,
-        "name": row.name,
-        "checkin_lists": lists,
-        "cursor": row.cursor,
-        "snapshot_generated_at": row.snapshot_generated_at,
-        "imported_at": row.imported_at,
-        "source": row.source,
-    }
-    return policy, keyring_from_text(unseal(row.keyring_json)), info
+    return EventRecord(
+        policy=policy,
+        keyring=keyring_from_text(unseal(row.keyring_json)),
+        name=row.name or "",
+        checkin_lists=lists,
+        imported_at=str(row.imported_at),
+        source=str(row.source),
+        cursor=None if row.cursor is None else str(row.cursor),
+        snapshot_generated_at=(
+            None if row.snapshot_generated_at is None else str(row.snapshot_generated_at)
+        ),
+    )

@@ -4,12 +4,14 @@ failure becomes one of the errors in `errors.py`."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 import httpx
 
+from scanner.checkin.change_records import ChangePage, PageError
 from scanner.checkin.line_reader import InputTooLarge, chunk_lines
+from scanner.checkin.uploads import AnswerError, UploadAnswer, UploadEntry
 from scanner.sync.errors import (
     REVOKED_REASON,
     SNAPSHOT_REASON,
@@ -59,12 +61,22 @@ class ApiClient:
     def health(self) -> dict[str, Any]:
         return self._json("GET", "/health")
 
-    def changes(self, event_id: str, since: str | None) -> dict[str, Any]:
+    def changes(self, event_id: str, since: str | None) -> ChangePage:
         params = {"since": since} if since else {}
-        return self._json("GET", f"/events/{event_id}/changes", params=params)
+        body = self._json("GET", f"/events/{event_id}/changes", params=params)
+        try:
+            return ChangePage.from_wire(body)
+        except PageError as exc:
+            raise BadAnswer(str(exc)) from None
 
-    def upload(self, event_id: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
-        return self._json("POST", f"/events/{event_id}/checkins", json={"entries": entries})
+    def upload(self, event_id: str, entries: Sequence[UploadEntry]) -> UploadAnswer:
+        """The server's answer for each entry, checked to be for exactly these, in order."""
+        wire = {"entries": [entry.to_wire() for entry in entries]}
+        body = self._json("POST", f"/events/{event_id}/checkins", json=wire)
+        try:
+            return UploadAnswer.from_wire(body, entries)
+        except AnswerError as exc:
+            raise BadAnswer(str(exc)) from None
 
     def download_snapshot(
         self,

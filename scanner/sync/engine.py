@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from scanner.store import device, outbox
+from scanner.checkin.sync_counts import SyncCounts
+from scanner.checkin.uploads import UploadEntry
+from scanner.store import device
 from scanner.store.store import Store
 from scanner.sync.errors import (
     Answered,
-    BadAnswer,
     DeviceRevoked,
     NoConnection,
     NotEnrolled,
@@ -35,7 +36,6 @@ BATCH = 200
 HELD_RETRY = timedelta(minutes=5)  # an entry held back is tried again after this long
 ClientFactory = Callable[[str, str | None], "ApiClient"]
 Progress = Callable[[int, int | None], None]  # records done, records expected (if known)
-Counts = dict[str, int]  # what a cycle did: answers by status, records pulled by kind
 
 
 def default_client(server_url: str, token: str | None) -> ApiClient:
@@ -58,6 +58,7 @@ class Syncer:
         self.batch = batch
         self.state = SyncState(Link.NOT_ENROLLED)
         self._client: tuple[tuple[str, str], ApiClient] | None = None
+        self._counts = SyncCounts()  # what the running cycle did so far
 
     def close(self) -> None:
         if self._client is not None:
@@ -76,29 +77,30 @@ class Syncer:
     # -- one cycle -------------------------------------------------------------------------
 
     def run_once(self, progress: Progress | None = None) -> SyncState:
-        counts: dict[str, int] = {}
+        self._counts = SyncCounts()
         try:
             enrolment = self._enrolment()
             client = self._client_for(enrolment)
-            stuck = self._push(client, enrolment.event_id, counts)
-            self._pull(client, enrolment.event_id, counts, progress)
+            stuck = self._push(client, enrolment.event_id)
+            self._pull(client, enrolment.event_id, progress)
             if stuck is not None:
                 self._settle_stuck(stuck)
         except NotEnrolled:
-            return self._settle(Link.NOT_ENROLLED, None)
+            return self._settle(Link.NOT_ENROLLED, None, SyncCounts())
         except device.DeviceLocked as exc:
-            return self._settle(Link.REVOKED, str(exc))
+            return self._settle(Link.REVOKED, str(exc), SyncCounts())
         except DeviceRevoked as exc:
             self.close()
-            return self._settle(Link.REVOKED, self._lock(str(exc)))
+            return self._settle(Link.REVOKED, self._lock(str(exc)), SyncCounts())
         except NoConnection as exc:
-            return self._settle(Link.OFFLINE, str(exc), counts)
+            return self._settle(Link.OFFLINE, str(exc), self._counts)
         except RateLimited as exc:
-            return self._settle(Link.FAILING, str(exc), counts, retry_in=exc.retry_after)
+            return self._settle(Link.FAILING, str(exc), self._counts, retry_in=exc.retry_after)
         except SyncError as exc:
-            return self._settle(Link.FAILING, str(exc), counts)
-        if counts.get("set_aside"):  # applied the rest, but someone must look at the server
-            return self._settle(Link.FAILING, _set_aside_words(counts["set_aside"]), counts)
+            return self._settle(Link.FAILING, str(exc), self._counts)
+        counts = self._counts
+        if counts.set_aside:  # applied the rest, but someone must look at the server
+            return self._settle(Link.FAILING, _set_aside_words(counts.set_aside), counts)
         return self._settle(Link.ONLINE, None, counts)
 
     def _enrolment(self) -> device.Enrolment:
@@ -127,11 +129,11 @@ class Syncer:
 
     # -- push ------------------------------------------------------------------------------
 
-    def _push(self, client: ApiClient, event_id: str, counts: Counts) -> _Push | None:
+    def _push(self, client: ApiClient, event_id: str) -> _Push | None:
         """New entries first, oldest first; then a batch of those held back whose retry time
         came. Returns a batch of which nothing passed (left for `_settle_stuck`), else None."""
         while entries := self.store.pending_uploads(self.batch):
-            push = self._narrowed(client, event_id, entries, counts)
+            push = self._narrowed(client, event_id, entries)
             self.store.mark_pushed(self.now())
             if not push.passed and push.error is not None:
                 return push  # nothing passed: is it these entries, or the server? the pull says
@@ -139,7 +141,7 @@ class Syncer:
         due = self.now() - HELD_RETRY
         held = self.store.due_held(due, self.batch)
         if held:
-            retried = self._narrowed(client, event_id, held, counts, budget=len(held) * 2)
+            retried = self._narrowed(client, event_id, held, budget=len(held) * 2)
             self._hold(retried)  # held back again, for another while
             self.store.mark_pushed(self.now())
         return None
@@ -148,15 +150,14 @@ class Syncer:
         self,
         client: ApiClient,
         event_id: str,
-        entries: list[dict[str, Any]],
-        counts: Counts,
+        entries: list[UploadEntry],
         budget: int | None = None,
     ) -> _Push:
         """Upload; when our server cannot take the batch, halve it down to single entries so one
         bad entry never holds back the others. Only the server's per-entry answers settle an
         entry; the ones that fail alone are the batch's suspects. While nothing passes, at most
         `budget` requests fail before narrowing gives up (a server that takes nothing)."""
-        push = _Push(client, event_id, counts, budget or len(entries).bit_length() + 2)
+        push = _Push(client, event_id, budget or len(entries).bit_length() + 2)
         try:
             self._send(push, entries)
         except Answered as exc:
@@ -174,7 +175,7 @@ class Syncer:
             raise push.error
         self._hold(push)
 
-    def _send(self, push: _Push, entries: list[dict[str, Any]]) -> None:
+    def _send(self, push: _Push, entries: list[UploadEntry]) -> None:
         try:
             self._upload(push, entries)
         except Answered as exc:
@@ -185,7 +186,7 @@ class Syncer:
             if not push.passed and push.failed > push.budget:
                 raise
             if len(entries) == 1:
-                push.suspects.append((entries[0]["id"], exc))
+                push.suspects.append((entries[0].id, exc))
                 return
             half = len(entries) // 2
             self._send(push, entries[:half])
@@ -193,15 +194,14 @@ class Syncer:
             return
         push.passed += 1
 
-    def _upload(self, push: _Push, entries: list[dict[str, Any]]) -> None:
+    def _upload(self, push: _Push, entries: list[UploadEntry]) -> None:
         sent_at = self.now()
         answer = push.client.upload(push.event_id, entries)
-        results = _answers_for(entries, answer.get("results"))
         now = self.now()
-        self.store.record_answers(results, now)
-        for result in results:
-            push.counts[result["status"]] = push.counts.get(result["status"], 0) + 1
-        self._clock_offset(answer.get("server_time"), sent_at, now)
+        self.store.record_answers(answer.results, now)
+        self._counts = self._counts.answered(result.status for result in answer.results)
+        if answer.server_time is not None:
+            self._clock_offset(answer.server_time, sent_at, now)
 
     def _hold(self, push: _Push) -> None:
         """Set the batch's suspects aside, each with the server's reason, to be retried later."""
@@ -211,53 +211,36 @@ class Syncer:
             for entry_id, exc in push.suspects
         ]
         self.store.hold_back(held, now)
-        if push.suspects:
-            push.counts["held"] = push.counts.get("held", 0) + len(push.suspects)
+        self._counts = self._counts.held_back(len(push.suspects))
 
-    def _clock_offset(self, server_time: object, sent_at: datetime, received_at: datetime) -> None:
-        if not isinstance(server_time, str):
-            return
-        try:
-            server = datetime.fromisoformat(server_time)
-        except ValueError:
-            return
+    def _clock_offset(self, server: datetime, sent_at: datetime, received_at: datetime) -> None:
         midpoint = sent_at + (received_at - sent_at) / 2
         offset = (server - midpoint).total_seconds()
         self.store.set_clock_offset(offset)
 
     # -- pull ------------------------------------------------------------------------------
 
-    def _pull(
-        self, client: ApiClient, event_id: str, counts: dict[str, int], progress: Progress | None
-    ) -> None:
+    def _pull(self, client: ApiClient, event_id: str, progress: Progress | None) -> None:
         cursor = self.store.pull_cursor(event_id)
         if cursor is None:
-            self._snapshot(client, event_id, counts, progress)
+            self._snapshot(client, event_id, progress)
             return
         try:
-            self._changes(client, event_id, cursor, counts)
+            self._changes(client, event_id, cursor)
         except SnapshotRequired:
-            self._snapshot(client, event_id, counts, progress)
+            self._snapshot(client, event_id, progress)
 
-    def _changes(
-        self, client: ApiClient, event_id: str, cursor: str, counts: dict[str, int]
-    ) -> None:
+    def _changes(self, client: ApiClient, event_id: str, cursor: str) -> None:
         while True:
             page = client.changes(event_id, cursor)
-            new_cursor, items = page.get("cursor"), page.get("records")
-            if not isinstance(new_cursor, str) or not isinstance(items, list):
-                raise BadAnswer("the server's changes answer has an unexpected shape")
-            applied = self.store.apply_changes(event_id, items, new_cursor, self.now())
-            for kind, number in applied.items():
-                counts[kind] = counts.get(kind, 0) + number
-            cursor = new_cursor
+            applied = self.store.apply_changes(event_id, page, self.now())
+            self._counts = self._counts.applied(applied)
+            cursor = page.cursor
             self.store.mark_pulled(self.now())
-            if not page.get("more"):
+            if not page.more:
                 return
 
-    def _snapshot(
-        self, client: ApiClient, event_id: str, counts: dict[str, int], progress: Progress | None
-    ) -> None:
+    def _snapshot(self, client: ApiClient, event_id: str, progress: Progress | None) -> None:
         # Downloaded to a file first: the import then holds the writer for disk time only.
         with tempfile.TemporaryDirectory(dir=self.store.directory) as folder:
             path = Path(folder) / "snapshot.jsonl"
@@ -269,21 +252,15 @@ class Syncer:
             )
         if progress is not None:
             progress(summary.tickets, summary.tickets)
-        counts["snapshot_tickets"] = summary.tickets
-        counts["set_aside"] = counts.get("set_aside", 0) + summary.set_aside
-        counts["snapshot_lines"] = lines
+        self._counts = self._counts.snapshot(summary.tickets, lines, summary.set_aside)
         self.store.mark_pulled(self.now())
 
     # -- state -----------------------------------------------------------------------------
 
     def _settle(
-        self,
-        link: Link,
-        error: str | None,
-        counts: dict[str, int] | None = None,
-        retry_in: float | None = None,
+        self, link: Link, error: str | None, counts: SyncCounts, retry_in: float | None = None
     ) -> SyncState:
-        self.state = read_state(self.store, link, error, counts or {}, retry_in)
+        self.state = read_state(self.store, link, error, counts, retry_in)
         return self.state
 
 
@@ -301,7 +278,6 @@ class _Push:
 
     client: ApiClient
     event_id: str
-    counts: Counts
     budget: int  # failed requests allowed before anything passed
     passed: int = 0
     failed: int = 0
@@ -310,22 +286,11 @@ class _Push:
     gave_up: bool = False  # the budget ran out before anything passed
 
 
-def _answers_for(entries: list[dict[str, Any]], results: object) -> list[dict[str, Any]]:
-    """The server's per-entry answers, checked to be for exactly the entries sent, in order."""
-    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
-        raise BadAnswer("the server's answer to an upload did not list the entries")
-    if [r.get("id") for r in results] != [e["id"] for e in entries]:
-        raise BadAnswer("the server's answer to an upload named other entries than were sent")
-    if any(r.get("status") not in outbox.ANSWERS for r in results):
-        raise BadAnswer("the server's answer to an upload has an unknown status")
-    return results
-
-
 def read_state(
     store: Store,
     link: Link,
     error: str | None = None,
-    counts: dict[str, int] | None = None,
+    counts: SyncCounts | None = None,
     retry_in: float | None = None,
 ) -> SyncState:
     figures = store.sync_figures()
@@ -341,5 +306,5 @@ def read_state(
         set_aside=figures.set_aside,
         clock_offset_s=figures.clock_offset_s,
         next_attempt_in_s=retry_in,
-        counts=counts or {},
+        counts=counts or SyncCounts(),
     )

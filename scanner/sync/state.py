@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from scanner.checkin.sync_counts import SyncCounts
+
 CLOCK_WARNING_S = 120.0
 
 
@@ -30,7 +32,7 @@ class SyncState:
     set_aside: int = 0  # records from the server this door could not apply (kept aside)
     clock_offset_s: float | None = None  # server time minus this device's time
     next_attempt_in_s: float | None = None
-    counts: dict[str, int] = field(default_factory=dict)  # what the last cycle did
+    counts: SyncCounts = field(default_factory=SyncCounts)  # what the last cycle did
 
     @property
     def rejected(self) -> int:

@@ -26,22 +26,7 @@ class TicketError(LookupError):
 
 def attendee_row(t: Any) -> AttendeeRow:
     """The shared AttendeeRow of a tickets row (ORM object or Core Row)."""
-    return AttendeeRow(
-        ticket_id=t.id,
-        ticket_type=t.type,
-        status=TicketStatus(t.status),
-        days=None if t.days is None else tuple(t.days),
-        holder_name=t.name or "",
-        email=t.email,
-        order_code=t.order_code,
-        seat=t.seat,
-        flags=tuple(t.flags or ()),
-        note=t.note,
-        valid_from=t.valid_from,
-        valid_until=t.valid_until,
-        seed_signature=t.seed_sig,
-        code_digest=t.code_digest,
-    )
+    return AttendeeRow.from_server(t)
 
 
 def ticket_record(t: Any) -> dict[str, Any]:
@@ -49,25 +34,11 @@ def ticket_record(t: Any) -> dict[str, Any]:
 
 
 def _values(event_id: str, row: AttendeeRow, current: Ticket | None) -> dict[str, Any]:
-    return {
-        "event_id": event_id,
-        "id": row.ticket_id,
-        "type": row.ticket_type,
-        "status": str(row.status),
-        "days": None if row.days is None else list(row.days),
-        "name": row.holder_name or None,
-        "email": row.email,
-        "order_code": row.order_code,
-        "seat": row.seat,
-        "flags": list(row.flags),
-        "note": row.note,
-        "valid_from": row.valid_from,
-        "valid_until": row.valid_until,
-        # A CSV without signatures keeps the ones the server issued.
-        "seed_sig": row.seed_signature or (current.seed_sig if current else None),
-        "code_digest": row.code_digest or (current.code_digest if current else None),
-        "updated_at": utcnow(),
-    }
+    values = {"event_id": event_id, **row.server_columns(), "updated_at": utcnow()}
+    # A CSV without signatures keeps the ones the server issued.
+    values["seed_sig"] = row.seed_signature or (current.seed_sig if current else None)
+    values["code_digest"] = row.code_digest or (current.code_digest if current else None)
+    return values
 
 
 def _chunks(rows: Iterable[AttendeeRow]) -> Iterator[list[AttendeeRow]]:

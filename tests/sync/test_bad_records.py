@@ -57,7 +57,7 @@ def test_a_bad_record_is_set_aside_and_a_later_cancel_still_applies(
     state = enrolled.sync()
     assert state.link is Link.FAILING  # applied the rest, but says so in words
     assert "3 records this door cannot apply: set aside" in state.describe()
-    assert state.set_aside == 3 and state.counts["ticket"] >= 1
+    assert state.set_aside == 3 and state.counts.changes.ticket >= 1
     assert enrolled.scan(event.codes[canceled]) == "canceled"
     assert enrolled.scan(event.codes[good]) == "ok"
 
@@ -71,6 +71,6 @@ def test_a_bad_record_is_set_aside_and_a_later_cancel_still_applies(
     fresh: Device = make_device("fresh")  # a new door's first snapshot holds the bad ticket
     first = fresh.enroll(platform.proxy.url, event.enrollment_code("south"))
     assert first.link is Link.FAILING and first.set_aside == 1, first
-    assert first.counts["snapshot_tickets"] == len(event.ticket_ids)
+    assert first.counts.snapshot_tickets == len(event.ticket_ids)
     assert fresh.scan(event.codes[canceled]) == "canceled"
     assert fresh.scan(event.codes[event.ticket_ids[3]]) == "ok"

@@ -66,9 +66,7 @@ def test_a_cursor_too_old_takes_a_fresh_snapshot_and_keeps_the_journal(
     platform.query("SELECT 1")  # the server's log floor moves past this device's cursor:
     _raise_floor(platform)
     state = enrolled.sync()
-    assert state.link is Link.ONLINE and state.counts.get("snapshot_tickets") == len(
-        event.ticket_ids
-    )
+    assert state.link is Link.ONLINE and state.counts.snapshot_tickets == len(event.ticket_ids)
     assert len(enrolled.journal()) == 1 and state.waiting == 0
     policy_cursor = enrolled.store.pull_cursor(event.event_id)
     assert policy_cursor is not None
