@@ -40,6 +40,8 @@ class VerdictCommitted:
     advice: str | None = None  # e.g. "fix the hand scanner's keyboard setting"
     note: str | None = None  # the reason given for a hand admission
     frame: int | None = None  # the camera frame the code was read from
+    # Already used, but admitted by this very door seconds ago (the guest just let in).
+    admitted_here_s: float | None = None
 
     @property
     def latency_ms(self) -> float | None:

@@ -11,6 +11,7 @@ the caller:
     session.start()                              # sync thread (+ camera, when opened)
     future = session.submit_code(text)           # Future[VerdictCommitted]; also an event
     session.feed_key("a", time.time())           # hand scanner keys; a scan submits itself
+    session.end_wedge()                          # ...or ends on quiet (no Enter from it)
     session.admit_by_hand(ticket_id, reason)     # Future[VerdictCommitted]
     session.undo(entry_id, why)                  # Future[EntryUndone]
     session.search(query)                        # Future[list[SearchHit]]
@@ -52,7 +53,7 @@ from scanner.app.events import (
 )
 from scanner.app.tasks import Tasks
 from scanner.app.worker import Worker, done_future
-from scanner.camera.dedupe import DEFAULT_WINDOW_S
+from scanner.camera.dedupe import DEFAULT_WINDOW_S, RepeatFilter
 from scanner.camera.wedge import (
     Identify,
     WedgeAssembler,
@@ -61,7 +62,7 @@ from scanner.camera.wedge import (
     identify_with,
     resolve,
 )
-from scanner.checkin.reasons import Direction
+from scanner.checkin.reasons import Direction, Reason
 from scanner.store import device
 from scanner.store.conflicts import Conflict
 from scanner.store.location import data_dir
@@ -80,6 +81,9 @@ if TYPE_CHECKING:  # imported when first used: a command that only checks codes 
 
 log = logging.getLogger(__name__)
 RECENT = 50
+# A ticket this door admitted this recently, read again here: the guest just let in (a second
+# read, a phone shown twice), told in words that do not alarm, not a plain "already used".
+JUST_ADMITTED_S = 30.0
 FRESH_PULL = timedelta(minutes=1)  # before the first sync cycle: data this fresh is "online"
 
 
@@ -113,6 +117,10 @@ class DoorSession:
             self.clock,
         )
         self.wedge = WedgeAssembler(idle_end_s=0.3)
+        # The hand scanner's repeats, in the camera's window (the camera filters its own
+        # frames with the same one); camera codes renew it, so a code the camera just read is
+        # not read again by hand.
+        self._repeats = RepeatFilter(repeat_window_s)
         self._door_worker = Worker("door", synchronous=synchronous)
         self._jobs = Worker("jobs", synchronous=synchronous)
         self._tasks = Tasks(self._jobs, self._events)
@@ -292,12 +300,13 @@ class DoorSession:
         note: str | None = None,
         frame: int | None = None,
     ) -> VerdictCommitted:
+        now = self.clock.now()
         event = VerdictCommitted(
             entry_id=result.entry_id,
             seq=result.seq,
             verdict=result.verdict,
             source=source,
-            scanned_at=self.clock.now(),
+            scanned_at=now,
             timezone=self.timezone(),
             offline=self._decided_offline(),
             captured_at=captured_at,
@@ -305,11 +314,24 @@ class DoorSession:
             advice=advice,
             note=note,
             frame=frame,
+            admitted_here_s=self._admitted_here_s(result, now),
         )
         self._recent = [event, *self._recent][:RECENT]
         self._events.publish(event)
         self._after_write()
         return event
+
+    def _admitted_here_s(self, result: CheckResult, now: datetime) -> float | None:
+        """Seconds since this door (this device) admitted the ticket, when a refusal as already
+        used comes within JUST_ADMITTED_S of it."""
+        first = result.verdict.first_admission
+        if result.verdict.reason is not Reason.ALREADY_CHECKED_IN or first is None:
+            return None
+        settings = self._door.settings
+        if (first.door, first.device_id) != (settings.door, settings.device_id):
+            return None
+        age = (now - first.at).total_seconds()
+        return age if 0 <= age <= JUST_ADMITTED_S else None
 
     def _decided_offline(self) -> bool:
         """Whether a verdict was made without the server's recent word: sync cannot reach it
@@ -339,13 +361,18 @@ class DoorSession:
         which is then submitted. Call from one thread (the GUI's)."""
         return self._wedge_scan(self.wedge.feed(key, at))
 
-    def poll_wedge(self, now: float) -> bool:
-        """End a scan from a scanner that sends no Enter, after a moment of silence."""
-        return self._wedge_scan(self.wedge.poll(now))
+    def end_wedge(self) -> bool:
+        """End a scan from a scanner that sends no Enter: the caller heard no key for a while."""
+        return self._wedge_scan(self.wedge.end())
 
     def _wedge_scan(self, scan: WedgeScan | None) -> bool:
+        """True when the keys were a scan: submitted, or dropped as a repeat of a code read
+        within the repeat window (a scanner's double read must not turn green into amber)."""
         if scan is None:
             return False
+        if not self._repeats.admit(scan.text, self.clock.now().timestamp()):
+            log.debug("hand scanner: a repeat within the repeat window dropped")
+            return True
         if self.intercept is None or not self.intercept(scan.text):
             self.submit_wedge(scan)
         return True
@@ -485,6 +512,8 @@ class DoorSession:
         self._door_worker.submit(lambda: None).result()
 
     def _camera_code(self, event: CodeEvent) -> None:
+        self._repeats.admit(event.text, self.clock.now().timestamp())  # (the camera's own
+        # filter has judged it: this only keeps the hand scanner from reading it again)
         if self.intercept is not None and self.intercept(event.text):
             return
         self.submit_code(event.text, "camera", event.captured_at, frame=event.frame_index)

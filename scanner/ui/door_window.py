@@ -44,7 +44,7 @@ from scanner.ui.settings_dialog import SettingsDialog, camera_label
 from scanner.ui.sounds import Sounds
 from scanner.ui.sync_badge import SyncBadge
 from scanner.ui.verdict_panel import VerdictPanel
-from scanner.ui.verdict_style import STYLES, look_of
+from scanner.ui.verdict_style import STYLES, look_of_event
 from scanner.ui.wedge_filter import WedgeFilter
 from scanner.ui.wizard import EnrolWizard
 
@@ -222,7 +222,7 @@ class DoorWindow(QMainWindow):
     # -- events ------------------------------------------------------------------------------
 
     def on_verdict(self, event: VerdictCommitted) -> None:
-        self.sounds.play(STYLES[look_of(event.verdict)].sound)  # first: play() only starts it
+        self.sounds.play(STYLES[look_of_event(event)].sound)  # first: play() only starts it
         self.panel.show_verdict(event)
         self.panel.repaint()  # on screen now: the lists below may take their time
         self.recent.add(event)

@@ -16,7 +16,7 @@ from scanner.app.timefmt import clock_time
 from scanner.checkin.reasons import REASON_TEXT
 from scanner.lang import N_, _
 from scanner.ui.tables import fill_row, row_table
-from scanner.ui.verdict_style import STYLES, Look, look_of
+from scanner.ui.verdict_style import STYLES, Look, just_admitted_words, look_of_event
 
 COLUMNS = [N_("Time"), N_("Result"), N_("Name"), N_("Type"), N_("How"), N_("Reason")]
 
@@ -55,19 +55,23 @@ class RecentScans(QWidget):
 
     def _cells(self, event: VerdictCommitted) -> list[str]:
         verdict = event.verdict
-        look = look_of(verdict)
+        look = look_of_event(event)
         word = _(STYLES[look].word).title()
         if event.entry_id in self.undone:
             word += _(" (undone)")
+        if look is Look.JUST_ADMITTED:
+            reason = just_admitted_words(event)
+        elif not verdict.admitted and look is not Look.EXIT:
+            reason = _(REASON_TEXT[verdict.reason])
+        else:
+            reason = event.note or ""
         return [
             clock_time(event.scanned_at, event.timezone),
             word,
             verdict.holder_name or verdict.ticket_id or "",
             verdict.ticket_type or "",
             _(event.source),
-            _(REASON_TEXT[verdict.reason])
-            if not verdict.admitted and look is not Look.EXIT
-            else (event.note or ""),
+            reason,
         ]
 
     def select_entry(self, entry_id: str) -> None:

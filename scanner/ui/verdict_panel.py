@@ -24,7 +24,14 @@ from scanner.app.events import VerdictCommitted
 from scanner.checkin.reasons import REASON_TEXT, Reason
 from scanner.lang import _, local_time
 from scanner.ui.icons import ShapeIcon
-from scanner.ui.verdict_style import STYLES, Look, Style, flag_words, look_of
+from scanner.ui.verdict_style import (
+    STYLES,
+    Look,
+    Style,
+    flag_words,
+    just_admitted_words,
+    look_of_event,
+)
 
 WORD_SHARE = 0.11  # the verdict word's font height as a share of the window's...
 MIN_WORD_SHARE = 0.08  # ...shrunk to fit a narrow panel, but never below this
@@ -135,7 +142,7 @@ class VerdictPanel(QFrame):
     def show_verdict(self, event: VerdictCommitted) -> None:
         verdict = event.verdict
         self.shown = event
-        self.look = look_of(verdict)
+        self.look = look_of_event(event)
         style = STYLES[self.look]
         self.word.setText(_(style.word))
         self.reason.setText(self._reason_text(event))
@@ -185,6 +192,8 @@ class VerdictPanel(QFrame):
             )
         if self.look is Look.ADMITTED:
             return _("Welcome") if event.source != "manual" else _("Admitted by hand")
+        if self.look is Look.JUST_ADMITTED:
+            return just_admitted_words(event)
         return _(REASON_TEXT[verdict.reason])
 
     def _details(self, event: VerdictCommitted) -> list[str]:

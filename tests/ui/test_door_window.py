@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,10 @@ from scanner.ui.door_window import DoorWindow
 from scanner.ui.verdict_panel import WORD_SHARE
 from scanner.ui.verdict_style import STYLES, Look
 from tests.app.test_session import Flaky, valid_code
+from tests.ui.keys import paced, send_keys, then
 
 MakeWindow = Callable[..., DoorWindow]
+LATER = timedelta(minutes=5)  # past "admitted here seconds ago": a plain "already used"
 
 
 def test_a_valid_code_through_the_camera_turns_the_panel_green_with_the_admit_sound(
@@ -50,11 +52,16 @@ def test_a_valid_code_through_the_camera_turns_the_panel_green_with_the_admit_so
 
 
 def test_the_same_code_again_shows_amber_with_the_first_admission(
-    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    demo_event: DemoEvent,
+    clock: FixedClock,
 ) -> None:
     window = make_window(door_session)
     code = valid_code(demo_event)[1]
     door_session.submit_code(code, "camera")
+    clock.moment += LATER  # not the guest just let in
     door_session.submit_code(code, "camera")
     assert window.panel.look is Look.ALREADY_USED
     assert window.panel.word.text() == "ALREADY USED"
@@ -70,11 +77,13 @@ def test_the_verdict_reads_from_two_metres_at_every_screen_size(
     door_session: DoorSession,
     demo_event: DemoEvent,
     size: tuple[int, int],
+    clock: FixedClock,
 ) -> None:
     window = make_window(door_session, size)
     code = valid_code(demo_event)[1]
     door_session.submit_code(code)
-    door_session.submit_code(code)  # the longest word: ALREADY USED
+    clock.moment += LATER
+    door_session.submit_code(code)  # ALREADY USED, a long word with the longest details
     word = window.panel.word
     qtbot.waitUntil(lambda: word.sizeHint().width() <= word.width() + 1)  # laid out, not cut
     assert word.font().pixelSize() >= 0.08 * window.height()
@@ -115,18 +124,17 @@ def test_a_wedge_scan_while_the_search_box_has_focus_never_lands_in_it(
     qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
 ) -> None:
     window = make_window(door_session)
+    window.activateWindow()
+    qtbot.waitActive(window)
     window.focus_search()
-    ticks = itertools.count()
-    window.wedge.clock = lambda: next(ticks) * 0.003  # a scanner: 3 ms between keys
+    qtbot.waitUntil(lambda: window.search.box.hasFocus())
     code = valid_code(demo_event, 4)[1]
-    qtbot.keyClicks(window.search.box, code)
-    qtbot.keyClick(window.search.box, Qt.Key.Key_Return)
+    send_keys(then(paced(code, [3]), "Enter", 3))  # a scanner: 3 ms between keys
     assert window.panel.look is Look.ADMITTED
     assert window.recent.events[0].source == "wedge"
     assert window.search.box.text() == ""
     # a person typing (slower than any scanner) gets every letter, in the box
-    window.wedge.clock = lambda: next(ticks) * 0.3
-    qtbot.keyClicks(window.search.box, "Ada")
+    send_keys(paced("Ada", [300], start_ms=2_000_000))
     qtbot.waitUntil(lambda: window.search.box.text() == "Ada", timeout=5_000)
     assert len(window.recent.events) == 1
 
@@ -134,18 +142,18 @@ def test_a_wedge_scan_while_the_search_box_has_focus_never_lands_in_it(
 def test_a_wedge_scan_works_while_a_dialog_is_open(
     qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
 ) -> None:
-    from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+    from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QVBoxLayout
 
     window = make_window(door_session)
     dialog = QDialog(window)
     field = QLineEdit(dialog)
     QVBoxLayout(dialog).addWidget(field)
     dialog.show()
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
     field.setFocus()
-    ticks = itertools.count()
-    window.wedge.clock = lambda: next(ticks) * 0.003
-    qtbot.keyClicks(field, valid_code(demo_event, 5)[1])
-    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field)
+    send_keys(then(paced(valid_code(demo_event, 5)[1], [3]), "Enter", 3))
     assert window.panel.look is Look.ADMITTED and field.text() == ""
     dialog.close()
 
@@ -413,7 +421,11 @@ def _share_in(widget: Any, colour: str) -> float:
 
 
 def test_each_verdict_is_drawn_in_its_own_colours_after_exit_mode_comes_and_goes(
-    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    demo_event: DemoEvent,
+    clock: FixedClock,
 ) -> None:
     window = make_window(door_session)
     first, second = valid_code(demo_event, 0)[1], valid_code(demo_event, 3)[1]
@@ -421,6 +433,7 @@ def test_each_verdict_is_drawn_in_its_own_colours_after_exit_mode_comes_and_goes
     steps = [(False, first), (False, first), (True, first), (False, second), (False, second)]
     for exit_mode, code in steps:
         window.set_exit_mode(exit_mode)
+        clock.moment += LATER
         door_session.submit_code(code, "camera")
         panel = window.panel
         style = STYLES[panel.look]

@@ -89,7 +89,10 @@ def test_a_conflict_shows_after_two_offline_doors_sync(
     make_window: MakeWindow, server: Server, tmp_path: Path
 ) -> None:
     north = enrolled_session(server, tmp_path / "north", "north", "North gate laptop")
-    south = enrolled_session(server, tmp_path / "south", "south", "South gate kiosk")
+    south_clock = FixedClock(datetime.now(UTC))
+    south = enrolled_session(
+        server, tmp_path / "south", "south", "South gate kiosk", clock=south_clock
+    )
     window = make_window(north)
     south_window = make_window(south)
     code = server.event.codes[server.event.ticket_ids[3]]
@@ -106,6 +109,7 @@ def test_a_conflict_shows_after_two_offline_doors_sync(
     assert "north" in both and "south" in both and "(this door)" in both
     assert "North gate laptop" in both and "South gate kiosk" in both  # names, not device ids
     details.close()
+    south_clock.moment += timedelta(minutes=5)  # not the guest it just let in
     south.submit_code(code)  # the other door's admission, by the name given at enrolment
     assert south_window.panel.look is Look.ALREADY_USED
     assert "(device South gate kiosk)" in south_window.panel.details.text()

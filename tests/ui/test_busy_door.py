@@ -1,0 +1,154 @@
+"""A busy door (issue 24): staff are never misled and never slowed. Real widgets offscreen, a
+real store, and key presses timed by their own timestamps (tests/ui/keys.py), so nothing here
+depends on how fast the machine handles them."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from scanner.app.clock import FixedClock
+from scanner.app.demo import DemoEvent
+from scanner.app.session import DoorSession
+from scanner.camera.synthetic import SyntheticSource
+from scanner.ui.door_window import DoorWindow
+from scanner.ui.verdict_style import Look
+from tests.app.test_session import valid_code
+from tests.store_jobs import read_sql, store_of
+from tests.ui.keys import paced, send_keys, then
+
+MakeWindow = Callable[..., DoorWindow]
+PEOPLE = {"45 ms": [45], "60 ms": [60], "85 ms": [85], "45-85 ms": [45, 85, 52, 70, 61, 48]}
+SCANNERS = {"1 ms": [1], "3 ms": [3], "30 ms": [30], "1-30 ms": [12, 1, 30, 4, 22]}
+
+
+def at_the_door(qtbot: QtBot, make_window: MakeWindow, session: DoorSession) -> DoorWindow:
+    """The window, active, with the keyboard focus in the search box (as staff leave it)."""
+    window = make_window(session)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.focus_search()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search.box)
+    return window
+
+
+def journal(session: DoorSession) -> list[tuple[str, str, str]]:
+    """(source, outcome, reason) of every journal entry, oldest first."""
+    rows = read_sql(store_of(session), "SELECT source, outcome, reason FROM journal ORDER BY seq")
+    return [tuple(row) for row in rows]
+
+
+# -- 1. typing is never a scan; a scanner is never missed --------------------------------------
+
+
+@pytest.mark.parametrize("bunched", [True, False], ids=["queued", "one-by-one"])
+@pytest.mark.parametrize("pace", PEOPLE.values(), ids=PEOPLE.keys())
+def test_a_person_typing_into_the_search_box_is_never_a_scan(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    pace: list[int],
+    bunched: bool,
+) -> None:
+    window = at_the_door(qtbot, make_window, door_session)
+    send_keys(paced("ana smith", pace), bunched)
+    qtbot.waitUntil(lambda: window.search.box.text() == "ana smith", timeout=5_000)
+    assert journal(door_session) == []
+    assert window.panel.look is Look.READY
+    # ...nor with Enter at the end (the box takes it: into the results)
+    window.search.box.clear()
+    send_keys(then(paced("wrong person", pace), "Enter", pace[0]), bunched)
+    qtbot.waitUntil(lambda: window.search.box.text() == "wrong person", timeout=5_000)
+    assert journal(door_session) == [] and window.panel.look is Look.READY
+
+
+@pytest.mark.parametrize("bunched", [True, False], ids=["queued", "one-by-one"])
+@pytest.mark.parametrize("pace", SCANNERS.values(), ids=SCANNERS.keys())
+def test_a_hand_scanner_is_never_missed_however_late_its_keys_are_handled(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    demo_event: DemoEvent,
+    pace: list[int],
+    bunched: bool,
+) -> None:
+    window = at_the_door(qtbot, make_window, door_session)
+    handled = itertools.count()
+    window.wedge.clock = lambda: next(handled) * 0.2  # a GUI thread far behind the keys
+    send_keys(then(paced(valid_code(demo_event, 4)[1], pace), "Enter", pace[0]), bunched)
+    assert window.panel.look is Look.ADMITTED
+    assert journal(door_session) == [("wedge", "admitted", "ok")]
+    assert window.search.box.text() == ""  # not a key of it in the box
+
+
+def test_a_scanner_without_enter_ends_on_quiet_and_typing_goes_on_in_order(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = at_the_door(qtbot, make_window, door_session)
+    send_keys(paced(valid_code(demo_event, 6)[1], [3], start_ms=5_000))
+    qtbot.waitUntil(lambda: window.panel.look is Look.ADMITTED, timeout=5_000)
+    # a person corrects a typo: letters and Backspace reach the box in the order typed
+    send_keys([("A", 9_000), ("x", 9_050), ("Backspace", 9_100), ("d", 9_160), ("a", 9_230)])
+    qtbot.waitUntil(lambda: window.search.box.text() == "Ada", timeout=5_000)
+    assert [source for source, _o, _r in journal(door_session)] == ["wedge"]
+
+
+# -- 2. a scanner's double read --------------------------------------------------------------
+
+
+def test_a_double_read_admits_once_and_a_later_repeat_says_admitted_here(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    demo_event: DemoEvent,
+    clock: FixedClock,
+) -> None:
+    window = at_the_door(qtbot, make_window, door_session)
+    code, other = valid_code(demo_event, 7)[1], valid_code(demo_event, 8)[1]
+
+    def scan(text: str, at_ms: int) -> None:
+        send_keys(then(paced(text, [3], start_ms=at_ms), "Enter", 3))
+
+    scan(code, 10_000)
+    clock.moment += timedelta(seconds=0.8)
+    scan(code, 10_800)  # the scanner read it again 0.8 s later
+    assert window.panel.look is Look.ADMITTED and window.sounds.requested == ["admit"]
+    assert journal(door_session) == [("wedge", "admitted", "ok")]
+    clock.moment += timedelta(seconds=1)
+    scan(other, 11_800)  # the next guest
+    assert window.panel.look is Look.ADMITTED
+    assert window.recent.events[0].verdict.ticket_id == valid_code(demo_event, 8)[0]
+    # the first guest's ticket again, 12 s after it was admitted here: no alarm, in words
+    clock.moment += timedelta(seconds=10.2)
+    scan(code, 22_000)
+    assert window.panel.look is Look.JUST_ADMITTED
+    assert window.panel.reason.text() == "Admitted here 12 s ago"
+    assert window.panel.word.text() == "JUST ADMITTED"
+    assert window.recent.table.item(0, 5).text() == "Admitted here 12 s ago"
+    # long after, it is the plain amber, with where and when it was first used
+    clock.moment += timedelta(minutes=5)
+    scan(code, 322_000)
+    assert window.panel.look is Look.ALREADY_USED
+    assert "First admitted" in window.panel.details.text()
+    reasons = [reason for _s, _o, reason in journal(door_session)]
+    assert reasons == ["ok", "ok", "already_checked_in", "already_checked_in"]
+
+
+def test_a_code_the_camera_just_read_is_not_read_again_by_hand(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    code = valid_code(demo_event, 9)[1]
+    door_session.camera.open(SyntheticSource([code], paced=False))
+    window = at_the_door(qtbot, make_window, door_session)
+    for _ in range(50):
+        door_session.camera.step()
+        if journal(door_session):
+            break
+    send_keys(then(paced(code, [3]), "Enter", 3))  # and the hand scanner too, at once
+    assert window.panel.look is Look.ADMITTED
+    assert journal(door_session) == [("camera", "admitted", "ok")]
