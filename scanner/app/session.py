@@ -126,7 +126,10 @@ class DoorSession:
         self._tasks = Tasks(self._jobs, self._events)
         self._identify: Identify | None = None
         self._timezone: str | None = None
-        self._recent: list[VerdictCommitted] = []
+        self._recent: list[VerdictCommitted] = []  # this session's verdicts, newest first
+        self._earlier: list[VerdictCommitted] | None = None  # the journal's, read when asked
+        self._undone: set[str] = set()  # entries undone, this session or before
+        self._recent_lock = threading.Lock()
         self._offline_since: datetime | None = None
         self.sync_state = SyncState(Link.NOT_ENROLLED)
         self._cycled = False  # no sync cycle has answered yet in this session
@@ -285,6 +288,8 @@ class DoorSession:
         def job() -> EntryUndone:
             result = self._door.undo(entry_id, why)
             event = EntryUndone(result.entry_id, result.seq, entry_id, why.strip())
+            with self._recent_lock:
+                self._undone.add(entry_id)
             self._events.publish(event)
             self._after_write()
             return event
@@ -316,7 +321,8 @@ class DoorSession:
             frame=frame,
             admitted_here_s=self._admitted_here_s(result, now),
         )
-        self._recent = [event, *self._recent][:RECENT]
+        with self._recent_lock:
+            self._recent = [event, *self._recent][:RECENT]
         self._events.publish(event)
         self._after_write()
         return event
@@ -351,8 +357,39 @@ class DoorSession:
         self.refresh_counts()
 
     def recent(self) -> list[VerdictCommitted]:
-        """The last 50 verdicts of this session, newest first."""
-        return list(self._recent)
+        """This door's last 50 verdicts, newest first: this session's, and after a restart the
+        journal's before them (without what only the moment knew: offline, first admission)."""
+        with self._recent_lock:
+            if self._earlier is None:
+                self._earlier = self._journal_scans()
+            mine = {event.entry_id for event in self._recent}
+            earlier = [event for event in self._earlier if event.entry_id not in mine]
+            return [*self._recent, *earlier][:RECENT]
+
+    def undone(self) -> set[str]:
+        """Which of `recent()` an undo annulled."""
+        with self._recent_lock:
+            return set(self._undone)
+
+    def _journal_scans(self) -> list[VerdictCommitted]:
+        if not self.has_event():
+            return []
+        scans = self._store.recent_scans(RECENT)
+        self._undone.update(scan.entry_id for scan in scans if scan.undone)
+        timezone = self.timezone()
+        return [
+            VerdictCommitted(
+                entry_id=scan.entry_id,
+                seq=scan.seq,
+                verdict=scan.verdict,
+                source=scan.source,
+                scanned_at=scan.scanned_at,
+                timezone=timezone,
+                offline=False,
+                note=scan.note if scan.source == "manual" else None,
+            )
+            for scan in scans
+        ]
 
     # -- hand scanners ---------------------------------------------------------------------
 

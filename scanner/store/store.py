@@ -26,6 +26,7 @@ from scanner.store import (
     imports,
     journal,
     outbox,
+    recent,
     records,
     search,
     set_aside,
@@ -243,6 +244,15 @@ class Store:
     def search(self, query: str, limit: int = 20) -> list[search.SearchHit]:
         return self._read(
             lambda conn: search.search(conn, tickets.current_event_id(conn), query, limit)
+        )
+
+    def recent_scans(self, limit: int) -> list[recent.JournalScan]:
+        """This device's newest scans of the current event, newest first (NoEventError before
+        an event)."""
+        return self._read(
+            lambda conn: recent.recent_scans(
+                conn, tickets.current_event_id(conn), self.device_id, limit
+            )
         )
 
     def status(self, now: datetime) -> status.Status:

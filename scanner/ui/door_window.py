@@ -13,9 +13,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -26,7 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from scanner.app.camera_choice import CameraOption
-from scanner.app.events import CameraStateChanged, CountsChanged, Progress, VerdictCommitted
+from scanner.app.events import (
+    CameraStateChanged,
+    CountsChanged,
+    EntryUndone,
+    Progress,
+    VerdictCommitted,
+)
 from scanner.app.kiosk import PinCheck, PinGuard
 from scanner.app.preferences import Preferences
 from scanner.app.session import DoorSession
@@ -38,6 +42,8 @@ from scanner.ui.bridge import SessionBridge
 from scanner.ui.camera_view import CameraView
 from scanner.ui.counts_view import CountsView
 from scanner.ui.door_bar import DoorBar
+from scanner.ui.placement import place_beside
+from scanner.ui.reason_dialog import ReasonDialog
 from scanner.ui.recent_scans import RecentScans
 from scanner.ui.search_panel import SearchPanel
 from scanner.ui.settings_dialog import SettingsDialog, camera_label
@@ -84,11 +90,14 @@ class DoorWindow(QMainWindow):
         self.wedge = WedgeFilter(session, parent=self)
         self.wizard: EnrolWizard | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.reason_dialog: ReasonDialog | None = None
         self._cameras: list[CameraOption] = []
         self._build()
         self._connect()
         self.wedge.install()
         self.panel.show_ready(session.exit_mode)
+        self.recent.fill(session.recent(), session.undone())  # the journal's, after a restart
+        self._offer_undo()
         self.sounds.unavailable.connect(self.say)
         self.sounds.announce()
 
@@ -167,9 +176,14 @@ class DoorWindow(QMainWindow):
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its preview polls till then
         dialog.destroyed.connect(self._settings_closed)
-        dialog.show()
+        self._show_beside_verdict(dialog)
         self.settings_dialog = dialog
         return dialog
+
+    def _show_beside_verdict(self, dialog: QWidget) -> None:
+        """Show a dialog where it leaves the verdict in sight (scans go on meanwhile)."""
+        dialog.show()
+        place_beside(dialog, self.panel)
 
     def _settings_closed(self) -> None:
         self.settings_dialog = None
@@ -190,7 +204,7 @@ class DoorWindow(QMainWindow):
     def open_about(self) -> AboutDialog:
         dialog = AboutDialog(self.session, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
+        self._show_beside_verdict(dialog)
         return dialog
 
     def reset_door(self) -> None:
@@ -202,7 +216,7 @@ class DoorWindow(QMainWindow):
     def _connect(self) -> None:
         b = self.bridge
         b.verdict.connect(self.on_verdict)
-        b.undone.connect(self.recent.mark_undone)
+        b.undone.connect(self.on_undone)
         b.counts.connect(self.on_counts)
         b.sync.connect(self.sync_badge.set_state)
         b.camera.connect(self.camera.set_state)
@@ -215,7 +229,9 @@ class DoorWindow(QMainWindow):
         self.panel.payment_taken.connect(self.payment_taken)
         self.search.admit.connect(self.ask_admit)
         self.recent.undo.connect(self.ask_undo)
+        self.panel.undo_asked.connect(self.undo_last)
         QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
+        QShortcut(QKeySequence("Ctrl+Z"), self, self.undo_last)
         QShortcut(QKeySequence("F2"), self, self.bar.direction.toggle)
         QShortcut(QKeySequence("Escape"), self, lambda: self.panel.show_ready())
 
@@ -226,6 +242,18 @@ class DoorWindow(QMainWindow):
         self.panel.show_verdict(event)
         self.panel.repaint()  # on screen now: the lists below may take their time
         self.recent.add(event)
+        self._offer_undo()
+
+    def on_undone(self, event: EntryUndone) -> None:
+        self.recent.mark_undone(event)
+        self._offer_undo()
+
+    def _offer_undo(self) -> None:
+        """The verdict panel offers to undo the last admission while it is the last scan."""
+        last = self.recent.last_undoable()
+        self.panel.offer_undo(
+            last is not None and bool(self.recent.events) and last is self.recent.events[0]
+        )
 
     def on_counts(self, event: CountsChanged) -> None:
         self.counts.door = self.session.settings.door
@@ -322,15 +350,23 @@ class DoorWindow(QMainWindow):
 
     # -- asking staff --------------------------------------------------------------------------
 
-    def ask_admit(self, ticket_id: str, name: str) -> None:
-        reason, ok = QInputDialog.getText(
-            self,
+    def ask_admit(self, ticket_id: str, name: str) -> ReasonDialog:
+        dialog = ReasonDialog(
             _("Admit by hand"),
             _("Admit {name} without a code. Reason:").format(name=name or ticket_id),
-            text=_("phone not at hand"),
+            self,
+            default=_("phone not at hand"),
         )
-        if ok:
-            self.admit_by_hand(ticket_id, reason)
+        dialog.answered.connect(lambda why: self.admit_by_hand(ticket_id, why))
+        return self._ask(dialog)
+
+    def _ask(self, dialog: ReasonDialog) -> ReasonDialog:
+        """One question at a time: a new one replaces one left open."""
+        if self.reason_dialog is not None and self.reason_dialog.isVisible():
+            self.reason_dialog.reject()
+        self.reason_dialog = dialog
+        self._show_beside_verdict(dialog)
+        return dialog
 
     def admit_by_hand(self, ticket_id: str, reason: str, paid_at_door: bool = False) -> None:
         future = self.session.admit_by_hand(ticket_id, reason, paid_at_door)
@@ -339,35 +375,42 @@ class DoorWindow(QMainWindow):
     def payment_taken(self, ticket_id: str) -> None:
         self.admit_by_hand(ticket_id, PAID_AT_THE_DOOR, paid_at_door=True)
 
-    def ask_undo(self, entry_id: str, label: str) -> None:
-        if not self._lead_allows_undo():
-            return
-        why, ok = QInputDialog.getText(
-            self, _("Undo"), _("Undo the scan of {label}. Why?").format(label=label)
-        )
-        if ok:
-            self.undo(entry_id, why)
+    def undo_last(self) -> ReasonDialog | None:
+        """Undo the last admission (or exit) in Recent scans, after a reason (Ctrl+Z)."""
+        event = self.recent.last_undoable()
+        if event is None:
+            self.say(_("Nothing to undo: no admission in Recent scans"))
+            return None
+        return self.ask_undo(event.entry_id, self.recent.label(event))
 
-    def _lead_allows_undo(self) -> bool:
-        """With a lead PIN set, an undo needs it (five wrong tries lock it, as at the kiosk)."""
+    def ask_undo(self, entry_id: str, label: str) -> ReasonDialog:
+        """Ask why (and for the lead PIN, when one is set); the undo follows the answer."""
+        dialog = ReasonDialog(
+            _("Undo"),
+            _("Undo the scan of {label}. Why?").format(label=label),
+            self,
+            check_pin=self._check_lead_pin if self._lead_pin_needed() else None,
+        )
+        dialog.answered.connect(lambda why: self.undo(entry_id, why))
+        return self._ask(dialog)
+
+    def _lead_pin_needed(self) -> bool:
         if self._pin_guard is None:
             self._pin_guard = PinGuard(self.session.lead_pin())
-        guard = self._pin_guard
-        if guard.stored is None:
-            return True
-        pin, ok = QInputDialog.getText(
-            self, _("Undo"), _("Staff only: enter the lead PIN"), QLineEdit.EchoMode.Password
-        )
-        if not ok:
-            return False
-        answer = guard.check(pin)
+        return self._pin_guard.stored is not None
+
+    def _check_lead_pin(self, pin: str) -> tuple[str | None, bool]:
+        """None when the PIN opens the way; else what to say, and whether to give up (five
+        wrong tries lock it, as at the kiosk)."""
+        assert self._pin_guard is not None
+        answer = self._pin_guard.check(pin)
         if answer is PinCheck.OK:
-            return True
+            return None, False
         if answer is PinCheck.LOCKED:
-            self.say(_("Too many wrong tries: locked for {s} s").format(s=int(guard.locked_for())))
-        else:
-            self.say(_("Wrong PIN."))
-        return False
+            locked = int(self._pin_guard.locked_for())
+            self.say(_("Too many wrong tries: locked for {s} s").format(s=locked))
+            return _("Too many wrong tries: locked for {s} s").format(s=locked), True
+        return _("Wrong PIN."), False
 
     def undo(self, entry_id: str, why: str) -> None:
         if not why.strip():

@@ -13,11 +13,12 @@ from PySide6.QtWidgets import (
 from scanner.app.events import EntryUndone, VerdictCommitted
 from scanner.app.session import RECENT
 from scanner.app.timefmt import clock_time
-from scanner.checkin.reasons import REASON_TEXT
+from scanner.checkin.reasons import REASON_TEXT, Outcome
 from scanner.lang import N_, _
 from scanner.ui.tables import fill_row, row_table
 from scanner.ui.verdict_style import STYLES, Look, just_admitted_words, look_of_event
 
+UNDOABLE = (Outcome.ADMITTED, Outcome.EXITED)
 COLUMNS = [N_("Time"), N_("Result"), N_("Name"), N_("Type"), N_("How"), N_("Reason")]
 
 
@@ -46,6 +47,31 @@ class RecentScans(QWidget):
         fill_row(self.table, 0, self._cells(event))
         if self.table.rowCount() > len(self.events):
             self.table.removeRow(self.table.rowCount() - 1)
+
+    def fill(self, events: list[VerdictCommitted], undone: set[str]) -> None:
+        """Start from the door's last verdicts (newest first), e.g. the journal's after a
+        restart."""
+        self.events = events[:RECENT]
+        self.undone = set(undone)
+        self.table.setRowCount(len(self.events))
+        for row, event in enumerate(self.events):
+            fill_row(self.table, row, self._cells(event))
+
+    def last_undoable(self) -> VerdictCommitted | None:
+        """The newest admission or exit not undone yet."""
+        return next(
+            (
+                e
+                for e in self.events
+                if e.verdict.outcome in UNDOABLE and e.entry_id not in self.undone
+            ),
+            None,
+        )
+
+    @staticmethod
+    def label(event: VerdictCommitted) -> str:
+        """Who a scan was, for a question about it."""
+        return event.verdict.holder_name or event.verdict.ticket_id or event.entry_id
 
     def mark_undone(self, event: EntryUndone) -> None:
         self.undone.add(event.annuls)
@@ -83,5 +109,4 @@ class RecentScans(QWidget):
         row = self.table.currentRow()
         if 0 <= row < len(self.events):
             event = self.events[row]
-            label = event.verdict.holder_name or event.verdict.ticket_id or event.entry_id
-            self.undo.emit(event.entry_id, label)
+            self.undo.emit(event.entry_id, self.label(event))

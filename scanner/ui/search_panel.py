@@ -3,8 +3,8 @@ row by hand with a reason. Keyboard alone: type, Down into the results, Enter to
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -35,6 +35,18 @@ class ResultsTable(QTableWidget):
 
 class SearchBox(QLineEdit):
     down = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        # Ctrl+Z belongs to the window here (undo the last admission), not to the typed text.
+        override = event.type() == QEvent.Type.ShortcutOverride
+        if (
+            override
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Undo)
+        ):
+            event.ignore()
+            return False
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Down:

@@ -74,6 +74,7 @@ class OutlinedLabel(QLabel):
 
 class VerdictPanel(QFrame):
     payment_taken = Signal(str)  # ticket id: staff confirmed the ticket was paid at the door
+    undo_asked = Signal()  # staff want the last admission undone
 
     def __init__(self, hold_s: float = 4.0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +99,11 @@ class VerdictPanel(QFrame):
         self.pay = QPushButton(_("Payment taken: admit"))
         self.pay.setObjectName("paymentTaken")
         self.pay.clicked.connect(self._paid)
+        self.undo = QPushButton(_("Undo last admission (Ctrl+Z)"))
+        self.undo.setObjectName("undoLast")
+        self.undo.clicked.connect(self.undo_asked.emit)
+        self.undo.setVisible(False)
+        self._undo_offered = False
         self.countdown = CountdownBar()
         self._texts = (
             self.word,
@@ -131,6 +137,7 @@ class VerdictPanel(QFrame):
         bottom = QHBoxLayout()
         bottom.addWidget(self.offline)
         bottom.addStretch(1)
+        bottom.addWidget(self.undo)
         bottom.addWidget(self.pay)
         layout.addStretch(1)
         layout.addLayout(bottom)
@@ -181,6 +188,11 @@ class VerdictPanel(QFrame):
         self._blink.stop()
         self._paint(style, blink=False)
         self._fit_word()
+
+    def offer_undo(self, offered: bool) -> None:
+        """Show "Undo last admission" (the window knows whether the last scan admitted)."""
+        self._undo_offered = offered
+        self.undo.setVisible(offered)
 
     def _reason_text(self, event: VerdictCommitted) -> str:
         verdict = event.verdict
@@ -279,6 +291,7 @@ class VerdictPanel(QFrame):
         self._font(self.details, max(12, int(window_height * 0.026)))
         self._font(self.offline, max(11, int(window_height * 0.02)))
         self._font(self.pay, max(12, int(window_height * 0.03)), bold=True)
+        self._font(self.undo, max(12, int(window_height * 0.022)))
 
     def _fit_word(self) -> None:
         """The largest word size up to WORD_SHARE of the window that fits the panel's width

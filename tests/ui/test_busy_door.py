@@ -7,9 +7,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from scanner.app.clock import FixedClock
@@ -152,3 +155,120 @@ def test_a_code_the_camera_just_read_is_not_read_again_by_hand(
     send_keys(then(paced(code, [3]), "Enter", 3))  # and the hand scanner too, at once
     assert window.panel.look is Look.ADMITTED
     assert journal(door_session) == [("camera", "admitted", "ok")]
+
+
+# -- 3. a dialog never covers the verdict ------------------------------------------------------
+
+
+def open_settings(window: DoorWindow, qtbot: QtBot, event: DemoEvent) -> QWidget | None:
+    window.bar.settings.click()
+    return window.settings_dialog
+
+
+def open_undo(window: DoorWindow, qtbot: QtBot, event: DemoEvent) -> QWidget | None:
+    window.session.submit_code(valid_code(event, 10)[1])
+    window.recent.table.selectRow(0)
+    window.recent.undo_button.click()
+    return window.reason_dialog
+
+
+def open_admit(window: DoorWindow, qtbot: QtBot, event: DemoEvent) -> QWidget | None:
+    ticket = valid_code(event, 11)[0]
+    window.focus_search()
+    window.search.box.setText(ticket)
+    qtbot.waitUntil(lambda: window.search.table.rowCount() == 1)
+    window.search.table.selectRow(0)
+    window.search.admit_button.click()
+    return window.reason_dialog
+
+
+DIALOGS = {"settings": open_settings, "undo": open_undo, "admit by hand": open_admit}
+
+
+def covers_the_verdict(window: DoorWindow, dialog: QWidget) -> bool:
+    panel = window.panel
+    verdict = QRect(panel.mapToGlobal(QPoint(0, 0)), panel.size())
+    return dialog.frameGeometry().intersects(verdict)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("opening", DIALOGS.values(), ids=DIALOGS.keys())
+def test_a_dialog_open_leaves_the_whole_verdict_in_sight(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    demo_event: DemoEvent,
+    opening: Callable[[DoorWindow, QtBot, DemoEvent], QWidget | None],
+    size: tuple[int, int],
+) -> None:
+    window = make_window(door_session, size)
+    dialog = opening(window, qtbot, demo_event)
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    door_session.submit_code(valid_code(demo_event, 12)[1])  # the queue goes on meanwhile
+    assert window.panel.look is Look.ADMITTED
+    assert not covers_the_verdict(window, dialog), (dialog.frameGeometry(), window.panel.geometry())
+    assert dialog.width() >= dialog.minimumSizeHint().width()  # shrunk, never cut
+    dialog.close()
+
+
+# -- 5. undo within reach --------------------------------------------------------------------
+
+
+def test_undo_last_admission_from_the_verdict_panel_or_ctrl_z_and_a_reason_is_required(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = at_the_door(qtbot, make_window, door_session)
+    assert not window.panel.undo.isVisibleTo(window.panel)  # nothing admitted yet
+    door_session.submit_code(valid_code(demo_event, 13)[1])
+    assert window.panel.undo.isVisibleTo(window.panel)
+    window.panel.undo.click()
+    dialog = window.reason_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()
+    QTest.keyClick(window.search.box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.reason_dialog
+    assert dialog is not None and dialog.isVisible(), "Ctrl+Z asks too (focus in the search box)"
+    assert "Undo the scan of" in dialog.question.text()
+    dialog.reason.setText("   ")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # an empty reason:
+    assert dialog.isVisible() and "Say why first" in dialog.message.text()  # stays open
+    assert door_session.status().admitted == 1
+    QTest.keyClicks(dialog.reason, "wrong person")
+    QTest.keyClick(dialog.reason, Qt.Key.Key_Return)
+    assert door_session.status().admitted == 0
+    assert window.recent.table.item(0, 1).text() == "Admitted (undone)"
+    assert not window.panel.undo.isVisibleTo(window.panel)
+
+
+def test_recent_scans_come_back_from_the_journal_after_a_restart_and_undo_from_there(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    data_dir: Path,
+    clock: FixedClock,
+    demo_event: DemoEvent,
+) -> None:
+    before = DoorSession(data_dir, door="Main entrance", clock=clock, synchronous=True)
+    first = before.submit_code(valid_code(demo_event, 14)[1]).result()
+    before.admit_by_hand(valid_code(demo_event, 15)[0], "phone battery dead").result()
+    before.submit_code("not a ticket at all").result()
+    before.undo(first.entry_id, "wrong person").result()
+    before.close()
+    session = DoorSession(data_dir, door="Main entrance", clock=clock, synchronous=True)
+    window = at_the_door(qtbot, make_window, session)
+    table = window.recent.table
+    rows = [[table.item(r, c).text() for c in (1, 4, 5)] for r in range(table.rowCount())]
+    assert rows == [
+        ["Refused", "typed", "Not a ticket code"],
+        ["Admitted", "manual", "phone battery dead"],
+        ["Admitted (undone)", "typed", ""],
+    ]
+    holder = next(r for r in demo_event.rows if r.ticket_id == valid_code(demo_event, 15)[0])
+    assert table.item(1, 2).text() == holder.holder_name
+    window.undo_last()  # the hand admission, the last one not undone
+    answer = window.reason_dialog
+    assert answer is not None and "Undo the scan of" in answer.question.text()
+    answer.reason.setText("admitted the wrong guest")
+    answer.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert session.status().admitted == 0
+    assert table.item(1, 1).text() == "Admitted (undone)"

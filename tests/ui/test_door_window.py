@@ -21,6 +21,7 @@ from scanner.camera.synthetic import SyntheticSource
 from scanner.checkin.reasons import TicketStatus
 from scanner.store.store import Store
 from scanner.ui.door_window import DoorWindow
+from scanner.ui.reason_dialog import ReasonDialog
 from scanner.ui.verdict_panel import WORD_SHARE
 from scanner.ui.verdict_style import STYLES, Look
 from tests.app.test_session import Flaky, valid_code
@@ -158,20 +159,21 @@ def test_a_wedge_scan_works_while_a_dialog_is_open(
     dialog.close()
 
 
+def answer(dialog: ReasonDialog | None, reason: str, pin: str | None = None) -> None:
+    """Type into the open reason dialog and press OK."""
+    assert dialog is not None and dialog.isVisible()
+    if pin is not None:
+        dialog.pin.setText(pin)
+    dialog.reason.setText(reason)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
 def test_search_and_admit_by_hand_with_the_keyboard(
-    qtbot: QtBot,
-    make_window: MakeWindow,
-    door_session: DoorSession,
-    demo_event: DemoEvent,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
 ) -> None:
     window = make_window(door_session)
     row = next(
         r for r in demo_event.rows if r.status is TicketStatus.VALID and "ü" in r.holder_name
-    )
-    monkeypatch.setattr(
-        "scanner.ui.door_window.QInputDialog.getText",
-        lambda *a, **k: ("phone battery dead", True),
     )
     window.focus_search()
     window.search.box.setText(row.holder_name.replace("ü", "u"))  # accents ignored
@@ -181,6 +183,9 @@ def test_search_and_admit_by_hand_with_the_keyboard(
     qtbot.keyClick(window.search.box, Qt.Key.Key_Down)
     window.search.table.selectRow(names.index(row.holder_name))
     qtbot.keyClick(window.search.table, Qt.Key.Key_Return)
+    assert window.reason_dialog is not None
+    assert window.reason_dialog.reason.text() == "phone not at hand"  # a default, to change
+    answer(window.reason_dialog, "phone battery dead")
     assert window.panel.look is Look.ADMITTED
     assert window.panel.reason.text() == "Admitted by hand"
     assert "Reason: phone battery dead" in window.panel.details.text()
@@ -188,42 +193,33 @@ def test_search_and_admit_by_hand_with_the_keyboard(
 
 
 def test_undo_from_recent_scans_with_a_reason(
-    make_window: MakeWindow,
-    door_session: DoorSession,
-    demo_event: DemoEvent,
-    monkeypatch: pytest.MonkeyPatch,
+    make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
 ) -> None:
     window = make_window(door_session)
     door_session.submit_code(valid_code(demo_event)[1])
     assert door_session.status().admitted == 1
-    monkeypatch.setattr(
-        "scanner.ui.door_window.QInputDialog.getText", lambda *a, **k: ("wrong person", True)
-    )
     window.recent.table.selectRow(0)
     window.recent.undo_button.click()
+    answer(window.reason_dialog, "wrong person")
     assert window.recent.table.item(0, 1).text() == "Admitted (undone)"
     assert door_session.status().admitted == 0
     assert window.counts.headline.text().startswith("Admitted 0 /")
 
 
 def test_undo_needs_the_lead_pin_when_one_is_set(
-    make_window: MakeWindow,
-    door_session: DoorSession,
-    demo_event: DemoEvent,
-    monkeypatch: pytest.MonkeyPatch,
+    make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
 ) -> None:
     door_session.set_lead_pin("4711")
     window = make_window(door_session)
     door_session.submit_code(valid_code(demo_event)[1])
-    answers = iter([("1234", True), ("4711", True), ("wrong person", True)])
-    monkeypatch.setattr(
-        "scanner.ui.door_window.QInputDialog.getText", lambda *a, **k: next(answers)
-    )
     window.recent.table.selectRow(0)
-    window.recent.undo_button.click()  # a wrong PIN: nothing is undone, and the door says so
+    window.recent.undo_button.click()
+    dialog = window.reason_dialog
+    answer(dialog, "wrong person", pin="1234")  # a wrong PIN: nothing undone, and it says so
     assert door_session.status().admitted == 1
-    assert window.notice.text() == "Wrong PIN."
-    window.recent.undo_button.click()  # the lead's PIN, then the reason
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.message.text() == "Wrong PIN." and dialog.pin.text() == ""
+    answer(dialog, "wrong person", pin="4711")  # the lead's PIN, and the reason
     assert door_session.status().admitted == 0
     assert window.recent.table.item(0, 1).text() == "Admitted (undone)"
 
