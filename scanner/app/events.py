@@ -57,6 +57,7 @@ class EntryUndone:
     seq: int
     annuls: str
     why: str
+    ticket_id: str | None = None  # the ticket whose admission (or exit) was undone
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,19 @@ class CountsChanged:
     status: Status
 
 
+# What a sync cycle counts when it brought tickets or passages (other doors' admissions).
+PULLED_KINDS = ("ticket", "passage", "annulment", "revocation", "snapshot_tickets")
+
+
 @dataclass(frozen=True)
 class SyncStateChanged:
     state: SyncState
     offline_since: datetime | None  # when the link was last lost (None while online)
+
+    @property
+    def tickets_changed(self) -> bool:
+        """Whether the cycle changed tickets or their passages (which ones is not told)."""
+        return any(self.state.counts.get(kind) for kind in PULLED_KINDS)
 
 
 @dataclass(frozen=True)

@@ -287,7 +287,8 @@ class DoorSession:
     def undo(self, entry_id: str, why: str) -> Future[EntryUndone]:
         def job() -> EntryUndone:
             result = self._door.undo(entry_id, why)
-            event = EntryUndone(result.entry_id, result.seq, entry_id, why.strip())
+            ticket = result.verdict.ticket_id
+            event = EntryUndone(result.entry_id, result.seq, entry_id, why.strip(), ticket)
             with self._recent_lock:
                 self._undone.add(entry_id)
             self._events.publish(event)
@@ -370,6 +371,11 @@ class DoorSession:
         """Which of `recent()` an undo annulled."""
         with self._recent_lock:
             return set(self._undone)
+
+    def admits_type(self, ticket_type: str) -> bool:
+        """Whether this door's check-in list lets a ticket type in (all, without a list)."""
+        admits = self._door.settings.admits_types
+        return admits is None or ticket_type in admits
 
     def _journal_scans(self) -> list[VerdictCommitted]:
         if not self.has_event():

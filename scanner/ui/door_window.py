@@ -29,6 +29,7 @@ from scanner.app.events import (
     CountsChanged,
     EntryUndone,
     Progress,
+    SyncStateChanged,
     VerdictCommitted,
 )
 from scanner.app.kiosk import PinCheck, PinGuard
@@ -218,7 +219,7 @@ class DoorWindow(QMainWindow):
         b.verdict.connect(self.on_verdict)
         b.undone.connect(self.on_undone)
         b.counts.connect(self.on_counts)
-        b.sync.connect(self.sync_badge.set_state)
+        b.sync.connect(self.on_sync)
         b.camera.connect(self.camera.set_state)
         b.progress.connect(self.on_progress)
         self.bar.direction_changed.connect(self.set_exit_mode)
@@ -243,10 +244,18 @@ class DoorWindow(QMainWindow):
         self.panel.repaint()  # on screen now: the lists below may take their time
         self.recent.add(event)
         self._offer_undo()
+        if event.verdict.ticket_id:
+            self.search.refresh(event.verdict.ticket_id)
 
     def on_undone(self, event: EntryUndone) -> None:
         self.recent.mark_undone(event)
         self._offer_undo()
+        self.search.refresh(event.ticket_id)
+
+    def on_sync(self, event: SyncStateChanged) -> None:
+        self.sync_badge.set_state(event)
+        if event.tickets_changed:  # other doors' admissions, or new ticket records
+            self.search.refresh()
 
     def _offer_undo(self) -> None:
         """The verdict panel offers to undo the last admission while it is the last scan."""

@@ -93,23 +93,43 @@ class SearchPanel(QWidget):
             self.note.setText(_("Search failed: {error}").format(error=hits))
             hits = []
         assert isinstance(hits, list)
+        chosen = self._chosen_ticket()
         self.hits = hits
-        timezone = self.bridge.session.timezone()
+        session = self.bridge.session
+        timezone = session.timezone()
         self.table.setRowCount(len(hits))
         for row, hit in enumerate(hits):
+            status = _(hit.status)
+            if not session.admits_type(hit.ticket_type):
+                status = _("Not at this door · {status}").format(status=status)
             cells = [
                 hit.holder_name,
                 hit.ticket_type,
-                _(hit.status),
+                status,
                 clock_time(hit.first_admitted_at, timezone) if hit.first_admitted_at else _("no"),
                 hit.order_code or "",
                 hit.ticket_id,
             ]
             fill_row(self.table, row, cells)
+            if hit.ticket_id == chosen:
+                self.table.selectRow(row)  # a refresh keeps the row staff picked
         if hits or query.strip():
             self.note.setText(_("{n} found").format(n=len(hits)) if hits else _("Nobody found"))
         else:
             self.note.setText("")
+
+    def refresh(self, ticket_id: str | None = None) -> None:
+        """Search again when `ticket_id` is listed (None: any listed ticket may have changed,
+        e.g. a sync cycle brought other doors' admissions)."""
+        listed = {hit.ticket_id for hit in self.hits}  # type: ignore[attr-defined]
+        if self.box.text().strip() and listed and (ticket_id is None or ticket_id in listed):
+            self.bridge.search(self.box.text())
+
+    def _chosen_ticket(self) -> str | None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.hits) and self.table.selectionModel().hasSelection():
+            return str(self.hits[row].ticket_id)  # type: ignore[attr-defined]
+        return None
 
     def _into_results(self) -> None:
         if self.table.rowCount():

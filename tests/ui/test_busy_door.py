@@ -23,6 +23,7 @@ from scanner.ui.door_window import DoorWindow
 from scanner.ui.verdict_style import Look
 from tests.app.test_session import valid_code
 from tests.store_jobs import read_sql, store_of
+from tests.ui.conftest import Server, enrolled_session
 from tests.ui.keys import paced, send_keys, then
 
 MakeWindow = Callable[..., DoorWindow]
@@ -272,3 +273,72 @@ def test_recent_scans_come_back_from_the_journal_after_a_restart_and_undo_from_t
     answer.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert session.status().admitted == 0
     assert table.item(1, 1).text() == "Admitted (undone)"
+
+
+# -- 4. search results stay true ---------------------------------------------------------------
+
+
+def search_for(qtbot: QtBot, window: DoorWindow, text: str) -> None:
+    window.focus_search()
+    window.search.box.setText(text)
+    qtbot.waitUntil(lambda: window.search.table.rowCount() >= 1)
+
+
+def cell(window: DoorWindow, ticket_id: str, column: int) -> str:
+    table = window.search.table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 5).text() == ticket_id)
+    return table.item(row, column).text()
+
+
+def test_search_results_follow_scans_hand_admissions_and_undos(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    (scanned, code), (by_hand, _code) = valid_code(demo_event, 16), valid_code(demo_event, 17)
+    search_for(qtbot, window, scanned)
+    assert cell(window, scanned, 3) == "no"
+    window.search.table.selectRow(0)
+    door_session.submit_code(code, "camera")
+    qtbot.waitUntil(lambda: cell(window, scanned, 3) == "19:30:00")
+    assert window.search.table.selectionModel().isRowSelected(0)  # the pick stays
+    window.undo_last()
+    assert window.reason_dialog is not None
+    window.reason_dialog.reason.setText("wrong person")
+    window.reason_dialog.accept()
+    qtbot.waitUntil(lambda: cell(window, scanned, 3) == "no")
+    search_for(qtbot, window, by_hand)
+    door_session.admit_by_hand(by_hand, "phone battery dead")
+    qtbot.waitUntil(lambda: cell(window, by_hand, 3) == "19:30:00")
+
+
+def test_a_ticket_this_door_does_not_admit_says_so_in_the_list(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    assert door_session.settings.admits_types is not None, "the demo's Main entrance list"
+    window = make_window(door_session)
+    crew = next(
+        r for r in demo_event.rows if r.ticket_type not in door_session.settings.admits_types
+    )
+    guest = valid_code(demo_event, 18)[0]
+    search_for(qtbot, window, crew.ticket_id)
+    assert cell(window, crew.ticket_id, 2).startswith("Not at this door")
+    search_for(qtbot, window, guest)
+    assert cell(window, guest, 2) == "valid"
+
+
+def test_search_results_follow_another_doors_admission_once_synced(
+    qtbot: QtBot, make_window: MakeWindow, server: Server, tmp_path: Path
+) -> None:
+    north = enrolled_session(server, tmp_path / "north", "north")
+    south = enrolled_session(server, tmp_path / "south", "south")
+    try:
+        window = make_window(north)
+        ticket = server.event.ticket_ids[2]
+        search_for(qtbot, window, ticket)
+        assert cell(window, ticket, 3) == "no"
+        assert south.submit_code(server.event.codes[ticket]).result().verdict.admitted
+        south.sync_now()
+        north.sync_now()  # the south door's admission arrives
+        qtbot.waitUntil(lambda: cell(window, ticket, 3) != "no")
+    finally:
+        south.close()
