@@ -13,7 +13,6 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -43,6 +42,7 @@ from scanner.ui.bridge import SessionBridge
 from scanner.ui.camera_view import CameraView
 from scanner.ui.counts_view import CountsView
 from scanner.ui.door_bar import DoorBar
+from scanner.ui.notice import Notice
 from scanner.ui.placement import place_beside
 from scanner.ui.reason_dialog import ReasonDialog
 from scanner.ui.recent_scans import RecentScans
@@ -80,8 +80,7 @@ class DoorWindow(QMainWindow):
         self.recent = RecentScans()
         self.search = SearchPanel(self.bridge)
         self.counts = CountsView(session.settings.door)
-        self.notice = QLabel("")
-        self.notice.setObjectName("notice")
+        self.notice = Notice()
         self.report_progress = QProgressBar()
         self.report_progress.setRange(0, 0)  # busy: the journal's length is not known up front
         self.report_progress.setFormat(_("Writing the report… %v entries"))
@@ -99,7 +98,7 @@ class DoorWindow(QMainWindow):
         self.panel.show_ready(session.exit_mode)
         self.recent.fill(session.recent(), session.undone())  # the journal's, after a restart
         self._offer_undo()
-        self.sounds.unavailable.connect(self.say)
+        self.sounds.unavailable.connect(lambda text: self.notice.say(text, "sound", lasting=True))
         self.sounds.announce()
 
     def _build(self) -> None:
@@ -244,10 +243,13 @@ class DoorWindow(QMainWindow):
         self.panel.repaint()  # on screen now: the lists below may take their time
         self.recent.add(event)
         self._offer_undo()
+        if event.source == "manual":
+            self.notice.settle("admission")
         if event.verdict.ticket_id:
             self.search.refresh(event.verdict.ticket_id)
 
     def on_undone(self, event: EntryUndone) -> None:
+        self.notice.settle("undo")
         self.recent.mark_undone(event)
         self._offer_undo()
         self.search.refresh(event.ticket_id)
@@ -282,22 +284,27 @@ class DoorWindow(QMainWindow):
             self.say(
                 _("Import canceled: nothing was changed")
                 if event.task == "import"
-                else _("{task} canceled").format(task=_(event.task.capitalize()))
+                else _("{task} canceled").format(task=_(event.task.capitalize())),
+                event.task,
             )
         elif event.error:
             self.say(
                 _("{task} did not work: {error}").format(
                     task=_(event.task.capitalize()), error=event.error
-                )
+                ),
+                event.task,
             )
         elif event.finished:
+            self.notice.settle(event.task)  # it worked this time: the old failure is history
             self.bar.reload()
             if event.task == "reset":
                 self.panel.show_ready()
                 self.run_wizard()
 
-    def say(self, text: str) -> None:
-        self.notice.setText(text)
+    def say(self, text: str, topic: str = "") -> None:
+        """Tell staff, on the line under the window, for a few seconds or until `topic` comes
+        right (see `Notice`)."""
+        self.notice.say(text, topic)
 
     # -- reports -----------------------------------------------------------------------------
 
@@ -388,7 +395,7 @@ class DoorWindow(QMainWindow):
         """Undo the last admission (or exit) in Recent scans, after a reason (Ctrl+Z)."""
         event = self.recent.last_undoable()
         if event is None:
-            self.say(_("Nothing to undo: no admission in Recent scans"))
+            self.say(_("Nothing to undo: no admission in Recent scans"), "undo")
             return None
         return self.ask_undo(event.entry_id, self.recent.label(event))
 
@@ -423,7 +430,7 @@ class DoorWindow(QMainWindow):
 
     def undo(self, entry_id: str, why: str) -> None:
         if not why.strip():
-            self.say(_("Undo needs a reason"))
+            self.say(_("Undo needs a reason"), "undo")
             return
         future = self.session.undo(entry_id, why)
         future.add_done_callback(self._report_failure(N_("Undo")))

@@ -342,3 +342,36 @@ def test_search_results_follow_another_doors_admission_once_synced(
         qtbot.waitUntil(lambda: cell(window, ticket, 3) != "no")
     finally:
         south.close()
+
+
+# -- 6. messages that outlive their truth --------------------------------------------------------
+
+
+def test_an_enrolment_failure_goes_when_enrolment_works(
+    qtbot: QtBot, make_window: MakeWindow, server: Server, tmp_path: Path
+) -> None:
+    session = DoorSession(tmp_path / "door", synchronous=True)
+    window = make_window(session)
+    window.notice.hold_s = 3600  # only the enrolment's own outcome may take it away
+    with pytest.raises(Exception, match="enrolment code"):
+        session.setup.enroll(server.url, "NO-SUCH-CODE").result()
+    qtbot.waitUntil(lambda: window.notice.text().startswith("Enrol did not work"))
+    state = session.setup.enroll(server.url, server.event.enrollment_code("north")).result()
+    assert state.link == "online"
+    qtbot.waitUntil(lambda: "did not work" not in window.notice.text())
+
+
+def test_undo_needs_a_reason_goes_when_the_undo_is_done_and_news_goes_after_a_while(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    window.notice.hold_s = 3600
+    entry = door_session.submit_code(valid_code(demo_event, 19)[1]).result().entry_id
+    window.undo(entry, "  ")
+    assert window.notice.text() == "Undo needs a reason"
+    window.undo(entry, "wrong person")
+    assert door_session.status().admitted == 0
+    assert "Undo needs a reason" not in window.notice.text()
+    window.notice.hold_s = 0.05  # news: gone after a few seconds (here: a blink)
+    window.say("Report written to /tmp/report.xlsx")
+    qtbot.waitUntil(lambda: "Report written" not in window.notice.text(), timeout=5_000)
