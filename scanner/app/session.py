@@ -70,7 +70,7 @@ from scanner.store.search import SearchHit
 from scanner.store.set_aside import SetAside
 from scanner.store.status import Status
 from scanner.store.store import Store
-from scanner.store.tickets import NoEventError
+from scanner.store.tickets import EventNames, NoEventError
 from scanner.sync.state import Link, SyncState
 
 if TYPE_CHECKING:  # imported when first used: a command that only checks codes loads no sync
@@ -126,6 +126,7 @@ class DoorSession:
         self._tasks = Tasks(self._jobs, self._events)
         self._identify: Identify | None = None
         self._timezone: str | None = None
+        self._names: EventNames | None = None
         self._recent: list[VerdictCommitted] = []  # this session's verdicts, newest first
         self._earlier: list[VerdictCommitted] | None = None  # the journal's, read when asked
         self._undone: set[str] = set()  # entries undone, this session or before
@@ -231,6 +232,18 @@ class DoorSession:
         if self._timezone is None:
             self._timezone = self._door.timezone() if self.has_event() else None
         return self._timezone or "UTC"
+
+    def names(self) -> EventNames:
+        """The event's name and its ticket types' (read once per attendee list)."""
+        if self._names is None:
+            self._names = self._store.event_names() if self.has_event() else EventNames("", {})
+        return self._names
+
+    def type_name(self, ticket_type: str | None) -> str:
+        """What staff read for a ticket type: the event's name for it, else its id."""
+        if not ticket_type:
+            return ""
+        return self.names().ticket_types.get(ticket_type, ticket_type)
 
     def checkin_lists(self) -> list[tuple[str, str]]:
         """(id, name) of the event's check-in lists, to choose a door from."""
@@ -539,6 +552,7 @@ class DoorSession:
         """A new attendee list or event: cached keys and time zone are read again."""
         self._identify = None
         self._timezone = None
+        self._names = None
 
     def _wake_sync(self) -> None:
         if self._started and not self._synchronous:

@@ -229,6 +229,10 @@ class Store:
         """What the platform signed for a ticket's code (to repair a hand scanner's garbling)."""
         return self._read(lambda conn: tickets.issued_proof(conn, event_id, ticket_id))
 
+    def event_names(self) -> tickets.EventNames:
+        """The current event's name and its ticket types' names (NoEventError before one)."""
+        return self._read(tickets.event_names)
+
     def checkin_lists(self) -> list[tickets.CheckinList]:
         """The current event's check-in lists ([] before an event was imported)."""
         return self._read(tickets.checkin_lists)

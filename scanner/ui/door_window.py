@@ -71,15 +71,15 @@ class DoorWindow(QMainWindow):
         self.bridge = SessionBridge(session, self)
         self.sounds = sounds or Sounds(parent=self)
         prefs = session.preferences()
-        self.setWindowTitle(_("Door scanner"))
+        self.name_event()
         self.bar = DoorBar(session)
         self.sync_badge = SyncBadge(session)
         self.camera = CameraView(session)
-        self.panel = VerdictPanel(prefs.hold_s)
+        self.panel = VerdictPanel(prefs.hold_s, type_name=session.type_name)
         self.take_preferences(prefs)
-        self.recent = RecentScans()
+        self.recent = RecentScans(type_name=session.type_name)
         self.search = SearchPanel(self.bridge)
-        self.counts = CountsView(session.settings.door)
+        self.counts = CountsView(session.settings.door, type_name=session.type_name)
         self.notice = Notice()
         self.report_progress = QProgressBar()
         self.report_progress.setRange(0, 0)  # busy: the journal's length is not known up front
@@ -297,9 +297,16 @@ class DoorWindow(QMainWindow):
         elif event.finished:
             self.notice.settle(event.task)  # it worked this time: the old failure is history
             self.bar.reload()
+            self.name_event()
             if event.task == "reset":
                 self.panel.show_ready()
                 self.run_wizard()
+
+    def name_event(self) -> None:
+        """The event's name in the title: which attendee list this door checks."""
+        event = self.session.names().event
+        title = _("Door scanner")
+        self.setWindowTitle(f"{event} · {title}" if event else title)
 
     def say(self, text: str, topic: str = "") -> None:
         """Tell staff, on the line under the window, for a few seconds or until `topic` comes

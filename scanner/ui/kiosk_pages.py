@@ -159,7 +159,7 @@ class StaffMenu(QWidget):
         self.sync_badge = SyncBadge(session)
         self.sync_now = QPushButton()
         self.sync_now.clicked.connect(lambda: session.sync_now())
-        self.counts = CountsView(session.settings.door)
+        self.counts = CountsView(session.settings.door, type_name=session.type_name)
         self.leave_button = QPushButton()
         self.leave_button.setObjectName("leaveKiosk")
         self.leave_button.clicked.connect(self.leave.emit)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,8 +27,15 @@ COLUMNS = [N_("Time"), N_("Result"), N_("Name"), N_("Type"), N_("How"), N_("Reas
 class RecentScans(QWidget):
     undo = Signal(str, str)  # entry id, a label for the question
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        type_name: Callable[[str | None], str] = lambda kind: kind or "",
+    ) -> None:
         super().__init__(parent)
+        self.type_name = (
+            type_name  # a type's name for its id (the event's; the id where it gave none)
+        )
         self.events: list[VerdictCommitted] = []
         self.undone: set[str] = set()
         self.table = row_table([_(c) for c in COLUMNS], stretch=2)
@@ -95,7 +104,7 @@ class RecentScans(QWidget):
             clock_time(event.scanned_at, event.timezone),
             word,
             verdict.holder_name or verdict.ticket_id or "",
-            verdict.ticket_type or "",
+            self.type_name(verdict.ticket_type),
             _(event.source),
             reason,
         ]

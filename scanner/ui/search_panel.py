@@ -104,7 +104,7 @@ class SearchPanel(QWidget):
                 status = _("Not at this door · {status}").format(status=status)
             cells = [
                 hit.holder_name,
-                hit.ticket_type,
+                session.type_name(hit.ticket_type),
                 status,
                 clock_time(hit.first_admitted_at, timezone) if hit.first_admitted_at else _("no"),
                 hit.order_code or "",

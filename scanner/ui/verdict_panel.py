@@ -7,6 +7,7 @@ A new verdict always replaces the one shown (never a dialog that blocks the next
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette, QResizeEvent
@@ -76,8 +77,16 @@ class VerdictPanel(QFrame):
     payment_taken = Signal(str)  # ticket id: staff confirmed the ticket was paid at the door
     undo_asked = Signal()  # staff want the last admission undone
 
-    def __init__(self, hold_s: float = 4.0, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        hold_s: float = 4.0,
+        parent: QWidget | None = None,
+        type_name: Callable[[str | None], str] = lambda kind: kind or "",
+    ) -> None:
         super().__init__(parent)
+        self.type_name = (
+            type_name  # a type's name for its id (the event's; the id where it gave none)
+        )
         self.setObjectName("verdictPanel")
         self._painted: tuple[Style, bool] | None = None  # the look last painted, with its blink
         self.background = QColor(STYLES[Look.READY].background)
@@ -211,7 +220,7 @@ class VerdictPanel(QFrame):
     def _details(self, event: VerdictCommitted) -> list[str]:
         verdict = event.verdict
         lines = []
-        kind = verdict.ticket_type or ""
+        kind = self.type_name(verdict.ticket_type)
         if verdict.seat:
             kind += _(" · seat {seat}").format(seat=verdict.seat)
         if kind:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from scanner.app.clock import FixedClock
@@ -375,3 +375,22 @@ def test_undo_needs_a_reason_goes_when_the_undo_is_done_and_news_goes_after_a_wh
     window.notice.hold_s = 0.05  # news: gone after a few seconds (here: a blink)
     window.say("Report written to /tmp/report.xlsx")
     qtbot.waitUntil(lambda: "Report written" not in window.notice.text(), timeout=5_000)
+
+
+# -- minors ----------------------------------------------------------------------------------------
+
+
+def test_the_event_and_its_ticket_types_are_named_not_given_as_ids(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    assert window.windowTitle() == "Spring Ball (demo) · Door scanner"
+    assert window.bar.event_name.text() == "Spring Ball (demo)"
+    ticket, code = valid_code(demo_event, 21)  # a "ga" ticket
+    door_session.submit_code(code)
+    assert window.panel.details.text().splitlines()[0] == "General admission"
+    assert window.recent.table.item(0, 3).text() == "General admission"
+    search_for(qtbot, window, ticket)
+    assert cell(window, ticket, 1) == "General admission"
+    labels = [label.text() for label in window.counts.findChildren(QLabel)]
+    assert "General admission" in labels and "ga" not in labels

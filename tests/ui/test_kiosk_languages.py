@@ -60,6 +60,7 @@ def walk_kiosk(
     check: Callable[[QWidget], list[str]],
     language: str,
 ) -> list[str]:
+    HOLDERS.update(session.names().ticket_types.values())  # the event's words, not ours
     window = make_kiosk(session, KioskSettings(language=language), size=(1280, 720))
     problems = check(window)  # attract
     session.submit_code(valid_code(event)[1])
@@ -169,6 +170,8 @@ def walk_window(
     from scanner.ui.door_window import DoorWindow
 
     HOLDERS.update(row.holder_name for row in event.rows)
+    HOLDERS.update(session.names().ticket_types.values())  # the event's words, not ours
+    HOLDERS.add(session.names().event)
     window = make_window(session, (1280, 720))
     assert isinstance(window, DoorWindow)
     problems = check(window)  # ready
