@@ -38,7 +38,7 @@ class RecentScans(QWidget):
         )
         self.events: list[VerdictCommitted] = []
         self.undone: set[str] = set()
-        self.table = row_table([_(c) for c in COLUMNS], stretch=2)
+        self.table = row_table([_(c) for c in COLUMNS], stretch=(2, 5))  # name and reason
         self.undo_button = QPushButton(_("Undo selected…"))
         self.undo_button.clicked.connect(self._undo)
         layout = QVBoxLayout(self)

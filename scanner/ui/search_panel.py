@@ -73,12 +73,12 @@ class SearchPanel(QWidget):
         self.hits: list[object] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.box)
-        layout.addWidget(self.table, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.note, 1)
+        row = QHBoxLayout()  # one line above the results: a laptop screen shows more of them
+        row.addWidget(self.box, 1)
+        row.addWidget(self.note)
         row.addWidget(self.admit_button)
         layout.addLayout(row)
+        layout.addWidget(self.table, 1)
         self.box.textChanged.connect(self.bridge.search)
         self.box.down.connect(self._into_results)
         self.box.returnPressed.connect(self._into_results)

@@ -152,6 +152,10 @@ class VerdictPanel(QFrame):
         layout.addLayout(bottom)
         layout.addWidget(self.countdown)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # The texts never push the panel wider (the camera beside it would jump with each
+        # verdict): they wrap or are fitted to the width the panel has.
+        for label in (self.word, self.reason, self.name, self.details):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     # -- showing ---------------------------------------------------------------------------
 
@@ -301,6 +305,19 @@ class VerdictPanel(QFrame):
         self._font(self.offline, max(11, int(window_height * 0.02)))
         self._font(self.pay, max(12, int(window_height * 0.03)), bold=True)
         self._font(self.undo, max(12, int(window_height * 0.022)))
+        self._keep_room_for_words(max(24, math.ceil(window_height * MIN_WORD_SHARE)))
+
+    def _keep_room_for_words(self, smallest: int) -> None:
+        """No narrower than the longest verdict word at its smallest size beside its shape:
+        a splitter dragged too far never cuts the word nor draws it over the shape."""
+        font = self.word.font()
+        font.setBold(True)
+        font.setPixelSize(smallest)
+        metrics = QFontMetrics(font)
+        widest = max(metrics.horizontalAdvance(_(style.word)) for style in STYLES.values())
+        layout = self.layout()
+        sides = 0 if layout is None else layout.contentsMargins().left() * 2
+        self.setMinimumWidth(widest + self.icon.width() + 24 + sides)
 
     def _fit_word(self) -> None:
         """The largest word size up to WORD_SHARE of the window that fits the panel's width

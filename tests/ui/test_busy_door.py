@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QSplitter, QWidget
 from pytestqt.qtbot import QtBot
 
 from scanner.app.clock import FixedClock
 from scanner.app.demo import DemoEvent
 from scanner.app.session import DoorSession
 from scanner.camera.synthetic import SyntheticSource
+from scanner.checkin.reasons import TicketStatus
 from scanner.ui.door_window import DoorWindow
 from scanner.ui.verdict_style import Look
 from tests.app.test_session import valid_code
@@ -394,3 +395,60 @@ def test_the_event_and_its_ticket_types_are_named_not_given_as_ids(
     assert cell(window, ticket, 1) == "General admission"
     labels = [label.text() for label in window.counts.findChildren(QLabel)]
     assert "General admission" in labels and "ga" not in labels
+
+
+def test_the_verdict_keeps_its_width_and_its_word_clear_of_its_shape(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    demo_event: DemoEvent,
+    clock: FixedClock,
+) -> None:
+    window = make_window(door_session, (1366, 768))
+    widths = {(window.panel.width(), window.camera.width())}
+    code = valid_code(demo_event, 22)[1]
+    unpaid = next(r for r in demo_event.rows if r.status is TicketStatus.UNPAID)
+    for text in (code, code, "not a ticket", demo_event.codes[unpaid.ticket_id]):
+        door_session.submit_code(text)
+        QApplication.processEvents()
+        widths.add((window.panel.width(), window.camera.width()))
+        clock.moment += timedelta(minutes=5)
+    assert len(widths) == 1, widths  # the camera view never jumps
+    splitter = window.panel.parentWidget()
+    assert isinstance(splitter, QSplitter)
+    splitter.setSizes([window.width(), 10])  # dragged as far as it goes
+    QApplication.processEvents()
+    panel = window.panel
+    for text in (code, "not a ticket"):
+        door_session.submit_code(text)
+        QApplication.processEvents()
+        word = panel.word
+        needed = word.fontMetrics().horizontalAdvance(word.text())
+        assert panel.icon.geometry().right() < word.geometry().left()
+        assert needed <= word.width(), (word.text(), needed, word.width())
+
+
+@pytest.mark.parametrize("tab", ["recent", "search"])
+def test_a_laptop_screen_shows_at_least_6_rows_of_recent_scans_and_search(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, tab: str
+) -> None:
+    window = make_window(door_session, (1366, 768))
+    table = window.recent.table if tab == "recent" else window.search.table
+    window.tabs.setCurrentWidget(window.recent if tab == "recent" else window.search)
+    QApplication.processEvents()
+    rows = table.viewport().height() // table.verticalHeader().defaultSectionSize()
+    assert rows >= 6, rows
+
+
+def test_recent_scans_give_the_reason_room(
+    make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session, (1366, 768))
+    canceled = next(r for r in demo_event.rows if r.status is TicketStatus.CANCELED)
+    door_session.submit_code(demo_event.codes[canceled.ticket_id])
+    QApplication.processEvents()
+    table = window.recent.table
+    reason = table.item(0, 5).text()
+    assert reason == "Ticket canceled or refunded"
+    assert table.fontMetrics().horizontalAdvance(reason) < table.columnWidth(5)
+    assert table.columnWidth(2) < 0.45 * table.viewport().width()
