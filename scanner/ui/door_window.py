@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scanner.app.camera_choice import CameraOption
+from scanner.app.camera_choice import NO_CAMERA, CameraOption, kind_of
 from scanner.app.events import (
     CameraStateChanged,
     CountsChanged,
@@ -91,6 +91,10 @@ class DoorWindow(QMainWindow):
         self.wizard: EnrolWizard | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.reason_dialog: ReasonDialog | None = None
+        # A door in service is not closed by a stray Alt+F4: closing asks first (tools that
+        # drive the window, such as tests and the screenshot script, turn this off).
+        self.ask_before_closing = True
+        self.close_question: QMessageBox | None = None
         self._cameras: list[CameraOption] = []
         self._build()
         self._connect()
@@ -133,6 +137,11 @@ class DoorWindow(QMainWindow):
         self.settings_action = menu.addAction(_("Settings…"))
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.triggered.connect(lambda: self.open_settings())
+        menu.addSeparator()
+        quit_action = menu.addAction(_("&Quit"))
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # Cmd+Q on a Mac
+        quit_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        quit_action.triggered.connect(self.close)
         self._door_menu()
         help_menu = self.menuBar().addMenu(_("&Help"))
         help_menu.addAction(_("About door scanner"), lambda: self.open_about())
@@ -145,19 +154,31 @@ class DoorWindow(QMainWindow):
         door.addAction(_("Set up (enrol or import)…"), self.run_wizard)
         door.addAction(_("Reset this door…"), self.reset_door)
         self.camera_menu = self.menuBar().addMenu(_("&Camera"))
+        # the window's own action: it outlives every refill of the menu
+        self.camera_settings_action = QAction(_("Settings…"), self)
+        self.camera_settings_action.triggered.connect(lambda: self.open_settings())
         self.camera_menu.aboutToShow.connect(self._fill_camera_menu)
 
     def _fill_camera_menu(self) -> None:
-        """The cameras attached now (probed in the background; shown from the last probe)."""
-        menu = self.camera_menu
-        menu.clear()
-        if not self._cameras:
-            menu.addAction(_("No camera (hand scanner and search)"), lambda: self.use_camera(""))
-        for camera in self._cameras:
-            menu.addAction(camera_label(camera), partial(self.use_camera, camera.spec))
-        menu.addSeparator()
-        menu.addAction(self.settings_action)
+        """The cameras from the last probe (a new one starts for the next opening), the one in
+        use checked; then the way to the settings."""
         self.session.camera.options().add_done_callback(self._remember_cameras)
+        menu = self.camera_menu
+        menu.clear()  # the camera entries it owns; "Settings…" belongs to the window
+        in_use = self.session.camera.spec or ""
+        options = list(self._cameras) or [NO_CAMERA]
+        if in_use not in {option.spec for option in options}:
+            options.append(CameraOption(in_use, kind_of(in_use), in_use))
+        group = QActionGroup(menu)
+        for option in options:
+            action = menu.addAction(camera_label(option), partial(self.use_camera, option.spec))
+            action.setCheckable(True)
+            action.setChecked(option.spec == in_use)
+            group.addAction(action)
+        if not self._cameras:
+            menu.addAction(_("Looking for cameras…")).setEnabled(False)
+        menu.addSeparator()
+        menu.addAction(self.camera_settings_action)
 
     def _remember_cameras(self, future: Future[list[CameraOption]]) -> None:
         # on the jobs thread: only keep the list; the menu reads it on the GUI thread
@@ -474,6 +495,30 @@ class DoorWindow(QMainWindow):
 
     # -- size and end ----------------------------------------------------------------------------
 
+    def _ask_to_close(self) -> None:
+        """Ask (beside the verdict, never blocking scans) whether to close the door."""
+        if self.close_question is not None and self.close_question.isVisible():
+            return
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            _("Close the door scanner"),
+            _("Close the door scanner? Nothing is scanned here until it is opened again."),
+            QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        question.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        question.setWindowModality(Qt.WindowModality.WindowModal)
+        question.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        question.finished.connect(self._close_answered)
+        self.close_question = question
+        self._show_beside_verdict(question)
+
+    def _close_answered(self, answer: int) -> None:
+        self.close_question = None
+        if answer == QMessageBox.StandardButton.Close:
+            self.ask_before_closing = False
+            self.close()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.panel.scale_to(self.height())
@@ -481,6 +526,10 @@ class DoorWindow(QMainWindow):
         self.body.setSizes([int(self.height() * 0.62), int(self.height() * 0.3)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ask_before_closing:
+            event.ignore()
+            self._ask_to_close()
+            return
         if self.settings_dialog is not None and self.settings_dialog.isVisible():
             self.settings_dialog.reject()  # its preview releases the camera it opened
         self.wedge.remove()

@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from scanner.app.clock import FixedClock
@@ -452,3 +460,39 @@ def test_recent_scans_give_the_reason_room(
     assert reason == "Ticket canceled or refunded"
     assert table.fontMetrics().horizontalAdvance(reason) < table.columnWidth(5)
     assert table.columnWidth(2) < 0.45 * table.viewport().width()
+
+
+def test_the_camera_menu_reopens_whole_and_names_the_camera_in_use(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession
+) -> None:
+    door_session.camera.open("synthetic:loop=1")
+    window = make_window(door_session)
+    menu = window.camera_menu
+    for _ in range(3):  # opened again and again
+        menu.aboutToShow.emit()
+        QApplication.processEvents()
+        texts = [action.text() for action in menu.actions() if not action.isSeparator()]
+        assert "Settings…" in texts, texts
+        checked = [action.text() for action in menu.actions() if action.isChecked()]
+        assert len(checked) == 1 and "Synthetic" in checked[0], texts
+
+
+def test_quit_is_in_the_file_menu_and_closing_a_door_asks_first(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession
+) -> None:
+    window = at_the_door(qtbot, make_window, door_session)
+    file_menu = window.menuBar().actions()[0].menu()
+    assert isinstance(file_menu, QMenu)
+    quit_action = next(a for a in file_menu.actions() if a.text() == "&Quit")
+    assert quit_action.shortcut().toString() == "Ctrl+Q"
+    QTest.keyClick(window.search.box, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    question = window.close_question
+    assert question is not None and question.isVisible() and window.isVisible()
+    assert not covers_the_verdict(window, question)
+    question.button(QMessageBox.StandardButton.Cancel).click()  # a stray key: the door stays
+    assert window.isVisible() and window.close_question is None
+    window.close()  # Alt+F4, the window manager's close button: the same question
+    question = window.close_question
+    assert question is not None and question.isVisible()
+    question.button(QMessageBox.StandardButton.Close).click()
+    assert not window.isVisible()

@@ -49,6 +49,7 @@ def main(data: Path, stop: Path) -> int:
 
     def stop_when_asked() -> None:
         if stop.exists():
+            window.ask_before_closing = False
             window.close()
             app.quit()
 
