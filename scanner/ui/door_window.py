@@ -5,6 +5,7 @@ shows arrives as bridge signals on the GUI thread."""
 from __future__ import annotations
 
 from concurrent.futures import Future
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -289,6 +290,8 @@ class DoorWindow(QMainWindow):
 
     def on_counts(self, event: CountsChanged) -> None:
         self.counts.door = self.session.settings.door
+        made = event.status.snapshot_generated_at or event.status.imported_at
+        self.sync_badge.set_list_time(datetime.fromisoformat(made) if made else None)
         self.counts.set_counts(event)
         status = event.status
         self.tabs.setTabText(

@@ -25,13 +25,15 @@ from pytestqt.qtbot import QtBot
 
 from scanner.app.clock import FixedClock
 from scanner.app.demo import DemoEvent
+from scanner.app.events import Link, SyncState, SyncStateChanged
 from scanner.app.session import DoorSession
 from scanner.camera.synthetic import SyntheticSource
 from scanner.checkin.reasons import TicketStatus
 from scanner.ui.door_window import DoorWindow
+from scanner.ui.sync_badge import SyncDetails
 from scanner.ui.verdict_style import Look
 from tests.app.test_session import valid_code
-from tests.store_jobs import read_sql, store_of
+from tests.store_jobs import read_sql, store_of, write_sql
 from tests.ui.conftest import Server, enrolled_session
 from tests.ui.keys import paced, send_keys, then
 
@@ -496,3 +498,34 @@ def test_quit_is_in_the_file_menu_and_closing_a_door_asks_first(
     assert question is not None and question.isVisible()
     question.button(QMessageBox.StandardButton.Close).click()
     assert not window.isVisible()
+
+
+def test_a_door_without_a_server_shows_how_old_its_attendee_list_is(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, clock: FixedClock
+) -> None:
+    window = make_window(door_session)
+    door_session.submit_code("not a ticket")  # counts come after a scan
+    window.sync_badge.set_state(SyncStateChanged(SyncState(Link.NOT_ENROLLED), None))
+    assert "list 0 s old" in window.sync_badge.text()
+    clock.moment += timedelta(hours=3)
+    qtbot.waitUntil(lambda: "list 3 h 0 min old" in window.sync_badge.text(), timeout=5_000)
+
+
+def test_the_conflict_list_names_the_guest(
+    make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    ticket, code = valid_code(demo_event, 23)
+    door_session.submit_code(code)  # here, and (synced later) at another door before
+    write_sql(
+        store_of(door_session),
+        "INSERT INTO remote_passages (entry_id, event_id, ticket_id, direction, at, door,"
+        " device_id, day, annulled) SELECT '6b0c3c52-5a3e-4d7e-9d0e-2f1f7e0c0a02', event_id,"
+        " ticket_id, 'entry', '2026-05-01T17:29:00+00:00', 'north', 'dev-north', 1, 0"
+        " FROM tickets WHERE ticket_id = ?",
+        ticket,
+    )
+    holder = next(r.holder_name for r in demo_event.rows if r.ticket_id == ticket)
+    details = SyncDetails(door_session, None, window)
+    assert details.conflicts.item(0, 0).text() == f"{holder} ({ticket})"
+    details.close()

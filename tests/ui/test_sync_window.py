@@ -102,9 +102,11 @@ def test_a_conflict_shows_after_two_offline_doors_sync(
     server.start()
     south.sync_now()
     north.sync_now()
-    assert "1 conflicts" in window.sync_badge.text()
+    assert "1 conflict" in window.sync_badge.text() and "conflicts" not in window.sync_badge.text()
+    assert window.sync_badge.amber, "online, but someone must look at a double entry"
     details = SyncDetails(north, window.sync_badge.state_event, window)
     assert details.conflicts.rowCount() == 1
+    assert details.conflicts.item(0, 0).text() == server.event.ticket_ids[3]  # (no name known)
     both = details.conflicts.item(0, 1).text() + details.conflicts.item(0, 2).text()
     assert "north" in both and "south" in both and "(this door)" in both
     assert "North gate laptop" in both and "South gate kiosk" in both  # names, not device ids
