@@ -100,8 +100,10 @@ class DoorBar(QWidget):
 
     def _style_direction(self, exit_mode: bool) -> None:
         self.direction.setText(_("◀ EXIT mode") if exit_mode else _("ENTRY mode ▶"))
-        colour = "#5b2a86" if exit_mode else "#1b5e20"
+        # A border of its own: in exit mode the window around it is the exit colour too, and
+        # the switch must still read as a button.
+        colour, edge = ("#5b2a86", "#ffffff") if exit_mode else ("#1b5e20", "#0b2e0e")
         self.direction.setStyleSheet(
             f"#directionSwitch {{ background: {colour}; color: white; font-weight: bold;"
-            " padding: 6px 14px; border-radius: 6px; }"
+            f" padding: 4px 12px; border-radius: 6px; border: 2px solid {edge}; }}"
         )

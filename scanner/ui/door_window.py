@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from scanner.app.camera_choice import NO_CAMERA, CameraOption, kind_of
 from scanner.app.events import (
+    CameraState,
     CameraStateChanged,
     CountsChanged,
     EntryUndone,
@@ -100,7 +101,8 @@ class DoorWindow(QMainWindow):
         self._build()
         self._connect()
         self.wedge.install()
-        self.panel.show_ready(session.exit_mode)
+        self.panel.show_ready(session.exit_mode, session.camera.state.state is not CameraState.NONE)
+        self.search.set_exit_mode(session.exit_mode)
         self.recent.fill(session.recent(), session.undone())  # the journal's, after a restart
         self._offer_undo()
         self.sounds.unavailable.connect(lambda text: self.notice.say(text, "sound", lasting=True))
@@ -241,7 +243,7 @@ class DoorWindow(QMainWindow):
         b.undone.connect(self.on_undone)
         b.counts.connect(self.on_counts)
         b.sync.connect(self.on_sync)
-        b.camera.connect(self.camera.set_state)
+        b.camera.connect(self.on_camera)
         b.progress.connect(self.on_progress)
         self.bar.direction_changed.connect(self.set_exit_mode)
         self.bar.door_changed.connect(self.set_door)
@@ -373,9 +375,13 @@ class DoorWindow(QMainWindow):
 
     def set_exit_mode(self, exit_mode: bool) -> None:
         self.session.configure(exit=exit_mode)
-        if self.panel.shown is None:
-            self.panel.show_ready(exit_mode)
+        self.panel.set_door_state(exit_mode=exit_mode)
+        self.search.set_exit_mode(exit_mode)
         self.frame_exit_mode(exit_mode)
+
+    def on_camera(self, event: CameraStateChanged) -> None:
+        self.camera.set_state(event)
+        self.panel.set_door_state(camera=event.state is not CameraState.NONE)
 
     def frame_exit_mode(self, exit_mode: bool) -> None:
         """Exit mode is visibly different: the whole window framed in the exit colour."""
@@ -398,9 +404,13 @@ class DoorWindow(QMainWindow):
     # -- asking staff --------------------------------------------------------------------------
 
     def ask_admit(self, ticket_id: str, name: str) -> ReasonDialog:
+        who = name or ticket_id
+        exit_mode = self.session.exit_mode
         dialog = ReasonDialog(
-            _("Admit by hand"),
-            _("Admit {name} without a code. Reason:").format(name=name or ticket_id),
+            _("Exit by hand") if exit_mode else _("Admit by hand"),
+            _("Record the exit of {name} without a code. Reason:").format(name=who)
+            if exit_mode
+            else _("Admit {name} without a code. Reason:").format(name=who),
             self,
             default=_("phone not at hand"),
         )

@@ -21,6 +21,14 @@ from scanner.ui.tables import fill_row, row_table
 from scanner.ui.verdict_style import STYLES, Look, just_admitted_words, look_of_event
 
 UNDOABLE = (Outcome.ADMITTED, Outcome.EXITED)
+# How a code came in, in door staff's words (the journal keeps the short names).
+HOW = {
+    "camera": N_("camera"),
+    "wedge": N_("hand scanner"),
+    "manual": N_("by hand"),
+    "typed": N_("typed"),
+    "cli": N_("command line"),
+}
 COLUMNS = [N_("Time"), N_("Result"), N_("Name"), N_("Type"), N_("How"), N_("Reason")]
 
 
@@ -105,7 +113,7 @@ class RecentScans(QWidget):
             word,
             verdict.holder_name or verdict.ticket_id or "",
             self.type_name(verdict.ticket_type),
-            _(event.source),
+            _(HOW.get(event.source, event.source)),
             reason,
         ]
 

@@ -131,6 +131,12 @@ class SearchPanel(QWidget):
             return str(self.hits[row].ticket_id)  # type: ignore[attr-defined]
         return None
 
+    def set_exit_mode(self, exit_mode: bool) -> None:
+        """The button says what a hand entry records here: an admission or an exit."""
+        self.admit_button.setText(
+            _("Record exit by hand… (Enter)") if exit_mode else _("Admit by hand… (Enter)")
+        )
+
     def _into_results(self) -> None:
         if self.table.rowCount():
             self.table.setFocus()

@@ -91,6 +91,8 @@ class VerdictPanel(QFrame):
         self._painted: tuple[Style, bool] | None = None  # the look last painted, with its blink
         self.background = QColor(STYLES[Look.READY].background)
         self.hold_s = hold_s
+        self.exit_mode = False
+        self.camera_on = True  # until told otherwise: most doors have one
         self.look = Look.READY
         self.shown: VerdictCommitted | None = None
         self.icon = ShapeIcon()
@@ -182,16 +184,16 @@ class VerdictPanel(QFrame):
         self.countdown.setVisible(True)
         self._tick.start()
 
-    def show_ready(self, exit_mode: bool = False) -> None:
+    def show_ready(self, exit_mode: bool | None = None, camera: bool | None = None) -> None:
+        """READY, saying how to scan here (entry or exit; camera or hand scanner), as last
+        told when not told now."""
+        self.exit_mode = self.exit_mode if exit_mode is None else exit_mode
+        self.camera_on = self.camera_on if camera is None else camera
         self.shown = None
         self.look = Look.READY
         style = STYLES[Look.READY]
         self.word.setText(_(STYLES[Look.READY].word))
-        self.reason.setText(
-            _("Show the ticket to the camera (exit)")
-            if exit_mode
-            else _("Show the ticket to the camera")
-        )
+        self.reason.setText(self._how_to_scan())
         self.name.setText("")
         self.details.setText("")
         self.offline.setVisible(False)
@@ -201,6 +203,23 @@ class VerdictPanel(QFrame):
         self._blink.stop()
         self._paint(style, blink=False)
         self._fit_word()
+
+    def _how_to_scan(self) -> str:
+        if self.camera_on:
+            if self.exit_mode:
+                return _("Show the ticket to the camera (exit)")
+            return _("Show the ticket to the camera")
+        if self.exit_mode:
+            return _("Scan the ticket with the hand scanner (exit)")
+        return _("Scan the ticket with the hand scanner")
+
+    def set_door_state(self, exit_mode: bool | None = None, camera: bool | None = None) -> None:
+        """The door's direction or camera changed: READY (if shown) says so at once."""
+        if self.shown is None:
+            self.show_ready(exit_mode, camera)
+        else:
+            self.exit_mode = self.exit_mode if exit_mode is None else exit_mode
+            self.camera_on = self.camera_on if camera is None else camera
 
     def offer_undo(self, offered: bool) -> None:
         """Show "Undo last admission" (the window knows whether the last scan admitted)."""

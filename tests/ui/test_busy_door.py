@@ -272,7 +272,7 @@ def test_recent_scans_come_back_from_the_journal_after_a_restart_and_undo_from_t
     rows = [[table.item(r, c).text() for c in (1, 4, 5)] for r in range(table.rowCount())]
     assert rows == [
         ["Refused", "typed", "Not a ticket code"],
-        ["Admitted", "manual", "phone battery dead"],
+        ["Admitted", "by hand", "phone battery dead"],
         ["Admitted (undone)", "typed", ""],
     ]
     holder = next(r for r in demo_event.rows if r.ticket_id == valid_code(demo_event, 15)[0])
@@ -529,3 +529,34 @@ def test_the_conflict_list_names_the_guest(
     details = SyncDetails(door_session, None, window)
     assert details.conflicts.item(0, 0).text() == f"{holder} ({ticket})"
     details.close()
+
+
+def test_exit_mode_keeps_its_switch_a_button_and_its_words_exits(
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    window.bar.direction.click()
+    QApplication.processEvents()
+    switch = window.bar.direction
+    picture = window.grab().toImage()
+    inside = switch.mapTo(window, QPoint(switch.width() // 2, 1))  # its edge
+    outside = switch.mapTo(window, QPoint(switch.width() // 2, -3))  # the frame around it
+    assert picture.pixelColor(inside) != picture.pixelColor(outside)
+    assert window.search.admit_button.text() == "Record exit by hand… (Enter)"
+    assert window.panel.reason.text() == "Scan the ticket with the hand scanner (exit)"
+    ticket = valid_code(demo_event, 24)[0]
+    search_for(qtbot, window, ticket)
+    window.search.table.selectRow(0)
+    window.search.admit_button.click()
+    assert window.reason_dialog is not None
+    assert window.reason_dialog.windowTitle() == "Exit by hand"
+
+
+def test_how_a_code_came_in_and_how_to_scan_are_in_staffs_words(
+    make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    door_session.camera.open("/dev/video-none-here")  # no camera at this door
+    window = make_window(door_session)
+    assert window.panel.reason.text() == "Scan the ticket with the hand scanner"
+    send_keys(then(paced(valid_code(demo_event, 25)[1], [3]), "Enter", 3))
+    assert window.recent.table.item(0, 4).text() == "hand scanner"
