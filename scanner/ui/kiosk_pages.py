@@ -17,7 +17,7 @@ from scanner.app.kiosk import is_welcome, shown_name
 from scanner.app.session import DoorSession
 from scanner.checkin.reasons import Reason
 from scanner.checkin.wording import describe
-from scanner.lang import _
+from scanner.lang import LANGUAGES, N_, _, current, in_language
 from scanner.ui.counts_view import CountsView
 from scanner.ui.icons import ShapeIcon
 from scanner.ui.sync_badge import SyncBadge
@@ -112,6 +112,9 @@ class KioskVerdict(QWidget):
         self.icon.setFixedSize(side, side)
 
 
+OUT_OF_ORDER = N_("Out of order, please use the staffed entrance")
+
+
 class OutOfOrderPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,7 +132,13 @@ class OutOfOrderPage(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.words.setText(_("Out of order, please use the staffed entrance"))
+        """In the kiosk's language first, then in every other one we ship: nobody can switch
+        languages on a kiosk that is out of order."""
+        said = [_(OUT_OF_ORDER)]
+        for language in LANGUAGES:
+            if language != current() and (words := in_language(language, OUT_OF_ORDER)) not in said:
+                said.append(words)
+        self.words.setText("\n".join(said))
 
     def scale_to(self, height: int) -> None:
         _font(self.words, int(height * 0.07))

@@ -560,3 +560,22 @@ def test_how_a_code_came_in_and_how_to_scan_are_in_staffs_words(
     assert window.panel.reason.text() == "Scan the ticket with the hand scanner"
     send_keys(then(paced(valid_code(demo_event, 25)[1], [3]), "Enter", 3))
     assert window.recent.table.item(0, 4).text() == "hand scanner"
+
+
+def test_an_out_of_order_kiosk_speaks_every_language_and_used_reads_plainly(
+    qtbot: QtBot,
+) -> None:
+    from scanner.lang import _, set_language
+    from scanner.ui.kiosk_pages import OutOfOrderPage
+
+    try:
+        set_language("de")
+        page = OutOfOrderPage()
+        qtbot.addWidget(page)
+        assert page.words.text().splitlines() == [
+            "Außer Betrieb, bitte den besetzten Eingang benutzen",
+            "Out of order, please use the staffed entrance",
+        ]
+        assert _("ALREADY USED") == "BEREITS BENUTZT"
+    finally:
+        set_language("en")
