@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -35,6 +35,7 @@ from scanner.app.events import (
 )
 from scanner.app.kiosk import PinCheck, PinGuard
 from scanner.app.preferences import Preferences
+from scanner.app.report_name import report_name
 from scanner.app.session import DoorSession
 from scanner.lang import N_, _
 from scanner.reports.writers import Request as ReportRequest
@@ -345,7 +346,7 @@ class DoorWindow(QMainWindow):
         """Ask where (the extension picks the format), then write it in the background."""
         if path is None:
             path, _filter = QFileDialog.getSaveFileName(
-                self, _("Export report"), "check-in-report.xlsx", _(REPORT_FILTERS)
+                self, _("Export report"), str(self.report_suggestion()), _(REPORT_FILTERS)
             )
         if not path:
             return
@@ -360,6 +361,14 @@ class DoorWindow(QMainWindow):
         request = ReportRequest(fmt, default_kind(fmt))
         future = self.session.reports.export(target, request)
         future.add_done_callback(self._report_failure(N_("Report")))
+
+    def report_suggestion(self) -> Path:
+        """Where a report goes unless staff say otherwise: the user's Documents, named after
+        the event and its day."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        session = self.session
+        name = report_name(session.names().event, session.clock.now(), session.timezone())
+        return Path(folder or Path.home()) / name
 
     def _report_progress(self, event: Progress) -> None:
         if not event.finished:
