@@ -37,6 +37,7 @@ from scanner.app.kiosk import PinCheck, PinGuard
 from scanner.app.preferences import Preferences
 from scanner.app.report_name import report_name
 from scanner.app.session import DoorSession
+from scanner.checkin.reasons import Outcome
 from scanner.lang import N_, _
 from scanner.reports.writers import Request as ReportRequest
 from scanner.reports.writers import default_kind
@@ -287,9 +288,9 @@ class DoorWindow(QMainWindow):
     def _offer_undo(self) -> None:
         """The verdict panel offers to undo the last admission while it is the last scan."""
         last = self.recent.last_undoable()
-        self.panel.offer_undo(
-            last is not None and bool(self.recent.events) and last is self.recent.events[0]
-        )
+        latest = last is not None and bool(self.recent.events) and last is self.recent.events[0]
+        exited = last is not None and last.verdict.outcome is Outcome.EXITED
+        self.panel.offer_undo(latest, exited)
 
     def on_counts(self, event: CountsChanged) -> None:
         self.counts.door = self.session.settings.door

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -124,6 +126,8 @@ class OutOfOrderPage(QWidget):
         self.icon.set_shape("octagon_cross", OUT_OF_ORDER_TEXT)
         self.words = QLabel()
         self.words.setObjectName("outOfOrderWords")
+        self.words.setTextFormat(Qt.TextFormat.RichText)
+        self._small_px = 24
         self.setLayout(centred(self.icon, self.words))
         self.setStyleSheet(
             f"#outOfOrder {{ background: {OUT_OF_ORDER_BACKGROUND}; }}"
@@ -132,16 +136,21 @@ class OutOfOrderPage(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        """In the kiosk's language first, then in every other one we ship: nobody can switch
-        languages on a kiosk that is out of order."""
+        """In the kiosk's language first, then (smaller) in every other one we ship: nobody
+        can switch languages on a kiosk that is out of order."""
         said = [_(OUT_OF_ORDER)]
         for language in LANGUAGES:
-            if language != current() and (words := in_language(language, OUT_OF_ORDER)) not in said:
+            words = in_language(language, OUT_OF_ORDER)
+            if language != current() and words not in said:
                 said.append(words)
-        self.words.setText("\n".join(said))
+        others = "".join(f"<br><span style='font-size:{self._small_px}px'>{html.escape(w)}</span>"
+                         for w in said[1:])  # fmt: skip
+        self.words.setText(html.escape(said[0]) + others)
 
     def scale_to(self, height: int) -> None:
         _font(self.words, int(height * 0.07))
+        self._small_px = max(12, int(height * 0.045))
+        self.retranslate()
         self.icon.setFixedSize(int(height * 0.18), int(height * 0.18))
 
 

@@ -114,7 +114,6 @@ class VerdictPanel(QFrame):
         self.undo.setObjectName("undoLast")
         self.undo.clicked.connect(self.undo_asked.emit)
         self.undo.setVisible(False)
-        self._undo_offered = False
         self.countdown = CountdownBar()
         self._texts = (
             self.word,
@@ -221,9 +220,11 @@ class VerdictPanel(QFrame):
             self.exit_mode = self.exit_mode if exit_mode is None else exit_mode
             self.camera_on = self.camera_on if camera is None else camera
 
-    def offer_undo(self, offered: bool) -> None:
-        """Show "Undo last admission" (the window knows whether the last scan admitted)."""
-        self._undo_offered = offered
+    def offer_undo(self, offered: bool, exit: bool = False) -> None:
+        """Show "Undo last admission" (or exit): the window knows what the last scan did."""
+        self.undo.setText(
+            _("Undo last exit (Ctrl+Z)") if exit else _("Undo last admission (Ctrl+Z)")
+        )
         self.undo.setVisible(offered)
 
     def _reason_text(self, event: VerdictCommitted) -> str:

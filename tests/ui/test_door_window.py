@@ -236,6 +236,7 @@ def test_exit_mode_is_visibly_different_and_records_exits(
     door_session.submit_code(code)
     assert window.panel.look is Look.EXIT and window.panel.word.text() == "EXIT"
     assert window.sounds.requested[-1] == "exit"
+    assert window.panel.undo.text() == "Undo last exit (Ctrl+Z)"  # an exit undone, if wrong
     recent = window.recent.table
     assert [recent.item(0, c).text() for c in (1, 5)] == ["Exit", ""]  # no "Welcome" on an exit
 
