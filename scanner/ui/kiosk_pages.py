@@ -108,7 +108,7 @@ class KioskVerdict(QWidget):
     def scale_to(self, height: int) -> None:
         _font(self.word, int(height * 0.14))
         _font(self.next_step, int(height * 0.07))
-        _font(self.reason, int(height * 0.045))
+        _font(self.reason, int(height * 0.06))  # for staff, too, from a few metres
         _font(self.name, int(height * 0.06))
         side = int(height * 0.2)
         self.icon.setFixedSize(side, side)
