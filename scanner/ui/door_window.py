@@ -326,9 +326,21 @@ class DoorWindow(QMainWindow):
             self.notice.settle(event.task)  # it worked this time: the old failure is history
             self.bar.reload()
             self.name_event()
+            self._say_set_up(event)
             if event.task == "reset":
                 self.panel.show_ready()
                 self.run_wizard()
+
+    def _say_set_up(self, event: Progress) -> None:
+        """A set-up that worked says what the door checks now."""
+        if event.task not in ("enrol", "import"):
+            return
+        words = {
+            "enrol": _("Enrolled at {door} for {event}: {n} tickets"),
+            "import": _("Imported {event} at {door}: {n} tickets"),
+        }[event.task]
+        door, name = self.session.settings.door, self.session.names().event
+        self.say(words.format(door=door, event=name, n=event.done), event.task)
 
     def name_event(self) -> None:
         """The event's name in the title: which attendee list this door checks."""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QFontInfo
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,7 +26,7 @@ from pytestqt.qtbot import QtBot
 
 from scanner.app.clock import FixedClock
 from scanner.app.demo import DemoEvent
-from scanner.app.events import Link, SyncState, SyncStateChanged
+from scanner.app.events import CameraState, Link, SyncState, SyncStateChanged
 from scanner.app.session import DoorSession
 from scanner.camera.synthetic import SyntheticSource
 from scanner.checkin.reasons import TicketStatus
@@ -36,7 +37,9 @@ from tests.app.test_session import valid_code
 from tests.store_jobs import read_sql, store_of, write_sql
 from tests.ui.conftest import Server, enrolled_session
 from tests.ui.keys import paced, send_keys, then
+from tests.ui.kiosk_fixtures import MakeKiosk, kiosk_session, make_kiosk, ticking
 
+__all__ = ["kiosk_session", "make_kiosk", "ticking"]  # fixtures
 MakeWindow = Callable[..., DoorWindow]
 PEOPLE = {"45 ms": [45], "60 ms": [60], "85 ms": [85], "45-85 ms": [45, 85, 52, 70, 61, 48]}
 SCANNERS = {"1 ms": [1], "3 ms": [3], "30 ms": [30], "1-30 ms": [12, 1, 30, 4, 22]}
@@ -370,6 +373,27 @@ def test_an_enrolment_failure_goes_when_enrolment_works(
     state = session.setup.enroll(server.url, server.event.enrollment_code("north")).result()
     assert state.link == "online"
     qtbot.waitUntil(lambda: "did not work" not in window.notice.text())
+    assert window.notice.text() == "Enrolled at north for Test event: 20 tickets"
+
+
+def test_the_set_up_checks_the_server_before_the_code_is_typed(
+    qtbot: QtBot, make_window: MakeWindow, server: Server, tmp_path: Path
+) -> None:
+    from scanner.ui.wizard import EnrolWizard
+
+    session = DoorSession(tmp_path / "door", synchronous=True)
+    window = make_window(session)
+    wizard = EnrolWizard(window.bridge, window)
+    qtbot.addWidget(wizard)
+    wizard.url.setText(server.url)
+    wizard.url.editingFinished.emit()
+    qtbot.waitUntil(lambda: wizard.reach.text().startswith("The server answers"))
+    server.stop()
+    wizard.url.editingFinished.emit()
+    qtbot.waitUntil(lambda: wizard.reach.text().startswith("Cannot reach the server"))
+    wizard.url.setText("checkin.example.org")
+    wizard.url.editingFinished.emit()
+    qtbot.waitUntil(lambda: "http://" in wizard.reach.text())
 
 
 def test_undo_needs_a_reason_goes_when_the_undo_is_done_and_news_goes_after_a_while(
@@ -578,3 +602,36 @@ def test_an_out_of_order_kiosk_speaks_every_language_and_used_reads_plainly(
         assert _("ALREADY USED") == "BEREITS BENUTZT"
     finally:
         set_language("en")
+
+
+def test_a_kiosk_whose_recording_or_stream_ends_goes_out_of_order(
+    make_kiosk: MakeKiosk, kiosk_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    kiosk_session.camera.open(SyntheticSource([valid_code(demo_event)[1]], paced=False))
+    window = make_kiosk(kiosk_session, expects_camera=True)
+    for _ in range(500):
+        kiosk_session.camera.step()
+        if kiosk_session.camera.state.state is CameraState.ENDED:
+            break
+    assert kiosk_session.camera.state.state is CameraState.ENDED
+    window.show_idle()  # the guest's verdict has had its time
+    assert window.page is window.out_of_order
+
+
+def test_a_kiosk_says_refusals_and_wrong_pins_large(
+    make_kiosk: MakeKiosk, kiosk_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    from tests.ui.test_kiosk import type_pin
+
+    window = make_kiosk(kiosk_session)
+    canceled = next(r for r in demo_event.rows if r.status is TicketStatus.CANCELED)
+    kiosk_session.submit_code(demo_event.codes[canceled.ticket_id])
+    reason = window.verdict.reason
+    assert reason.text() == "Ticket canceled or refunded"
+    assert reason.font().pixelSize() >= 0.055 * window.height()  # staff read it from metres
+    window.show_idle()
+    type_pin(window, "0000")
+    pad = window.pin_pad
+    assert pad.message.text().startswith("Wrong PIN")
+    key = pad.keys["1"]
+    assert QFontInfo(pad.message.font()).pixelSize() >= QFontInfo(key.font()).pixelSize()
