@@ -44,6 +44,7 @@ def run_for(seconds: float, until: object = None) -> None:
 
 def finish(window: DoorWindow, session: DoorSession) -> None:
     """Close the window and session and let Qt delete its objects before Python ends."""
+    window.ask_before_closing = False
     window.close()
     window.deleteLater()
     session.close()

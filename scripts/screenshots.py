@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop
@@ -27,9 +28,26 @@ from scanner.ui.sync_badge import SyncDetails
 from scanner.ui.wizard import EnrolWizard
 from tests.sync.faultproxy import FaultProxy
 
-SIZES = [(1280, 720), (1920, 1080)]
-DIALOGS = {"settings", "about"}
+SIZES = [(1366, 768), (1280, 720), (1920, 1080)]  # 1366x768: the most common venue laptop
+DIALOGS = {"settings", "about", "undo"}
 DEMO_CAMERA = "synthetic:loop=1,hold=30,gap=25"  # as `make run` has it
+
+
+class MovableClock:
+    """The real time, moved on when told: "already used" needs the first admission to be
+    longer ago than "admitted here seconds ago"."""
+
+    def __init__(self) -> None:
+        self.ahead = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.ahead
+
+
+def door_window(session: DoorSession) -> DoorWindow:
+    window = DoorWindow(session)
+    window.ask_before_closing = False  # the script closes it, not door staff
+    return window
 
 
 def settle(rounds: int = 5) -> None:
@@ -57,7 +75,7 @@ def save_screen(window: QWidget, folder: Path, name: str, size: tuple[int, int])
 
 def until_verdict(session: DoorSession, window: DoorWindow, wanted: Callable[[str], bool]) -> None:
     """Step the camera until a verdict whose look satisfies `wanted` is shown."""
-    for _ in range(400):
+    for _ in range(2000):
         session.camera.step()
         settle(1)
         if window.panel.shown is not None and wanted(window.panel.look):
@@ -71,10 +89,13 @@ def shoot(folder: Path, work: Path, size: tuple[int, int]) -> None:
     with demo_site(server_dir) as site:
         port = int(site.url.rsplit(":", 1)[1])
         proxy = FaultProxy(port)
-        session = DoorSession(work / f"door-{size[0]}", synchronous=True, operator="Sam")
+        clock = MovableClock()
+        session = DoorSession(
+            work / f"door-{size[0]}", synchronous=True, operator="Sam", clock=clock
+        )
         other = DoorSession(work / f"north-{size[0]}", synchronous=True, operator="Kim")
         try:
-            fresh = DoorWindow(session)
+            fresh = door_window(session)
             wizard = EnrolWizard(fresh.bridge, fresh)
             wizard.url.setText(proxy.url)
             wizard.show()
@@ -82,9 +103,9 @@ def shoot(folder: Path, work: Path, size: tuple[int, int]) -> None:
             wizard.close()
             fresh.close()
             session.setup.enroll(proxy.url, site.enrolment_code, "Main entrance laptop").result()
-            other.enroll(proxy.url, site.second_code, "North gate kiosk").result()
+            other.setup.enroll(proxy.url, site.second_code, "North gate kiosk").result()
             session.camera.open("synthetic:hold=12,gap=6,module=5", codes=site.codes)
-            window = DoorWindow(session)
+            window = door_window(session)
             window.resize(*size)
             window.bar.reload()
             window.show()
@@ -92,8 +113,14 @@ def shoot(folder: Path, work: Path, size: tuple[int, int]) -> None:
             session.refresh_counts()
             save(window, folder, "ready", size)
             for look in ("admitted", "attention", "refused", "already_used"):
+                if look == "already_used":
+                    clock.ahead += timedelta(seconds=45)  # past "admitted here seconds ago"
                 until_verdict(session, window, lambda shown, look=look: shown == look)
                 save(window, folder, look, size)
+            until_verdict(session, window, lambda shown: shown == "admitted")
+            clock.ahead += timedelta(seconds=12)
+            session.submit_code(site.codes[-1], "wedge")  # the hand scanner, 12 s later
+            save(window, folder, "just_admitted", size)
             session.configure(exit=True)
             window.bar.reload()
             window.frame_exit_mode(True)
@@ -137,7 +164,7 @@ def shoot_dialogs(folder: Path, work: Path, size: tuple[int, int]) -> None:
         try:
             session.setup.enroll(site.url, site.enrolment_code, "Main entrance laptop").result()
             session.camera.open(DEMO_CAMERA, codes=site.codes)
-            window = DoorWindow(session)
+            window = door_window(session)
             window.resize(*size)
             window.move(0, 0)
             window.bar.reload()
@@ -153,6 +180,11 @@ def shoot_dialogs(folder: Path, work: Path, size: tuple[int, int]) -> None:
             about = window.open_about()
             save_screen(window, folder, "about", size)
             about.close()
+            until_verdict(session, window, lambda shown: shown == "admitted")
+            undo = window.undo_last()  # the last admission, undone with a reason
+            save_screen(window, folder, "undo", size)
+            if undo is not None:
+                undo.reject()
             window.close()
         finally:
             session.close()

@@ -13,7 +13,7 @@ import io
 import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
@@ -126,12 +126,25 @@ Key = tuple[str | None, object]
 def _messages(catalog: Catalog) -> dict[Key, tuple[object, bool]]:
     """What a catalogue says, message by message: its header (dates, the Babel version that
     wrote it) is left out, so the check does not depend on the day or the tool's version."""
-    return {(m.context, m.id): (m.string, m.fuzzy) for m in catalog if m.id}
+    return {_key(m): (_plain(m.string), m.fuzzy) for m in catalog if m.id}
 
 
 def _compiled(catalog: Catalog) -> dict[Key, object]:
     """What the app reads from the .mo: the translated messages, fuzzy ones left out."""
-    return {(m.context, m.id): m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    return {_key(m): _plain(m.string) for m in catalog if m.id and _said(m.string) and not m.fuzzy}
+
+
+def _key(message: Message) -> Key:
+    return (message.context, _plain(message.id))
+
+
+def _plain(text: object) -> object:
+    """A plural message's forms (a list from a .mo, a tuple from a .po) as one tuple."""
+    return tuple(text) if isinstance(text, (list, tuple)) else text
+
+
+def _said(text: object) -> bool:
+    return all(text) if isinstance(text, (list, tuple)) else bool(text)
 
 
 if __name__ == "__main__":

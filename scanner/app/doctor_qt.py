@@ -79,6 +79,20 @@ def check_display(env: dict[str, str] | None = None) -> Finding:
     return _display_failure(wanted, errors)
 
 
+def window_blocker(env: dict[str, str] | None = None) -> str | None:
+    """Why Qt's platform plugin cannot load here (a library it needs is missing), before Qt
+    tries and aborts with its own message; None when nothing is known to stand in the way."""
+    environ = os.environ if env is None else env
+    platform = environ.get("QT_QPA_PLATFORM", "").partition(":")[0]
+    if not platform and sys.platform.startswith("linux") and not environ.get("WAYLAND_DISPLAY"):
+        platform = "xcb"
+    missing = missing_libraries(plugin_path(platform)) if platform == "xcb" else []
+    if not missing:
+        return None
+    lacking = ", ".join(missing)
+    return f"Qt's {platform} display plugin needs libraries this machine lacks: {lacking}"
+
+
 def _display_failure(platform: str, errors: str) -> Finding:
     details: dict[str, object] = {"platform": platform, "stderr": errors[-2000:]}
     missing = missing_libraries(plugin_path(platform)) if platform else []

@@ -27,6 +27,7 @@ from scanner.store.store import Store
 from scanner.sync.state import Link, SyncState
 
 PROGRESS_EVERY = 500
+CHECK_TIMEOUT_S = 5.0  # the server's answer to "are you there?" before the code is typed
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,32 @@ class DoorSetUp:
             enrolment = self._store.enrolment()
             self._door.configure(enrolment.door if enrolment else None)
             error = state.last_error if state.link is not Link.ONLINE else None
-            self._events.publish(Progress("enrol", 0, None, True, error))
+            tickets = state.counts.get("snapshot_tickets", 0)  # what the door can check now
+            self._events.publish(Progress("enrol", tickets, tickets, True, error))
             self._door.publish_counts()
             self._door.wake_sync()
             return state
 
         return self._tasks.run("enrol", job)
+
+    def check_server(self, url: str) -> Future[str | None]:
+        """Whether the companion API answers at `url` (before staff type the code): None when
+        it does, else why not, in words."""
+        from scanner.sync.client import ApiClient
+        from scanner.sync.errors import SyncError
+
+        def job() -> str | None:
+            address = url.strip()
+            if not address.lower().startswith(("http://", "https://")):
+                return "the address must start with http:// or https://"
+            try:
+                with ApiClient(address, timeout=CHECK_TIMEOUT_S) as client:
+                    client.health()
+            except (SyncError, ValueError) as exc:
+                return str(exc) or type(exc).__name__
+            return None
+
+        return self._tasks.jobs.submit(job)
 
     def import_snapshot(self, path: Path, fingerprint: str | None) -> Future[ImportSummary]:
         def job() -> ImportSummary:

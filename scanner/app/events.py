@@ -40,6 +40,8 @@ class VerdictCommitted:
     advice: str | None = None  # e.g. "fix the hand scanner's keyboard setting"
     note: str | None = None  # the reason given for a hand admission
     frame: int | None = None  # the camera frame the code was read from
+    # Already used, but admitted by this very door seconds ago (the guest just let in).
+    admitted_here_s: float | None = None
 
     @property
     def latency_ms(self) -> float | None:
@@ -55,6 +57,7 @@ class EntryUndone:
     seq: int
     annuls: str
     why: str
+    ticket_id: str | None = None  # the ticket whose admission (or exit) was undone
 
 
 @dataclass(frozen=True)
@@ -62,10 +65,19 @@ class CountsChanged:
     status: Status
 
 
+# What a sync cycle counts when it brought tickets or passages (other doors' admissions).
+PULLED_KINDS = ("ticket", "passage", "annulment", "revocation", "snapshot_tickets")
+
+
 @dataclass(frozen=True)
 class SyncStateChanged:
     state: SyncState
     offline_since: datetime | None  # when the link was last lost (None while online)
+
+    @property
+    def tickets_changed(self) -> bool:
+        """Whether the cycle changed tickets or their passages (which ones is not told)."""
+        return any(self.state.counts.get(kind) for kind in PULLED_KINDS)
 
 
 @dataclass(frozen=True)

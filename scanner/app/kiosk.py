@@ -220,7 +220,13 @@ class Trouble(StrEnum):
 
 
 def camera_trouble(state: CameraState, expects_camera: bool) -> Trouble | None:
-    if state in (CameraState.LOST, CameraState.RECONNECTING, CameraState.FAILING):
+    # An ended recording or stream scans no more: out of order, as a lost camera is.
+    if state in (
+        CameraState.LOST,
+        CameraState.RECONNECTING,
+        CameraState.FAILING,
+        CameraState.ENDED,
+    ):
         return Trouble.CAMERA
     if state is CameraState.NONE and expects_camera:
         return Trouble.CAMERA

@@ -11,6 +11,7 @@ the caller:
     session.start()                              # sync thread (+ camera, when opened)
     future = session.submit_code(text)           # Future[VerdictCommitted]; also an event
     session.feed_key("a", time.time())           # hand scanner keys; a scan submits itself
+    session.end_wedge()                          # ...or ends on quiet (no Enter from it)
     session.admit_by_hand(ticket_id, reason)     # Future[VerdictCommitted]
     session.undo(entry_id, why)                  # Future[EntryUndone]
     session.search(query)                        # Future[list[SearchHit]]
@@ -52,7 +53,7 @@ from scanner.app.events import (
 )
 from scanner.app.tasks import Tasks
 from scanner.app.worker import Worker, done_future
-from scanner.camera.dedupe import DEFAULT_WINDOW_S
+from scanner.camera.dedupe import DEFAULT_WINDOW_S, RepeatFilter
 from scanner.camera.wedge import (
     Identify,
     WedgeAssembler,
@@ -61,7 +62,7 @@ from scanner.camera.wedge import (
     identify_with,
     resolve,
 )
-from scanner.checkin.reasons import Direction
+from scanner.checkin.reasons import Direction, Reason
 from scanner.store import device
 from scanner.store.conflicts import Conflict
 from scanner.store.journal import ScanRecord
@@ -70,7 +71,7 @@ from scanner.store.search import SearchHit
 from scanner.store.set_aside import SetAside
 from scanner.store.status import Status
 from scanner.store.store import Store
-from scanner.store.tickets import NoEventError
+from scanner.store.tickets import EventNames, NoEventError
 from scanner.sync.state import Link, SyncState
 
 if TYPE_CHECKING:  # imported when first used: a command that only checks codes loads no sync
@@ -81,6 +82,9 @@ if TYPE_CHECKING:  # imported when first used: a command that only checks codes 
 
 log = logging.getLogger(__name__)
 RECENT = 50
+# A ticket this door admitted this recently, read again here: the guest just let in (a second
+# read, a phone shown twice), told in words that do not alarm, not a plain "already used".
+JUST_ADMITTED_S = 30.0
 FRESH_PULL = timedelta(minutes=1)  # before the first sync cycle: data this fresh is "online"
 
 
@@ -114,12 +118,20 @@ class DoorSession:
             self.clock,
         )
         self.wedge = WedgeAssembler(idle_end_s=0.3)
+        # The hand scanner's repeats, in the camera's window (the camera filters its own
+        # frames with the same one); camera codes renew it, so a code the camera just read is
+        # not read again by hand.
+        self._repeats = RepeatFilter(repeat_window_s)
         self._door_worker = Worker("door", synchronous=synchronous)
         self._jobs = Worker("jobs", synchronous=synchronous)
         self._tasks = Tasks(self._jobs, self._events)
         self._identify: Identify | None = None
         self._timezone: str | None = None
-        self._recent: list[VerdictCommitted] = []
+        self._names: EventNames | None = None
+        self._recent: list[VerdictCommitted] = []  # this session's verdicts, newest first
+        self._earlier: list[VerdictCommitted] | None = None  # the journal's, read when asked
+        self._undone: set[str] = set()  # entries undone, this session or before
+        self._recent_lock = threading.Lock()
         self._offline_since: datetime | None = None
         self.sync_state = SyncState(Link.NOT_ENROLLED)
         self._cycled = False  # no sync cycle has answered yet in this session
@@ -222,6 +234,18 @@ class DoorSession:
             self._timezone = self._door.timezone() if self.has_event() else None
         return self._timezone or "UTC"
 
+    def names(self) -> EventNames:
+        """The event's name and its ticket types' (read once per attendee list)."""
+        if self._names is None:
+            self._names = self._store.event_names() if self.has_event() else EventNames("", {})
+        return self._names
+
+    def type_name(self, ticket_type: str | None) -> str:
+        """What staff read for a ticket type: the event's name for it, else its id."""
+        if not ticket_type:
+            return ""
+        return self.names().ticket_types.get(ticket_type, ticket_type)
+
     def checkin_lists(self) -> list[tuple[str, str]]:
         """(id, name) of the event's check-in lists, to choose a door from."""
         return [(c.id, c.name) for c in self._store.checkin_lists()]
@@ -277,7 +301,10 @@ class DoorSession:
     def undo(self, entry_id: str, why: str) -> Future[EntryUndone]:
         def job() -> EntryUndone:
             result = self._door.undo(entry_id, why)
-            event = EntryUndone(result.entry_id, result.seq, entry_id, why.strip())
+            ticket = result.verdict.ticket_id
+            event = EntryUndone(result.entry_id, result.seq, entry_id, why.strip(), ticket)
+            with self._recent_lock:
+                self._undone.add(entry_id)
             self._events.publish(event)
             self._after_write()
             return event
@@ -293,12 +320,13 @@ class DoorSession:
         note: str | None = None,
         frame: int | None = None,
     ) -> VerdictCommitted:
+        now = self.clock.now()
         event = VerdictCommitted(
             entry_id=result.entry_id,
             seq=result.seq,
             verdict=result.verdict,
             source=source,
-            scanned_at=self.clock.now(),
+            scanned_at=now,
             timezone=self.timezone(),
             offline=self._decided_offline(),
             captured_at=captured_at,
@@ -306,11 +334,25 @@ class DoorSession:
             advice=advice,
             note=note,
             frame=frame,
+            admitted_here_s=self._admitted_here_s(result, now),
         )
-        self._recent = [event, *self._recent][:RECENT]
+        with self._recent_lock:
+            self._recent = [event, *self._recent][:RECENT]
         self._events.publish(event)
         self._after_write()
         return event
+
+    def _admitted_here_s(self, result: CheckResult, now: datetime) -> float | None:
+        """Seconds since this door (this device) admitted the ticket, when a refusal as already
+        used comes within JUST_ADMITTED_S of it."""
+        first = result.verdict.first_admission
+        if result.verdict.reason is not Reason.ALREADY_CHECKED_IN or first is None:
+            return None
+        settings = self._door.settings
+        if (first.door, first.device_id) != (settings.door, settings.device_id):
+            return None
+        age = (now - first.at).total_seconds()
+        return age if 0 <= age <= JUST_ADMITTED_S else None
 
     def _decided_offline(self) -> bool:
         """Whether a verdict was made without the server's recent word: sync cannot reach it
@@ -330,8 +372,44 @@ class DoorSession:
         self.refresh_counts()
 
     def recent(self) -> list[VerdictCommitted]:
-        """The last 50 verdicts of this session, newest first."""
-        return list(self._recent)
+        """This door's last 50 verdicts, newest first: this session's, and after a restart the
+        journal's before them (without what only the moment knew: offline, first admission)."""
+        with self._recent_lock:
+            if self._earlier is None:
+                self._earlier = self._journal_scans()
+            mine = {event.entry_id for event in self._recent}
+            earlier = [event for event in self._earlier if event.entry_id not in mine]
+            return [*self._recent, *earlier][:RECENT]
+
+    def undone(self) -> set[str]:
+        """Which of `recent()` an undo annulled."""
+        with self._recent_lock:
+            return set(self._undone)
+
+    def admits_type(self, ticket_type: str) -> bool:
+        """Whether this door's check-in list lets a ticket type in (all, without a list)."""
+        admits = self._door.settings.admits_types
+        return admits is None or ticket_type in admits
+
+    def _journal_scans(self) -> list[VerdictCommitted]:
+        if not self.has_event():
+            return []
+        scans = self._store.recent_scans(RECENT)
+        self._undone.update(scan.entry_id for scan in scans if scan.undone)
+        timezone = self.timezone()
+        return [
+            VerdictCommitted(
+                entry_id=scan.entry_id,
+                seq=scan.seq,
+                verdict=scan.verdict,
+                source=scan.source,
+                scanned_at=scan.scanned_at,
+                timezone=timezone,
+                offline=False,
+                note=scan.note if scan.source == "manual" else None,
+            )
+            for scan in scans
+        ]
 
     # -- hand scanners ---------------------------------------------------------------------
 
@@ -340,13 +418,18 @@ class DoorSession:
         which is then submitted. Call from one thread (the GUI's)."""
         return self._wedge_scan(self.wedge.feed(key, at))
 
-    def poll_wedge(self, now: float) -> bool:
-        """End a scan from a scanner that sends no Enter, after a moment of silence."""
-        return self._wedge_scan(self.wedge.poll(now))
+    def end_wedge(self) -> bool:
+        """End a scan from a scanner that sends no Enter: the caller heard no key for a while."""
+        return self._wedge_scan(self.wedge.end())
 
     def _wedge_scan(self, scan: WedgeScan | None) -> bool:
+        """True when the keys were a scan: submitted, or dropped as a repeat of a code read
+        within the repeat window (a scanner's double read must not turn green into amber)."""
         if scan is None:
             return False
+        if not self._repeats.admit(scan.text, self.clock.now().timestamp()):
+            log.debug("hand scanner: a repeat within the repeat window dropped")
+            return True
         if self.intercept is None or not self.intercept(scan.text):
             self.submit_wedge(scan)
         return True
@@ -470,6 +553,7 @@ class DoorSession:
         """A new attendee list or event: cached keys and time zone are read again."""
         self._identify = None
         self._timezone = None
+        self._names = None
 
     def _wake_sync(self) -> None:
         if self._started and not self._synchronous:
@@ -486,6 +570,8 @@ class DoorSession:
         self._door_worker.submit(lambda: None).result()
 
     def _camera_code(self, event: CodeEvent) -> None:
+        self._repeats.admit(event.text, self.clock.now().timestamp())  # (the camera's own
+        # filter has judged it: this only keeps the hand scanner from reading it again)
         if self.intercept is not None and self.intercept(event.text):
             return
         self.submit_code(event.text, "camera", event.captured_at, frame=event.frame_index)

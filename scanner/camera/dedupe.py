@@ -1,6 +1,13 @@
-"""Suppressing a code held in front of the camera: report it once, not thirty times a second."""
+"""Suppressing a code read again and again: report it once, not thirty times a second.
+
+One repeat window for every reader: the camera pipeline filters each frame's codes, and the
+door session filters the hand scanner's reads (a scanner that reads a code twice in a blink,
+or a code the camera just read) with the same window.
+"""
 
 from __future__ import annotations
+
+import threading
 
 DEFAULT_WINDOW_S = 2.0
 
@@ -18,12 +25,14 @@ class RepeatFilter:
             raise ValueError("the repeat window cannot be negative")
         self.window_s = window_s
         self._last_seen: dict[str, float] = {}
+        self._lock = threading.Lock()  # the camera's thread and the GUI's may share one
 
     def admit(self, text: str, at: float) -> bool:
-        last = self._last_seen.get(text)
-        self._last_seen[text] = at if last is None else max(last, at)
-        self._forget_before(at - self.window_s)
-        return last is None or at - last >= self.window_s
+        with self._lock:
+            last = self._last_seen.get(text)
+            self._last_seen[text] = at if last is None else max(last, at)
+            self._forget_before(at - self.window_s)
+            return last is None or at - last >= self.window_s
 
     def _forget_before(self, cutoff: float) -> None:
         # Bounded memory over a long evening: drop texts not seen within the window.
@@ -31,4 +40,5 @@ class RepeatFilter:
             self._last_seen = {t: s for t, s in self._last_seen.items() if s >= cutoff}
 
     def reset(self) -> None:
-        self._last_seen.clear()
+        with self._lock:
+            self._last_seen.clear()

@@ -1,9 +1,12 @@
 """Keyboard-wedge hand scanners: key events in, scanned codes out. Qt-free: the UI forwards
 each key press as (text, time).
 
-A scanner types a whole code in a burst (a few milliseconds per key) and ends it with Enter or
-Tab; people type far slower. So keys join a scan only while they come fast, and a burst counts
-only when it is long enough and ends with a terminator.
+A scanner types a whole code in a burst (1-30 ms a key) and ends it with Enter or Tab; people
+type slower (45 ms a key at the very fastest, and never for a whole code). So keys join a burst
+only while they come fast, and a burst counts only when it is long enough, its keys came at a
+scanner's pace on average, and it ends with a terminator. The times are the key events' own
+(when the key was pressed), never when a busy program got round to handling them: keys queued
+behind a repaint arrive bunched, but their own times keep the person's pace.
 """
 
 from __future__ import annotations
@@ -44,26 +47,40 @@ def clean_scan(text: str) -> str:
 class WedgeAssembler:
     """Feed it every key press; it returns a `WedgeScan` when one completes.
 
-    `max_gap_s`: the longest pause between keys of one scan (scanners: 1-20 ms; typists rarely
-    under 60 ms, and never for a whole code). `idle_end_s`: for scanners set up without a
-    suffix, a burst followed by this much silence ends a scan (call `poll` from a timer).
+    `max_gap_s`: the longest pause between two keys of one scan (a scanner's keys come 1-30 ms
+    apart, with a USB poll's jitter on top). `max_mean_gap_s`: the slowest average pace of a
+    scan, between the slowest scanner's and the fastest typist's; a burst that falls below it
+    is a person typing and is dropped at once. `idle_end_s`: for scanners set up without a
+    suffix, a burst followed by this much silence ends a scan (call `poll` from a timer, or
+    `end` when the caller's own timer knows the keys stopped).
     """
 
     def __init__(
-        self, max_gap_s: float = 0.05, min_length: int = 8, idle_end_s: float | None = None
+        self,
+        max_gap_s: float = 0.05,
+        min_length: int = 8,
+        idle_end_s: float | None = None,
+        max_mean_gap_s: float = 0.0375,
     ) -> None:
         self.max_gap_s = max_gap_s
+        self.max_mean_gap_s = max_mean_gap_s
         self.min_length = min_length
         self.idle_end_s = idle_end_s
         self._keys: list[str] = []
         self._started = 0.0
         self._last = 0.0
 
+    @property
+    def pending(self) -> int:
+        """How many of the last keys may still belong to a scan (the rest never will)."""
+        return len(self._keys)
+
     def feed(self, key: str, at: float) -> WedgeScan | None:
         """`key` is the text a key press produced, or a key name such as "Enter" or "Shift"
         (names other than the terminators are ignored: modifiers come with every capital)."""
         finished = self.poll(at)
-        if self._keys and at - self._last > self.max_gap_s:
+        # A pause too long, or a time going back (a clock that wrapped): the burst is over.
+        if self._keys and not 0 <= at - self._last <= self.max_gap_s:
             self._keys.clear()  # too slow: a person typing, or a fragment long past
         if key in TERMINATOR_KEYS:
             return self._complete(at) or finished
@@ -73,6 +90,9 @@ class WedgeAssembler:
             self._started = at
         self._keys.append(key)
         self._last = at
+        if len(self._keys) > 3 and not self._scanner_paced():
+            # A person typing fast: no scanner starts slower than it goes on.
+            self._keys, self._started = [key], at
         return finished
 
     def poll(self, now: float) -> WedgeScan | None:
@@ -81,10 +101,23 @@ class WedgeAssembler:
             return None
         return self._complete(self._last)
 
+    def end(self) -> WedgeScan | None:
+        """End the burst now: the caller knows the keys stopped (a scanner without a suffix)."""
+        return self._complete(self._last) if self._keys else None
+
+    def reset(self) -> None:
+        """Forget the burst (a key no scanner sends came in between: a person at work)."""
+        self._keys.clear()
+
+    def _scanner_paced(self) -> bool:
+        gaps = len(self._keys) - 1
+        return gaps < 1 or (self._last - self._started) / gaps <= self.max_mean_gap_s
+
     def _complete(self, at: float) -> WedgeScan | None:
+        paced = self._scanner_paced()
         keys, self._keys = self._keys, []
         text = clean_scan("".join(keys))
-        if len(text) < self.min_length:
+        if len(text) < self.min_length or not paced:
             return None
         return WedgeScan(text, self._started, at)
 

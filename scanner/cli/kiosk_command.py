@@ -43,12 +43,20 @@ def register(commands: Commands) -> None:
     auto.set_defaults(func=run_install_autostart)
 
 
+NO_TERMINAL = "no terminal to ask for the lead PIN: give it on standard input with --stdin"
+
+
 def _read_pin(args: argparse.Namespace, confirm: bool) -> str:
     if args.stdin:
         return sys.stdin.readline().strip()
-    pin = getpass.getpass("Lead PIN: ")
-    if confirm and getpass.getpass("Again: ") != pin:
-        raise CliError("the two PINs differ; nothing changed", exits.USAGE)
+    if not sys.stdin.isatty():  # a script, a service: getpass would read nothing
+        raise CliError(NO_TERMINAL, exits.USAGE)
+    try:
+        pin = getpass.getpass("Lead PIN: ")
+        if confirm and getpass.getpass("Again: ") != pin:
+            raise CliError("the two PINs differ; nothing changed", exits.USAGE)
+    except EOFError:  # the terminal went away (Ctrl-D)
+        raise CliError(NO_TERMINAL, exits.USAGE) from None
     return pin
 
 

@@ -41,4 +41,12 @@ def run(args: argparse.Namespace) -> int:
             args.attendees = 300
             return demo_command.run(args)
         raise CliError("no display: the door window needs one (set DISPLAY)", exits.USAGE)
+    from scanner.app.doctor_qt import window_blocker
+
+    blocker = window_blocker()  # Qt would abort with a message of its own
+    if blocker is not None:
+        raise CliError(
+            f"the door window cannot start: {blocker}; `scanner doctor` says what to install",
+            exits.NOT_FOUND,
+        )
     return ui.run(args)

@@ -121,6 +121,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalogue.ngettext(singular, plural, n)
 
 
+def in_language(language: str, message: str) -> str:
+    """`message` in `language`, whatever the current language (a screen that must speak to
+    everyone at once: the kiosk out of order)."""
+    return _load(choose(language)).gettext(message) if message else message
+
+
 def N_(message: str) -> str:
     """Mark a string for the catalogue where it is defined; `_()` translates it where shown."""
     return message

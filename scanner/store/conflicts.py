@@ -17,7 +17,9 @@ from scanner.store import tickets
 _DOUBLES = text(
     "SELECT p.ticket_id, p.day, p.direction, p.at, p.door, p.device_id, p.device_name,"
     " p.entry_id,"
-    " EXISTS (SELECT 1 FROM journal j WHERE j.id = p.entry_id) AS mine"
+    " EXISTS (SELECT 1 FROM journal j WHERE j.id = p.entry_id) AS mine,"
+    " (SELECT t.holder_name FROM tickets t WHERE t.event_id = p.event_id"
+    "   AND t.ticket_id = p.ticket_id) AS holder_name"
     " FROM passages p WHERE p.event_id = :event AND p.ticket_id IN ("
     "   SELECT ticket_id FROM passages WHERE event_id = :event AND direction = 'entry'"
     "   GROUP BY ticket_id, day HAVING COUNT(*) > 1)"
@@ -41,12 +43,14 @@ class Conflict:
     day: int | None
     first: Admission
     others: tuple[Admission, ...]
+    holder_name: str = ""  # who the ticket is for (staff know guests by name, not by id)
 
 
 def conflicts(conn: Connection) -> list[Conflict]:
     policy = tickets.load_current_event(conn).policy
     event_id = policy.event_id
     groups: dict[tuple[str, int | None], list[tuple[str, Admission]]] = defaultdict(list)
+    holders: dict[str, str] = {}
     name = tickets.device_namer(conn)
     for row in conn.execute(_DOUBLES, {"event": event_id}):
         admission = Admission(
@@ -58,11 +62,13 @@ def conflicts(conn: Connection) -> list[Conflict]:
             name(row.device_id, row.device_name),
         )
         groups[(row.ticket_id, row.day)].append((row.direction, admission))
+        holders[row.ticket_id] = row.holder_name or ""
     found = []
     for (ticket_id, day), passages in groups.items():
         doubles = _double_admissions(passages, policy.reentry)
         if len(doubles) > 1 and any(a.mine for a in doubles):
-            found.append(Conflict(ticket_id, day, doubles[0], tuple(doubles[1:])))
+            first, others = doubles[0], tuple(doubles[1:])
+            found.append(Conflict(ticket_id, day, first, others, holders[ticket_id]))
     return found
 
 

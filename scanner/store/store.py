@@ -30,6 +30,7 @@ from scanner.store import (
     imports,
     journal,
     outbox,
+    recent,
     records,
     search,
     set_aside,
@@ -227,6 +228,10 @@ class Store:
         """What the platform signed for a ticket's code (to repair a hand scanner's garbling)."""
         return self._read(lambda conn: tickets.issued_proof(conn, event_id, ticket_id))
 
+    def event_names(self) -> tickets.EventNames:
+        """The current event's name and its ticket types' names (NoEventError before one)."""
+        return self._read(tickets.event_names)
+
     def checkin_lists(self) -> tuple[CheckinList, ...]:
         """The current event's check-in lists (none before an event was imported)."""
         return self._read(tickets.checkin_lists)
@@ -242,6 +247,15 @@ class Store:
     def search(self, query: str, limit: int = 20) -> list[search.SearchHit]:
         return self._read(
             lambda conn: search.search(conn, tickets.current_event_id(conn), query, limit)
+        )
+
+    def recent_scans(self, limit: int) -> list[recent.JournalScan]:
+        """This device's newest scans of the current event, newest first (NoEventError before
+        an event)."""
+        return self._read(
+            lambda conn: recent.recent_scans(
+                conn, tickets.current_event_id(conn), self.device_id, limit
+            )
         )
 
     def status(self, now: datetime) -> status.Status:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Connection, text
@@ -85,6 +86,24 @@ def current_event_id(conn: Connection) -> str:
 
 def load_current_event(conn: Connection) -> EventRecord:
     return load_event(conn, current_event_id(conn))
+
+
+@dataclass(frozen=True)
+class EventNames:
+    """What staff read for the current event and its ticket types (not their ids)."""
+
+    event: str
+    ticket_types: dict[str, str]  # id -> name, for the types the event named
+
+
+def event_names(conn: Connection) -> EventNames:
+    event_id = current_event_id(conn)
+    row = conn.execute(text("SELECT name FROM events WHERE id = :id"), {"id": event_id}).first()
+    types = conn.execute(
+        text("SELECT id, name FROM ticket_types WHERE event_id = :id AND name != ''"),
+        {"id": event_id},
+    )
+    return EventNames(str(row[0] or "") if row else "", {str(i): str(n) for i, n in types})
 
 
 def checkin_lists(conn: Connection) -> tuple[CheckinList, ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
 
 from scanner.app.events import CountsChanged
@@ -9,8 +11,16 @@ from scanner.lang import _
 
 
 class CountsView(QWidget):
-    def __init__(self, door: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        door: str = "",
+        parent: QWidget | None = None,
+        type_name: Callable[[str | None], str] = lambda kind: kind or "",
+    ) -> None:
         super().__init__(parent)
+        self.type_name = (
+            type_name  # a type's name for its id (the event's; the id where it gave none)
+        )
         self.door = door
         self.headline = QLabel(_("No attendee list yet"))
         self.headline.setObjectName("countsHeadline")
@@ -37,7 +47,7 @@ class CountsView(QWidget):
             bar.setRange(0, max(expected, 1))
             bar.setValue(min(admitted, expected))
             bar.setFormat(f"{admitted} / {expected}")
-            label = QLabel(kind)
+            label = QLabel(self.type_name(kind))
             self._grid.addWidget(label, row, 0)
             self._grid.addWidget(bar, row, 1, 1, 2)
             self._rows += [label, bar]

@@ -30,6 +30,9 @@ class DoorBar(QWidget):
     def __init__(self, session: DoorSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.event_name = QLabel("")  # the event's name: which attendee list this door checks
+        self.event_name.setObjectName("eventName")
+        self.event_name.setStyleSheet("#eventName { font-weight: bold; }")
         self.door = QComboBox()
         self.door.setEditable(True)
         self.door.setToolTip(_("Door / check-in list"))
@@ -45,7 +48,13 @@ class DoorBar(QWidget):
         self.settings.setToolTip(_("Camera, mirror, hold time, sounds (Ctrl+,)"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        left: list[QWidget] = [QLabel(_("Door")), self.door, self.direction, QLabel(_("Operator"))]
+        left: list[QWidget] = [
+            self.event_name,
+            QLabel(_("Door")),
+            self.door,
+            self.direction,
+            QLabel(_("Operator")),
+        ]
         right: list[QWidget] = [self.mute, self.settings]
         for widget in [*left, self.operator]:
             layout.addWidget(widget)
@@ -69,6 +78,8 @@ class DoorBar(QWidget):
         just chosen (the store may not have them yet)."""
         prefs = prefs or self.session.preferences()
         settings = self.session.settings
+        self.event_name.setText(self.session.names().event)
+        self.event_name.setVisible(bool(self.event_name.text()))
         self.door.blockSignals(True)
         self.door.clear()
         self.door.addItems(door_choices(self.session))
@@ -89,8 +100,10 @@ class DoorBar(QWidget):
 
     def _style_direction(self, exit_mode: bool) -> None:
         self.direction.setText(_("◀ EXIT mode") if exit_mode else _("ENTRY mode ▶"))
-        colour = "#5b2a86" if exit_mode else "#1b5e20"
+        # A border of its own: in exit mode the window around it is the exit colour too, and
+        # the switch must still read as a button.
+        colour, edge = ("#5b2a86", "#ffffff") if exit_mode else ("#1b5e20", "#0b2e0e")
         self.direction.setStyleSheet(
             f"#directionSwitch {{ background: {colour}; color: white; font-weight: bold;"
-            " padding: 6px 14px; border-radius: 6px; }"
+            f" padding: 4px 12px; border-radius: 6px; border: 2px solid {edge}; }}"
         )

@@ -5,17 +5,15 @@ shows arrives as bridge signals on the GUI thread."""
 from __future__ import annotations
 
 from concurrent.futures import Future
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -25,11 +23,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scanner.app.camera_choice import CameraOption
-from scanner.app.events import CameraStateChanged, CountsChanged, Progress, VerdictCommitted
+from scanner.app.camera_choice import NO_CAMERA, CameraOption, kind_of
+from scanner.app.events import (
+    CameraState,
+    CameraStateChanged,
+    CountsChanged,
+    EntryUndone,
+    Progress,
+    SyncStateChanged,
+    VerdictCommitted,
+)
 from scanner.app.kiosk import PinCheck, PinGuard
 from scanner.app.preferences import Preferences
+from scanner.app.report_name import report_name
 from scanner.app.session import DoorSession
+from scanner.checkin.reasons import Outcome
 from scanner.lang import N_, _
 from scanner.reports.writers import Request as ReportRequest
 from scanner.reports.writers import default_kind
@@ -38,13 +46,16 @@ from scanner.ui.bridge import SessionBridge
 from scanner.ui.camera_view import CameraView
 from scanner.ui.counts_view import CountsView
 from scanner.ui.door_bar import DoorBar
+from scanner.ui.notice import Notice
+from scanner.ui.placement import place_beside
+from scanner.ui.reason_dialog import ReasonDialog
 from scanner.ui.recent_scans import RecentScans
 from scanner.ui.search_panel import SearchPanel
 from scanner.ui.settings_dialog import SettingsDialog, camera_label
 from scanner.ui.sounds import Sounds
 from scanner.ui.sync_badge import SyncBadge
 from scanner.ui.verdict_panel import VerdictPanel
-from scanner.ui.verdict_style import STYLES, look_of
+from scanner.ui.verdict_style import STYLES, look_of_event
 from scanner.ui.wedge_filter import WedgeFilter
 from scanner.ui.wizard import EnrolWizard
 
@@ -64,17 +75,16 @@ class DoorWindow(QMainWindow):
         self.bridge = SessionBridge(session, self)
         self.sounds = sounds or Sounds(parent=self)
         prefs = session.preferences()
-        self.setWindowTitle(_("Door scanner"))
+        self.name_event()
         self.bar = DoorBar(session)
         self.sync_badge = SyncBadge(session)
         self.camera = CameraView(session)
-        self.panel = VerdictPanel(prefs.hold_s)
+        self.panel = VerdictPanel(prefs.hold_s, type_name=session.type_name)
         self.take_preferences(prefs)
-        self.recent = RecentScans()
+        self.recent = RecentScans(type_name=session.type_name)
         self.search = SearchPanel(self.bridge)
-        self.counts = CountsView(session.settings.door)
-        self.notice = QLabel("")
-        self.notice.setObjectName("notice")
+        self.counts = CountsView(session.settings.door, type_name=session.type_name)
+        self.notice = Notice()
         self.report_progress = QProgressBar()
         self.report_progress.setRange(0, 0)  # busy: the journal's length is not known up front
         self.report_progress.setFormat(_("Writing the report… %v entries"))
@@ -84,12 +94,20 @@ class DoorWindow(QMainWindow):
         self.wedge = WedgeFilter(session, parent=self)
         self.wizard: EnrolWizard | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.reason_dialog: ReasonDialog | None = None
+        # A door in service is not closed by a stray Alt+F4: closing asks first (tools that
+        # drive the window, such as tests and the screenshot script, turn this off).
+        self.ask_before_closing = True
+        self.close_question: QMessageBox | None = None
         self._cameras: list[CameraOption] = []
         self._build()
         self._connect()
         self.wedge.install()
-        self.panel.show_ready(session.exit_mode)
-        self.sounds.unavailable.connect(self.say)
+        self.panel.show_ready(session.exit_mode, session.camera.state.state is not CameraState.NONE)
+        self.search.set_exit_mode(session.exit_mode)
+        self.recent.fill(session.recent(), session.undone())  # the journal's, after a restart
+        self._offer_undo()
+        self.sounds.unavailable.connect(lambda text: self.notice.say(text, "sound", lasting=True))
         self.sounds.announce()
 
     def _build(self) -> None:
@@ -124,6 +142,11 @@ class DoorWindow(QMainWindow):
         self.settings_action = menu.addAction(_("Settings…"))
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.triggered.connect(lambda: self.open_settings())
+        menu.addSeparator()
+        quit_action = menu.addAction(_("&Quit"))
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # Cmd+Q on a Mac
+        quit_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        quit_action.triggered.connect(self.close)
         self._door_menu()
         help_menu = self.menuBar().addMenu(_("&Help"))
         help_menu.addAction(_("About door scanner"), lambda: self.open_about())
@@ -136,19 +159,31 @@ class DoorWindow(QMainWindow):
         door.addAction(_("Set up (enrol or import)…"), self.run_wizard)
         door.addAction(_("Reset this door…"), self.reset_door)
         self.camera_menu = self.menuBar().addMenu(_("&Camera"))
+        # the window's own action: it outlives every refill of the menu
+        self.camera_settings_action = QAction(_("Settings…"), self)
+        self.camera_settings_action.triggered.connect(lambda: self.open_settings())
         self.camera_menu.aboutToShow.connect(self._fill_camera_menu)
 
     def _fill_camera_menu(self) -> None:
-        """The cameras attached now (probed in the background; shown from the last probe)."""
-        menu = self.camera_menu
-        menu.clear()
-        if not self._cameras:
-            menu.addAction(_("No camera (hand scanner and search)"), lambda: self.use_camera(""))
-        for camera in self._cameras:
-            menu.addAction(camera_label(camera), partial(self.use_camera, camera.spec))
-        menu.addSeparator()
-        menu.addAction(self.settings_action)
+        """The cameras from the last probe (a new one starts for the next opening), the one in
+        use checked; then the way to the settings."""
         self.session.camera.options().add_done_callback(self._remember_cameras)
+        menu = self.camera_menu
+        menu.clear()  # the camera entries it owns; "Settings…" belongs to the window
+        in_use = self.session.camera.spec or ""
+        options = list(self._cameras) or [NO_CAMERA]
+        if in_use not in {option.spec for option in options}:
+            options.append(CameraOption(in_use, kind_of(in_use), in_use))
+        group = QActionGroup(menu)
+        for option in options:
+            action = menu.addAction(camera_label(option), partial(self.use_camera, option.spec))
+            action.setCheckable(True)
+            action.setChecked(option.spec == in_use)
+            group.addAction(action)
+        if not self._cameras:
+            menu.addAction(_("Looking for cameras…")).setEnabled(False)
+        menu.addSeparator()
+        menu.addAction(self.camera_settings_action)
 
     def _remember_cameras(self, future: Future[list[CameraOption]]) -> None:
         # on the jobs thread: only keep the list; the menu reads it on the GUI thread
@@ -167,9 +202,14 @@ class DoorWindow(QMainWindow):
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its preview polls till then
         dialog.destroyed.connect(self._settings_closed)
-        dialog.show()
+        self._show_beside_verdict(dialog)
         self.settings_dialog = dialog
         return dialog
+
+    def _show_beside_verdict(self, dialog: QWidget) -> None:
+        """Show a dialog where it leaves the verdict in sight (scans go on meanwhile)."""
+        dialog.show()
+        place_beside(dialog, self.panel)
 
     def _settings_closed(self) -> None:
         self.settings_dialog = None
@@ -190,7 +230,7 @@ class DoorWindow(QMainWindow):
     def open_about(self) -> AboutDialog:
         dialog = AboutDialog(self.session, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
+        self._show_beside_verdict(dialog)
         return dialog
 
     def reset_door(self) -> None:
@@ -202,10 +242,10 @@ class DoorWindow(QMainWindow):
     def _connect(self) -> None:
         b = self.bridge
         b.verdict.connect(self.on_verdict)
-        b.undone.connect(self.recent.mark_undone)
+        b.undone.connect(self.on_undone)
         b.counts.connect(self.on_counts)
-        b.sync.connect(self.sync_badge.set_state)
-        b.camera.connect(self.camera.set_state)
+        b.sync.connect(self.on_sync)
+        b.camera.connect(self.on_camera)
         b.progress.connect(self.on_progress)
         self.bar.direction_changed.connect(self.set_exit_mode)
         self.bar.door_changed.connect(self.set_door)
@@ -215,20 +255,47 @@ class DoorWindow(QMainWindow):
         self.panel.payment_taken.connect(self.payment_taken)
         self.search.admit.connect(self.ask_admit)
         self.recent.undo.connect(self.ask_undo)
+        self.panel.undo_asked.connect(self.undo_last)
         QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
+        QShortcut(QKeySequence("Ctrl+Z"), self, self.undo_last)
         QShortcut(QKeySequence("F2"), self, self.bar.direction.toggle)
         QShortcut(QKeySequence("Escape"), self, lambda: self.panel.show_ready())
 
     # -- events ------------------------------------------------------------------------------
 
     def on_verdict(self, event: VerdictCommitted) -> None:
-        self.sounds.play(STYLES[look_of(event.verdict)].sound)  # first: play() only starts it
+        self.sounds.play(STYLES[look_of_event(event)].sound)  # first: play() only starts it
         self.panel.show_verdict(event)
         self.panel.repaint()  # on screen now: the lists below may take their time
         self.recent.add(event)
+        self._offer_undo()
+        if event.source == "manual":
+            self.notice.settle("admission")
+        if event.verdict.ticket_id:
+            self.search.refresh(event.verdict.ticket_id)
+
+    def on_undone(self, event: EntryUndone) -> None:
+        self.notice.settle("undo")
+        self.recent.mark_undone(event)
+        self._offer_undo()
+        self.search.refresh(event.ticket_id)
+
+    def on_sync(self, event: SyncStateChanged) -> None:
+        self.sync_badge.set_state(event)
+        if event.tickets_changed:  # other doors' admissions, or new ticket records
+            self.search.refresh()
+
+    def _offer_undo(self) -> None:
+        """The verdict panel offers to undo the last admission while it is the last scan."""
+        last = self.recent.last_undoable()
+        latest = last is not None and bool(self.recent.events) and last is self.recent.events[0]
+        exited = last is not None and last.verdict.outcome is Outcome.EXITED
+        self.panel.offer_undo(latest, exited)
 
     def on_counts(self, event: CountsChanged) -> None:
         self.counts.door = self.session.settings.door
+        made = event.status.snapshot_generated_at or event.status.imported_at
+        self.sync_badge.set_list_time(datetime.fromisoformat(made) if made else None)
         self.counts.set_counts(event)
         status = event.status
         self.tabs.setTabText(
@@ -245,22 +312,46 @@ class DoorWindow(QMainWindow):
             self.say(
                 _("Import canceled: nothing was changed")
                 if event.task == "import"
-                else _("{task} canceled").format(task=_(event.task.capitalize()))
+                else _("{task} canceled").format(task=_(event.task.capitalize())),
+                event.task,
             )
         elif event.error:
             self.say(
                 _("{task} did not work: {error}").format(
                     task=_(event.task.capitalize()), error=event.error
-                )
+                ),
+                event.task,
             )
         elif event.finished:
+            self.notice.settle(event.task)  # it worked this time: the old failure is history
             self.bar.reload()
+            self.name_event()
+            self._say_set_up(event)
             if event.task == "reset":
                 self.panel.show_ready()
                 self.run_wizard()
 
-    def say(self, text: str) -> None:
-        self.notice.setText(text)
+    def _say_set_up(self, event: Progress) -> None:
+        """A set-up that worked says what the door checks now."""
+        if event.task not in ("enrol", "import"):
+            return
+        words = {
+            "enrol": _("Enrolled at {door} for {event}: {n} tickets"),
+            "import": _("Imported {event} at {door}: {n} tickets"),
+        }[event.task]
+        door, name = self.session.settings.door, self.session.names().event
+        self.say(words.format(door=door, event=name, n=event.done), event.task)
+
+    def name_event(self) -> None:
+        """The event's name in the title: which attendee list this door checks."""
+        event = self.session.names().event
+        title = _("Door scanner")
+        self.setWindowTitle(f"{event} · {title}" if event else title)
+
+    def say(self, text: str, topic: str = "") -> None:
+        """Tell staff, on the line under the window, for a few seconds or until `topic` comes
+        right (see `Notice`)."""
+        self.notice.say(text, topic)
 
     # -- reports -----------------------------------------------------------------------------
 
@@ -268,7 +359,7 @@ class DoorWindow(QMainWindow):
         """Ask where (the extension picks the format), then write it in the background."""
         if path is None:
             path, _filter = QFileDialog.getSaveFileName(
-                self, _("Export report"), "check-in-report.xlsx", _(REPORT_FILTERS)
+                self, _("Export report"), str(self.report_suggestion()), _(REPORT_FILTERS)
             )
         if not path:
             return
@@ -284,6 +375,14 @@ class DoorWindow(QMainWindow):
         future = self.session.reports.export(target, request)
         future.add_done_callback(self._report_failure(N_("Report")))
 
+    def report_suggestion(self) -> Path:
+        """Where a report goes unless staff say otherwise: the user's Documents, named after
+        the event and its day."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        session = self.session
+        name = report_name(session.names().event, session.clock.now(), session.timezone())
+        return Path(folder or Path.home()) / name
+
     def _report_progress(self, event: Progress) -> None:
         if not event.finished:
             self.report_progress.setValue(event.done)
@@ -298,9 +397,13 @@ class DoorWindow(QMainWindow):
 
     def set_exit_mode(self, exit_mode: bool) -> None:
         self.session.configure(exit=exit_mode)
-        if self.panel.shown is None:
-            self.panel.show_ready(exit_mode)
+        self.panel.set_door_state(exit_mode=exit_mode)
+        self.search.set_exit_mode(exit_mode)
         self.frame_exit_mode(exit_mode)
+
+    def on_camera(self, event: CameraStateChanged) -> None:
+        self.camera.set_state(event)
+        self.panel.set_door_state(camera=event.state is not CameraState.NONE)
 
     def frame_exit_mode(self, exit_mode: bool) -> None:
         """Exit mode is visibly different: the whole window framed in the exit colour."""
@@ -322,15 +425,27 @@ class DoorWindow(QMainWindow):
 
     # -- asking staff --------------------------------------------------------------------------
 
-    def ask_admit(self, ticket_id: str, name: str) -> None:
-        reason, ok = QInputDialog.getText(
+    def ask_admit(self, ticket_id: str, name: str) -> ReasonDialog:
+        who = name or ticket_id
+        exit_mode = self.session.exit_mode
+        dialog = ReasonDialog(
+            _("Exit by hand") if exit_mode else _("Admit by hand"),
+            _("Record the exit of {name} without a code. Reason:").format(name=who)
+            if exit_mode
+            else _("Admit {name} without a code. Reason:").format(name=who),
             self,
-            _("Admit by hand"),
-            _("Admit {name} without a code. Reason:").format(name=name or ticket_id),
-            text=_("phone not at hand"),
+            default=_("phone not at hand"),
         )
-        if ok:
-            self.admit_by_hand(ticket_id, reason)
+        dialog.answered.connect(lambda why: self.admit_by_hand(ticket_id, why))
+        return self._ask(dialog)
+
+    def _ask(self, dialog: ReasonDialog) -> ReasonDialog:
+        """One question at a time: a new one replaces one left open."""
+        if self.reason_dialog is not None and self.reason_dialog.isVisible():
+            self.reason_dialog.reject()
+        self.reason_dialog = dialog
+        self._show_beside_verdict(dialog)
+        return dialog
 
     def admit_by_hand(self, ticket_id: str, reason: str, paid_at_door: bool = False) -> None:
         future = self.session.admit_by_hand(ticket_id, reason, paid_at_door)
@@ -339,39 +454,46 @@ class DoorWindow(QMainWindow):
     def payment_taken(self, ticket_id: str) -> None:
         self.admit_by_hand(ticket_id, PAID_AT_THE_DOOR, paid_at_door=True)
 
-    def ask_undo(self, entry_id: str, label: str) -> None:
-        if not self._lead_allows_undo():
-            return
-        why, ok = QInputDialog.getText(
-            self, _("Undo"), _("Undo the scan of {label}. Why?").format(label=label)
-        )
-        if ok:
-            self.undo(entry_id, why)
+    def undo_last(self) -> ReasonDialog | None:
+        """Undo the last admission (or exit) in Recent scans, after a reason (Ctrl+Z)."""
+        event = self.recent.last_undoable()
+        if event is None:
+            self.say(_("Nothing to undo: no admission in Recent scans"), "undo")
+            return None
+        return self.ask_undo(event.entry_id, self.recent.label(event))
 
-    def _lead_allows_undo(self) -> bool:
-        """With a lead PIN set, an undo needs it (five wrong tries lock it, as at the kiosk)."""
+    def ask_undo(self, entry_id: str, label: str) -> ReasonDialog:
+        """Ask why (and for the lead PIN, when one is set); the undo follows the answer."""
+        dialog = ReasonDialog(
+            _("Undo"),
+            _("Undo the scan of {label}. Why?").format(label=label),
+            self,
+            check_pin=self._check_lead_pin if self._lead_pin_needed() else None,
+        )
+        dialog.answered.connect(lambda why: self.undo(entry_id, why))
+        return self._ask(dialog)
+
+    def _lead_pin_needed(self) -> bool:
         if self._pin_guard is None:
             self._pin_guard = PinGuard(self.session.lead_pin())
-        guard = self._pin_guard
-        if guard.stored is None:
-            return True
-        pin, ok = QInputDialog.getText(
-            self, _("Undo"), _("Staff only: enter the lead PIN"), QLineEdit.EchoMode.Password
-        )
-        if not ok:
-            return False
-        answer = guard.check(pin)
+        return self._pin_guard.stored is not None
+
+    def _check_lead_pin(self, pin: str) -> tuple[str | None, bool]:
+        """None when the PIN opens the way; else what to say, and whether to give up (five
+        wrong tries lock it, as at the kiosk)."""
+        assert self._pin_guard is not None
+        answer = self._pin_guard.check(pin)
         if answer is PinCheck.OK:
-            return True
+            return None, False
         if answer is PinCheck.LOCKED:
-            self.say(_("Too many wrong tries: locked for {s} s").format(s=int(guard.locked_for())))
-        else:
-            self.say(_("Wrong PIN."))
-        return False
+            locked = int(self._pin_guard.locked_for())
+            self.say(_("Too many wrong tries: locked for {s} s").format(s=locked))
+            return _("Too many wrong tries: locked for {s} s").format(s=locked), True
+        return _("Wrong PIN."), False
 
     def undo(self, entry_id: str, why: str) -> None:
         if not why.strip():
-            self.say(_("Undo needs a reason"))
+            self.say(_("Undo needs a reason"), "undo")
             return
         future = self.session.undo(entry_id, why)
         future.add_done_callback(self._report_failure(N_("Undo")))
@@ -408,6 +530,30 @@ class DoorWindow(QMainWindow):
 
     # -- size and end ----------------------------------------------------------------------------
 
+    def _ask_to_close(self) -> None:
+        """Ask (beside the verdict, never blocking scans) whether to close the door."""
+        if self.close_question is not None and self.close_question.isVisible():
+            return
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            _("Close the door scanner"),
+            _("Close the door scanner? Nothing is scanned here until it is opened again."),
+            QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        question.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        question.setWindowModality(Qt.WindowModality.WindowModal)
+        question.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        question.finished.connect(self._close_answered)
+        self.close_question = question
+        self._show_beside_verdict(question)
+
+    def _close_answered(self, answer: int) -> None:
+        self.close_question = None
+        if answer == QMessageBox.StandardButton.Close:
+            self.ask_before_closing = False
+            self.close()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.panel.scale_to(self.height())
@@ -415,6 +561,10 @@ class DoorWindow(QMainWindow):
         self.body.setSizes([int(self.height() * 0.62), int(self.height() * 0.3)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ask_before_closing:
+            event.ignore()
+            self._ask_to_close()
+            return
         if self.settings_dialog is not None and self.settings_dialog.isVisible():
             self.settings_dialog.reject()  # its preview releases the camera it opened
         self.wedge.remove()

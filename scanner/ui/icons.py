@@ -40,6 +40,13 @@ def paint_shape(painter: QPainter, shape: str, box: QRectF, colour: QColor) -> N
         path.lineTo(c.x() - r * 0.1, c.y() + r * 0.35)
         path.lineTo(c.x() + r * 0.5, c.y() - r * 0.35)
         painter.drawPath(path)
+    elif shape == "double_check":  # done before: two ticks, as a message read
+        for shift in (-0.28, 0.22):
+            path = QPainterPath(QPointF(c.x() + r * (shift - 0.45), c.y()))
+            path.lineTo(c.x() + r * (shift - 0.1), c.y() + r * 0.35)
+            path.lineTo(c.x() + r * (shift + 0.5), c.y() - r * 0.35)
+            painter.drawPath(path)
+        painter.drawEllipse(c, r, r)
     elif shape == "diamond":
         painter.drawPolygon(_polygon(c, r, 4, -math.pi / 2))
         _bang(painter, c, r * 0.5, width)

@@ -60,7 +60,7 @@ class PinPad(QWidget):
         self.setStyleSheet(
             "#pinPad { background: #263238; } #pinPad QLabel { color: #eceff1; }"
             "#pinTitle { font-size: 30px; font-weight: bold; } #pinDots { font-size: 40px; }"
-            "#pinMessage { font-size: 22px; color: #ffcc80; }"
+            "#pinMessage { font-size: 28px; font-weight: bold; color: #ffcc80; }"  # as the keys
             "#pinPad QPushButton { font-size: 28px; }"
         )
 

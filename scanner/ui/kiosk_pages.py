@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,7 +19,7 @@ from scanner.app.kiosk import is_welcome, shown_name
 from scanner.app.session import DoorSession
 from scanner.checkin.reasons import Reason
 from scanner.checkin.wording import describe
-from scanner.lang import _
+from scanner.lang import LANGUAGES, N_, _, current, in_language
 from scanner.ui.counts_view import CountsView
 from scanner.ui.icons import ShapeIcon
 from scanner.ui.sync_badge import SyncBadge
@@ -106,10 +108,13 @@ class KioskVerdict(QWidget):
     def scale_to(self, height: int) -> None:
         _font(self.word, int(height * 0.14))
         _font(self.next_step, int(height * 0.07))
-        _font(self.reason, int(height * 0.045))
+        _font(self.reason, int(height * 0.06))  # for staff, too, from a few metres
         _font(self.name, int(height * 0.06))
         side = int(height * 0.2)
         self.icon.setFixedSize(side, side)
+
+
+OUT_OF_ORDER = N_("Out of order, please use the staffed entrance")
 
 
 class OutOfOrderPage(QWidget):
@@ -121,6 +126,8 @@ class OutOfOrderPage(QWidget):
         self.icon.set_shape("octagon_cross", OUT_OF_ORDER_TEXT)
         self.words = QLabel()
         self.words.setObjectName("outOfOrderWords")
+        self.words.setTextFormat(Qt.TextFormat.RichText)
+        self._small_px = 24
         self.setLayout(centred(self.icon, self.words))
         self.setStyleSheet(
             f"#outOfOrder {{ background: {OUT_OF_ORDER_BACKGROUND}; }}"
@@ -129,10 +136,21 @@ class OutOfOrderPage(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.words.setText(_("Out of order, please use the staffed entrance"))
+        """In the kiosk's language first, then (smaller) in every other one we ship: nobody
+        can switch languages on a kiosk that is out of order."""
+        said = [_(OUT_OF_ORDER)]
+        for language in LANGUAGES:
+            words = in_language(language, OUT_OF_ORDER)
+            if language != current() and words not in said:
+                said.append(words)
+        others = "".join(f"<br><span style='font-size:{self._small_px}px'>{html.escape(w)}</span>"
+                         for w in said[1:])  # fmt: skip
+        self.words.setText(html.escape(said[0]) + others)
 
     def scale_to(self, height: int) -> None:
         _font(self.words, int(height * 0.07))
+        self._small_px = max(12, int(height * 0.045))
+        self.retranslate()
         self.icon.setFixedSize(int(height * 0.18), int(height * 0.18))
 
 
@@ -159,7 +177,7 @@ class StaffMenu(QWidget):
         self.sync_badge = SyncBadge(session)
         self.sync_now = QPushButton()
         self.sync_now.clicked.connect(lambda: session.sync_now())
-        self.counts = CountsView(session.settings.door)
+        self.counts = CountsView(session.settings.door, type_name=session.type_name)
         self.leave_button = QPushButton()
         self.leave_button.setObjectName("leaveKiosk")
         self.leave_button.clicked.connect(self.leave.emit)

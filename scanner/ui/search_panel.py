@@ -3,8 +3,8 @@ row by hand with a reason. Keyboard alone: type, Down into the results, Enter to
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -36,6 +36,18 @@ class ResultsTable(QTableWidget):
 class SearchBox(QLineEdit):
     down = Signal()
 
+    def event(self, event: QEvent) -> bool:
+        # Ctrl+Z belongs to the window here (undo the last admission), not to the typed text.
+        override = event.type() == QEvent.Type.ShortcutOverride
+        if (
+            override
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Undo)
+        ):
+            event.ignore()
+            return False
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Down:
             self.down.emit()
@@ -61,12 +73,12 @@ class SearchPanel(QWidget):
         self.hits: list[object] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.box)
-        layout.addWidget(self.table, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.note, 1)
+        row = QHBoxLayout()  # one line above the results: a laptop screen shows more of them
+        row.addWidget(self.box, 1)
+        row.addWidget(self.note)
         row.addWidget(self.admit_button)
         layout.addLayout(row)
+        layout.addWidget(self.table, 1)
         self.box.textChanged.connect(self.bridge.search)
         self.box.down.connect(self._into_results)
         self.box.returnPressed.connect(self._into_results)
@@ -81,23 +93,49 @@ class SearchPanel(QWidget):
             self.note.setText(_("Search failed: {error}").format(error=hits))
             hits = []
         assert isinstance(hits, list)
+        chosen = self._chosen_ticket()
         self.hits = hits
-        timezone = self.bridge.session.timezone()
+        session = self.bridge.session
+        timezone = session.timezone()
         self.table.setRowCount(len(hits))
         for row, hit in enumerate(hits):
+            status = _(hit.status)
+            if not session.admits_type(hit.ticket_type):
+                status = _("Not at this door · {status}").format(status=status)
             cells = [
                 hit.holder_name,
-                hit.ticket_type,
-                _(hit.status),
+                session.type_name(hit.ticket_type),
+                status,
                 clock_time(hit.first_admitted_at, timezone) if hit.first_admitted_at else _("no"),
                 hit.order_code or "",
                 hit.ticket_id,
             ]
             fill_row(self.table, row, cells)
+            if hit.ticket_id == chosen:
+                self.table.selectRow(row)  # a refresh keeps the row staff picked
         if hits or query.strip():
             self.note.setText(_("{n} found").format(n=len(hits)) if hits else _("Nobody found"))
         else:
             self.note.setText("")
+
+    def refresh(self, ticket_id: str | None = None) -> None:
+        """Search again when `ticket_id` is listed (None: any listed ticket may have changed,
+        e.g. a sync cycle brought other doors' admissions)."""
+        listed = {hit.ticket_id for hit in self.hits}  # type: ignore[attr-defined]
+        if self.box.text().strip() and listed and (ticket_id is None or ticket_id in listed):
+            self.bridge.search(self.box.text())
+
+    def _chosen_ticket(self) -> str | None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.hits) and self.table.selectionModel().hasSelection():
+            return str(self.hits[row].ticket_id)  # type: ignore[attr-defined]
+        return None
+
+    def set_exit_mode(self, exit_mode: bool) -> None:
+        """The button says what a hand entry records here: an admission or an exit."""
+        self.admit_button.setText(
+            _("Record exit by hand… (Enter)") if exit_mode else _("Admit by hand… (Enter)")
+        )
 
     def _into_results(self) -> None:
         if self.table.rowCount():

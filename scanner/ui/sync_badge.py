@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from scanner.app.events import Link, SyncStateChanged
 from scanner.app.session import DoorSession
 from scanner.app.timefmt import age, clock_time
-from scanner.lang import _
+from scanner.lang import _, ngettext
 
 STALE_S = 300.0  # data older than this turns the chip red (while enrolled)
 
@@ -33,7 +33,9 @@ class SyncBadge(QPushButton):
         self.session = session
         self.setObjectName("syncBadge")
         self.state_event: SyncStateChanged | None = None
+        self.list_made_at: datetime | None = None
         self.red = False
+        self.amber = False
         self.clicked.connect(self.open_details)
         self._timer = QTimer(self)  # ages move on even when nothing happens
         self._timer.setInterval(1000)
@@ -45,6 +47,16 @@ class SyncBadge(QPushButton):
         self.state_event = event
         self.refresh()
 
+    def set_list_time(self, made_at: datetime | None) -> None:
+        """When the attendee list in use was made (its age shows, and grows, in the chip)."""
+        self.list_made_at = made_at
+        self.refresh()
+
+    def _list_age(self) -> float | None:
+        if self.list_made_at is None:
+            return None
+        return (self.session.clock.now() - self.list_made_at).total_seconds()
+
     def _since_last_sync(self) -> float | None:
         if self.state_event is None or self.state_event.state.last_pull_at is None:
             return None
@@ -55,13 +67,21 @@ class SyncBadge(QPushButton):
             return _("Sync: starting")
         state = self.state_event.state
         waiting = _(" · {n} to send").format(n=state.waiting) if state.waiting else ""
-        conflicts = _(" · {n} conflicts").format(n=state.conflicts) if state.conflicts else ""
+        conflicts = (
+            ngettext(" · {n} conflict", " · {n} conflicts", state.conflicts).format(
+                n=state.conflicts
+            )
+            if state.conflicts
+            else ""
+        )
         last = self._since_last_sync()
         synced = _(" · synced {age} ago").format(age=age(last)) if last is not None else ""
         if state.link is Link.ONLINE:
             return _("Online") + synced + waiting + conflicts
         if state.link is Link.NOT_ENROLLED:
-            return _("Offline use (not enrolled)") + waiting
+            listed = self._list_age()
+            old = _(" · list {age} old").format(age=age(listed)) if listed is not None else ""
+            return _("Offline use (not enrolled)") + old + waiting
         if state.link is Link.REVOKED:
             return _("Device revoked: re-enrol")
         since = self.state_event.offline_since
@@ -84,10 +104,17 @@ class SyncBadge(QPushButton):
             and (last is None or last > STALE_S)
         )
         self.red = state is not None and (state.link in (Link.FAILING, Link.REVOKED) or bool(stale))
+        self.amber = not self.red and state is not None and state.conflicts > 0
         online = state is not None and state.link is Link.ONLINE and not self.red
-        colour = "#c21f1f" if self.red else ("#1b7a34" if online else "#455a64")
+        colour, text = "#455a64", "white"
+        if self.red:
+            colour = "#c21f1f"
+        elif self.amber:  # all well with the link, but someone must look at double entries
+            colour, text = "#f0b400", "#1a1a1a"
+        elif online:
+            colour = "#1b7a34"
         self.setStyleSheet(
-            f"#syncBadge {{ background: {colour}; color: white; border-radius: 12px;"
+            f"#syncBadge {{ background: {colour}; color: {text}; border-radius: 12px;"
             " padding: 4px 12px; font-weight: bold; }"
         )
         self.setText(self.summary())
@@ -110,7 +137,7 @@ class SyncDetails(QDialog):
         layout.addWidget(QLabel(_("Conflicts (the same ticket admitted twice):")))
         self.conflicts = QTableWidget(0, 4)
         self.conflicts.setHorizontalHeaderLabels(
-            [_("Ticket"), _("First admission"), _("Also"), _("Doors")]
+            [_("Guest"), _("First admission"), _("Also"), _("Doors")]
         )
         header = self.conflicts.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -160,8 +187,9 @@ class SyncDetails(QDialog):
         self.conflicts.setRowCount(len(found))
         for row, conflict in enumerate(found):
             others = conflict.others
+            who = conflict.holder_name
             cells = [
-                conflict.ticket_id,
+                f"{who} ({conflict.ticket_id})" if who else conflict.ticket_id,
                 _admission(conflict.first, tz),
                 "; ".join(_admission(a, tz) for a in others),
                 ", ".join(sorted({conflict.first.door, *(a.door for a in others)})),

@@ -7,6 +7,7 @@ A new verdict always replaces the one shown (never a dialog that blocks the next
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette, QResizeEvent
@@ -24,7 +25,14 @@ from scanner.app.events import VerdictCommitted
 from scanner.checkin.reasons import REASON_TEXT, Reason
 from scanner.lang import _, local_time
 from scanner.ui.icons import ShapeIcon
-from scanner.ui.verdict_style import STYLES, Look, Style, flag_words, look_of
+from scanner.ui.verdict_style import (
+    STYLES,
+    Look,
+    Style,
+    flag_words,
+    just_admitted_words,
+    look_of_event,
+)
 
 WORD_SHARE = 0.11  # the verdict word's font height as a share of the window's...
 MIN_WORD_SHARE = 0.08  # ...shrunk to fit a narrow panel, but never below this
@@ -67,13 +75,24 @@ class OutlinedLabel(QLabel):
 
 class VerdictPanel(QFrame):
     payment_taken = Signal(str)  # ticket id: staff confirmed the ticket was paid at the door
+    undo_asked = Signal()  # staff want the last admission undone
 
-    def __init__(self, hold_s: float = 4.0, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        hold_s: float = 4.0,
+        parent: QWidget | None = None,
+        type_name: Callable[[str | None], str] = lambda kind: kind or "",
+    ) -> None:
         super().__init__(parent)
+        self.type_name = (
+            type_name  # a type's name for its id (the event's; the id where it gave none)
+        )
         self.setObjectName("verdictPanel")
         self._painted: tuple[Style, bool] | None = None  # the look last painted, with its blink
         self.background = QColor(STYLES[Look.READY].background)
         self.hold_s = hold_s
+        self.exit_mode = False
+        self.camera_on = True  # until told otherwise: most doors have one
         self.look = Look.READY
         self.shown: VerdictCommitted | None = None
         self.icon = ShapeIcon()
@@ -91,6 +110,10 @@ class VerdictPanel(QFrame):
         self.pay = QPushButton(_("Payment taken: admit"))
         self.pay.setObjectName("paymentTaken")
         self.pay.clicked.connect(self._paid)
+        self.undo = QPushButton(_("Undo last admission (Ctrl+Z)"))
+        self.undo.setObjectName("undoLast")
+        self.undo.clicked.connect(self.undo_asked.emit)
+        self.undo.setVisible(False)
         self.countdown = CountdownBar()
         self._texts = (
             self.word,
@@ -124,18 +147,23 @@ class VerdictPanel(QFrame):
         bottom = QHBoxLayout()
         bottom.addWidget(self.offline)
         bottom.addStretch(1)
+        bottom.addWidget(self.undo)
         bottom.addWidget(self.pay)
         layout.addStretch(1)
         layout.addLayout(bottom)
         layout.addWidget(self.countdown)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # The texts never push the panel wider (the camera beside it would jump with each
+        # verdict): they wrap or are fitted to the width the panel has.
+        for label in (self.word, self.reason, self.name, self.details):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     # -- showing ---------------------------------------------------------------------------
 
     def show_verdict(self, event: VerdictCommitted) -> None:
         verdict = event.verdict
         self.shown = event
-        self.look = look_of(verdict)
+        self.look = look_of_event(event)
         style = STYLES[self.look]
         self.word.setText(_(style.word))
         self.reason.setText(self._reason_text(event))
@@ -155,16 +183,16 @@ class VerdictPanel(QFrame):
         self.countdown.setVisible(True)
         self._tick.start()
 
-    def show_ready(self, exit_mode: bool = False) -> None:
+    def show_ready(self, exit_mode: bool | None = None, camera: bool | None = None) -> None:
+        """READY, saying how to scan here (entry or exit; camera or hand scanner), as last
+        told when not told now."""
+        self.exit_mode = self.exit_mode if exit_mode is None else exit_mode
+        self.camera_on = self.camera_on if camera is None else camera
         self.shown = None
         self.look = Look.READY
         style = STYLES[Look.READY]
         self.word.setText(_(STYLES[Look.READY].word))
-        self.reason.setText(
-            _("Show the ticket to the camera (exit)")
-            if exit_mode
-            else _("Show the ticket to the camera")
-        )
+        self.reason.setText(self._how_to_scan())
         self.name.setText("")
         self.details.setText("")
         self.offline.setVisible(False)
@@ -174,6 +202,30 @@ class VerdictPanel(QFrame):
         self._blink.stop()
         self._paint(style, blink=False)
         self._fit_word()
+
+    def _how_to_scan(self) -> str:
+        if self.camera_on:
+            if self.exit_mode:
+                return _("Show the ticket to the camera (exit)")
+            return _("Show the ticket to the camera")
+        if self.exit_mode:
+            return _("Scan the ticket with the hand scanner (exit)")
+        return _("Scan the ticket with the hand scanner")
+
+    def set_door_state(self, exit_mode: bool | None = None, camera: bool | None = None) -> None:
+        """The door's direction or camera changed: READY (if shown) says so at once."""
+        if self.shown is None:
+            self.show_ready(exit_mode, camera)
+        else:
+            self.exit_mode = self.exit_mode if exit_mode is None else exit_mode
+            self.camera_on = self.camera_on if camera is None else camera
+
+    def offer_undo(self, offered: bool, exit: bool = False) -> None:
+        """Show "Undo last admission" (or exit): the window knows what the last scan did."""
+        self.undo.setText(
+            _("Undo last exit (Ctrl+Z)") if exit else _("Undo last admission (Ctrl+Z)")
+        )
+        self.undo.setVisible(offered)
 
     def _reason_text(self, event: VerdictCommitted) -> str:
         verdict = event.verdict
@@ -185,12 +237,14 @@ class VerdictPanel(QFrame):
             )
         if self.look is Look.ADMITTED:
             return _("Welcome") if event.source != "manual" else _("Admitted by hand")
+        if self.look is Look.JUST_ADMITTED:
+            return just_admitted_words(event)
         return _(REASON_TEXT[verdict.reason])
 
     def _details(self, event: VerdictCommitted) -> list[str]:
         verdict = event.verdict
         lines = []
-        kind = verdict.ticket_type or ""
+        kind = self.type_name(verdict.ticket_type)
         if verdict.seat:
             kind += _(" · seat {seat}").format(seat=verdict.seat)
         if kind:
@@ -270,6 +324,20 @@ class VerdictPanel(QFrame):
         self._font(self.details, max(12, int(window_height * 0.026)))
         self._font(self.offline, max(11, int(window_height * 0.02)))
         self._font(self.pay, max(12, int(window_height * 0.03)), bold=True)
+        self._font(self.undo, max(12, int(window_height * 0.022)))
+        self._keep_room_for_words(max(24, math.ceil(window_height * MIN_WORD_SHARE)))
+
+    def _keep_room_for_words(self, smallest: int) -> None:
+        """No narrower than the longest verdict word at its smallest size beside its shape:
+        a splitter dragged too far never cuts the word nor draws it over the shape."""
+        font = self.word.font()
+        font.setBold(True)
+        font.setPixelSize(smallest)
+        metrics = QFontMetrics(font)
+        widest = max(metrics.horizontalAdvance(_(style.word)) for style in STYLES.values())
+        layout = self.layout()
+        sides = 0 if layout is None else layout.contentsMargins().left() * 2
+        self.setMinimumWidth(widest + self.icon.width() + 24 + sides)
 
     def _fit_word(self) -> None:
         """The largest word size up to WORD_SHARE of the window that fits the panel's width

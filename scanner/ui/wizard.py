@@ -3,9 +3,11 @@ import a snapshot file with its signer's fingerprint; progress in tickets; cance
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -35,6 +37,8 @@ def split_link(text: str) -> tuple[str, str] | None:
 
 
 class EnrolWizard(QDialog):
+    server_checked = Signal(str, object)  # url, None (it answers) or why not (from a thread)
+
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
@@ -43,6 +47,10 @@ class EnrolWizard(QDialog):
         self.tabs = QTabWidget()
         self.url = QLineEdit()
         self.url.setPlaceholderText("https://checkin.example.org")
+        self.url.editingFinished.connect(self.check_server)
+        self.reach = QLabel("")  # whether the server answers, before the code is typed
+        self.reach.setWordWrap(True)
+        self.server_checked.connect(self._server_checked)
         self.code = QLineEdit()
         self.code.setPlaceholderText(_("enrolment code, or paste / scan the enrolment link"))
         self.code.textChanged.connect(self._maybe_link)
@@ -73,6 +81,7 @@ class EnrolWizard(QDialog):
         enrol = QWidget()
         form = QFormLayout(enrol)
         form.addRow(_("Server"), self.url)
+        form.addRow("", self.reach)
         form.addRow(_("Code"), self.code)
         form.addRow(_("This device's name"), self.device_name)
         form.addRow(QLabel(_("A hand scanner can scan the enrolment QR code into this window.")))
@@ -98,6 +107,33 @@ class EnrolWizard(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         self.resize(620, 320)
+
+    def check_server(self) -> None:
+        """Ask the server whether it is there (in the background), as soon as its address is
+        given: a wrong address shows before the code is typed."""
+        url = self.url.text().strip()
+        if not url:
+            self.reach.setText("")
+            return
+        self.reach.setText(_("Checking the connection…"))
+
+        def done(future: Future[str | None]) -> None:
+            problem = future.exception() or future.result()
+            try:
+                self.server_checked.emit(url, problem)
+            except RuntimeError:  # the wizard was closed before the answer came
+                return
+
+        self.session.setup.check_server(url).add_done_callback(done)
+
+    def _server_checked(self, url: str, problem: object) -> None:
+        if url != self.url.text().strip():
+            return  # an older address: the person typed on
+        self.reach.setText(
+            _("The server answers: type or scan the enrolment code.")
+            if problem is None
+            else _("Cannot reach the server: {error}").format(error=problem)
+        )
 
     def scanned(self, text: str) -> None:
         """A hand-scanner scan while the wizard is open: an enrolment link or code."""

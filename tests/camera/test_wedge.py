@@ -163,3 +163,33 @@ def test_no_repair_turns_a_damaged_code_into_a_valid_one(
         return
     resolved = resolve(typed, IDENTIFY)
     assert IDENTIFY(resolved.text) is None
+
+
+@pytest.mark.parametrize("gaps", [[0.045], [0.06], [0.045, 0.085, 0.05], [0.046, 0.049]])
+def test_fast_typing_near_a_scanners_pace_is_not_a_scan(gaps: list[float]) -> None:
+    # 45 ms a key is as fast as people type: within one scan's longest gap, never its pace.
+    assembler = WedgeAssembler()
+    at, results = 0.0, []
+    for index, key in enumerate([*"wrong person", "Enter"]):
+        at += gaps[index % len(gaps)]
+        results.append(assembler.feed(key, at))
+        assert assembler.pending <= 3  # given up at once: the keys can go to the widget
+    assert all(r is None for r in results)
+
+
+@pytest.mark.parametrize("gaps", [[0.001], [0.03], [0.03, 0.045, 0.018, 0.03], [0.0, 0.002]])
+def test_scanners_up_to_30_ms_a_key_with_jitter_are_scans(gaps: list[float]) -> None:
+    code = CODES[3]
+    assembler = WedgeAssembler()
+    at, scans = 0.0, []
+    for index, key in enumerate([*code, "Enter"]):
+        at += gaps[index % len(gaps)]
+        scan = assembler.feed(key, at)
+        scans += [scan] if scan else []
+    assert [s.text for s in scans] == [code]
+
+
+def test_a_time_going_back_ends_a_burst() -> None:
+    assembler = WedgeAssembler()
+    type_keys(assembler, list("TK1.ABCD"), 100.0, 0.003)
+    assert [s.text for s in type_keys(assembler, [*"EFGH", "Enter"], 0.0, 0.003)] == []

@@ -46,6 +46,7 @@ def make_window(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[..., DoorWind
 
     yield make
     for window in windows:
+        window.ask_before_closing = False  # a test's end is no door staff's Alt+F4
         window.close()
     for session in sessions:
         session.close()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +21,14 @@ from scanner.camera.synthetic import SyntheticSource
 from scanner.checkin.reasons import TicketStatus
 from scanner.store.store import Store
 from scanner.ui.door_window import DoorWindow
+from scanner.ui.reason_dialog import ReasonDialog
 from scanner.ui.verdict_panel import WORD_SHARE
 from scanner.ui.verdict_style import STYLES, Look
 from tests.app.test_session import Flaky, valid_code
+from tests.ui.keys import paced, send_keys, then
 
 MakeWindow = Callable[..., DoorWindow]
+LATER = timedelta(minutes=5)  # past "admitted here seconds ago": a plain "already used"
 
 
 def test_a_valid_code_through_the_camera_turns_the_panel_green_with_the_admit_sound(
@@ -50,11 +53,16 @@ def test_a_valid_code_through_the_camera_turns_the_panel_green_with_the_admit_so
 
 
 def test_the_same_code_again_shows_amber_with_the_first_admission(
-    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    demo_event: DemoEvent,
+    clock: FixedClock,
 ) -> None:
     window = make_window(door_session)
     code = valid_code(demo_event)[1]
     door_session.submit_code(code, "camera")
+    clock.moment += LATER  # not the guest just let in
     door_session.submit_code(code, "camera")
     assert window.panel.look is Look.ALREADY_USED
     assert window.panel.word.text() == "ALREADY USED"
@@ -70,11 +78,13 @@ def test_the_verdict_reads_from_two_metres_at_every_screen_size(
     door_session: DoorSession,
     demo_event: DemoEvent,
     size: tuple[int, int],
+    clock: FixedClock,
 ) -> None:
     window = make_window(door_session, size)
     code = valid_code(demo_event)[1]
     door_session.submit_code(code)
-    door_session.submit_code(code)  # the longest word: ALREADY USED
+    clock.moment += LATER
+    door_session.submit_code(code)  # ALREADY USED, a long word with the longest details
     word = window.panel.word
     qtbot.waitUntil(lambda: word.sizeHint().width() <= word.width() + 1)  # laid out, not cut
     assert word.font().pixelSize() >= 0.08 * window.height()
@@ -115,18 +125,17 @@ def test_a_wedge_scan_while_the_search_box_has_focus_never_lands_in_it(
     qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
 ) -> None:
     window = make_window(door_session)
+    window.activateWindow()
+    qtbot.waitActive(window)
     window.focus_search()
-    ticks = itertools.count()
-    window.wedge.clock = lambda: next(ticks) * 0.003  # a scanner: 3 ms between keys
+    qtbot.waitUntil(lambda: window.search.box.hasFocus())
     code = valid_code(demo_event, 4)[1]
-    qtbot.keyClicks(window.search.box, code)
-    qtbot.keyClick(window.search.box, Qt.Key.Key_Return)
+    send_keys(then(paced(code, [3]), "Enter", 3))  # a scanner: 3 ms between keys
     assert window.panel.look is Look.ADMITTED
     assert window.recent.events[0].source == "wedge"
     assert window.search.box.text() == ""
     # a person typing (slower than any scanner) gets every letter, in the box
-    window.wedge.clock = lambda: next(ticks) * 0.3
-    qtbot.keyClicks(window.search.box, "Ada")
+    send_keys(paced("Ada", [300], start_ms=2_000_000))
     qtbot.waitUntil(lambda: window.search.box.text() == "Ada", timeout=5_000)
     assert len(window.recent.events) == 1
 
@@ -134,36 +143,37 @@ def test_a_wedge_scan_while_the_search_box_has_focus_never_lands_in_it(
 def test_a_wedge_scan_works_while_a_dialog_is_open(
     qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
 ) -> None:
-    from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+    from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QVBoxLayout
 
     window = make_window(door_session)
     dialog = QDialog(window)
     field = QLineEdit(dialog)
     QVBoxLayout(dialog).addWidget(field)
     dialog.show()
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
     field.setFocus()
-    ticks = itertools.count()
-    window.wedge.clock = lambda: next(ticks) * 0.003
-    qtbot.keyClicks(field, valid_code(demo_event, 5)[1])
-    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field)
+    send_keys(then(paced(valid_code(demo_event, 5)[1], [3]), "Enter", 3))
     assert window.panel.look is Look.ADMITTED and field.text() == ""
     dialog.close()
 
 
+def answer(dialog: ReasonDialog | None, reason: str, pin: str | None = None) -> None:
+    """Type into the open reason dialog and press OK."""
+    assert dialog is not None and dialog.isVisible()
+    if pin is not None:
+        dialog.pin.setText(pin)
+    dialog.reason.setText(reason)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
 def test_search_and_admit_by_hand_with_the_keyboard(
-    qtbot: QtBot,
-    make_window: MakeWindow,
-    door_session: DoorSession,
-    demo_event: DemoEvent,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
 ) -> None:
     window = make_window(door_session)
     row = next(
         r for r in demo_event.rows if r.status is TicketStatus.VALID and "ü" in r.holder_name
-    )
-    monkeypatch.setattr(
-        "scanner.ui.door_window.QInputDialog.getText",
-        lambda *a, **k: ("phone battery dead", True),
     )
     window.focus_search()
     window.search.box.setText(row.holder_name.replace("ü", "u"))  # accents ignored
@@ -173,6 +183,9 @@ def test_search_and_admit_by_hand_with_the_keyboard(
     qtbot.keyClick(window.search.box, Qt.Key.Key_Down)
     window.search.table.selectRow(names.index(row.holder_name))
     qtbot.keyClick(window.search.table, Qt.Key.Key_Return)
+    assert window.reason_dialog is not None
+    assert window.reason_dialog.reason.text() == "phone not at hand"  # a default, to change
+    answer(window.reason_dialog, "phone battery dead")
     assert window.panel.look is Look.ADMITTED
     assert window.panel.reason.text() == "Admitted by hand"
     assert "Reason: phone battery dead" in window.panel.details.text()
@@ -180,42 +193,33 @@ def test_search_and_admit_by_hand_with_the_keyboard(
 
 
 def test_undo_from_recent_scans_with_a_reason(
-    make_window: MakeWindow,
-    door_session: DoorSession,
-    demo_event: DemoEvent,
-    monkeypatch: pytest.MonkeyPatch,
+    make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
 ) -> None:
     window = make_window(door_session)
     door_session.submit_code(valid_code(demo_event)[1])
     assert door_session.status().admitted == 1
-    monkeypatch.setattr(
-        "scanner.ui.door_window.QInputDialog.getText", lambda *a, **k: ("wrong person", True)
-    )
     window.recent.table.selectRow(0)
     window.recent.undo_button.click()
+    answer(window.reason_dialog, "wrong person")
     assert window.recent.table.item(0, 1).text() == "Admitted (undone)"
     assert door_session.status().admitted == 0
     assert window.counts.headline.text().startswith("Admitted 0 /")
 
 
 def test_undo_needs_the_lead_pin_when_one_is_set(
-    make_window: MakeWindow,
-    door_session: DoorSession,
-    demo_event: DemoEvent,
-    monkeypatch: pytest.MonkeyPatch,
+    make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
 ) -> None:
     door_session.set_lead_pin("4711")
     window = make_window(door_session)
     door_session.submit_code(valid_code(demo_event)[1])
-    answers = iter([("1234", True), ("4711", True), ("wrong person", True)])
-    monkeypatch.setattr(
-        "scanner.ui.door_window.QInputDialog.getText", lambda *a, **k: next(answers)
-    )
     window.recent.table.selectRow(0)
-    window.recent.undo_button.click()  # a wrong PIN: nothing is undone, and the door says so
+    window.recent.undo_button.click()
+    dialog = window.reason_dialog
+    answer(dialog, "wrong person", pin="1234")  # a wrong PIN: nothing undone, and it says so
     assert door_session.status().admitted == 1
-    assert window.notice.text() == "Wrong PIN."
-    window.recent.undo_button.click()  # the lead's PIN, then the reason
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.message.text() == "Wrong PIN." and dialog.pin.text() == ""
+    answer(dialog, "wrong person", pin="4711")  # the lead's PIN, and the reason
     assert door_session.status().admitted == 0
     assert window.recent.table.item(0, 1).text() == "Admitted (undone)"
 
@@ -232,6 +236,7 @@ def test_exit_mode_is_visibly_different_and_records_exits(
     door_session.submit_code(code)
     assert window.panel.look is Look.EXIT and window.panel.word.text() == "EXIT"
     assert window.sounds.requested[-1] == "exit"
+    assert window.panel.undo.text() == "Undo last exit (Ctrl+Z)"  # an exit undone, if wrong
     recent = window.recent.table
     assert [recent.item(0, c).text() for c in (1, 5)] == ["Exit", ""]  # no "Welcome" on an exit
 
@@ -413,7 +418,11 @@ def _share_in(widget: Any, colour: str) -> float:
 
 
 def test_each_verdict_is_drawn_in_its_own_colours_after_exit_mode_comes_and_goes(
-    qtbot: QtBot, make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    demo_event: DemoEvent,
+    clock: FixedClock,
 ) -> None:
     window = make_window(door_session)
     first, second = valid_code(demo_event, 0)[1], valid_code(demo_event, 3)[1]
@@ -421,6 +430,7 @@ def test_each_verdict_is_drawn_in_its_own_colours_after_exit_mode_comes_and_goes
     steps = [(False, first), (False, first), (True, first), (False, second), (False, second)]
     for exit_mode, code in steps:
         window.set_exit_mode(exit_mode)
+        clock.moment += LATER
         door_session.submit_code(code, "camera")
         panel = window.panel
         style = STYLES[panel.look]

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Texts that are data or deliberately the same in every language.
 HOLDERS: set[str] = set()  # the demo attendees' names (data, not words)
 NOT_WORDS = {"Main entrance", "tester", "ga", "vip", "crew", "Deutsch", "English", "·", "OK"}
+NOT_WORDS |= {"Cancel"}  # Qt's standard buttons: Qt's own catalogue says them (qt_language)
 
 
 def untranslated(root: QWidget) -> list[str]:
@@ -59,6 +60,7 @@ def walk_kiosk(
     check: Callable[[QWidget], list[str]],
     language: str,
 ) -> list[str]:
+    HOLDERS.update(session.names().ticket_types.values())  # the event's words, not ours
     window = make_kiosk(session, KioskSettings(language=language), size=(1280, 720))
     problems = check(window)  # attract
     session.submit_code(valid_code(event)[1])
@@ -168,6 +170,8 @@ def walk_window(
     from scanner.ui.door_window import DoorWindow
 
     HOLDERS.update(row.holder_name for row in event.rows)
+    HOLDERS.update(session.names().ticket_types.values())  # the event's words, not ours
+    HOLDERS.add(session.names().event)
     window = make_window(session, (1280, 720))
     assert isinstance(window, DoorWindow)
     problems = check(window)  # ready
@@ -175,10 +179,18 @@ def walk_window(
     session.submit_code(code)
     problems += check(window)  # admitted
     session.submit_code(code)
+    problems += check(window)  # just admitted here (a repeat seconds later)
+    session.clock.moment += timedelta(minutes=5)
+    session.submit_code(code)
     problems += check(window)  # already used, with the first admission
     for tab in range(window.tabs.count()):
         window.tabs.setCurrentIndex(tab)
         problems += check(window)
+    asked = window.undo_last()
+    assert asked is not None
+    asked.accept()  # no reason given: it says what is missing
+    problems += check(asked)
+    asked.close()
     return problems
 
 

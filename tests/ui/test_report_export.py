@@ -45,3 +45,27 @@ def test_export_report_from_the_menu_writes_the_door_journal(
                               text=True, check=True).stdout  # fmt: skip
         line = next(x for x in text.splitlines() if "Admitted (unique people)" in x)
         assert line.split()[-1] == "3"
+
+
+def test_a_report_is_offered_in_documents_named_after_the_event_and_its_day(
+    make_window: MakeWindow,
+    door_session: DoorSession,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtCore import QStandardPaths
+
+    documents = tmp_path / "Documents"
+    monkeypatch.setattr(
+        QStandardPaths, "writableLocation", lambda _where: str(documents)
+    )  # the user's Documents (kept out of the tester's own)
+    offered: list[str] = []
+
+    def save_as(_parent: object, _title: str, suggested: str, _filters: str) -> tuple[str, str]:
+        offered.append(suggested)
+        return "", ""  # staff canceled: nothing written
+
+    monkeypatch.setattr("scanner.ui.door_window.QFileDialog.getSaveFileName", save_as)
+    window = make_window(door_session)
+    window.export_report()
+    assert offered == [str(documents / "Spring Ball (demo) 2026-05-01 check-in report.xlsx")]
