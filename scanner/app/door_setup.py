@@ -73,7 +73,7 @@ class DoorSetUp:
             enrolment = self._store.enrolment()
             self._door.configure(enrolment.door if enrolment else None)
             error = state.last_error if state.link is not Link.ONLINE else None
-            tickets = state.counts.get("snapshot_tickets", 0)  # what the door can check now
+            tickets = state.counts.snapshot_tickets or 0  # what the door can check now
             self._events.publish(Progress("enrol", tickets, tickets, True, error))
             self._door.publish_counts()
             self._door.wake_sync()

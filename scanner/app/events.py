@@ -66,9 +66,6 @@ class CountsChanged:
 
 
 # What a sync cycle counts when it brought tickets or passages (other doors' admissions).
-PULLED_KINDS = ("ticket", "passage", "annulment", "revocation", "snapshot_tickets")
-
-
 @dataclass(frozen=True)
 class SyncStateChanged:
     state: SyncState
@@ -77,7 +74,10 @@ class SyncStateChanged:
     @property
     def tickets_changed(self) -> bool:
         """Whether the cycle changed tickets or their passages (which ones is not told)."""
-        return any(self.state.counts.get(kind) for kind in PULLED_KINDS)
+        counts = self.state.counts
+        changes = counts.changes
+        pulled = changes.ticket + changes.passage + changes.annulment + changes.revocation
+        return bool(pulled or counts.snapshot_tickets)
 
 
 @dataclass(frozen=True)

@@ -342,7 +342,7 @@ class DoorSession:
         self._after_write()
         return event
 
-    def _admitted_here_s(self, result: CheckResult, now: datetime) -> float | None:
+    def _admitted_here_s(self, result: ScanRecord, now: datetime) -> float | None:
         """Seconds since this door (this device) admitted the ticket, when a refusal as already
         used comes within JUST_ADMITTED_S of it."""
         first = result.verdict.first_admission
