@@ -137,7 +137,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         self.cameras.setAccessibleName(_("Camera"))
         self.cameras.setMinimumHeight(60)
-        self.resize(540, 680)
+        self.caption.setMinimumHeight(self.caption.fontMetrics().height())  # never squeezed
+        self.resize(540, 780)  # where the screen has room; shrunk beside the verdict if not
 
     def _fill(self, prefs: Preferences) -> None:
         self.resolution.setCurrentIndex(max(0, self.resolution.findData(prefs.resolution)))
