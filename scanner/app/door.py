@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from scanner.app.clock import Clock, SystemClock
+from scanner.checkin.event_record import CheckinList
 from scanner.checkin.reasons import Direction
 from scanner.checkin.records import DoorSettings
 from scanner.store.journal import ScanRecord
@@ -14,6 +15,7 @@ from scanner.store.location import data_dir
 from scanner.store.store import Store
 
 DEFAULT_DOOR = "Main entrance"
+ALL_TYPES = "*"  # a door's check-in list chosen on purpose: none, every ticket type gets in
 
 
 class Door:
@@ -45,26 +47,36 @@ class Door:
         self.store.close()
 
 
+def door_list(store: Store, door_name: str, checkin_list: str | None = None) -> CheckinList | None:
+    """The check-in list a door admits by: the one chosen on purpose (`checkin_list`, its id;
+    ALL_TYPES: none), else the enrolment's, else one named like the door (None: all types)."""
+    lists = store.checkin_lists()
+    if checkin_list == ALL_TYPES:
+        return None
+    chosen = next((c for c in lists if checkin_list and c.id == checkin_list), None)
+    if chosen is not None:
+        return chosen
+    _enrolled_door, enrolled_list = store.enrolled_door()
+    wanted = {door_name.casefold()} | ({enrolled_list.casefold()} if enrolled_list else set())
+    return next((c for c in lists if wanted & {c.id.casefold(), c.name.casefold()}), None)
+
+
 def door_settings(
-    store: Store, door_name: str | None, exit: bool = False, operator: str | None = None
+    store: Store,
+    door_name: str | None,
+    exit: bool = False,
+    operator: str | None = None,
+    checkin_list: str | None = None,
 ) -> DoorSettings:
-    """This door's settings; a door named like one of the event's check-in lists admits only
-    that list's ticket types."""
-    enrolled_door, enrolled_list = store.enrolled_door()
+    """This door's settings. Its check-in list (which ticket types get in) is the one chosen
+    on purpose (`checkin_list`), else the enrolment's, else one named like the door."""
+    enrolled_door, _enrolled_list = store.enrolled_door()
     name = door_name or enrolled_door or DEFAULT_DOOR
-    wanted = {name.casefold()} | ({enrolled_list.casefold()} if enrolled_list else set())
-    admits = next(
-        (
-            checkin_list.types
-            for checkin_list in store.checkin_lists()
-            if wanted & {checkin_list.id.casefold(), checkin_list.name.casefold()}
-        ),
-        None,
-    )
+    chosen = door_list(store, name, checkin_list)
     return DoorSettings(
         door=name,
         device_id=store.device_id,
-        admits_types=admits,
+        admits_types=None if chosen is None else chosen.types,
         direction=Direction.EXIT if exit else Direction.ENTRY,
         operator=operator or os.environ.get("SCANNER_OPERATOR") or _login(),
     )

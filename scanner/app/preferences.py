@@ -14,6 +14,7 @@ S = TypeVar("S")
 @dataclass(frozen=True)
 class Preferences:
     door: str | None = None
+    checkin_list: str | None = None  # chosen on purpose (a list's id, or door.ALL_TYPES)
     exit: bool = False
     operator: str | None = None
     camera: str | None = None  # a source spec, as for `scanner scan --source`

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from scanner.app import kiosk, preferences
 from scanner.app.clock import Clock, SystemClock
-from scanner.app.door import Door, door_settings
+from scanner.app.door import Door, door_list, door_settings
 from scanner.app.door_camera import DoorCamera
 from scanner.app.door_reports import DoorReports
 from scanner.app.door_setup import DoorHooks, DoorSetUp
@@ -62,6 +62,7 @@ from scanner.camera.wedge import (
     identify_with,
     resolve,
 )
+from scanner.checkin.event_record import CheckinList
 from scanner.checkin.reasons import Direction, Reason
 from scanner.store import device
 from scanner.store.conflicts import Conflict
@@ -107,6 +108,7 @@ class DoorSession:
         self._events = EventHub()
         self._store = Store(data_dir(directory), synchronous=synchronous)
         saved = preferences.load(self._store)
+        self._checkin_list = saved.checkin_list  # chosen on purpose (None: not chosen)
         self._door = Door(
             self._store,
             door_settings(
@@ -114,6 +116,7 @@ class DoorSession:
                 door or saved.door,
                 saved.exit if exit is None else exit,
                 operator or saved.operator,
+                saved.checkin_list,
             ),
             self.clock,
         )
@@ -153,7 +156,7 @@ class DoorSession:
         )
         hooks = DoorHooks(
             self._forget_event,
-            lambda name: self.configure(door=name),
+            lambda name: self.configure(door=name, checkin_list=""),  # the enrolment's list
             self._publish_counts,
             self._wake_sync,
         )
@@ -250,16 +253,37 @@ class DoorSession:
         """(id, name) of the event's check-in lists, to choose a door from."""
         return [(c.id, c.name) for c in self._store.checkin_lists()]
 
+    def checkin_lists_in_full(self) -> list[CheckinList]:
+        """The event's check-in lists with the ticket types each admits."""
+        return list(self._store.checkin_lists())
+
+    def door_list(self) -> CheckinList | None:
+        """The check-in list this door admits by (None: every ticket type)."""
+        return door_list(self._store, self._door.settings.door, self._checkin_list)
+
     def configure(
-        self, *, door: str | None = None, exit: bool | None = None, operator: str | None = None
+        self,
+        *,
+        door: str | None = None,
+        exit: bool | None = None,
+        operator: str | None = None,
+        checkin_list: str | None = None,
     ) -> None:
-        """Change this door's name (or list), direction or operator; kept in the store."""
+        """Change this door's name, direction, operator or check-in list (`checkin_list`: a
+        list's id, ALL_TYPES, or "" to follow the enrolment again); kept in the store. A list
+        chosen on purpose stays when the door is renamed."""
         current = self._door.settings
         name = door if door is not None else current.door
         leaving = exit if exit is not None else current.direction is Direction.EXIT
         who = operator if operator is not None else current.operator
-        self._door.settings = door_settings(self._store, name, leaving, who)
-        self.save_preferences(door=name, exit=leaving, operator=who or "")
+        if checkin_list is not None:
+            self._checkin_list = checkin_list or None
+        chosen = self._checkin_list
+        self._door.settings = door_settings(self._store, name, leaving, who, chosen)
+        changes: dict[str, object] = {"door": name, "exit": leaving, "operator": who or ""}
+        if checkin_list is not None:
+            changes["checkin_list"] = checkin_list
+        self.save_preferences(**changes)
 
     def preferences(self) -> preferences.Preferences:
         return preferences.load(self._store)

@@ -7,6 +7,7 @@ from concurrent.futures import Future
 from dataclasses import replace
 
 from scanner.app.camera_choice import STANDARD
+from scanner.app.door import ALL_TYPES
 from scanner.app.events import CameraStateChanged
 from scanner.app.preferences import Preferences
 from scanner.app.session import DoorSession
@@ -20,6 +21,7 @@ def current(session: DoorSession) -> Preferences:
     return replace(
         stored,
         door=session.settings.door,
+        checkin_list=chosen.id if (chosen := session.door_list()) is not None else ALL_TYPES,
         exit=session.exit_mode,
         operator=session.settings.operator,
         camera=running if running is not None else (stored.camera or ""),
@@ -30,7 +32,9 @@ def current(session: DoorSession) -> Preferences:
 def apply(session: DoorSession, chosen: Preferences) -> Future[CameraStateChanged] | None:
     """Keep `chosen` and put it to work; returns the camera switch, when there is one."""
     before = current(session)
-    session.configure(door=chosen.door, operator=chosen.operator or "")
+    session.configure(
+        door=chosen.door, operator=chosen.operator or "", checkin_list=chosen.checkin_list
+    )
     session.save_preferences(
         camera=chosen.camera or "",
         resolution=chosen.resolution or "",

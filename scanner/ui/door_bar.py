@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -14,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scanner.app.door_data import door_choices
+from scanner.app.door_data import type_names
 from scanner.app.preferences import Preferences
 from scanner.app.session import DoorSession
 from scanner.lang import _
@@ -22,7 +21,6 @@ from scanner.lang import _
 
 class DoorBar(QWidget):
     direction_changed = Signal(bool)  # True: exit
-    door_changed = Signal(str)
     operator_changed = Signal(str)
     mute_changed = Signal(bool)
     settings_asked = Signal()
@@ -33,9 +31,11 @@ class DoorBar(QWidget):
         self.event_name = QLabel("")  # the event's name: which attendee list this door checks
         self.event_name.setObjectName("eventName")
         self.event_name.setStyleSheet("#eventName { font-weight: bold; }")
-        self.door = QComboBox()
-        self.door.setEditable(True)
-        self.door.setToolTip(_("Door / check-in list"))
+        # Shown, not chosen here: name and check-in list change in the settings, on purpose.
+        self.door = QLabel("")
+        self.door.setObjectName("doorName")
+        self.door.setStyleSheet("#doorName { font-weight: bold; }")
+        self.admits = QLabel("")  # which ticket types get in here
         self.direction = QPushButton()
         self.direction.setObjectName("directionSwitch")
         self.direction.setCheckable(True)
@@ -45,13 +45,16 @@ class DoorBar(QWidget):
         self.operator.setMaximumWidth(140)
         self.mute = QCheckBox(_("Mute"))
         self.settings = QPushButton(_("Settings…"))
-        self.settings.setToolTip(_("Camera, mirror, hold time, sounds (Ctrl+,)"))
+        self.settings.setToolTip(
+            _("Camera, door name and check-in list, hold time, sounds (Ctrl+,)")
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         left: list[QWidget] = [
             self.event_name,
             QLabel(_("Door")),
             self.door,
+            self.admits,
             self.direction,
             QLabel(_("Operator")),
         ]
@@ -63,10 +66,6 @@ class DoorBar(QWidget):
             layout.addWidget(widget)
         self.reload()
         self.direction.toggled.connect(self._direction)
-        self.door.activated.connect(lambda _i: self.door_changed.emit(self.door.currentText()))
-        typed = self.door.lineEdit()
-        if typed is not None:
-            typed.editingFinished.connect(lambda: self.door_changed.emit(self.door.currentText()))
         self.operator.editingFinished.connect(
             lambda: self.operator_changed.emit(self.operator.text())
         )
@@ -80,11 +79,13 @@ class DoorBar(QWidget):
         settings = self.session.settings
         self.event_name.setText(self.session.names().event)
         self.event_name.setVisible(bool(self.event_name.text()))
-        self.door.blockSignals(True)
-        self.door.clear()
-        self.door.addItems(door_choices(self.session))
-        self.door.setCurrentText(settings.door)
-        self.door.blockSignals(False)
+        self.door.setText(settings.door)
+        kinds = type_names(self.session, self.session.door_list())
+        self.admits.setText(
+            _("admits {types}").format(types=", ".join(kinds))
+            if kinds
+            else _("admits every ticket type")
+        )
         self.operator.setText(settings.operator or "")
         self.mute.blockSignals(True)
         self.mute.setChecked(prefs.mute)

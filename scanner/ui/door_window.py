@@ -248,7 +248,6 @@ class DoorWindow(QMainWindow):
         b.camera.connect(self.on_camera)
         b.progress.connect(self.on_progress)
         self.bar.direction_changed.connect(self.set_exit_mode)
-        self.bar.door_changed.connect(self.set_door)
         self.bar.operator_changed.connect(lambda name: self.session.configure(operator=name))
         self.bar.mute_changed.connect(self._mute)
         self.bar.settings_asked.connect(self.open_settings)
@@ -408,11 +407,6 @@ class DoorWindow(QMainWindow):
     def frame_exit_mode(self, exit_mode: bool) -> None:
         """Exit mode is visibly different: the whole window framed in the exit colour."""
         self.setStyleSheet("QMainWindow { background: #5b2a86; }" if exit_mode else "")
-
-    def set_door(self, name: str) -> None:
-        if name.strip() and name != self.session.settings.door:
-            self.session.configure(door=name.strip())
-            self.session.refresh_counts()
 
     def _mute(self, on: bool) -> None:
         self.sounds.muted = on

@@ -32,7 +32,7 @@ from scanner.app import settings_change
 from scanner.app.camera_choice import RESOLUTIONS, CameraKind, CameraOption
 from scanner.app.camera_feed import PreviewFrame
 from scanner.app.camera_preview import CameraPreview
-from scanner.app.door_data import door_choices
+from scanner.app.door_data import list_choices, type_names
 from scanner.app.events import CameraState
 from scanner.app.preferences import Preferences
 from scanner.app.session import DoorSession
@@ -90,8 +90,10 @@ class SettingsDialog(QDialog):
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(0, 100)
         self.test_sound = QPushButton(_("&Test sound"))
-        self.door = QComboBox()
-        self.door.setEditable(True)
+        self.door = QLineEdit()  # the door's name: what the journal and other doors read
+        self.checkin_list = QComboBox()  # which ticket types get in: chosen on purpose
+        self.list_note = QLabel(_("Which ticket types get in at this door"))
+        self.list_note.setWordWrap(True)
         self.operator = QLineEdit()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -123,7 +125,9 @@ class SettingsDialog(QDialog):
         verdict.addRow(volume_label, volume)
         door_box = QGroupBox(_("Door"))
         door = QFormLayout(door_box)
-        door.addRow(_("&Door / check-in list"), self.door)
+        door.addRow(_("&Door name"), self.door)
+        door.addRow(_("&Check-in list"), self.checkin_list)
+        door.addRow("", self.list_note)
         door.addRow(_("&Operator"), self.operator)
         # One column, narrow enough to stand beside the verdict (over the door's camera view).
         layout = QVBoxLayout(self)
@@ -133,7 +137,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         self.cameras.setAccessibleName(_("Camera"))
         self.cameras.setMinimumHeight(60)
-        self.resize(540, 680)
+        self.caption.setMinimumHeight(self.caption.fontMetrics().height())  # never squeezed
+        self.resize(540, 780)  # where the screen has room; shrunk beside the verdict if not
 
     def _fill(self, prefs: Preferences) -> None:
         self.resolution.setCurrentIndex(max(0, self.resolution.findData(prefs.resolution)))
@@ -142,8 +147,14 @@ class SettingsDialog(QDialog):
         self.hold.setValue(prefs.hold_s)
         self.mute.setChecked(prefs.mute)
         self.volume.setValue(round(prefs.volume * 100))
-        self.door.addItems(door_choices(self.session))
-        self.door.setCurrentText(prefs.door or "")
+        self.door.setText(prefs.door or "")
+        for list_id, checkin_list in list_choices(self.session):
+            kinds = ", ".join(type_names(self.session, checkin_list))
+            label = (
+                _("Every ticket type") if checkin_list is None else f"{checkin_list.name} ({kinds})"
+            )
+            self.checkin_list.addItem(label, list_id)
+        self.checkin_list.setCurrentIndex(max(0, self.checkin_list.findData(prefs.checkin_list)))
         self.operator.setText(prefs.operator or "")
 
     def _connect(self) -> None:
@@ -248,7 +259,8 @@ class SettingsDialog(QDialog):
             hold_s=self.hold.value(),
             mute=self.mute.isChecked(),
             volume=self.volume.value() / 100,
-            door=self.door.currentText().strip() or self.before.door,
+            door=self.door.text().strip() or self.before.door,
+            checkin_list=str(self.checkin_list.currentData()),
             operator=self.operator.text().strip(),
         )
 

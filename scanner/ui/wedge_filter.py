@@ -18,7 +18,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
-from shiboken6 import isValid
 
 from scanner.app.session import DoorSession
 
@@ -146,7 +145,9 @@ class WedgeFilter(QObject):
         self._replaying = True
         try:
             for target, event in held:
-                if isValid(target):  # a dialog closed meanwhile takes its keys with it
+                try:
                     QCoreApplication.sendEvent(target, event)
+                except RuntimeError:  # a dialog closed meanwhile takes its keys with it
+                    continue
         finally:
             self._replaying = False

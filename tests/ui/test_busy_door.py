@@ -15,6 +15,7 @@ from PySide6.QtGui import QFontInfo
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialogButtonBox,
     QLabel,
     QMenu,
@@ -635,3 +636,26 @@ def test_a_kiosk_says_refusals_and_wrong_pins_large(
     assert pad.message.text().startswith("Wrong PIN")
     key = pad.keys["1"]
     assert QFontInfo(pad.message.font()).pixelSize() >= QFontInfo(key.font()).pixelSize()
+
+
+def test_door_name_and_check_in_list_are_two_choices_the_list_changed_only_on_purpose(
+    make_window: MakeWindow, door_session: DoorSession, demo_event: DemoEvent
+) -> None:
+    window = make_window(door_session)
+    assert window.bar.door.text() == "Main entrance"
+    assert window.bar.admits.text() == "admits General admission, VIP"
+    assert not isinstance(window.bar.door, QComboBox)  # nothing to type into by mistake
+    crew = next(r for r in demo_event.rows if r.ticket_type == "crew" and not r.flags)
+    dialog = window.open_settings()
+    dialog.door.setText("Backstage")  # a door renamed like another list...
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert door_session.settings.door == "Backstage"
+    assert window.bar.admits.text() == "admits General admission, VIP"  # ...keeps its list
+    assert door_session.submit_code(demo_event.codes[crew.ticket_id]).result().verdict.reason == (
+        "wrong_ticket_type"
+    )
+    dialog = window.open_settings()
+    dialog.checkin_list.setCurrentIndex(dialog.checkin_list.findData("backstage"))  # on purpose
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert window.bar.admits.text() == "admits Crew, VIP"
+    assert door_session.submit_code(demo_event.codes[crew.ticket_id]).result().verdict.admitted

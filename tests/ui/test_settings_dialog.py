@@ -77,15 +77,16 @@ def test_pick_the_synthetic_camera_see_it_live_and_ok_keeps_every_setting_for_th
     dialog.volume.setValue(30)
     dialog.test_sound.click()
     assert window.sounds.requested[-1] == "admit"
-    assert dialog.door.findText("Backstage") >= 0  # the event's check-in lists
-    dialog.door.setCurrentText("Backstage")
+    assert dialog.checkin_list.findData("backstage") >= 0  # the event's check-in lists
+    dialog.door.setText("Backstage")
+    dialog.checkin_list.setCurrentIndex(dialog.checkin_list.findData("backstage"))
     dialog.operator.setText("Kim")
     press(dialog, Ok)
 
     assert not dialog.isVisible()
     assert window.camera.mirror and window.panel.hold_s == 2.5
     assert window.sounds.muted and window.sounds.volume == 0.3
-    assert window.bar.door.currentText() == "Backstage" and window.bar.operator.text() == "Kim"
+    assert window.bar.door.text() == "Backstage" and window.bar.operator.text() == "Kim"
     assert session.settings.door == "Backstage" and session.settings.operator == "Kim"
     # the door's camera opens at the chosen resolution
     qtbot.waitUntil(
@@ -130,7 +131,8 @@ def test_cancel_leaves_everything_as_it_was_and_the_door_camera_running(
     dialog.mute.setChecked(True)
     dialog.volume.setValue(5)
     dialog.test_sound.click()
-    dialog.door.setCurrentText("Backstage")
+    dialog.door.setText("Backstage")
+    dialog.checkin_list.setCurrentIndex(dialog.checkin_list.findData("backstage"))
     dialog.operator.setText("Somebody else")
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
 
