@@ -153,12 +153,14 @@ def seed_secret(event: Event) -> str | None:
 
 def door_keyring(event: Event, secrets: bool = True) -> Keyring:
     """What devices get: public keys, and with `secrets` the HS256 keys and (if the event allows
-    it) the SEEDJSON secret; without, nothing that could mint a code."""
-    if not secrets:
-        keys = [k for k in signing_keys(event) if k.alg != "HS256"]
-        return keyring_for(keys, None)
-    seed = seed_secret(event) if event.seed_secret_to_devices else None
-    keyring = keyring_for(signing_keys(event), seed)
+    it) the SEEDJSON secret; without, nothing that could mint a code. Either way the map of the
+    platform's other events' key ids (no key material), so a door that imported an exported file
+    calls another event's ticket what it is, as an enrolled door does."""
+    if secrets:
+        seed = seed_secret(event) if event.seed_secret_to_devices else None
+        keyring = keyring_for(signing_keys(event), seed)
+    else:
+        keyring = keyring_for([k for k in signing_keys(event) if k.alg != "HS256"], None)
     others = other_events_kids(_session(event), event.id)
     return replace(keyring, other_events={k: e for k, e in others.items() if k not in keyring.keys})
 

@@ -12,6 +12,7 @@ import pytest
 
 from scanner.cli import exits
 from server_stub.cli import main as server
+from server_stub.testing import seed_event
 from tests.cli.run import scanner
 from tests.sync.conftest import Platform
 
@@ -66,3 +67,28 @@ def test_reset_and_re_enrolment_refuse_to_strand_unsent_entries(
     assert ran.code == exits.NO_EVENT
     rows = scanner(capsys, door, "export-journal", str(tmp_path / "all.jsonl"))
     assert rows.code == 0 and "1 journal entries" in rows.out  # nothing was deleted
+
+
+def test_an_air_gapped_door_calls_another_events_ticket_what_it_is(
+    capsys: pytest.CaptureFixture[str], platform: Platform, tmp_path: Path
+) -> None:
+    """The exported file carries the map of the platform's other events' key ids, as the
+    enrolled door's download does (issue 21, item 7)."""
+    other = seed_event(platform.server.database_url, tickets_per_type=2, event_id="autumn-fair")
+    snapshot = tmp_path / "event.jsonl"
+    _server(capsys, platform, "export-snapshot", platform.event.event_id, "-o", str(snapshot))
+    fingerprint = re.search(
+        r"[0-9a-f]{4}( [0-9a-f]{4}){3}", _server(capsys, platform, "platform-key")
+    )
+    assert fingerprint is not None
+    door = tmp_path / "door"
+    assert scanner(capsys, door, "import", str(snapshot), "--trust", fingerprint.group()).code == 0
+    theirs = scanner(capsys, door, "check", other.codes[other.ticket_ids[0]])
+    assert theirs.code == exits.REFUSED
+    assert "Ticket is for another event" in theirs.out + theirs.err
+    assert "does not know" not in theirs.out + theirs.err
+    unknown = other.codes[other.ticket_ids[0]].replace(
+        f"TK1.{next(iter(other.keyring.keys))}.", "TK1.ZZ9.", 1
+    )
+    still = scanner(capsys, door, "check", unknown)  # a kid nobody on the platform has
+    assert "a key this door does not know" in still.out + still.err
