@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from scanner.checkin.ids import id_problem
+from scanner.private_files import create_private
 from server_stub.cli_common import add_command, database, emit
 from server_stub.models import Event
 from server_stub.services import devices, events, platform
@@ -160,8 +161,7 @@ def export_snapshot(args: argparse.Namespace) -> int:
     out = Path(args.output)
     partial = out.with_name(out.name + ".part")  # a cut-short export never looks complete
     # 0600 from the start: the file holds attendee data (and, if asked, minting secrets).
-    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as raw:
-        os.fchmod(raw.fileno(), 0o600)  # a left-over .part file keeps its old mode otherwise
+    with create_private(partial) as raw:
         handle: Any = gzip.GzipFile(fileobj=raw, mode="wb") if out.suffix == ".gz" else raw
         for chunk in snapshot_lines(db, args.event, secret, secrets=args.include_secrets):
             handle.write(chunk)

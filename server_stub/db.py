@@ -19,8 +19,8 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, insert, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from scanner.private_files import private_file, private_folder, tighten
 from server_stub.core.config import default_data_dir
-from server_stub.core.private_files import private_file, private_folder, tighten
 from server_stub.core.server_key import ServerKey, default_key_path
 
 MIGRATIONS = Path(__file__).parent / "migrations"

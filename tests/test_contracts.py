@@ -45,6 +45,7 @@ PROBES = [
     # The layers: nothing imports upward, siblings not at all (design.md's arrows).
     *probes("scanner.checkin", "scanner.store", "scanner.reports", "scanner.lang", "scanner.app"),
     *probes("scanner.reports", "scanner.store", "scanner.app"),
+    *probes("scanner.private_files", "scanner.checkin", "scanner.store", "scanner.reports"),
     *probes("scanner.store", "scanner.sync", "scanner.camera", "scanner.app"),
     *probes("scanner.sync", "scanner.app", "scanner.camera"),
     *probes("scanner.camera", "scanner.sync", "scanner.app"),

@@ -16,6 +16,7 @@ from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
 from scanner.cli.output import emit
 from scanner.lang import LANGUAGES
+from scanner.private_files import create_private
 
 
 def register(commands: Commands) -> None:
@@ -87,7 +88,11 @@ def run_staff_code(args: argparse.Namespace) -> int:
             raise CliError(
                 "writing a PNG needs segno (pip install segno)", exits.NOT_FOUND
             ) from None
-        segno.make_qr(text, error="m").save(str(args.png), scale=10, border=4)
+        try:  # the lead PIN in clear: this user's only, from its first byte
+            with create_private(args.png) as out:
+                segno.make_qr(text, error="m").save(out, kind="png", scale=10, border=4)
+        except OSError as exc:
+            raise CliError(f"{args.png}: cannot write ({exc.strerror})", exits.DATA_FILE) from None
         emit(f"staff code written to {args.png}: keep it with the lead, it opens the kiosk")
     else:
         emit(text)

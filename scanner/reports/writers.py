@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
+from scanner.private_files import create_private
 from scanner.reports.csv_writer import write_csv
 from scanner.reports.model import JournalPass, Options, Progress, Report, build_report
 from scanner.reports.parts import PARTS, Part, attendees, parts, scan_log_part
@@ -145,7 +146,7 @@ def produce_file(
     check_request(request.fmt, request.kind)
     partial = out.with_name(out.name + ".part")
     try:
-        with partial.open("wb") as handle:
+        with create_private(partial) as handle:  # names and e-mails: this user's only
             report = produce(source, generated_at, request, handle, progress)
         partial.replace(out)
         return report

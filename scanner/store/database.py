@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
+from scanner.private_files import private_folder
 from scanner.store import cipher
 from scanner.store.failures import (
     DataFileDamaged,
@@ -222,9 +223,17 @@ def data_key(directory: Path) -> bytes:
     return cipher.data_file_key()
 
 
+def private_data_folder(directory: Path) -> None:
+    """The data folder holds names, keys and exported journals: this user's only (0700), made so
+    or tightened when an older version or a copy left it open to other accounts."""
+    was = private_folder(directory, ours=True)  # a folder of another account is left as it is
+    if was is not None:
+        log.warning("the data folder was open to other accounts (mode %04o): now 0700", was)
+
+
 def open_engine(directory: Path, key: bytes | None = None) -> Engine:
     """The data file of `directory`, created or upgraded (and encrypted when `key` is given)."""
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_data_folder(directory)
     path = database_path(directory)
     with in_words(path):
         if not path.exists():

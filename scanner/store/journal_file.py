@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection
 
+from scanner.private_files import create_private
 from scanner.store import outbox
 from scanner.store.records import get_setting
 
@@ -33,11 +35,15 @@ def export_journal(conn: Connection, path: Path, now: datetime, pending_only: bo
         "entries": len(entries),
     }
     temporary = path.with_name(f".{path.name}.partial")
-    with temporary.open("w", encoding="utf-8") as out:
-        out.write(json.dumps(header, ensure_ascii=False) + "\n")
+    with create_private(temporary) as out:  # names and e-mails of other doors' scans
+        out.write(_line(header))
         for entry in entries:
-            out.write(json.dumps({"k": "entry", **entry.to_wire()}, ensure_ascii=False) + "\n")
+            out.write(_line({"k": "entry", **entry.to_wire()}))
         out.flush()
         os.fsync(out.fileno())
     temporary.replace(path)
     return len(entries)
+
+
+def _line(record: Mapping[str, object]) -> bytes:
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")

@@ -14,6 +14,8 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from scanner.private_files import FOLDER_MODE
+
 RAISE = b"raise\n"
 CONNECT_MS = 1000
 
@@ -30,7 +32,8 @@ class SingleInstance(QObject):
         super().__init__(parent)
         self.folder = folder
         self.name = server_name(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        # the data folder (names, keys): made private; the store tightens an older one, and says so
+        folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
         self._lock = QLockFile(str(folder / "window.lock"))
         self._lock.setStaleLockTime(0)
         self._server: QLocalServer | None = None

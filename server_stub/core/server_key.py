@@ -18,7 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from scanner.checkin import sealing
-from server_stub.core.private_files import FILE_MODE, private_folder, tighten
+from scanner.private_files import FILE_MODE, private_folder, tighten
 
 KEY_ENV = "SCANNER_SERVER_KEY_FILE"
 _HELP = f'restore it from your backup, or point ${KEY_ENV} at it (docs/server.md, "The server key")'

@@ -118,6 +118,7 @@ def test_a_revocation_locks_the_door_exports_the_journal_and_wipes_only_on_reset
     assert state.link is Link.REVOKED and "scanning stopped" in state.describe()
     exported = sorted(enrolled.directory.glob("journal-revoked-*.jsonl"))
     assert len(exported) == 1 and str(exported[0]) in (state.last_error or "")
+    assert exported[0].stat().st_mode & 0o777 == 0o600  # names: this user's only (issue 21)
     lines = exported[0].read_text().splitlines()
     assert json.loads(lines[0])["entries"] == 3 and len(lines) == 4
     assert _tickets(enrolled) == tickets  # nothing wiped by the answer itself
