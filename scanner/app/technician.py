@@ -10,6 +10,7 @@ reaches store and sync only through app); every call runs inline and returns whe
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -18,10 +19,12 @@ from typing import TYPE_CHECKING
 from scanner.app.clock import Clock, SystemClock
 from scanner.app.syncing import export_to, service_for, syncer_for
 from scanner.checkin.keyring import Keyring
+from scanner.checkin.line_reader import MAX_LINE_BYTES
+from scanner.checkin.snapshot_file import FORMAT
 from scanner.store.conflicts import Conflict
 from scanner.store.imports import EventSpec, ImportSummary
 from scanner.store.location import data_dir
-from scanner.store.store import Store
+from scanner.store.store import ImportRefused, Store
 from scanner.sync.enrolment import enroll, plain_http_warning, require_nothing_unsent, unsent
 from scanner.sync.state import Link, SyncState
 
@@ -59,10 +62,29 @@ def csv_event(event_id: str, name: str, timezone: str, keyring: Keyring) -> Even
 
 
 def is_snapshot(path: Path) -> bool:
-    """A signed snapshot file (JSON lines, maybe gzipped) rather than an attendee CSV."""
+    """A signed snapshot file (JSON lines, maybe gzipped) rather than an attendee CSV: told by
+    gzip's magic bytes, else by parsing the first line (a writer may put spaces, whitespace or
+    its members in another order), never by how it is spelt. A first line that is JSON but no
+    snapshot header is neither: ImportRefused says what it is."""
     with path.open("rb") as head:
-        start = head.read(64)
-    return start.startswith(b"\x1f\x8b") or start.lstrip().startswith(b'{"k":"header"')
+        first = head.readline(MAX_LINE_BYTES)
+    if first.startswith(b"\x1f\x8b"):
+        return True
+    text = first.strip()
+    if not text.startswith((b"{", b"[")):  # no CSV header row starts so
+        return False
+    try:
+        obj = json.loads(text)
+    except ValueError:
+        obj = None
+    if isinstance(obj, dict) and (obj.get("k") == "header" or obj.get("format") == FORMAT):
+        return True  # the snapshot reader checks the rest, and says what is wrong
+    what = f"a {obj['k']!r} record" if isinstance(obj, dict) and "k" in obj else "JSON"
+    raise ImportRefused(
+        f"its first line is {what}, not a snapshot header and not a CSV header row: a snapshot "
+        'is JSON Lines, one object per line, the first {"k": "header", ...} (a journal file '
+        "goes to `scanner-server import-journal`)"
+    )
 
 
 class DataFile:

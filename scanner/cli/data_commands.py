@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scanner.app.errors import ImportRefused, StoreError
+from scanner.app.errors import ImportRefused, NoEventError, StoreError
 from scanner.app.technician import DataFile, EventSpec, csv_event, is_snapshot
 from scanner.checkin.codes import verify_code
 from scanner.checkin.keyring import Keyring, KeyringError, keyring_from_text
@@ -80,6 +80,13 @@ def run_import(args: argparse.Namespace) -> int:
         )
     except ImportRefused as exc:
         raise CliError(f"{path}: refused, nothing changed: {exc}", exits.IMPORT_REFUSED) from None
+    except NoEventError:  # a CSV carries rows only; without --event-id they are the current event's
+        raise CliError(
+            f"{path}: nothing imported: an attendee CSV replaces the attendee list of the event on "
+            "this device, and there is none yet. Import the event's snapshot first, or name a new "
+            "event with --event-id ID --keyring FILE [--name NAME] [--timezone ZONE]",
+            exits.NO_EVENT,
+        ) from None
     finally:
         data.close()
     if args.json:
