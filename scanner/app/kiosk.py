@@ -1,18 +1,20 @@
 """The self-service kiosk's rules, free of Qt: the lead PIN (a salted scrypt hash in the store),
-its lockout after wrong tries, the staff QR code, how long a verdict stays, which part of a name
-an attendee may see, and when the kiosk is out of order.
+its lockout after wrong tries (kept in the store, so a restart does not lift it), the staff QR
+code, how long a verdict stays, which part of a name an attendee may see, when the kiosk is out
+of order, and what it does when its window is taken from it.
 
-Times come from an injected monotonic clock (seconds), so tests step time instead of waiting.
+Times come from injected clocks (seconds), so tests step time instead of waiting.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -26,12 +28,14 @@ from scanner.store.store import Store
 
 PREFIX = "kiosk."
 PIN_KEY = PREFIX + "pin_hash"
+LOCKOUT_KEY = PREFIX + "pin_lockout"  # wrong tries, locks so far, when the lock ends (JSON)
 # A staff QR code carries the lead PIN behind this prefix (as pretixSCAN's staff codes do); it is
 # checked like a typed PIN, so it obeys the same lockout.
 STAFF_QR_PREFIX = "DOORSCANNER-STAFF:"
 PIN_DIGITS = (4, 12)
 MAX_TRIES = 5
-LOCK_S = 60.0
+LOCK_S = 60.0  # the first lock; each next one (no right PIN between) lasts twice as long...
+LOCK_CAP_S = 15 * 60.0  # ...up to this
 # scrypt cost: about 50 ms and 16 MiB per check on a small kiosk PC; slow enough that a stolen
 # data file does not give the PIN away in seconds, fast enough for a PIN pad.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -105,7 +109,7 @@ def set_pin(store: Store, pin: str) -> None:
     if problem is not None:
         raise ValueError(problem)
     stored = hash_pin(pin)
-    store.save_app_settings({PIN_KEY: stored})
+    store.save_app_settings({PIN_KEY: stored, LOCKOUT_KEY: ""})  # a new PIN starts unlocked
 
 
 def stored_pin(store: Store) -> str | None:
@@ -132,43 +136,108 @@ class PinCheck(StrEnum):
 
 
 class PinGuard:
-    """Checks PINs against the stored hash; MAX_TRIES wrong in a row lock it for LOCK_S."""
+    """Checks PINs against the stored hash; MAX_TRIES wrong in a row lock it, for LOCK_S the
+    first time and twice as long each time after (up to LOCK_CAP_S) until a right PIN. With
+    `memory` the state is kept in the store: a kiosk restarted (or killed and started again by
+    its unit) is as locked as it was, and the door window shares the count.
 
-    def __init__(self, stored: str | None, clock: Clock = time.monotonic) -> None:
+    `clock` is wall time (seconds), as the lock's end must mean the same after a restart; a
+    clock set back never makes a lock longer than its length."""
+
+    def __init__(
+        self,
+        stored: str | None,
+        clock: Clock = time.time,
+        memory: LockoutMemory | None = None,
+    ) -> None:
         self.stored = stored
         self.clock = clock
-        self.wrong = 0
-        self.locked_until: float | None = None
+        self.memory = memory
+        self.state = memory.load() if memory is not None else Lockout()
 
     def locked_for(self) -> float:
         """Seconds until PINs are checked again (0 when not locked)."""
-        if self.locked_until is None:
+        if self.state.until is None:
             return 0.0
-        left = self.locked_until - self.clock()
+        left = min(self.state.until - self.clock(), lock_length(self.state.lockouts))
         if left <= 0:
-            self.locked_until = None
-            self.wrong = 0
+            self._keep(replace(self.state, wrong=0, until=None))  # the next lock is longer
             return 0.0
         return left
 
     @property
     def tries_left(self) -> int:
         self.locked_for()  # a lock that ran out counts afresh
-        return MAX_TRIES - self.wrong
+        return MAX_TRIES - self.state.wrong
 
     def check(self, pin: str) -> PinCheck:
         if self.stored is None:
             return PinCheck.NOT_SET
+        if self.memory is not None:
+            self.state = self.memory.load()  # another window of this door may have counted
         if self.locked_for() > 0:
             return PinCheck.LOCKED
         if pin_matches(pin, self.stored):
-            self.wrong = 0
+            self._keep(Lockout())
             return PinCheck.OK
-        self.wrong += 1
-        if self.wrong >= MAX_TRIES:
-            self.locked_until = self.clock() + LOCK_S
+        wrong = self.state.wrong + 1
+        if wrong >= MAX_TRIES:
+            lockouts = self.state.lockouts + 1
+            self._keep(Lockout(wrong, lockouts, self.clock() + lock_length(lockouts)))
             return PinCheck.LOCKED
+        self._keep(replace(self.state, wrong=wrong))
         return PinCheck.WRONG
+
+    def _keep(self, state: Lockout) -> None:
+        if state != self.state and self.memory is not None:
+            self.memory.save(state)  # before the answer is shown: a kill cannot undo a try
+        self.state = state
+
+
+def lock_length(lockouts: int) -> float:
+    """How long the `lockouts`-th lock in a row lasts: LOCK_S, doubled each time, capped."""
+    doublings: int = min(max(lockouts, 1) - 1, 16)
+    return min(LOCK_S * 2.0**doublings, LOCK_CAP_S)
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """The PIN's wrong tries in a row, the locks since the last right PIN, and when the current
+    lock ends (wall-clock seconds; None: not locked)."""
+
+    wrong: int = 0
+    lockouts: int = 0
+    until: float | None = None
+
+    def to_text(self) -> str:
+        return json.dumps({"wrong": self.wrong, "lockouts": self.lockouts, "until": self.until})
+
+    @classmethod
+    def from_text(cls, text: str | None) -> Lockout:
+        if not text:
+            return cls()
+        try:
+            data = json.loads(text)
+            until = data["until"]
+            return cls(
+                int(data["wrong"]), int(data["lockouts"]), None if until is None else float(until)
+            )
+        except (ValueError, TypeError, KeyError):
+            # damaged: as if after a lock, so a spoilt value never gives five fresh tries
+            return cls(0, 1, None)
+
+
+class LockoutMemory:
+    """The lockout kept in the door's store (written through its one writer)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def load(self) -> Lockout:
+        return Lockout.from_text(self.store.app_settings([LOCKOUT_KEY]).get(LOCKOUT_KEY))
+
+    def save(self, state: Lockout) -> None:
+        self.store.save_app_settings({LOCKOUT_KEY: state.to_text()})
 
 
 # -- what attendees see --------------------------------------------------------------------------
@@ -242,6 +311,48 @@ def data_trouble(status: Callable[[], object]) -> Trouble | None:
     except (StoreError, OSError):
         return Trouble.DATA
     return None
+
+
+# -- the screen ----------------------------------------------------------------------------------
+
+RETRY_S = 1.0  # at most one attempt a second to take the screen back (never a fight each tick)
+WINDOW_LOST_S = 5.0  # a window not back on screen this long after it vanished is gone for good
+
+
+class Hold(StrEnum):
+    KEEP = "keep"  # full screen, on screen, ours has the focus
+    RESTORE = "restore"  # show it again: full screen, on top, with the focus
+    FOCUS = "focus"  # on screen, but another program's window has the focus: take it back
+    GIVE_UP = "give_up"  # the window did not come back (destroyed): exit, the unit restarts us
+
+
+class ScreenHold:
+    """What the kiosk does about its window, each tick: anyone with the X display may unmap,
+    minimise, resize or destroy it, or take the focus. A window that comes back is kept full
+    screen; one that never does (its native window destroyed behind Qt's back) ends the
+    process, so the kiosk's unit starts a fresh one: a kiosk never lives on without a window."""
+
+    def __init__(self, clock: Clock = time.monotonic) -> None:
+        self.clock = clock
+        self.lost_since: float | None = None
+        self.acted_at: float | None = None
+
+    def check(self, *, shown: bool, full: bool, focused: bool) -> Hold:
+        now = self.clock()
+        if shown:
+            self.lost_since = None
+        elif self.lost_since is None:
+            self.lost_since = now
+        elif now - self.lost_since >= WINDOW_LOST_S:
+            return Hold.GIVE_UP
+        wanted = Hold.RESTORE if not (shown and full) else Hold.KEEP if focused else Hold.FOCUS
+        if wanted is Hold.KEEP:
+            self.acted_at = None
+            return wanted
+        if self.acted_at is not None and now - self.acted_at < RETRY_S:
+            return Hold.KEEP  # the last attempt is still under way
+        self.acted_at = now
+        return wanted
 
 
 # -- starting ------------------------------------------------------------------------------------

@@ -612,6 +612,11 @@ class DoorSession:
         """The lead PIN's stored hash (None: no PIN set); check a PIN with `kiosk.PinGuard`."""
         return kiosk.stored_pin(self._store)
 
+    def pin_guard(self, clock: kiosk.Clock | None = None) -> kiosk.PinGuard:
+        """Checks the lead PIN; its lockout is kept in the store (a restart does not lift it)."""
+        memory = kiosk.LockoutMemory(self._store)
+        return kiosk.PinGuard(self.lead_pin(), clock or time.time, memory)
+
     def set_lead_pin(self, pin: str) -> None:
         """Raises ValueError, in words, for a PIN that is not 4 to 12 digits."""
         kiosk.set_pin(self._store, pin)

@@ -469,7 +469,7 @@ class DoorWindow(QMainWindow):
 
     def _lead_pin_needed(self) -> bool:
         if self._pin_guard is None:
-            self._pin_guard = PinGuard(self.session.lead_pin())
+            self._pin_guard = self.session.pin_guard()
         return self._pin_guard.stored is not None
 
     def _check_lead_pin(self, pin: str) -> tuple[str | None, bool]:

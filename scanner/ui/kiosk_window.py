@@ -5,6 +5,9 @@ screen in the verdict's colour, what to do next; back by itself after 3 s, a ref
 attract. Out of order whenever the camera is lost or the data cannot decide, and back by itself.
 Staff reach the PIN pad through a quiet corner button, or open the staff menu at once by showing
 a staff QR code; leaving the kiosk needs the menu. Close, Alt+F4 and Escape do nothing.
+Held full screen (`hold_full_screen`), it takes the screen and the focus back after another
+program unmaps, minimises or resizes it, and says `window_lost` when its window never comes back
+(destroyed): the process then exits, and its unit starts it again.
 Time comes from an injected clock (monotonic seconds), so tests step it.
 """
 
@@ -15,13 +18,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from scanner.app.events import CameraStateChanged, CountsChanged, VerdictCommitted
 from scanner.app.kiosk import (
+    Hold,
     KioskSettings,
     PinGuard,
     ReturnTimer,
+    ScreenHold,
     Trouble,
     camera_trouble,
     data_trouble,
@@ -46,6 +51,7 @@ FOREIGN_LANGUAGE_S = 30.0  # a language chosen with the flag falls back after th
 class KioskWindow(QWidget):
     staff_scanned = Signal(str)  # the PIN in a staff QR code (from the camera's thread)
     left = Signal()  # staff left the kiosk
+    window_lost = Signal()  # held full screen, its window was taken away for good
 
     def __init__(
         self,
@@ -84,6 +90,7 @@ class KioskWindow(QWidget):
         self._staff_until: float | None = None
         self._language_until: float | None = None
         self._may_close = False
+        self._hold: ScreenHold | None = None
         self.wedge = WedgeFilter(session, parent=self)
         self._build()
         self._connect()
@@ -188,6 +195,45 @@ class KioskWindow(QWidget):
             self.pin_pad.refresh_lock()
         if now - self._data_checked >= DATA_CHECK_S:
             self.check_data()
+        self._keep_screen()
+
+    # -- the screen ----------------------------------------------------------------------------
+
+    def hold_full_screen(self) -> None:
+        """Full screen from now on, whatever another program on the display does to it."""
+        self._hold = ScreenHold(self.clock)
+        self.take_screen()
+
+    def take_screen(self) -> None:
+        """Full screen, on top, with the focus; mapped anew when unmapped behind Qt's back."""
+        handle = self.windowHandle()
+        if self.isVisible() and handle is not None and not handle.isExposed():
+            self.hide()  # Qt still thinks it shown: only hide-and-show maps it again
+        self.showFullScreen()
+        screen = self.screen().geometry()
+        if self.geometry() != screen:
+            self.setGeometry(screen)  # no window manager to do it, or one that let it shrink
+        self.raise_()
+        self.activateWindow()
+
+    def _keep_screen(self) -> None:
+        if self._hold is None or self._may_close:
+            return
+        handle = self.windowHandle()
+        exposed = handle is not None and handle.isExposed()
+        action = self._hold.check(
+            shown=self.isVisible() and not self.isMinimized() and exposed,
+            full=self.isFullScreen() and self.geometry() == self.screen().geometry(),
+            focused=QApplication.activeWindow() is not None,  # ours: the kiosk or its dialog
+        )
+        if action is Hold.RESTORE:
+            self.take_screen()
+        elif action is Hold.FOCUS:
+            self.raise_()
+            self.activateWindow()
+        elif action is Hold.GIVE_UP:
+            self._hold = None
+            self.window_lost.emit()
 
     # -- out of order --------------------------------------------------------------------------
 

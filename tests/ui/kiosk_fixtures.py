@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from scanner.app.clock import FixedClock
-from scanner.app.kiosk import KioskSettings, PinGuard
+from scanner.app.kiosk import KioskSettings
 from scanner.app.session import DoorSession
 from scanner.lang import set_language
 from scanner.ui.kiosk_window import KioskWindow
@@ -54,7 +54,7 @@ def make_kiosk(qtbot: QtBot, tmp_path: Path, ticking: Ticking) -> Iterator[MakeK
         size: tuple[int, int] = (1280, 720),
         expects_camera: bool = False,
     ) -> KioskWindow:
-        guard = PinGuard(session.lead_pin(), clock=ticking)
+        guard = session.pin_guard(clock=ticking)
         window = KioskWindow(
             session,
             guard,
