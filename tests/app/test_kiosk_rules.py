@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from scanner.app import kiosk
-from scanner.app.kiosk import KioskSettings, PinCheck, PinGuard, ReturnTimer
+from scanner.app.kiosk import (
+    Hold,
+    KioskSettings,
+    PinCheck,
+    PinGuard,
+    ReturnTimer,
+    ScreenHold,
+)
 from scanner.app.session import DoorSession
 from scanner.checkin.reasons import Outcome, Reason
 from scanner.checkin.records import Verdict
@@ -55,6 +62,82 @@ def test_five_wrong_tries_lock_for_a_minute_then_count_afresh() -> None:
     now[0] = 60.0
     assert guard.tries_left == 5 and guard.check("4711") is PinCheck.OK
     assert PinGuard(None).check("4711") is PinCheck.NOT_SET
+
+
+def _lock_out(guard: PinGuard) -> PinCheck:
+    return [guard.check("0000") for _ in range(kiosk.MAX_TRIES)][-1]
+
+
+def test_the_lockout_survives_a_restart_and_grows_with_each_lock(tmp_path: Path) -> None:
+    """Issue 21, item 8: killing the kiosk (its unit starts it again) lifts no lock, and each
+    lock in a row lasts twice the one before, until a right PIN."""
+    now = [1_000_000.0]  # wall-clock seconds
+    session = DoorSession(tmp_path, synchronous=True)
+    session.set_lead_pin("4711")
+    assert _lock_out(session.pin_guard(clock=lambda: now[0])) is PinCheck.LOCKED
+    session.close()
+    now[0] += 20
+    session = DoorSession(tmp_path, synchronous=True)  # the kiosk, started again
+    try:
+        guard = session.pin_guard(clock=lambda: now[0])
+        assert guard.check("4711") is PinCheck.LOCKED and guard.locked_for() == 40
+        now[0] += 40
+        assert guard.tries_left == 5
+        assert _lock_out(guard) is PinCheck.LOCKED and guard.locked_for() == 120  # twice as long
+        now[0] += 120
+        assert _lock_out(guard) is PinCheck.LOCKED and guard.locked_for() == 240
+        # the door window's guard on the same data file sees the same lock
+        assert session.pin_guard(clock=lambda: now[0]).check("4711") is PinCheck.LOCKED
+        now[0] += 240
+        assert guard.check("4711") is PinCheck.OK  # a right PIN: the next lock is a minute again
+        assert _lock_out(guard) is PinCheck.LOCKED and guard.locked_for() == 60
+    finally:
+        session.close()
+
+
+def test_locks_are_capped_and_a_clock_set_back_never_lengthens_one() -> None:
+    assert [kiosk.lock_length(n) for n in (1, 2, 3, 4, 5, 6, 50)] == [
+        60,
+        120,
+        240,
+        480,
+        900,
+        900,
+        900,
+    ]
+    now = [5000.0]
+    guard = PinGuard(kiosk.hash_pin("4711"), clock=lambda: now[0])
+    _lock_out(guard)
+    now[0] -= 86_400  # set back a day
+    assert guard.locked_for() == 60
+    damaged = kiosk.Lockout.from_text("{not json")
+    assert damaged.lockouts == 1  # a spoilt record gives no fresh start: the next lock is longer
+
+
+def test_the_screen_is_taken_back_at_most_once_a_second_and_a_lost_window_gives_up() -> None:
+    now = [0.0]
+    hold = ScreenHold(clock=lambda: now[0])
+
+    def check(shown: bool = True, full: bool = True, focused: bool = True) -> Hold:
+        return hold.check(shown=shown, full=full, focused=focused)
+
+    assert check() is Hold.KEEP
+    assert check(full=False) is Hold.RESTORE  # resized
+    now[0] += 0.1
+    assert check(full=False) is Hold.KEEP  # under way: no fight each tick
+    now[0] += 1.0
+    assert check(full=False) is Hold.RESTORE
+    assert check() is Hold.KEEP
+    assert check(focused=False) is Hold.FOCUS  # another program took the focus
+    now[0] += 0.1
+    assert check() is Hold.KEEP
+    assert check(shown=False) is Hold.RESTORE  # unmapped
+    now[0] += 0.5
+    assert check() is Hold.KEEP  # and back
+    for _ in range(int(kiosk.WINDOW_LOST_S / kiosk.RETRY_S)):
+        assert check(shown=False) in (Hold.RESTORE, Hold.KEEP)
+        now[0] += kiosk.RETRY_S
+    assert check(shown=False) is Hold.GIVE_UP  # never came back: destroyed
 
 
 def test_staff_codes_carry_the_pin() -> None:

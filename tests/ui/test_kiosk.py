@@ -250,3 +250,53 @@ def test_the_staff_menu_switches_exit_mode_and_closes_when_left_open(
     ticking.step(60)
     window.tick()
     assert window.page is window.attract
+
+
+def test_a_lock_outlives_the_kiosk_and_the_next_one_lasts_twice_as_long(
+    make_kiosk: MakeKiosk,
+    kiosk_session: DoorSession,
+    data_dir: Path,
+    clock: FixedClock,
+    ticking: Ticking,
+) -> None:
+    """Issue 21, item 8: whoever kills the kiosk to be rid of a lock finds it locked again."""
+    first = make_kiosk(kiosk_session)
+    for _ in range(kiosk.MAX_TRIES):
+        type_pin(first, "9999")
+    assert "locked for 60 s" in first.pin_pad.message.text()
+    ticking.step(10)
+    restarted = DoorSession(data_dir, door="Main entrance", clock=clock, synchronous=True)
+    again = make_kiosk(restarted)  # a new process's kiosk on the same data file
+    type_pin(again, PIN)
+    assert again.page is again.pin_pad and "locked for 50 s" in again.pin_pad.message.text()
+    assert not again.pin_pad.keys["1"].isEnabled()
+    ticking.step(50)
+    again.tick()
+    for _ in range(kiosk.MAX_TRIES):
+        type_pin(again, "9999")
+    assert "locked for 120 s" in again.pin_pad.message.text()
+
+
+def test_a_kiosk_held_full_screen_takes_the_screen_back(
+    qtbot: QtBot, make_kiosk: MakeKiosk, kiosk_session: DoorSession, ticking: Ticking
+) -> None:
+    window = make_kiosk(kiosk_session)
+    window.hold_full_screen()
+    screen = window.screen().geometry()
+
+    def full() -> bool:
+        return window.isVisible() and window.isFullScreen() and window.geometry() == screen
+
+    qtbot.waitUntil(full)
+    window.hide()  # as another program unmapping it
+    ticking.step(1.1)
+    window.tick()
+    qtbot.waitUntil(full)
+    window.showNormal()  # and resizing it
+    window.setGeometry(10, 10, 300, 200)
+    assert not full()
+    ticking.step(1.1)
+    window.tick()
+    qtbot.waitUntil(full)
+    window.showMinimized()
+    qtbot.waitUntil(full)

@@ -147,3 +147,53 @@ def test_without_a_session_bus_or_x_the_screen_saver_advice_is_given(
     assert screen.inhibit() is False
     assert screen.advice is not None and "xset s off -dpms" in screen.advice
     screen.release()
+
+
+def held_by(data_dir: Path, process: subprocess.Popen[str]) -> bool:
+    """Whether `process` holds the folder's window lock (QLockFile writes its pid first)."""
+    try:
+        return (data_dir / "window.lock").read_text().split()[0] == str(process.pid)
+    except (OSError, IndexError):
+        return False
+
+
+def start(data_dir: Path, *mode: str) -> subprocess.Popen[str]:
+    return kiosk_process([sys.executable, "-m", "scanner", "--data-dir", str(data_dir), *mode])
+
+
+def second(data_dir: Path, *mode: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "scanner", "--data-dir", str(data_dir), *mode]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=90)
+
+
+def test_one_window_or_kiosk_per_data_folder_across_modes_and_a_killed_one_blocks_nothing(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    """Issue 21, item 8: `scanner window` does not start beside a kiosk, nor a kiosk beside it,
+    and the lock of a kiosk killed with kill -9 is no lock."""
+    from scanner.app.session import DoorSession
+
+    session = DoorSession(data_dir, synchronous=True)
+    session.set_lead_pin("4711")
+    session.close()
+    kiosk = start(data_dir, "window", "--kiosk")
+    try:
+        qtbot.waitUntil(lambda: held_by(data_dir, kiosk), timeout=60_000)
+        window = second(data_dir, "window")
+        assert window.returncode == 3, window.stderr
+        assert f"a kiosk already runs on {data_dir}" in window.stderr
+        assert "one door window or kiosk per data folder" in window.stderr
+    finally:
+        kiosk.kill()  # kill -9: no chance to let go of its lock
+        kiosk.communicate(timeout=60)
+    assert (data_dir / "window.lock").exists()  # left behind
+    door = start(data_dir, "window")
+    try:
+        qtbot.waitUntil(lambda: held_by(data_dir, door), timeout=60_000)
+        refused = second(data_dir, "window", "--kiosk")
+        assert refused.returncode == 3, refused.stderr
+        assert f"a door window already runs on {data_dir}" in refused.stderr
+    finally:
+        door.terminate()
+        door.communicate(timeout=60)

@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from scanner.app.demo import DemoEvent
 from scanner.checkin.reasons import TicketStatus
 from scanner.store.store import Store
 from tests.store_jobs import read_sql
+from tests.ui.x_server import x_display
 
 ROOT = Path(__file__).resolve().parents[2]
 XVFB = shutil.which("Xvfb")
@@ -29,6 +29,7 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not (XVFB and XTST and X11), reason="needs Xvfb, libX11 and libXtst"),
 ]
+__all__ = ["x_display"]  # the fixture
 SYMBOLS = {".": "period", ",": "comma", ":": "colon", " ": "space", "\n": "Return"}
 
 
@@ -77,28 +78,6 @@ class XKeyboard:
 
     def close(self) -> None:
         self.x11.XCloseDisplay(self.display)
-
-
-@pytest.fixture
-def x_display(tmp_path: Path) -> Iterator[str]:
-    for number in range(90, 140):
-        if not Path(f"/tmp/.X11-unix/X{number}").exists():
-            break
-    display = f":{number}"
-    server = subprocess.Popen(
-        [XVFB or "Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            assert server.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
-            time.sleep(0.05)
-        yield display
-    finally:
-        server.terminate()
-        server.wait(30)
 
 
 def tk1_codes(event: DemoEvent, count: int) -> list[str]:
