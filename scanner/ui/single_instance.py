@@ -2,8 +2,8 @@
 says who runs, a local socket raises the window and says what it is.
 
 QLockFile with stale time 0 never steals a lock by age; a lock left by a crashed or killed
-(kill -9) process is taken over because its process is gone (Qt checks the process id it wrote,
-and holds an OS lock on the file besides). The local server carries "come to the front" from a
+(kill -9) process is taken over because its process is gone (Qt checks the process id and
+program name it wrote). The local server carries "come to the front" from a
 second start to the running one, which answers with what it is ("kiosk" or "door window") so the
 second start can say so (connect first; a stale socket is removed only when listening fails).
 """
