@@ -8,6 +8,7 @@ parameters SQLAlchemy prints with a failed statement, so one careless call canno
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -16,6 +17,8 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import platformdirs
+
+from scanner.private_files import private_file
 
 DIR_ENV = "SCANNER_LOG_DIR"
 LEVEL_ENV = "SCANNER_LOG_LEVEL"
@@ -67,6 +70,15 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir("door-scanner", appauthor=False))
 
 
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """Each log file this user's only (0600) before its first line, the ones a rollover begins
+    too: logs name no attendee by rule, but what a device did is still nobody else's."""
+
+    def _open(self) -> io.TextIOWrapper:
+        private_file(Path(self.baseFilename))
+        return super()._open()
+
+
 def setup_logging(level: str | None = None) -> Path | None:
     """Log to the rotating file at `level` (default INFO, or $SCANNER_LOG_LEVEL). The command
     line prints its own one-line messages, so nothing goes to stderr unless the log folder
@@ -83,7 +95,9 @@ def setup_logging(level: str | None = None) -> Path | None:
     path = log_dir() / FILE_NAME
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        file = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+        file = PrivateRotatingFileHandler(
+            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+        )
     except OSError as exc:
         console = logging.StreamHandler(sys.stderr)
         console.setLevel(logging.WARNING)
@@ -91,7 +105,6 @@ def setup_logging(level: str | None = None) -> Path | None:
         _add(root, console)
         logging.getLogger(__name__).warning("no log file in %s: %s", path.parent, exc.strerror)
         return None
-    os.chmod(path, 0o600)
     file.setFormatter(RedactingFormatter(FORMAT))
     _add(root, file)
     return path

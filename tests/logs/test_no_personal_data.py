@@ -89,6 +89,7 @@ def test_the_formatter_blanks_what_a_careless_call_would_leak(tmp_path: Path) ->
 
 def test_log_files_rotate_in_the_log_folder_readable_by_this_user_only(tmp_path: Path) -> None:
     os.environ["SCANNER_LOG_DIR"] = str(tmp_path)
+    umask = os.umask(0o022)
     try:
         path = setup_logging("INFO")
         assert path == tmp_path / FILE_NAME and (path.stat().st_mode & 0o077) == 0
@@ -96,7 +97,10 @@ def test_log_files_rotate_in_the_log_folder_readable_by_this_user_only(tmp_path:
         for _ in range(3):
             handler.doRollover()  # type: ignore[attr-defined]
         assert (tmp_path / f"{FILE_NAME}.3").exists()
+        modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.glob(f"{FILE_NAME}*")}
+        assert set(modes.values()) == {0o600}, modes  # the files begun by a rollover too
     finally:
+        os.umask(umask)
         os.environ["SCANNER_LOG_DIR"] = str(Path(os.environ["SCANNER_KEY_FILE"]).parent / "logs")
         setup_logging("INFO")
 
