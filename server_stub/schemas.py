@@ -129,6 +129,7 @@ class EnrollResponse(BaseModel):
     checkin_list: str | None
     platform_public_b64u: str = Field(description="the snapshot signer's Ed25519 public key")
     platform_fingerprint: str
+    server_time: datetime = Field(description="the server's clock: the device measures its own")
 
 
 class CheckinEntry(BaseModel):
@@ -185,6 +186,7 @@ class ChangesResponse(BaseModel):
     cursor: str
     records: list[dict[str, Any]]
     more: bool = Field(description="true: ask again with the new cursor for the rest")
+    server_time: datetime = Field(description="the server's clock: the device measures its own")
 
 
 class ConflictGroup(BaseModel):

@@ -7,6 +7,7 @@ from scanner.checkin.snapshot_file import key_fingerprint
 from server_stub.api.deps import DbDep
 from server_stub.api.errors import ApiError, responses
 from server_stub.api.ratelimit import RateLimiter, client_address, rate_limited
+from server_stub.models import utcnow
 from server_stub.schemas import EnrollRequest, EnrollResponse
 from server_stub.services.devices import EnrollError, enroll
 from server_stub.services.platform import public_key
@@ -40,4 +41,5 @@ def enroll_device(body: EnrollRequest, db: DbDep, request: Request) -> EnrollRes
         checkin_list=device.checkin_list,
         platform_public_b64u=b64u_encode(public),
         platform_fingerprint=key_fingerprint(public),
+        server_time=utcnow(),
     )

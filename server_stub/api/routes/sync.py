@@ -87,7 +87,9 @@ def changes(
             ) from None
     if who.kind == "device" and cursor:
         _holds(db, request, who.id, cursor)
-    return ChangesResponse(cursor=page.cursor, records=page.records, more=page.more)
+    return ChangesResponse(
+        cursor=page.cursor, records=page.records, more=page.more, server_time=utcnow()
+    )
 
 
 def _holds(db: Database, request: Request, device_id: str, cursor: int) -> None:
