@@ -196,9 +196,24 @@ class ConflictGroup(BaseModel):
     others: list[ConflictRef]
 
 
+class ClockWrong(BaseModel):
+    """A device whose scan times lay ahead of the server's receive times beyond the tolerance:
+    its clock was wrong, and the server judged those scans' days by its own clock."""
+
+    device_id: str
+    device_name: str | None
+    entries: int = Field(description="how many of its entries")
+    ahead_s: int = Field(description="the most its scan time lay ahead of the receive time")
+    first_received_at: datetime
+    words: str = Field(description="'clock wrong on device X: up to N min ahead'")
+
+
 class ConflictsResponse(BaseModel):
     event_id: str
     conflicts: list[ConflictGroup]
+    clock_wrong: list[ClockWrong] = Field(
+        default_factory=list, description="devices whose clock was wrong (docs/sync.md)"
+    )
 
 
 class DoorStats(BaseModel):

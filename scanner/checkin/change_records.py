@@ -85,7 +85,9 @@ class ChangePage:
         if not isinstance(cursor, str) or not isinstance(items, list):
             raise PageError("the server's changes answer has an unexpected shape")
         records = tuple(_readable(item) for item in items)
-        return cls(cursor, records, bool(body.get("more")), server_time_text(body.get("server_time")))
+        return cls(
+            cursor, records, bool(body.get("more")), server_time_text(body.get("server_time"))
+        )
 
 
 def _readable(item: object) -> ChangeRecord | Unreadable:

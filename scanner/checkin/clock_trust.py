@@ -48,3 +48,8 @@ def minutes_words(offset: timedelta) -> str:
     seconds = abs(offset.total_seconds())
     size = f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
     return f"{size} {'ahead' if offset.total_seconds() > 0 else 'behind'}"
+
+
+def clock_wrong_words(device: str, ahead: timedelta) -> str:
+    """What an organizer reads of a device whose scan times lay ahead of their receipt."""
+    return f"clock wrong on device {device}: scan times up to {minutes_words(ahead)} of receipt"

@@ -126,7 +126,9 @@ class UploadAnswer:
             raise AnswerError("the server's answer to an upload named other entries than were sent")
         if any(r.get("status") not in _STATUSES for r in results):
             raise AnswerError("the server's answer to an upload has an unknown status")
-        return cls(tuple(_entry_answer(r) for r in results), server_time_text(body.get("server_time")))
+        return cls(
+            tuple(_entry_answer(r) for r in results), server_time_text(body.get("server_time"))
+        )
 
 
 def _entry_answer(result: dict[str, Any]) -> EntryAnswer:
