@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scanner.app.door_clock import ClockReading
 
 
 def _plain(value: object) -> object:
@@ -22,3 +25,11 @@ def emit_json(obj: Any) -> None:
 def emit(text: str) -> None:
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
+
+
+def clock_lines(reading: ClockReading) -> list[str]:
+    """How this device's clock stands, for status, sync and enroll: a line, and what to do."""
+    mark = "WARNING: " if reading.wrong else ""
+    lines = [f"clock: {mark}{reading.words()}"]
+    advice = reading.advice()
+    return [*lines, f"  -> {advice}"] if advice else lines
