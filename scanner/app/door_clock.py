@@ -103,7 +103,7 @@ def _fresh(sample: ClockSample, own: datetime, monotonic_s: float) -> bool:
     if sample.monotonic_s is None:
         return False
     since = timedelta(seconds=monotonic_s - sample.monotonic_s)
-    if since < timedelta() or since > FRESH_FOR:
+    if since < -JUMP or since > FRESH_FOR:
         return False  # another boot (the monotonic clock starts again), or too long ago
     return abs((own - sample.measured_at) - since) <= JUMP
 

@@ -628,6 +628,15 @@ class DoorSession:
         """The lead PIN's stored hash (None: no PIN set); check a PIN with `kiosk.PinGuard`."""
         return kiosk.stored_pin(self._store)
 
+    def clock_trouble(self) -> kiosk.Trouble | None:
+        """Trouble.CLOCK while the clock is wrong and no lead confirmed it (the kiosk is out
+        of order then; the door window only warns)."""
+        return kiosk.clock_trouble(self.clock_reading(), kiosk.clock_confirmed(self._store))
+
+    def confirm_clock(self) -> None:
+        """A lead confirmed the clock as it stands: the kiosk admits again."""
+        kiosk.confirm_clock(self._store, self.clock_reading())
+
     def set_lead_pin(self, pin: str) -> None:
         """Raises ValueError, in words, for a PIN that is not 4 to 12 digits."""
         kiosk.set_pin(self._store, pin)

@@ -29,7 +29,7 @@ class ClockSample:
 
     def values(self) -> dict[str, str]:
         """The settings that keep it."""
-        mono = "" if self.monotonic_s is None else f"{self.monotonic_s:.3f}"
+        mono = "" if self.monotonic_s is None else f"{self.monotonic_s:.6f}"
         return {
             CLOCK_OFFSET_S: f"{self.offset_s:.3f}",
             CLOCK_MEASURED_AT: self.measured_at.isoformat(),
