@@ -8,8 +8,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pytestqt.qtbot import QtBot
-
 from scanner.app import kiosk
 from scanner.app.clock import FixedClock
 from scanner.app.session import DoorSession
