@@ -9,7 +9,7 @@ event days and code ages on `device time + offset` while the sample is fresh:
   or by NTP after the measurement, a reboot or a suspend makes the sample stale, never fresh.
 
 A stale sample, or none yet (an air-gapped door), leaves the door on its own clock, and it says
-so. docs/sync.md ("Clocks") tells the whole rule; docs/installs.md what a technician sees.
+so. docs/sync.md ("Clocks") tells the whole rule; docs/wrong-clock.md what a technician sees.
 """
 
 from __future__ import annotations

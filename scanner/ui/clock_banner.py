@@ -1,4 +1,4 @@
-"""The door's clock in the door window, when it needs saying (docs/installs.md, "A wrong clock").
+"""The door's clock in the door window, when it needs saying (docs/wrong-clock.md).
 
 A clock the last measurement found wrong beyond the tolerance gets a red line across the window
 that stays until a measurement finds it right (no toast: staff must not miss it). A clock never
