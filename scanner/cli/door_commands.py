@@ -8,12 +8,18 @@ from dataclasses import asdict
 from scanner.app.errors import NoSuchEntry, UndoError
 from scanner.app.session import DoorSession
 from scanner.app.timefmt import age
-from scanner.checkin.wording import clock_note, describe
+from scanner.checkin.wording import describe
 from scanner.cli import exits
 from scanner.cli.commands import Commands
 from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
-from scanner.cli.output import clock_lines, emit, emit_json
+from scanner.cli.output import (
+    clock_lines,
+    correction_fields,
+    emit,
+    emit_correction,
+    emit_json,
+)
 from scanner.cli.typed_text import require_reason, require_ticket_id
 from scanner.lang import _
 
@@ -67,20 +73,12 @@ def run_check(args: argparse.Namespace) -> int:
         verdict = result.verdict
         correction = result.clock_correction
         if args.json:
-            seconds = None if correction is None else round(correction.total_seconds())
-            emit_json(
-                {
-                    "scan_id": result.entry_id,
-                    "seq": result.seq,
-                    **verdict.to_json(),
-                    "clock_correction_s": seconds,
-                }
-            )
+            scan = {"scan_id": result.entry_id, "seq": result.seq}
+            emit_json({**scan, **verdict.to_json(), **correction_fields(correction)})
         else:
             wording = describe(verdict, result.timezone, _)
             emit(f"{wording.one_line()}  [scan {result.entry_id}]")
-            if correction is not None:
-                emit("  " + clock_note(correction.total_seconds(), _))
+            emit_correction(correction)
     return exits.OK if verdict.outcome != "rejected" else exits.REFUSED
 
 

@@ -124,7 +124,7 @@ class KioskWindow(QWidget):
         b.camera.connect(self.attract.preview.set_state)
         b.counts.connect(self._counts)
         b.sync.connect(self.staff.sync_badge.set_state)
-        b.sync.connect(lambda _event: self.check_data())  # a cycle may have measured the clock
+        b.sync.connect(lambda _event: self.check_clock())  # a cycle may have measured it
         self.staff_scanned.connect(self.staff_code)
         self.staff_button.clicked.connect(self.open_pin_pad)
         self.attract.language_chosen.connect(self.choose_language)
@@ -132,7 +132,7 @@ class KioskWindow(QWidget):
         self.pin_pad.cancelled.connect(self.show_idle)
         self.staff.back.connect(self.show_idle)
         self.staff.leave.connect(self.leave)
-        self.staff.clock_confirmed.connect(self.check_data)
+        self.staff.clock_confirmed.connect(self.check_clock)
         self._forget_language = on_change(self._retranslate)
 
     # -- what attendees see --------------------------------------------------------------------
@@ -203,6 +203,10 @@ class KioskWindow(QWidget):
     def check_data(self) -> None:
         self._data_checked = self.clock()
         self._data_trouble = data_trouble(self.session.status)
+        self.check_clock()
+
+    def check_clock(self) -> None:
+        """Out of order while the clock is wrong and no lead confirmed it (cheap: no counts)."""
         self._clock_trouble = self.session.clock_trouble()
         self._update_trouble()
 
