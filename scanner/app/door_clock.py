@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from scanner.app.clock import Clock
-from scanner.checkin.clock_trust import CLOCK_NOTE, CLOCK_TOLERANCE, minutes_words
+from scanner.checkin.clock_trust import CLOCK_NOTE, CLOCK_TOLERANCE, minutes_words, size_words
 from scanner.store.sync_figures import ClockSample
 
 FRESH_FOR = timedelta(hours=24)  # of monotonic time (uptime) since the measurement
@@ -56,8 +56,10 @@ class ClockReading:
         return abs(self.correction) > CLOCK_NOTE
 
     def off_by(self) -> str:
-        """'1440 min ahead': how our clock differs from the server's (last measured)."""
-        return minutes_words(-(self.offset or timedelta()))
+        """'1440 min ahead of' / '7 min behind': how our clock differs from the server's (as
+        last measured), to go before "the server's"."""
+        words = minutes_words(-(self.offset or timedelta()))
+        return f"{words} of" if words.endswith("ahead") else words
 
     def words(self) -> str:
         """One line for status, sync, enroll and doctor."""
@@ -65,13 +67,13 @@ class ClockReading:
             return "not checked against a server yet: this door uses its own clock"
         if self.state is ClockState.STALE:
             return (
-                f"this device's clock was {self.off_by()} of the server's when last measured; "
+                f"this device's clock was {self.off_by()} the server's when last measured; "
                 "that was too long ago or the clock was changed since: this door uses its own clock"
             )
         if not self.told:
-            return f"within {self.off_by()} of the server's"
+            return f"within {size_words(self.offset or timedelta())} of the server's"
         return (
-            f"this device's clock is {self.off_by()} of the server's: "
+            f"this device's clock is {self.off_by()} the server's: "
             "the door decides on the server's time"
         )
 

@@ -42,12 +42,16 @@ def trusted_time(scanned_at: datetime, received_at: datetime) -> datetime:
     return received_at if ahead_of_receipt(scanned_at, received_at) else scanned_at
 
 
+def size_words(offset: timedelta) -> str:
+    """'40 s' / '1440 min': how large a difference of clocks is."""
+    seconds = abs(offset.total_seconds())
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
 def minutes_words(offset: timedelta) -> str:
     """'1440 min ahead' / '7 min behind' / '40 s ahead': how a clock differs, in words. A
     positive offset is a clock ahead."""
-    seconds = abs(offset.total_seconds())
-    size = f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
-    return f"{size} {'ahead' if offset.total_seconds() > 0 else 'behind'}"
+    return f"{size_words(offset)} {'ahead' if offset.total_seconds() > 0 else 'behind'}"
 
 
 def clock_wrong_words(device: str, ahead: timedelta) -> str:
