@@ -113,8 +113,9 @@ def _fresh(sample: ClockSample, own: datetime, monotonic_s: float) -> bool:
 class DoorClock:
     """A Clock for deciding: the device's own clock plus the correction while it holds.
 
-    The sample is read from the store when first needed and again after `forget()` (the session
-    calls it after each sync cycle), so a scan reads no extra row."""
+    The sample is read from the store when made and again by `reload()` (the session calls it
+    on the sync thread after each cycle, and after an enrolment), never on a scan's or the
+    window's way: those read only memory."""
 
     def __init__(
         self,
@@ -125,15 +126,13 @@ class DoorClock:
         self.own = own
         self._load = sample
         self._monotonic = monotonic
-        self._sample: tuple[ClockSample | None] | None = None
+        self._sample = sample()
 
-    def forget(self) -> None:
-        self._sample = None
+    def reload(self) -> None:
+        self._sample = self._load()
 
     def reading(self) -> ClockReading:
-        if self._sample is None:
-            self._sample = (self._load(),)
-        return read_clock(self._sample[0], self.own.now(), self._monotonic())
+        return read_clock(self._sample, self.own.now(), self._monotonic())
 
     def now(self) -> datetime:
         return self.own.now() + self.reading().correction

@@ -575,7 +575,7 @@ class DoorSession:
         return None
 
     def _synced(self, state: SyncState) -> None:
-        self.door_clock.forget()  # the cycle may have measured the clock again
+        self.door_clock.reload()  # the cycle may have measured the clock again
         self._cycled = True
         if state.link in (Link.OFFLINE, Link.FAILING):
             self._offline_since = self._offline_since or self.clock.now()
@@ -590,7 +590,7 @@ class DoorSession:
     def _forget_event(self) -> None:
         """A new attendee list or event: cached keys and time zone are read again (and the
         clock's measurement: an enrolment measures it)."""
-        self.door_clock.forget()
+        self.door_clock.reload()
         self._identify = None
         self._timezone = None
         self._names = None

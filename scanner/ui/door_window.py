@@ -383,7 +383,7 @@ class DoorWindow(QMainWindow):
         the event and its day."""
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         session = self.session
-        name = report_name(session.names().event, session.clock.now(), session.timezone())
+        name = report_name(session.names().event, session.door_clock.now(), session.timezone())
         return Path(folder or Path.home()) / name
 
     def _report_progress(self, event: Progress) -> None:
