@@ -55,6 +55,16 @@ class ClockReading:
         """A correction large enough to tell with each verdict."""
         return abs(self.correction) > CLOCK_NOTE
 
+    @property
+    def ahead(self) -> bool:
+        """Our clock runs ahead of the server's (as last measured)."""
+        return self.offset is not None and self.offset < timedelta()
+
+    @property
+    def minutes(self) -> int:
+        """By how many whole minutes our clock differs (as last measured)."""
+        return round(abs((self.offset or timedelta()).total_seconds()) / 60)
+
     def off_by(self) -> str:
         """'1440 min ahead of' / '7 min behind': how our clock differs from the server's (as
         last measured), to go before "the server's"."""

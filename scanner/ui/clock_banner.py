@@ -21,8 +21,7 @@ QUIET_STYLE = "#clockBanner { color: #607d8b; }"
 
 def banner_text(reading: ClockReading) -> str:
     """What the window says of the clock ('' when nothing)."""
-    minutes = round(abs(reading.offset.total_seconds()) / 60) if reading.offset else 0
-    ahead = reading.offset is not None and reading.offset.total_seconds() < 0
+    minutes, ahead = reading.minutes, reading.ahead
     if reading.wrong and reading.state is ClockState.CORRECTED:
         text = (
             _("This device's clock is {n} min ahead of the server's. The door decides on the "

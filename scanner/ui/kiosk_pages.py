@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from datetime import timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -170,16 +169,14 @@ class OutOfOrderPage(QWidget):
 
 def clock_words(reading: ClockReading) -> str:
     """Why a kiosk is out of order for its clock, and what a lead does about it."""
-    minutes = round(abs((reading.offset or timedelta()).total_seconds()) / 60)
-    ahead = reading.offset is not None and reading.offset < timedelta()
     text = (
         _("This kiosk's clock is {n} min ahead of the server's: set it right, or a lead "
           "confirms in the staff menu")
-        if ahead
+        if reading.ahead
         else _("This kiosk's clock is {n} min behind the server's: set it right, or a lead "
                "confirms in the staff menu")
     )  # fmt: skip
-    return text.format(n=minutes)
+    return text.format(n=reading.minutes)
 
 
 class StaffMenu(QWidget):
