@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,6 +43,10 @@ class MovableClock:
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self.ahead
+
+    def monotonic(self) -> float:
+        """Moving it on is time passing, not a clock set by hand (the door's correction holds)."""
+        return time.monotonic() + self.ahead.total_seconds()
 
 
 def door_window(session: DoorSession) -> DoorWindow:

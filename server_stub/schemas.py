@@ -129,6 +129,7 @@ class EnrollResponse(BaseModel):
     checkin_list: str | None
     platform_public_b64u: str = Field(description="the snapshot signer's Ed25519 public key")
     platform_fingerprint: str
+    server_time: datetime = Field(description="the server's clock: the device measures its own")
 
 
 class CheckinEntry(BaseModel):
@@ -185,6 +186,7 @@ class ChangesResponse(BaseModel):
     cursor: str
     records: list[dict[str, Any]]
     more: bool = Field(description="true: ask again with the new cursor for the rest")
+    server_time: datetime = Field(description="the server's clock: the device measures its own")
 
 
 class ConflictGroup(BaseModel):
@@ -194,9 +196,24 @@ class ConflictGroup(BaseModel):
     others: list[ConflictRef]
 
 
+class ClockWrong(BaseModel):
+    """A device whose scan times lay ahead of the server's receive times beyond the tolerance:
+    its clock was wrong, and the server judged those scans' days by its own clock."""
+
+    device_id: str
+    device_name: str | None
+    entries: int = Field(description="how many of its entries")
+    ahead_s: int = Field(description="the most its scan time lay ahead of the receive time")
+    first_received_at: datetime
+    words: str = Field(description="'clock wrong on device X: up to N min ahead'")
+
+
 class ConflictsResponse(BaseModel):
     event_id: str
     conflicts: list[ConflictGroup]
+    clock_wrong: list[ClockWrong] = Field(
+        default_factory=list, description="devices whose clock was wrong (docs/sync.md)"
+    )
 
 
 class DoorStats(BaseModel):

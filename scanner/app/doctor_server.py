@@ -6,13 +6,14 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+from scanner.app.clock import monotonic_of
+from scanner.app.door_clock import ClockReading, ClockState, read_clock
 from scanner.app.findings import DoctorSettings, Finding, Level
 from scanner.app.version import program
 from scanner.store import inspection, sealing
 from scanner.store.device import Enrolment
 from scanner.sync.client import ApiClient
 from scanner.sync.errors import DeviceRevoked, SnapshotRequired, SyncError, Unreachable
-from scanner.sync.state import CLOCK_WARNING_S
 
 
 def check_server(settings: DoctorSettings) -> Iterator[Finding]:
@@ -39,6 +40,7 @@ def check_server(settings: DoctorSettings) -> Iterator[Finding]:
             "not enrolled with a server: this door works offline on imported data",
             f"to sync with other doors, enrol with `{program()} enroll URL CODE`",
         )
+        yield stored_clock(settings)
         return
     yield Finding(
         "enrolment",
@@ -66,6 +68,7 @@ def _talk(enrolment: Enrolment, settings: DoctorSettings) -> Iterator[Finding]:
             "scanning goes on offline; check the network or ask whoever runs the server",
             {"server_url": url},
         )
+        yield stored_clock(settings)
         return
     finally:
         anonymous.close()
@@ -82,7 +85,7 @@ def _talk(enrolment: Enrolment, settings: DoctorSettings) -> Iterator[Finding]:
 
 def _skew(server_time: object, local: datetime) -> Finding:
     try:
-        offset = (datetime.fromisoformat(str(server_time)) - local).total_seconds()
+        offset = datetime.fromisoformat(str(server_time)) - local
     except ValueError:
         return Finding(
             "clock",
@@ -90,19 +93,31 @@ def _skew(server_time: object, local: datetime) -> Finding:
             "the server did not say its time",
             "upgrade the companion API",
         )
-    details: dict[str, object] = {"offset_s": round(offset, 1)}
-    if abs(offset) <= CLOCK_WARNING_S:
-        return Finding(
-            "clock", Level.OK, f"clock within {abs(offset):.0f} s of the server's", "", details
-        )
-    direction = "behind" if offset > 0 else "ahead of"
-    return Finding(
-        "clock",
-        Level.WARNING,
-        f"this device's clock is {abs(offset) / 60:.0f} min {direction} the server's",
-        "set the date and time (or turn on automatic time): day rules and reports use it",
-        details,
-    )
+    return clock_finding(ClockReading(ClockState.CORRECTED, offset, local))
+
+
+def stored_clock(settings: DoctorSettings) -> Finding:
+    """The door's clock as its last sync measured it (no server to ask now)."""
+    sample = inspection.clock_on_file(settings.data_dir)
+    own = settings.clock.now()
+    return clock_finding(read_clock(sample, own, monotonic_of(settings.clock)()), own)
+
+
+def clock_finding(reading: ClockReading, own: datetime | None = None) -> Finding:
+    """What doctor says of the clock, in the words status and sync use."""
+    details: dict[str, object] = {"state": str(reading.state)}
+    if reading.offset is not None:
+        details["offset_s"] = round(reading.offset.total_seconds(), 1)
+    summary = reading.words()
+    if reading.state is not ClockState.CORRECTED and own is not None:
+        summary += f" (it reads {own:%Y-%m-%d %H:%M} UTC)"
+    if reading.wrong:
+        level = Level.PROBLEM  # a kiosk is out of order, the window warns
+    elif reading.told:
+        level = Level.WARNING
+    else:
+        level = Level.OK if reading.state is ClockState.CORRECTED else Level.INFO
+    return Finding("clock", level, summary, reading.advice(), details)
 
 
 def _token(enrolment: Enrolment, timeout_s: float) -> Finding:

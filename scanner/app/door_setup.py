@@ -16,7 +16,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.app.clock import Clock
+from scanner.app.clock import Clock, monotonic_of
 from scanner.app.events import EventHub, Progress
 from scanner.app.tasks import Report, Tasks
 from scanner.checkin.records import EventPolicy
@@ -68,6 +68,7 @@ class DoorSetUp:
                 self._clock.now,
                 name=(name or "").strip() or None,
                 progress=self._tasks.progress("enrol"),
+                monotonic=monotonic_of(self._clock),
             )
             self._door.forget_event()
             enrolment = self._store.enrolment()

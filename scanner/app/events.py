@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from scanner.camera.health import CameraState
@@ -42,6 +42,9 @@ class VerdictCommitted:
     frame: int | None = None  # the camera frame the code was read from
     # Already used, but admitted by this very door seconds ago (the guest just let in).
     admitted_here_s: float | None = None
+    # Decided on the server's time: this device's clock was corrected by this much (told only
+    # beyond CLOCK_NOTE; None: no correction worth telling).
+    clock_correction: timedelta | None = None
 
     @property
     def latency_ms(self) -> float | None:

@@ -1,7 +1,7 @@
 """The self-service kiosk's rules, free of Qt: the lead PIN (a salted scrypt hash in the store),
 its lockout after wrong tries (kept in the store, so a restart does not lift it), the staff QR
 code, how long a verdict stays, which part of a name an attendee may see, when the kiosk is out
-of order, and what it does when its window is taken from it.
+of order (a wrong clock: until a lead confirms), and what it does when its window is taken from it.
 
 Times come from injected clocks (seconds), so tests step time instead of waiting.
 """
@@ -14,13 +14,17 @@ import json
 import os
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 
 from scanner.app import preferences
+from scanner.app.door_clock import ClockReading
 from scanner.app.errors import NoEventError, StoreError
 from scanner.app.events import CameraState
+from scanner.checkin.clock_trust import CLOCK_TOLERANCE
 from scanner.checkin.reasons import Outcome
 from scanner.checkin.records import Verdict
 from scanner.store.location import DB_FILENAME, data_dir
@@ -29,6 +33,8 @@ from scanner.store.store import Store
 PREFIX = "kiosk."
 PIN_KEY = PREFIX + "pin_hash"
 LOCKOUT_KEY = PREFIX + "pin_lockout"  # wrong tries, locks so far, when the lock ends (JSON)
+# What a lead confirmed of a wrong clock: "<offset in seconds> <state>" (docs/kiosk.md).
+CLOCK_CONFIRMED_KEY = PREFIX + "clock_confirmed"
 # A staff QR code carries the lead PIN behind this prefix (as pretixSCAN's staff codes do); it is
 # checked like a typed PIN, so it obeys the same lockout.
 STAFF_QR_PREFIX = "DOORSCANNER-STAFF:"
@@ -39,6 +45,7 @@ LOCK_CAP_S = 15 * 60.0  # ...up to this
 # scrypt cost: about 50 ms and 16 MiB per check on a small kiosk PC; slow enough that a stolen
 # data file does not give the PIN away in seconds, fast enough for a PIN pad.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+TOLERANCE_S = CLOCK_TOLERANCE.total_seconds()
 
 Clock = Callable[[], float]
 
@@ -286,6 +293,36 @@ class Trouble(StrEnum):
     CAMERA = "camera"
     NO_EVENT = "no_event"
     DATA = "data"
+    CLOCK = "clock"  # the clock is wrong and no lead confirmed it
+
+
+def clock_trouble(reading: ClockReading, confirmed: str | None) -> Trouble | None:
+    """A kiosk nobody watches must not admit on a wrong clock: out of order while the last
+    measurement found it off beyond the tolerance, until a lead confirms that very state (the
+    same correction, still in force or not). Measured right again, it admits by itself."""
+    if not reading.wrong or confirmed == confirmation(reading, confirmed):
+        return None
+    return Trouble.CLOCK
+
+
+def confirmation(reading: ClockReading, confirmed: str | None = None) -> str:
+    """What a lead confirms of `reading`; a confirmation of an offset within the tolerance of
+    this one still stands (every sync measures anew, a little differently)."""
+    offset = (reading.offset or timedelta()).total_seconds()
+    if confirmed is not None:
+        said, _space, state = confirmed.partition(" ")
+        with suppress(ValueError):
+            if state == reading.state and abs(float(said) - offset) <= TOLERANCE_S:
+                return confirmed
+    return f"{offset:.0f} {reading.state}"
+
+
+def clock_confirmed(store: Store) -> str | None:
+    return store.app_settings([CLOCK_CONFIRMED_KEY]).get(CLOCK_CONFIRMED_KEY)
+
+
+def confirm_clock(store: Store, reading: ClockReading) -> None:
+    store.save_app_settings({CLOCK_CONFIRMED_KEY: confirmation(reading)})
 
 
 def camera_trouble(state: CameraState, expects_camera: bool) -> Trouble | None:

@@ -39,9 +39,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scanner.app import kiosk, preferences
-from scanner.app.clock import Clock, SystemClock
+from scanner.app.clock import Clock, SystemClock, monotonic_of
 from scanner.app.door import Door, door_list, door_settings
 from scanner.app.door_camera import DoorCamera
+from scanner.app.door_clock import ClockReading, DoorClock
 from scanner.app.door_reports import DoorReports
 from scanner.app.door_setup import DoorHooks, DoorSetUp
 from scanner.app.events import (
@@ -104,9 +105,11 @@ class DoorSession:
         repeat_window_s: float = DEFAULT_WINDOW_S,
     ) -> None:
         self._synchronous = synchronous
-        self.clock = clock or SystemClock()
+        self.clock = clock or SystemClock()  # this device's own clock (sync measures it)
         self._events = EventHub()
         self._store = Store(data_dir(directory), synchronous=synchronous)
+        # what the door decides by: its own clock, corrected by the server's while that holds
+        self.door_clock = DoorClock(self.clock, self._store.clock_sample, monotonic_of(self.clock))
         saved = preferences.load(self._store)
         self._checkin_list = saved.checkin_list  # chosen on purpose (None: not chosen)
         self._door = Door(
@@ -118,7 +121,7 @@ class DoorSession:
                 operator or saved.operator,
                 saved.checkin_list,
             ),
-            self.clock,
+            self.door_clock,
         )
         self.wedge = WedgeAssembler(idle_end_s=0.3)
         # The hand scanner's repeats, in the camera's window (the camera filters its own
@@ -161,7 +164,7 @@ class DoorSession:
             self._wake_sync,
         )
         self.setup = DoorSetUp(self._store, self._events, self._tasks, self.clock, hooks)
-        self.reports = DoorReports(self._store, self._events, self._tasks, self.clock)
+        self.reports = DoorReports(self._store, self._events, self._tasks, self.door_clock)
 
     # -- life ------------------------------------------------------------------------------
 
@@ -176,7 +179,12 @@ class DoorSession:
             from scanner.sync.service import DEFAULT_POLL_S, SyncService
 
             poll_s, client_factory = self._sync_options
-            syncer = Syncer(self._store, self.clock.now, client_factory or default_client)
+            syncer = Syncer(
+                self._store,
+                self.clock.now,
+                client_factory or default_client,
+                monotonic=monotonic_of(self.clock),
+            )
             self._sync = SyncService(syncer, DEFAULT_POLL_S if poll_s is None else poll_s)
             self._sync.subscribe(self._synced)
         return self._sync
@@ -344,7 +352,7 @@ class DoorSession:
         note: str | None = None,
         frame: int | None = None,
     ) -> VerdictCommitted:
-        now = self.clock.now()
+        now, clock = self.door_clock.decided()
         event = VerdictCommitted(
             entry_id=result.entry_id,
             seq=result.seq,
@@ -359,6 +367,7 @@ class DoorSession:
             note=note,
             frame=frame,
             admitted_here_s=self._admitted_here_s(result, now),
+            clock_correction=clock.correction if clock.told else None,
         )
         with self._recent_lock:
             self._recent = [event, *self._recent][:RECENT]
@@ -486,10 +495,14 @@ class DoorSession:
 
     def status(self) -> Status:
         """Counts now (raises NoEventError before anything was imported)."""
-        return self._store.status(self.clock.now())
+        return self._store.status(self.door_clock.now())
 
     def counts(self) -> Status | None:
         return self.status() if self.has_event() else None
+
+    def clock_reading(self) -> ClockReading:
+        """How the door's time stands against the server's (docs/sync.md, "Clocks")."""
+        return self.door_clock.reading()
 
     def enrolment(self) -> device.Enrolment | None:
         return self._store.enrolment()
@@ -562,6 +575,7 @@ class DoorSession:
         return None
 
     def _synced(self, state: SyncState) -> None:
+        self.door_clock.reload()  # the cycle may have measured the clock again
         self._cycled = True
         if state.link in (Link.OFFLINE, Link.FAILING):
             self._offline_since = self._offline_since or self.clock.now()
@@ -574,7 +588,9 @@ class DoorSession:
             self.refresh_counts()
 
     def _forget_event(self) -> None:
-        """A new attendee list or event: cached keys and time zone are read again."""
+        """A new attendee list or event: cached keys and time zone are read again (and the
+        clock's measurement: an enrolment measures it)."""
+        self.door_clock.reload()
         self._identify = None
         self._timezone = None
         self._names = None
@@ -616,6 +632,15 @@ class DoorSession:
         """Checks the lead PIN; its lockout is kept in the store (a restart does not lift it)."""
         memory = kiosk.LockoutMemory(self._store)
         return kiosk.PinGuard(self.lead_pin(), clock or time.time, memory)
+
+    def clock_trouble(self) -> kiosk.Trouble | None:
+        """Trouble.CLOCK while the clock is wrong and no lead confirmed it (the kiosk is out
+        of order then; the door window only warns)."""
+        return kiosk.clock_trouble(self.clock_reading(), kiosk.clock_confirmed(self._store))
+
+    def confirm_clock(self) -> None:
+        """A lead confirmed the clock as it stands: the kiosk admits again."""
+        kiosk.confirm_clock(self._store, self.clock_reading())
 
     def set_lead_pin(self, pin: str) -> None:
         """Raises ValueError, in words, for a PIN that is not 4 to 12 digits."""

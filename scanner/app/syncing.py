@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scanner.app.clock import Clock, SystemClock
+from scanner.app.clock import Clock, SystemClock, monotonic_of
 from scanner.store.store import Store
 from scanner.sync.engine import ClientFactory, Syncer, default_client
 from scanner.sync.service import DEFAULT_POLL_S, SyncService
@@ -13,7 +13,8 @@ from scanner.sync.service import DEFAULT_POLL_S, SyncService
 def syncer_for(
     store: Store, clock: Clock | None = None, client_factory: ClientFactory = default_client
 ) -> Syncer:
-    return Syncer(store, (clock or SystemClock()).now, client_factory)
+    own = clock or SystemClock()
+    return Syncer(store, own.now, client_factory, monotonic=monotonic_of(own))
 
 
 def service_for(

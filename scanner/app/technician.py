@@ -16,7 +16,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from scanner.app.clock import Clock, SystemClock
+from scanner.app.clock import Clock, SystemClock, monotonic_of
+from scanner.app.door_clock import ClockReading, DoorClock
 from scanner.app.syncing import export_to, service_for, syncer_for
 from scanner.checkin.keyring import Keyring
 from scanner.checkin.line_reader import MAX_LINE_BYTES
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int | None], None]  # records done, records expected (if known)
 
 __all__ = [
+    "ClockReading",
     "Conflict",
     "DataFile",
     "EventSpec",
@@ -141,7 +143,19 @@ class DataFile:
         return exported
 
     def enroll(self, url: str, code: str, name: str | None, progress: Progress) -> SyncState:
-        return enroll(self.store, url, code, self.clock.now, name=name, progress=progress)
+        return enroll(
+            self.store,
+            url,
+            code,
+            self.clock.now,
+            name=name,
+            progress=progress,
+            monotonic=monotonic_of(self.clock),
+        )
+
+    def clock_reading(self) -> ClockReading:
+        """How this device's clock stands against the server's (docs/sync.md, "Clocks")."""
+        return DoorClock(self.clock, self.store.clock_sample, monotonic_of(self.clock)).reading()
 
     def sync_once(self, progress: Progress) -> SyncState:
         syncer = syncer_for(self.store, self.clock)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from scanner.checkin.attendees import AttendeeRow, attendee_from_mapping
+from scanner.checkin.clock_trust import server_time_text
 from scanner.checkin.field_values import RowError, require_id
 from scanner.checkin.reasons import Direction
 
@@ -76,13 +77,17 @@ class ChangePage:
     cursor: str
     records: tuple[ChangeRecord | Unreadable, ...]
     more: bool  # ask again with the new cursor for the rest
+    server_time: datetime | None = None  # the server's clock when it answered (None: not said)
 
     @classmethod
     def from_wire(cls, body: dict[str, Any]) -> ChangePage:
         cursor, items = body.get("cursor"), body.get("records")
         if not isinstance(cursor, str) or not isinstance(items, list):
             raise PageError("the server's changes answer has an unexpected shape")
-        return cls(cursor, tuple(_readable(item) for item in items), bool(body.get("more")))
+        records = tuple(_readable(item) for item in items)
+        return cls(
+            cursor, records, bool(body.get("more")), server_time_text(body.get("server_time"))
+        )
 
 
 def _readable(item: object) -> ChangeRecord | Unreadable:

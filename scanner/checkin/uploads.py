@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from scanner.checkin.clock_trust import server_time_text
 from scanner.checkin.reasons import Direction, Outcome, Reason
 
 EntryKind = Literal["scan", "undo"]
@@ -125,7 +126,9 @@ class UploadAnswer:
             raise AnswerError("the server's answer to an upload named other entries than were sent")
         if any(r.get("status") not in _STATUSES for r in results):
             raise AnswerError("the server's answer to an upload has an unknown status")
-        return cls(tuple(_entry_answer(r) for r in results), _time(body.get("server_time")))
+        return cls(
+            tuple(_entry_answer(r) for r in results), server_time_text(body.get("server_time"))
+        )
 
 
 def _entry_answer(result: dict[str, Any]) -> EntryAnswer:
@@ -154,12 +157,3 @@ def _conflict(value: object) -> ConflictRef | None:
         device_id=texts["device_id"],
         device_name=name if isinstance(name, str) else None,
     )
-
-
-def _time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None

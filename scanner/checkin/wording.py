@@ -56,3 +56,13 @@ def describe(verdict: Verdict, timezone: str = "UTC", tr: Callable[[str], str] =
         reason = "Goodbye"
     words = reason or REASON_TEXT[Reason.OK]
     return Wording(tr(HEADLINES[verdict.outcome]), tr(words), tuple(details))
+
+
+def clock_note(correction_s: float, tr: Callable[[str], str] = _same) -> str:
+    """The small line under a verdict decided on the server's time: `correction_s`, the
+    server's clock minus this device's, was added to the device's clock."""
+    if correction_s < 0:
+        text = tr("Decided on the server's time: this device's clock is {n} min ahead")
+    else:
+        text = tr("Decided on the server's time: this device's clock is {n} min behind")
+    return text.format(n=round(abs(correction_s) / 60))

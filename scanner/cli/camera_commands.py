@@ -22,7 +22,7 @@ from scanner.cli import exits
 from scanner.cli.commands import Commands
 from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
-from scanner.cli.output import emit, emit_json
+from scanner.cli.output import correction_fields, emit, emit_correction, emit_json
 from scanner.lang import _
 
 KEYBOARD = "keyboard"
@@ -163,10 +163,12 @@ def _show(event: VerdictCommitted, as_json: bool) -> None:
                 "latency_ms": round(latency, 1),
                 "advice": event.advice,
                 **verdict.to_json(),
+                **correction_fields(event.clock_correction),
             }
         )
         return
     wording = describe(verdict, event.timezone, _)
     emit(f"{wording.one_line()}  [scan {event.entry_id}, {latency:.0f} ms]")
+    emit_correction(event.clock_correction)
     if event.advice:
         emit(f"  {event.advice}")

@@ -13,7 +13,13 @@ from scanner.cli import exits
 from scanner.cli.commands import Commands
 from scanner.cli.context import session_for
 from scanner.cli.exits import CliError
-from scanner.cli.output import emit, emit_json
+from scanner.cli.output import (
+    clock_lines,
+    correction_fields,
+    emit,
+    emit_correction,
+    emit_json,
+)
 from scanner.cli.typed_text import require_reason, require_ticket_id
 from scanner.lang import _
 
@@ -65,11 +71,14 @@ def run_check(args: argparse.Namespace) -> int:
         else:
             result = session.submit_code(args.text, source="cli").result()
         verdict = result.verdict
+        correction = result.clock_correction
         if args.json:
-            emit_json({"scan_id": result.entry_id, "seq": result.seq, **verdict.to_json()})
+            scan = {"scan_id": result.entry_id, "seq": result.seq}
+            emit_json({**scan, **verdict.to_json(), **correction_fields(correction)})
         else:
             wording = describe(verdict, result.timezone, _)
             emit(f"{wording.one_line()}  [scan {result.entry_id}]")
+            emit_correction(correction)
     return exits.OK if verdict.outcome != "rejected" else exits.REFUSED
 
 
@@ -130,6 +139,8 @@ def run_status(args: argparse.Namespace) -> int:
         emit(f"inside now: {status.inside}")
     emit(f"journal entries not yet uploaded: {status.pending_upload}")
     emit(f"sync: {sync_line}")
+    for line in clock_lines(session.clock_reading()):
+        emit(line)
     if status.set_aside:
         emit(f"records from the server set aside (not applied): {status.set_aside}")
         for kept in set_aside_list:
@@ -145,6 +156,5 @@ def _sync_line(session: DoorSession) -> str:
     if enrolment is None:
         return "not enrolled (attendee list from a file)"
     last = state.last_pull_at.isoformat(timespec="seconds") if state.last_pull_at else "never"
-    warning = f"; {state.clock_warning}" if state.clock_warning else ""
     held = f"; {state.held_words()}" if state.held else ""
-    return f"{enrolment.server_url}, last pull {last}, conflicts {state.conflicts}{held}{warning}"
+    return f"{enrolment.server_url}, last pull {last}, conflicts {state.conflicts}{held}"

@@ -12,11 +12,11 @@ from datetime import datetime
 from pathlib import Path
 
 from scanner.app.errors import NoEventError, StoreError, SyncError, UnsentEntries
-from scanner.app.technician import DataFile, Link, SyncState, plain_http_warning
+from scanner.app.technician import ClockReading, DataFile, Link, SyncState, plain_http_warning
 from scanner.cli import exits
 from scanner.cli.commands import Commands
 from scanner.cli.exits import CliError
-from scanner.cli.output import emit, emit_json
+from scanner.cli.output import clock_lines, emit, emit_json
 
 LINK_EXIT = {Link.ONLINE: exits.OK, Link.NOT_ENROLLED: exits.NO_EVENT, Link.REVOKED: exits.LOCKED}
 
@@ -109,7 +109,7 @@ def run_enroll(args: argparse.Namespace) -> int:
             raise CliError(str(exc), exits.REFUSED) from None
         finally:
             progress.end()
-    _show(state, as_json=False)
+        _show(state, as_json=False, clock=data.clock_reading())
     return LINK_EXIT.get(state.link, exits.REFUSED)
 
 
@@ -121,10 +121,10 @@ def run_sync(args: argparse.Namespace) -> int:
                 state = data.sync_once(progress)
             finally:
                 progress.end()
-            _show(state, args.json)
+            _show(state, args.json, data.clock_reading())
             return LINK_EXIT.get(state.link, exits.REFUSED)
         service = data.sync_service()
-        service.subscribe(lambda state: _show(state, args.json))
+        service.subscribe(lambda state: _show(state, args.json, data.clock_reading()))
         service.start()
         try:
             while True:
@@ -133,10 +133,15 @@ def run_sync(args: argparse.Namespace) -> int:
             service.stop()
 
 
-def _show(state: SyncState, as_json: bool) -> None:
+def _show(state: SyncState, as_json: bool, clock: ClockReading) -> None:
     if as_json:
         emit_json(
-            {**asdict(state), "clock_warning": state.clock_warning, "link": str(state.link)},
+            {
+                **asdict(state),
+                "clock_warning": state.clock_warning,
+                "link": str(state.link),
+                "clock": {"state": str(clock.state), "wrong": clock.wrong, "words": clock.words()},
+            },
         )
         return
     emit(f"sync: {state.describe()}")
@@ -144,8 +149,8 @@ def _show(state: SyncState, as_json: bool) -> None:
     if state.held:
         emit(f"  {state.held_words()}")
     emit(f"  last pull: {_moment(state.last_pull_at)}   last push: {_moment(state.last_push_at)}")
-    if state.clock_warning:
-        emit(f"  warning: {state.clock_warning}")
+    for line in clock_lines(clock):
+        emit("  " + line)
 
 
 def _moment(moment: datetime | None) -> str:

@@ -9,7 +9,9 @@ Definitions (docs/reports.md):
 - inside now = tickets whose latest standing passage is an admission, made on the latest event
   day seen (people go home between days of a multi-day event);
 - a conflict = an admission another standing admission already covers: the same event day (any
-  time in a single-day event) and, with re-entry, no exit between; both records are listed.
+  time in a single-day event) and, with re-entry, no exit between; both records are listed;
+- a device's clock was wrong when an entry's scan time lies ahead of its receive time beyond
+  the tolerance (scanner.checkin.clock_trust): such devices are listed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from scanner.checkin.clock_trust import ahead_of_receipt
 from scanner.reports.rows import EntryRow, EventInfo, ReportSource, TicketRow
 from scanner.reports.wall_clock import WallClock, quarter_hour
 
@@ -77,6 +80,17 @@ class Undo:
     holder_name: str | None
     undone: Mark | None  # None: the undone entry is not in this source
     undone_outcome: str
+
+
+@dataclass
+class WrongClock:
+    """A device whose scan times lay ahead of their receipt: its clock was wrong."""
+
+    device_id: str
+    device_name: str | None
+    entries: int
+    ahead: timedelta  # the most
+    first_received: datetime  # UTC
 
 
 @dataclass
@@ -142,6 +156,7 @@ class Report:
     hand_admissions: list[HandAdmission]
     undos: list[Undo]
     days: list[DaySeries]
+    wrong_clocks: list[WrongClock]
     # ticket -> its first standing admission, its last exit: read again by the attendee list
     first_admission: dict[str, Mark] = field(repr=False)
     last_exit: dict[str, Mark] = field(repr=False)
@@ -232,6 +247,7 @@ class JournalPass:
         self.undos: list[Undo] = []
         self.pending_undos: list[tuple[EntryRow, datetime]] = []
         self.charts: dict[date, _DayChart] = {}
+        self.wrong_clocks: dict[str, WrongClock] = {}
         self.last_day: int | None = None
         self.tickets_counted = False
 
@@ -256,6 +272,8 @@ class JournalPass:
         door = self.doors.get(entry.door) or self.door(entry.door)
         if entry.ticket_id and entry.ticket_type:
             self.types[entry.ticket_id] = entry.ticket_type
+        if entry.received_at is not None:
+            self._clock(entry, at, entry.received_at)
         if entry.kind == "undo":
             self.totals.undos += 1
             door.undos += 1
@@ -324,6 +342,21 @@ class JournalPass:
         local = self.clock(mark.at)
         self._chart(mark, local).leave(ticket, local)
 
+    def _clock(self, entry: EntryRow, at: datetime, received: datetime) -> None:
+        ahead = ahead_of_receipt(at, received)
+        if ahead is None:
+            return
+        known = self.wrong_clocks.get(entry.device_id)
+        if known is None:
+            received = received.astimezone(UTC)
+            self.wrong_clocks[entry.device_id] = WrongClock(
+                entry.device_id, entry.device_name, 1, ahead, received
+            )
+            return
+        known.entries += 1
+        known.ahead = max(known.ahead, ahead)
+        known.first_received = min(known.first_received, received.astimezone(UTC))
+
     def _chart(self, mark: Mark, local: datetime) -> _DayChart:
         """The chart of the mark's event day (`local`: its wall time in the event's zone)."""
         on = self.event.days.get(mark.day) if mark.day is not None else None
@@ -368,6 +401,7 @@ class JournalPass:
             hand_admissions=self.hand,
             undos=[self._undo(entry, at) for entry, at in self.pending_undos],
             days=[self.charts[d].series() for d in sorted(self.charts)],
+            wrong_clocks=sorted(self.wrong_clocks.values(), key=lambda c: c.device_id),
             first_admission=self.first,
             last_exit=self.last_exit,
             inside_now=inside,

@@ -13,9 +13,10 @@ from functools import lru_cache
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
+from scanner.checkin.clock_trust import clock_wrong_words
 from scanner.checkin.reasons import REASON_TEXT, Reason
 from scanner.checkin.records import FLAG_TEXT
-from scanner.reports.model import Mark, Options, Report
+from scanner.reports.model import Mark, Options, Report, WrongClock
 from scanner.reports.rows import EntryRow, EventInfo, TicketRow
 from scanner.reports.wall_clock import WallClock
 
@@ -161,8 +162,34 @@ def summary(report: Report) -> Part:
                 for u in report.undos
             ],
         ),
+        _table(
+            "Clock wrong on device",
+            [
+                ("Device", "text"),
+                ("Device name", "text"),
+                ("Entries", "int"),
+                ("Scan time ahead of receipt by up to (min)", "int"),
+                ("First received", "datetime"),
+                ("Problem", "text"),
+            ],
+            [_wrong_clock_row(c, local) for c in report.wrong_clocks],
+        ),
     ]
     return Part("summary", "Summary", tuple(tables))
+
+
+def _wrong_clock_row(clock: WrongClock, local: WallClock) -> tuple[Cell, ...]:
+    minutes = round(clock.ahead.total_seconds() / 60)
+    device = clock.device_name or clock.device_id
+    words = clock_wrong_words(device, clock.ahead)
+    return (
+        clock.device_id,
+        clock.device_name,
+        clock.entries,
+        minutes,
+        local(clock.first_received),
+        words,
+    )
 
 
 def arrivals(report: Report) -> Part:

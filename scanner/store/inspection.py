@@ -19,6 +19,7 @@ from scanner.store import cipher, device, outbox, tickets
 from scanner.store.database import HEAD_REVISION, KNOWN_REVISIONS
 from scanner.store.location import database_path
 from scanner.store.records import get_setting
+from scanner.store.sync_figures import ClockSample, read_sample
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,12 @@ def contents(directory: Path) -> Contents:
     with reading(directory) as conn:
         pending = outbox.upload_counts(conn).get("pending", 0)
         return Contents(pending, enrolled=get_setting(conn, "device_token") is not None)
+
+
+def clock_on_file(directory: Path) -> ClockSample | None:
+    """The last measurement of this device's clock against the server's."""
+    with reading(directory) as conn:
+        return read_sample(conn)
 
 
 def event_on_file(directory: Path) -> EventOnFile | None:

@@ -86,7 +86,7 @@ def entry_rows(conn: Connection, event_id: str) -> Iterator[EntryRow]:
 
 
 def _received(uploaded_at: str | None, state: str | None) -> datetime | None:
-    """When the server took the entry (this door's clock, at the answer); None while pending."""
+    """When the server took the entry (the server's time in its answer); None while pending."""
     if uploaded_at is None or state in (None, "pending"):
         return None
     return datetime.fromisoformat(uploaded_at)

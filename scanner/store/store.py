@@ -397,9 +397,13 @@ class Store:
     def last_pull_at(self) -> datetime | None:
         return self._read(lambda conn: sync_figures.stamp(conn, sync_figures.LAST_PULL_AT))
 
-    def set_clock_offset(self, seconds: float) -> None:
-        """How far the server's clock is ahead of ours (doctor and status warn about it)."""
-        self._put(sync_figures.CLOCK_OFFSET_S, f"{seconds:.3f}")
+    def record_clock(self, sample: sync_figures.ClockSample) -> None:
+        """A measurement of our clock against the server's (the door corrects its time by it
+        while it is fresh; doctor and status tell it)."""
+        self._put_all(sample.values())
+
+    def clock_sample(self) -> sync_figures.ClockSample | None:
+        return self._read(sync_figures.read_sample)
 
     def sync_figures(self) -> sync_figures.SyncFigures:
         return self._read(sync_figures.read_figures)
@@ -421,6 +425,10 @@ class Store:
 
     def save_app_settings(self, values: Mapping[str, str]) -> None:
         _app_keys(values)
+        self._put_all(values)
+
+    def _put_all(self, values: Mapping[str, str]) -> None:
+        """Several settings in one transaction."""
 
         def job(conn: Connection) -> None:
             for key, value in values.items():

@@ -15,6 +15,36 @@ from scanner.store.records import get_setting
 LAST_PULL_AT = "last_pull_at"
 LAST_PUSH_AT = "last_push_at"
 CLOCK_OFFSET_S = "clock_offset_s"
+CLOCK_MEASURED_AT = "clock_measured_at"  # this device's own clock when it was measured
+CLOCK_MEASURED_MONO = "clock_measured_mono"  # ...and its monotonic clock (seconds) then
+
+
+@dataclass(frozen=True)
+class ClockSample:
+    """The last measurement of this device's clock against the server's."""
+
+    offset_s: float  # the server's clock minus ours
+    measured_at: datetime  # our own (uncorrected) clock at the measurement
+    monotonic_s: float | None  # the monotonic clock then (None: not known, an older build)
+
+    def values(self) -> dict[str, str]:
+        """The settings that keep it."""
+        mono = "" if self.monotonic_s is None else f"{self.monotonic_s:.6f}"
+        return {
+            CLOCK_OFFSET_S: f"{self.offset_s:.3f}",
+            CLOCK_MEASURED_AT: self.measured_at.isoformat(),
+            CLOCK_MEASURED_MONO: mono,
+        }
+
+
+def read_sample(conn: Connection) -> ClockSample | None:
+    """The last measurement, None before any (an older build kept the offset only: without
+    its time it cannot be judged fresh, so it counts as none)."""
+    offset, at = get_setting(conn, CLOCK_OFFSET_S), stamp(conn, CLOCK_MEASURED_AT)
+    if offset is None or at is None:
+        return None
+    mono = get_setting(conn, CLOCK_MEASURED_MONO)
+    return ClockSample(float(offset), at, float(mono) if mono else None)
 
 
 @dataclass(frozen=True)

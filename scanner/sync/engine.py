@@ -8,6 +8,7 @@ transactions, so a scan never waits for the network.
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from scanner.checkin.sync_counts import SyncCounts
 from scanner.checkin.uploads import UploadEntry
 from scanner.store import device
 from scanner.store.store import Store
+from scanner.sync.clock_check import measure
 from scanner.sync.errors import (
     Answered,
     DeviceRevoked,
@@ -51,9 +53,11 @@ class Syncer:
         now: Callable[[], datetime],
         client_factory: ClientFactory = default_client,
         batch: int = BATCH,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
-        self.now = now
+        self.now = now  # this device's own clock, never corrected: sync measures it
+        self.monotonic = monotonic
         self.client_factory = client_factory
         self.batch = batch
         self.state = SyncState(Link.NOT_ENROLLED)
@@ -198,10 +202,10 @@ class Syncer:
         sent_at = self.now()
         answer = push.client.upload(push.event_id, entries)
         now = self.now()
-        self.store.record_answers(answer.results, now)
+        # when the server took them, by its own clock (ours may be off)
+        self.store.record_answers(answer.results, answer.server_time or now)
         self._counts = self._counts.answered(result.status for result in answer.results)
-        if answer.server_time is not None:
-            self._clock_offset(answer.server_time, sent_at, now)
+        self._measure(answer.server_time, sent_at, now)
 
     def _hold(self, push: _Push) -> None:
         """Set the batch's suspects aside, each with the server's reason, to be retried later."""
@@ -213,10 +217,10 @@ class Syncer:
         self.store.hold_back(held, now)
         self._counts = self._counts.held_back(len(push.suspects))
 
-    def _clock_offset(self, server: datetime, sent_at: datetime, received_at: datetime) -> None:
-        midpoint = sent_at + (received_at - sent_at) / 2
-        offset = (server - midpoint).total_seconds()
-        self.store.set_clock_offset(offset)
+    def _measure(self, server: datetime | None, sent_at: datetime, received_at: datetime) -> None:
+        """Every answer that says the server's time measures our clock (docs/sync.md)."""
+        if server is not None:
+            self.store.record_clock(measure(server, sent_at, received_at, self.monotonic()))
 
     # -- pull ------------------------------------------------------------------------------
 
@@ -232,7 +236,9 @@ class Syncer:
 
     def _changes(self, client: ApiClient, event_id: str, cursor: str) -> None:
         while True:
+            sent_at = self.now()
             page = client.changes(event_id, cursor)
+            self._measure(page.server_time, sent_at, self.now())
             applied = self.store.apply_changes(event_id, page, self.now())
             self._counts = self._counts.applied(applied)
             cursor = page.cursor

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import ipaddress
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from scanner.checkin.clock_trust import server_time_text
 from scanner.checkin.keyring import b64u_decode
 from scanner.store import device
 from scanner.store.store import Store
+from scanner.sync.clock_check import measure
 from scanner.sync.engine import ClientFactory, Progress, Syncer, default_client
 from scanner.sync.errors import Refused, SyncError, UnsentEntries
 from scanner.sync.state import SyncState
@@ -38,19 +41,26 @@ def enroll(
     name: str | None = None,
     progress: Progress | None = None,
     client_factory: ClientFactory = default_client,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> SyncState:
-    """Trade the code for a token, trust the platform's snapshot key, pull the first snapshot."""
+    """Trade the code for a token, trust the platform's snapshot key, pull the first snapshot.
+    The answer's time measures this device's clock (`scanner enroll` tells a wrong one)."""
     require_nothing_unsent(store)
     client = client_factory(server_url, None)
     try:
+        sent_at = now()
         answer = client.enroll(code.strip(), name)
+        received_at = now()
     except Refused as exc:
         raise SyncError(f"enrolment refused: {exc.detail or exc.reason or exc}") from None
     finally:
         client.close()
     enrolment, public = _enrolment(server_url, answer)
     store.save_enrolment(enrolment, name, public, now())  # the name: what staff see for it
-    syncer = Syncer(store, now, client_factory)
+    server_time = server_time_text(answer.get("server_time"))
+    if server_time is not None:
+        store.record_clock(measure(server_time, sent_at, received_at, monotonic()))
+    syncer = Syncer(store, now, client_factory, monotonic=monotonic)
     try:
         return syncer.run_once(progress)
     finally:

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from scanner.checkin.clock_trust import CLOCK_NOTE
 from scanner.checkin.sync_counts import SyncCounts
 
-CLOCK_WARNING_S = 120.0
+CLOCK_WARNING_S = CLOCK_NOTE.total_seconds()  # the door tells corrections beyond this
 
 
 class Link(StrEnum):

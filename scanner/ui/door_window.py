@@ -44,6 +44,7 @@ from scanner.reports.writers import default_kind
 from scanner.ui.about_dialog import AboutDialog
 from scanner.ui.bridge import SessionBridge
 from scanner.ui.camera_view import CameraView
+from scanner.ui.clock_banner import ClockBanner
 from scanner.ui.counts_view import CountsView
 from scanner.ui.door_bar import DoorBar
 from scanner.ui.notice import Notice
@@ -78,6 +79,7 @@ class DoorWindow(QMainWindow):
         self.name_event()
         self.bar = DoorBar(session)
         self.sync_badge = SyncBadge(session)
+        self.clock_banner = ClockBanner(session)
         self.camera = CameraView(session)
         self.panel = VerdictPanel(prefs.hold_s, type_name=session.type_name)
         self.take_preferences(prefs)
@@ -132,6 +134,7 @@ class DoorWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addLayout(top)
+        layout.addWidget(self.clock_banner)
         layout.addWidget(body, 1)
         layout.addWidget(self.notice)
         layout.addWidget(self.report_progress)
@@ -281,6 +284,7 @@ class DoorWindow(QMainWindow):
 
     def on_sync(self, event: SyncStateChanged) -> None:
         self.sync_badge.set_state(event)
+        self.clock_banner.refresh()  # the cycle may have measured the clock again
         if event.tickets_changed:  # other doors' admissions, or new ticket records
             self.search.refresh()
 
@@ -379,7 +383,7 @@ class DoorWindow(QMainWindow):
         the event and its day."""
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         session = self.session
-        name = report_name(session.names().event, session.clock.now(), session.timezone())
+        name = report_name(session.names().event, session.door_clock.now(), session.timezone())
         return Path(folder or Path.home()) / name
 
     def _report_progress(self, event: Progress) -> None:

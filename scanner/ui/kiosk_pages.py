@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scanner.app.door_clock import ClockReading
 from scanner.app.events import CountsChanged, VerdictCommitted
 from scanner.app.kiosk import is_welcome, shown_name
 from scanner.app.session import DoorSession
@@ -127,8 +128,12 @@ class OutOfOrderPage(QWidget):
         self.words = QLabel()
         self.words.setObjectName("outOfOrderWords")
         self.words.setTextFormat(Qt.TextFormat.RichText)
+        self.why = QLabel()  # for staff: why, when it is the clock
+        self.why.setObjectName("outOfOrderWhy")
+        self.why.setVisible(False)
+        self.clock: ClockReading | None = None
         self._small_px = 24
-        self.setLayout(centred(self.icon, self.words))
+        self.setLayout(centred(self.icon, self.words, self.why))
         self.setStyleSheet(
             f"#outOfOrder {{ background: {OUT_OF_ORDER_BACKGROUND}; }}"
             f"#outOfOrder QLabel {{ color: {OUT_OF_ORDER_TEXT}; }}"
@@ -146,12 +151,32 @@ class OutOfOrderPage(QWidget):
         others = "".join(f"<br><span style='font-size:{self._small_px}px'>{html.escape(w)}</span>"
                          for w in said[1:])  # fmt: skip
         self.words.setText(html.escape(said[0]) + others)
+        self.why.setText(clock_words(self.clock) if self.clock else "")
+
+    def set_clock(self, reading: ClockReading | None) -> None:
+        """Out of order for a wrong clock (`reading`), or not (None)."""
+        self.clock = reading
+        self.why.setVisible(reading is not None)
+        self.retranslate()
 
     def scale_to(self, height: int) -> None:
+        _font(self.why, int(height * 0.035), bold=False)
         _font(self.words, int(height * 0.07))
         self._small_px = max(12, int(height * 0.045))
         self.retranslate()
         self.icon.setFixedSize(int(height * 0.18), int(height * 0.18))
+
+
+def clock_words(reading: ClockReading) -> str:
+    """Why a kiosk is out of order for its clock, and what a lead does about it."""
+    text = (
+        _("This kiosk's clock is {n} min ahead of the server's: set it right, or a lead "
+          "confirms in the staff menu")
+        if reading.ahead
+        else _("This kiosk's clock is {n} min behind the server's: set it right, or a lead "
+               "confirms in the staff menu")
+    )  # fmt: skip
+    return text.format(n=reading.minutes)
 
 
 class StaffMenu(QWidget):
@@ -159,6 +184,7 @@ class StaffMenu(QWidget):
 
     leave = Signal()
     back = Signal()
+    clock_confirmed = Signal()  # a lead confirmed the wrong clock: the kiosk admits again
 
     def __init__(self, session: DoorSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -185,6 +211,12 @@ class StaffMenu(QWidget):
         self.back_button.clicked.connect(self.back.emit)
         self.note = QLabel()
         self.note.setWordWrap(True)
+        self.clock = QLabel()
+        self.clock.setObjectName("clockWrong")
+        self.clock.setWordWrap(True)
+        self.confirm_clock = QPushButton()
+        self.confirm_clock.setObjectName("confirmClock")
+        self.confirm_clock.clicked.connect(self._confirm_clock)
         self._build()
         self.retranslate()
 
@@ -203,6 +235,10 @@ class StaffMenu(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 30, 40, 30)
         layout.addWidget(self.title)
+        clock_row = QHBoxLayout()
+        clock_row.addWidget(self.clock, 1)
+        clock_row.addWidget(self.confirm_clock)
+        layout.addLayout(clock_row)
         layout.addLayout(door_row)
         layout.addLayout(sync_row)
         counts = self.counts.layout()
@@ -225,8 +261,16 @@ class StaffMenu(QWidget):
         self.sync_now.setText(_("Sync now"))
         self.leave_button.setText(_("Leave kiosk"))
         self.back_button.setText(_("Back to attendees"))
+        self.confirm_clock.setText(_("Confirm: admit on this clock"))
+        if not self.clock.isHidden():
+            self.clock.setText(clock_words(self.session.clock_reading()))
 
-    def open_menu(self) -> None:
+    def open_menu(self, clock_wrong: bool = False) -> None:
+        """`clock_wrong`: the kiosk is out of order for its clock; a lead may confirm it."""
+        self.clock.setVisible(clock_wrong)
+        self.confirm_clock.setVisible(clock_wrong)
+        if clock_wrong:
+            self.clock.setText(clock_words(self.session.clock_reading()))
         self.door.clear()
         names = [name for _id, name in self.session.checkin_lists()]
         current = self.session.settings.door or ""
@@ -237,6 +281,12 @@ class StaffMenu(QWidget):
         self.direction.blockSignals(False)
         self._direction_text(self.session.exit_mode)
         self.session.refresh_counts()
+
+    def _confirm_clock(self) -> None:
+        self.session.confirm_clock()
+        self.clock.setVisible(False)
+        self.confirm_clock.setVisible(False)
+        self.clock_confirmed.emit()
 
     def set_counts(self, event: CountsChanged) -> None:
         self.counts.door = self.session.settings.door

@@ -2,7 +2,9 @@
 
 Screens: attract (words, arrow to the camera, live preview, language flag) -> verdict (whole
 screen in the verdict's colour, what to do next; back by itself after 3 s, a refusal 5 s) ->
-attract. Out of order whenever the camera is lost or the data cannot decide, and back by itself.
+attract. Out of order whenever the camera is lost or the data cannot decide, and back by itself;
+and while the clock is wrong, until a lead confirms it in the staff menu (a code shown then is
+not checked at all).
 Staff reach the PIN pad through a quiet corner button, or open the staff menu at once by showing
 a staff QR code; leaving the kiosk needs the menu. Close, Alt+F4 and Escape do nothing.
 Held full screen (`hold_full_screen`), it takes the screen and the focus back after another
@@ -86,6 +88,7 @@ class KioskWindow(QWidget):
         self.trouble: Trouble | None = None
         self._camera_trouble: Trouble | None = None
         self._data_trouble: Trouble | None = None
+        self._clock_trouble: Trouble | None = None
         self._data_checked = -DATA_CHECK_S
         self._staff_until: float | None = None
         self._language_until: float | None = None
@@ -128,6 +131,7 @@ class KioskWindow(QWidget):
         b.camera.connect(self.attract.preview.set_state)
         b.counts.connect(self._counts)
         b.sync.connect(self.staff.sync_badge.set_state)
+        b.sync.connect(lambda _event: self.check_clock())  # a cycle may have measured it
         self.staff_scanned.connect(self.staff_code)
         self.staff_button.clicked.connect(self.open_pin_pad)
         self.attract.language_chosen.connect(self.choose_language)
@@ -135,6 +139,7 @@ class KioskWindow(QWidget):
         self.pin_pad.cancelled.connect(self.show_idle)
         self.staff.back.connect(self.show_idle)
         self.staff.leave.connect(self.leave)
+        self.staff.clock_confirmed.connect(self.check_clock)
         self._forget_language = on_change(self._retranslate)
 
     # -- what attendees see --------------------------------------------------------------------
@@ -244,10 +249,16 @@ class KioskWindow(QWidget):
     def check_data(self) -> None:
         self._data_checked = self.clock()
         self._data_trouble = data_trouble(self.session.status)
+        self.check_clock()
+
+    def check_clock(self) -> None:
+        """Out of order while the clock is wrong and no lead confirmed it (cheap: no counts)."""
+        self._clock_trouble = self.session.clock_trouble()
         self._update_trouble()
 
     def _update_trouble(self) -> None:
-        self.trouble = self._data_trouble or self._camera_trouble
+        self.trouble = self._data_trouble or self._camera_trouble or self._clock_trouble
+        self.out_of_order.set_clock(self.session.clock_reading() if self._clock_trouble else None)
         if self.page in (self.attract, self.out_of_order):
             self.show_idle()
 
@@ -257,7 +268,7 @@ class KioskWindow(QWidget):
         """Camera or hand-scanner code, before the door: a staff code never reaches it."""
         pin = staff_pin(text)
         if pin is None:
-            return False
+            return self._clock_trouble is not None  # a wrong clock: nothing checked, nobody in
         self.staff_scanned.emit(pin)  # queued to the GUI thread when from the camera
         return True
 
@@ -274,7 +285,7 @@ class KioskWindow(QWidget):
         self.pin_pad.setFocus()
 
     def open_staff_menu(self) -> None:
-        self.staff.open_menu()
+        self.staff.open_menu(self._clock_trouble is not None)
         self.stack.setCurrentWidget(self.staff)
         self._staff_until = self.clock() + STAFF_IDLE_S
 

@@ -55,7 +55,8 @@ class SyncBadge(QPushButton):
     def _list_age(self) -> float | None:
         if self.list_made_at is None:
             return None
-        return (self.session.clock.now() - self.list_made_at).total_seconds()
+        # the list's time is the server's: compare with the door's corrected time
+        return (self.session.door_clock.now() - self.list_made_at).total_seconds()
 
     def _since_last_sync(self) -> float | None:
         if self.state_event is None or self.state_event.state.last_pull_at is None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from scanner.app.events import VerdictCommitted
 from scanner.checkin.reasons import REASON_TEXT, Reason
+from scanner.checkin.wording import clock_note
 from scanner.lang import _, local_time
 from scanner.ui.icons import ShapeIcon
 from scanner.ui.verdict_style import (
@@ -104,6 +105,9 @@ class VerdictPanel(QFrame):
         self.name.setWordWrap(True)
         self.details = QLabel()
         self.details.setWordWrap(True)
+        self.clock_note = QLabel()  # decided on the server's time: this device's clock is off
+        self.clock_note.setObjectName("clockNote")
+        self.clock_note.setWordWrap(True)
         self.offline = OutlinedLabel(_("Decided offline"))
         self.offline.setObjectName("offlineTag")
         self.offline.setContentsMargins(8, 2, 8, 2)
@@ -120,6 +124,7 @@ class VerdictPanel(QFrame):
             self.reason,
             self.name,
             self.details,
+            self.clock_note,
             self.offline,
             self.countdown,
         )
@@ -142,7 +147,7 @@ class VerdictPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 8)
         layout.addLayout(top)
-        for widget in (self.reason, self.name, self.details):
+        for widget in (self.reason, self.name, self.details, self.clock_note):
             layout.addWidget(widget)
         bottom = QHBoxLayout()
         bottom.addWidget(self.offline)
@@ -155,7 +160,7 @@ class VerdictPanel(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         # The texts never push the panel wider (the camera beside it would jump with each
         # verdict): they wrap or are fitted to the width the panel has.
-        for label in (self.word, self.reason, self.name, self.details):
+        for label in (self.word, self.reason, self.name, self.details, self.clock_note):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     # -- showing ---------------------------------------------------------------------------
@@ -172,6 +177,9 @@ class VerdictPanel(QFrame):
         # all detail lines shown: wrapped lines get the height they need
         self.details.setMinimumHeight(self.details.heightForWidth(max(1, self.details.width())))
         self.offline.setVisible(event.offline)
+        correction = event.clock_correction
+        self.clock_note.setText(clock_note(correction.total_seconds(), _) if correction else "")
+        self.clock_note.setVisible(correction is not None)
         self.pay.setVisible(verdict.reason is Reason.UNPAID and verdict.ticket_id is not None)
         self._paint(style, blink=False)
         self._fit_word()
@@ -195,6 +203,7 @@ class VerdictPanel(QFrame):
         self.reason.setText(self._how_to_scan())
         self.name.setText("")
         self.details.setText("")
+        self.clock_note.setVisible(False)
         self.offline.setVisible(False)
         self.pay.setVisible(False)
         self.countdown.setVisible(False)
@@ -323,6 +332,7 @@ class VerdictPanel(QFrame):
         self._font(self.name, max(14, int(window_height * 0.045)), bold=True)
         self._font(self.details, max(12, int(window_height * 0.026)))
         self._font(self.offline, max(11, int(window_height * 0.02)))
+        self._font(self.clock_note, max(11, int(window_height * 0.02)))
         self._font(self.pay, max(12, int(window_height * 0.03)), bold=True)
         self._font(self.undo, max(12, int(window_height * 0.022)))
         self._keep_room_for_words(max(24, math.ceil(window_height * MIN_WORD_SHARE)))

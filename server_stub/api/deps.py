@@ -7,6 +7,7 @@ validates the body, so a caller without one learns nothing about the schema (401
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
@@ -26,6 +27,15 @@ def get_db(request: Request) -> Database:
 
 
 DbDep = Annotated[Database, Depends(get_db)]
+
+
+def server_now(request: Request) -> datetime:
+    """The server's clock now (Settings.clock): told to devices, and their entries' receipt."""
+    clock: Callable[[], datetime] = request.app.state.settings.clock
+    return clock()
+
+
+NowDep = Annotated[datetime, Depends(server_now)]
 
 _bearer = HTTPBearer(
     auto_error=False,

@@ -6,7 +6,9 @@ No pydantic-settings: a frozen dataclass read once keeps the dependency list sho
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
@@ -30,6 +32,10 @@ def default_database_url(data_dir: Path | None = None) -> str:
     return f"sqlite:///{folder / 'server.sqlite3'}"
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -41,6 +47,9 @@ class Settings:
     organizer_per_minute: int = 300  # organizer requests per client address
     prune_interval_s: float = 3600  # how often the change log prunes itself (0: never)
     prune_stale_after_s: float = 7 * 24 * 3600  # doors silent longer re-snapshot when back
+    # The server's clock: what it tells devices and the receive time of their entries (a test
+    # sets another, to play a day ahead or behind).
+    clock: Callable[[], datetime] = utc_now
 
     @classmethod
     def from_env(cls) -> Settings:

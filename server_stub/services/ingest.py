@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from scanner.checkin.clock_trust import ahead_of_receipt, trusted_time
 from scanner.checkin.rules import event_day
 from server_stub.db import insert_rows
 from server_stub.models import Checkin, Event
@@ -82,17 +83,20 @@ def ingest(
         if entry.kind == "undo":
             _undo(session, batch, uploader, row, changes)
         else:
-            if row["day"] is None:
-                row["day"] = event_day(policy, entry.scanned_at)
-            scope = batch.ledger.scope(entry.ticket_id or "", event_day(policy, entry.scanned_at))
+            # a scan time far ahead of its arrival is a wrong clock: judged by our receipt
+            at = trusted_time(entry.scanned_at, received_at)
+            if row["day"] is None or row["clock_ahead_s"] is not None:
+                row["day"] = event_day(policy, at)
+            scope = batch.ledger.scope(entry.ticket_id or "", event_day(policy, at))
             row["server_reason"] = server_reason(
                 entry,
                 batch.tickets.get(entry.ticket_id or ""),
                 revocations=batch.revocations.get(entry.ticket_id or "", ()),
-                history=scope.history(entry.scanned_at) if entry.ticket_id else (),
+                history=scope.history(at) if entry.ticket_id else (),
                 policy=policy,
                 device_id=uploader.device_id,
                 admits_types=admits,
+                at=at,
             )
             mark = _standing_mark(SimpleNamespace(**row))
             if mark is not None:
@@ -148,7 +152,13 @@ def _row(
         "received_at": now,
         "server_reason": None,
         "annulled_by": None,
+        "clock_ahead_s": _clock_ahead_s(e.scanned_at, now),
     }
+
+
+def _clock_ahead_s(scanned_at: datetime, received_at: datetime) -> int | None:
+    ahead = ahead_of_receipt(scanned_at, received_at)
+    return None if ahead is None else round(ahead.total_seconds())
 
 
 def _undo(

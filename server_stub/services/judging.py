@@ -35,7 +35,9 @@ def server_reason(
     policy: EventPolicy,
     device_id: str,
     admits_types: frozenset[str] | None,
+    at: datetime,
 ) -> str | None:
+    """`at`: the time to judge by (the scan's, unless the device's clock was wrong)."""
     if entry.kind != "scan" or entry.ticket_id is None:
         return None
     # A manual lookup (no format) must name a listed ticket, like a SEEDJSON code.
@@ -48,14 +50,13 @@ def server_reason(
         admits_types=admits_types if ticket is not None else None,
         direction=Direction(entry.direction),
     )
-    scanned_at: datetime = entry.scanned_at
     verdict = decide(
         CodeCheck(True, None, fmt, code),
         ticket_record(ticket) if ticket is not None else None,
         event=policy,
         door=door,
-        history=[p for p in history if p.at < scanned_at],
+        history=[p for p in history if p.at < at],
         code_revoked=code_revoked(entry.code_fp, revocations),
-        now=scanned_at,
+        now=at,
     )
     return str(verdict.reason)

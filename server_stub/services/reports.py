@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from scanner.checkin.clock_trust import clock_wrong_words
 from server_stub.db import Database
 from server_stub.models import Checkin, Event, Ticket
 from server_stub.services.ingest import load_marks
@@ -42,6 +44,33 @@ def conflicts(session: Session, event: Event) -> list[dict[str, Any]]:
             "others": [m.ref() for m in sorted(others, key=lambda m: (m.at, m.entry_id))],
         }
         for first, others in group_pairs(pairs)
+    ]
+
+
+def clock_wrong(session: Session, event: Event) -> list[dict[str, Any]]:
+    """Devices whose scan times lay ahead of our receive times beyond the tolerance."""
+    rows = session.execute(
+        select(
+            Checkin.device_id,
+            func.max(Checkin.device_name),
+            func.count(),
+            func.max(Checkin.clock_ahead_s),
+            func.min(Checkin.received_at),
+        )
+        .where(Checkin.event_id == event.id, Checkin.clock_ahead_s.is_not(None))
+        .group_by(Checkin.device_id)
+        .order_by(Checkin.device_id)
+    ).all()
+    return [
+        {
+            "device_id": device,
+            "device_name": name,
+            "entries": count,
+            "ahead_s": ahead,
+            "first_received_at": first,
+            "words": clock_wrong_words(name or device, timedelta(seconds=ahead or 0)),
+        }
+        for device, name, count, ahead, first in rows
     ]
 
 
@@ -119,7 +148,7 @@ def stats(session: Session, event: Event) -> dict[str, Any]:
 EXPORT_COLUMNS = [
     "entry_id", "device_id", "device_seq", "door", "operator", "kind", "direction", "outcome",
     "reason", "server_reason", "ticket_id", "ticket_type", "holder_name", "format", "code_fp",
-    "scanned_at", "received_at", "day", "annuls", "annulled_by", "note",
+    "scanned_at", "received_at", "day", "annuls", "annulled_by", "note", "clock_ahead_s",
 ]  # fmt: skip
 
 

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, Request
 
 from scanner.checkin.keyring import b64u_encode
 from scanner.checkin.snapshot_file import key_fingerprint
-from server_stub.api.deps import DbDep
+from server_stub.api.deps import DbDep, NowDep
 from server_stub.api.errors import ApiError, responses
 from server_stub.api.ratelimit import RateLimiter, client_address, rate_limited
 from server_stub.schemas import EnrollRequest, EnrollResponse
@@ -19,7 +19,7 @@ router = APIRouter(
 
 
 @router.post("/enroll", response_model=EnrollResponse, responses=responses(403, 413, 422, 429))
-def enroll_device(body: EnrollRequest, db: DbDep, request: Request) -> EnrollResponse:
+def enroll_device(body: EnrollRequest, db: DbDep, request: Request, now: NowDep) -> EnrollResponse:
     """Trade a one-time enrolment code (from `scanner-server enroll-code`) for a device token.
 
     The answer names the platform's snapshot-signing key: the device trusts it from now on.
@@ -40,4 +40,5 @@ def enroll_device(body: EnrollRequest, db: DbDep, request: Request) -> EnrollRes
         checkin_list=device.checkin_list,
         platform_public_b64u=b64u_encode(public),
         platform_fingerprint=key_fingerprint(public),
+        server_time=now,
     )

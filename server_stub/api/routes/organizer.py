@@ -27,11 +27,16 @@ router = APIRouter(
     responses=responses(401, 403, 429),
 )
 def conflicts(event_id: str, _who: OrganizerDep, db: DbDep) -> dict[str, Any]:
-    """Tickets admitted more than once (e.g. at two doors while offline): both records kept."""
+    """Tickets admitted more than once (e.g. at two doors while offline): both records kept;
+    and the devices whose clock was wrong (scan times ahead of our receipt)."""
     with db.reading() as session:
         event = session.get(Event, event_id)
         assert event is not None
-        return {"event_id": event_id, "conflicts": reports.conflicts(session, event)}
+        return {
+            "event_id": event_id,
+            "conflicts": reports.conflicts(session, event),
+            "clock_wrong": reports.clock_wrong(session, event),
+        }
 
 
 @router.get(

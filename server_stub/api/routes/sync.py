@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from server_stub.api.deps import AuthenticatedRoute, DbDep, DeviceDep, EventDep
+from server_stub.api.deps import AuthenticatedRoute, DbDep, DeviceDep, EventDep, NowDep
 from server_stub.api.errors import ApiError, responses
 from server_stub.db import Database
 from server_stub.models import Event, utcnow
@@ -67,6 +67,7 @@ def changes(
     who: EventDep,
     db: DbDep,
     request: Request,
+    now: NowDep,
     since: Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$")] = None,
     limit: Annotated[int | None, Query(ge=1, le=5000)] = None,
 ) -> ChangesResponse:
@@ -87,7 +88,9 @@ def changes(
             ) from None
     if who.kind == "device" and cursor:
         _holds(db, request, who.id, cursor)
-    return ChangesResponse(cursor=page.cursor, records=page.records, more=page.more)
+    return ChangesResponse(
+        cursor=page.cursor, records=page.records, more=page.more, server_time=now
+    )
 
 
 def _holds(db: Database, request: Request, device_id: str, cursor: int) -> None:
@@ -107,10 +110,9 @@ def _holds(db: Database, request: Request, device_id: str, cursor: int) -> None:
     responses=responses(401, 403, 413, 422),
 )
 def upload_checkins(
-    event_id: str, batch: CheckinBatch, who: DeviceDep, db: DbDep
+    event_id: str, batch: CheckinBatch, who: DeviceDep, db: DbDep, now: NowDep
 ) -> dict[str, Any]:
     """Store journal entries once each (idempotent by `id`); answer per entry, in order."""
-    now = utcnow()
     with db.event_lock(event_id), db.writing() as session:
         results = ingest(session, event_id, Uploader(who.id, who.checkin_list), batch.entries, now)
     return {"results": results, "server_time": now}
