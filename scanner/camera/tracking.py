@@ -37,9 +37,10 @@ class Spot:
 
     corners: Corners
     modules: int | None
+    born: int  # the frame it was first located in
     seen: int  # the frame it was last located in
     rungs: int  # the length of its ladder
-    climbed: int = 0  # rungs tried so far; the next rung is climbed % len(ladder)
+    climbed: int = 0  # rungs tried so far; the next is rungs[climbed % len(rungs)]
     tried: int = -1  # the frame it was last retried in
 
 
@@ -59,52 +60,44 @@ class TrackingCascade:
         gray = to_gray(frame)
         sight = self.cascade.locate(gray, dim_pass=self.frame % DIM_EVERY == 0)
         found = list(sight.found)
-        self._forget(found)
-        fresh = self._match(sight.candidates)
-        for spot, candidate in fresh[:MAX_SPOTS]:
-            found.extend(self._climb(spot, candidate, gray))
-        self._forget(found)
+        self._remember(found)
+        for spot, candidate in self._due(sight.candidates)[:MAX_SPOTS]:
+            read = self._climb(spot, candidate, gray)
+            self._remember(read)
+            found.extend(read)
+        self._expire()
         return unique(found)
 
-    def reset(self) -> None:
-        """Forget every spot and read (a new camera, or a jump in a recording)."""
-        self.spots.clear()
-        self.reads.clear()
-
-    def _match(self, candidates: list[Candidate]) -> list[tuple[Spot, Candidate | None]]:
-        """This frame's candidates and the remembered spots, paired where they are the same
-        code: the spots to retry this frame, those located in it first."""
-        paired: list[tuple[Spot, Candidate | None]] = []
-        for candidate in candidates:
+    def _due(self, candidates: list[Candidate]) -> list[tuple[Spot, Candidate | None]]:
+        """The spots to retry on this frame, each with this frame's candidate where it was
+        located again: spots remembered from earlier frames first, then new ones."""
+        located: dict[int, tuple[Spot, Candidate | None]] = {}
+        # The largest first: smaller candidates near it are its parts (a finder pattern of a
+        # blurred code looks like a Micro QR code to zxing), and the whole is what to crop.
+        for candidate in sorted(candidates, key=lambda c: -side_px(c.corners)):
             if self._recently_read(candidate.corners):
                 continue
             spot = next((s for s in self.spots if _same(s.corners, candidate.corners)), None)
             rungs = len(self.cascade.rungs(candidate))
             if spot is None:
-                spot = Spot(candidate.corners, candidate.modules, self.frame, rungs)
+                spot = Spot(candidate.corners, candidate.modules, self.frame, self.frame, rungs)
                 self.spots.append(spot)
-            else:
-                spot.corners, spot.modules, spot.seen, spot.rungs = (
-                    candidate.corners,
-                    candidate.modules,
-                    self.frame,
-                    rungs,
-                )
-            if all(s is not spot for s, _ in paired):
-                paired.append((spot, candidate))
-        paired.extend((s, None) for s in self._stale())
-        return [(s, c) for s, c in paired if self._due(s)]
+            elif spot.seen < self.frame:  # the same code, moved: follow it
+                spot.corners, spot.modules = candidate.corners, candidate.modules
+                spot.seen, spot.rungs = self.frame, rungs
+            located.setdefault(id(spot), (spot, candidate))
+        due = list(located.values()) + [(s, None) for s in self._stale()]
+        due.sort(key=lambda pair: pair[0].born)
+        return [(s, c) for s, c in due if self._ready(s)]
 
     def _stale(self) -> list[Spot]:
-        """Spots not located in this frame, due for a retry where they were. Not a coarse one:
-        the passes read a coarse code that is still there."""
-        return [
-            s
-            for s in self.spots
-            if s.seen < self.frame and s.rungs == len(self.cascade.ladder) and self._due(s)
-        ]
+        """Spots not located in this frame, to retry where they were. Not a coarse one: the
+        passes read a coarse code that is still there."""
+        ladder = len(self.cascade.ladder)
+        return [s for s in self.spots if s.seen < self.frame and s.rungs == ladder]
 
-    def _due(self, spot: Spot) -> bool:
+    def _ready(self, spot: Spot) -> bool:
+        """Every frame until it has climbed its whole ladder, then every few frames."""
         return spot.climbed < spot.rungs or self.frame - spot.tried >= AFTER_LADDER_EVERY
 
     def _climb(self, spot: Spot, candidate: Candidate | None, gray: Image) -> list[Found]:
@@ -120,18 +113,17 @@ class TrackingCascade:
         spot.tried = self.frame
         return self.cascade.retry(crop, rung)
 
-    def _forget(self, found: list[Found]) -> None:
-        """Spots where a code was read, or not located for SPOT_FRAMES frames, and reads older
-        than READ_FRAMES frames."""
+    def _remember(self, found: list[Found]) -> None:
+        """Where codes were read: their spots are done with."""
         for item in found:
             if item.corners:
                 self.reads.append((item.corners, self.frame))
+        self.spots = [s for s in self.spots if not self._recently_read(s.corners)]
+
+    def _expire(self) -> None:
+        """Reads older than READ_FRAMES frames, spots not located for SPOT_FRAMES frames."""
         self.reads = [(c, at) for c, at in self.reads if self.frame - at < READ_FRAMES]
-        self.spots = [
-            s
-            for s in self.spots
-            if self.frame - s.seen < SPOT_FRAMES and not self._recently_read(s.corners)
-        ]
+        self.spots = [s for s in self.spots if self.frame - s.seen < SPOT_FRAMES]
 
     def _recently_read(self, corners: Corners) -> bool:
         return any(_same(corners, read) for read, _ in self.reads)
