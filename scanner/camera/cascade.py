@@ -7,13 +7,14 @@ Chosen by measurement on the synthetic corpus (docs/camera.md has the table):
 2. If that read nothing, zxing-cpp on the frame reduced to a third, the downscaled search zxing
    does by itself (it reads coarse codes: a phone held close), done here on a subsampled frame
    for a fraction of the cost. Images larger than 1280 px (photographs) get zxing's own.
-3. If neither located anything: a dim frame (low light) is reduced to half (against sensor
-   noise), amplified and read again; any other frame is read with zxing's fixed-threshold
-   binarizer (a quarter of a millisecond), which locates motion-blurred codes the local one
-   misses.
+3. If neither located anything: a dim frame (low light; it skips step 2) is reduced to half
+   (against sensor noise), amplified and read again; any other frame is read with zxing's
+   fixed-threshold binarizer (a quarter of a millisecond), which locates motion-blurred codes
+   the local one misses.
 4. Only where a pass located a code it could not read (zxing returns those with errors): crop
-   that region and climb the retry ladder on it (sharpened, enlarged and sharpened, pyzbar on
-   the sharpened and on the thresholded crop) until one reads. A few milliseconds on a crop,
+   that region and climb the retry ladder on it (sharpened; zxing's fixed threshold; enlarged
+   twice and sharpened, three times for a code of fine modules; pyzbar on the sharpened and on
+   the thresholded crop) until one reads. A few milliseconds on a crop,
    not a frame. A coarse candidate (8 px per module or more: a phone held close, or far more
    often finder-like clutter) gets only the cheap rung, on the reduced frame.
 
@@ -52,6 +53,7 @@ MAX_CROPS = 4  # regions retried per frame, so a cluttered frame cannot run away
 REDUCE_BY = 3  # zxing's own downscaled search: a third each way
 REDUCE_UP_TO = 1280  # longer images (photographs, 1080p) get zxing's own, averaged, search
 COARSE_PX = 8.0  # a located code with modules this large gets only the cheap rung
+FINE_PX = 2.5  # one with modules this small is also enlarged three times
 
 
 def to_gray(frame: Image) -> Image:
@@ -174,9 +176,20 @@ class Candidate:
     modules: int | None = None
 
     @property
+    def module_px(self) -> float | None:
+        return side_px(self.corners) / self.modules if self.modules else None
+
+    @property
     def coarse(self) -> bool:
         """8 px per module or more: a phone held close, or finder-like clutter."""
-        return self.modules is not None and side_px(self.corners) / self.modules >= COARSE_PX
+        module = self.module_px
+        return module is not None and module >= COARSE_PX
+
+    @property
+    def fine(self) -> bool:
+        """Under 2.5 px per module: a ticket held far away; its crop is small."""
+        module = self.module_px
+        return module is not None and module < FINE_PX
 
     def crop(self, margin: float = 0.0) -> Crop:
         return crop_around(self.image, self.corners, margin, self.scale)
@@ -198,6 +211,7 @@ class Rung:
     name: str
     retry: Retry
     enlarged: float = 1.0
+    fine_only: bool = False  # only for fine candidates, whose crops are small enough
 
 
 class Cascade:
@@ -213,6 +227,8 @@ class Cascade:
         self.reduced = ZxingDecoder("zxing_reduced", downscale=False)
         # The inverted search is the primary's: a second one here found nothing more.
         self.fallback = ZxingDecoder("zxing_fixed", False, False, "FixedThreshold")
+        # On a crop it is cheap, and there the inverted search still finds dark-mode screens.
+        self.fixed_crop = ZxingDecoder("zxing_fixed_crop", True, False, "FixedThreshold")
         # A brightened dim frame is mostly amplified noise: no inverted search there either.
         self.dim = ZxingDecoder("zxing_dim", False, False, "FixedThreshold")
         self.pyzbar: Decoder | None = None
@@ -228,10 +244,14 @@ class Cascade:
 
     def _build_ladder(self) -> list[Rung]:
         """Retries for a located but unread code, cheapest and most fruitful first."""
-        zx = self.primary
+        zx, fixed = self.primary, self.fixed_crop
         ladder = [
             Rung("sharpened", lambda img: zx.decode(sharpen(img))),
+            Rung("fixed_threshold", fixed.decode),
             Rung("enlarged", lambda img: zx.decode(sharpen(enlarge(img), 3.0, 1.5)), 2.0),
+            Rung(
+                "enlarged_3x", lambda img: zx.decode(sharpen(enlarge(img, 3), 4.0, 1.5)), 3.0, True
+            ),
         ]
         pyzbar = self.pyzbar
         if pyzbar is not None:
@@ -239,15 +259,20 @@ class Cascade:
             ladder.append(Rung("pyzbar_threshold", lambda img: guarded(pyzbar, threshold(img))))
         return ladder
 
-    def rungs(self, candidate: Candidate) -> list[Rung]:
+    def rungs(self, candidate: Candidate | None = None) -> list[Rung]:
         """The ladder for `candidate`: a coarse one's modules need no enlarging, and only the
-        cheap rung ever read one."""
-        return self.ladder[:1] if candidate.coarse else self.ladder
+        cheap rung ever read one; only a fine one is enlarged three times."""
+        if candidate is not None and candidate.coarse:
+            return self.ladder[:1]
+        fine = candidate is not None and candidate.fine
+        return [rung for rung in self.ladder if fine or not rung.fine_only]
 
     def decode(self, frame: Image) -> list[Found]:
         sight = self.locate(to_gray(frame))
         found = list(sight.found)
-        for candidate in sight.candidates[:MAX_CROPS]:
+        for candidate in largest_first(sight.candidates)[:MAX_CROPS]:
+            if any(same_place(candidate.corners, f.corners) for f in found if f.corners):
+                continue  # part of a code already read
             crop = candidate.crop()
             for rung in self.rungs(candidate):
                 read = self.retry(crop, rung)
@@ -256,13 +281,15 @@ class Cascade:
                     break
         return unique(found)
 
-    def locate(self, gray: Image, dim_pass: bool = True) -> Sight:
+    def locate(self, gray: Image, fallback: bool = True) -> Sight:
         """The cheap passes: codes read, and plausible candidates located but not read.
-        `dim_pass=False` skips the brightened pass of a dim frame (a video spreads it)."""
+        `fallback=False` skips step 3, the fallback for a frame where nothing was located
+        (a video spreads it over its frames)."""
         large = gray.shape[1] > REDUCE_UP_TO
         result = self._read(self.primary_large if large else self.primary, gray)
+        dim = is_dim(gray)
         reduced = None
-        if not large and not result.found:
+        if not (large or dim or result.found):  # a dim frame's is the brightened pass below
             reduced = reduce(gray)
             layer = self._read(self.reduced, reduced)
             back = Crop(reduced, 0, 0, 1 / REDUCE_BY)
@@ -270,9 +297,9 @@ class Cascade:
             result.unread.extend(u.scaled(REDUCE_BY) for u in layer.unread)
         if result.found or result.unread:
             return Sight(result.found, self._candidates(result.unread, gray, 1.0, reduced))
-        if is_dim(gray):  # a fixed threshold finds nothing on a dim frame
-            if not dim_pass:
-                return Sight([])
+        if not fallback:
+            return Sight([])
+        if dim:  # a fixed threshold finds nothing on a dim frame
             bright = brighten(gray)
             result = self._read(self.dim, bright)
             found = [Crop(bright, 0, 0, 0.5).to_frame(f) for f in result.found]
@@ -314,6 +341,21 @@ class Cascade:
             return []
         at = crop.scaled(rung.enlarged)
         return [at.to_frame(f) for f in found]
+
+
+def largest_first(candidates: list[Candidate]) -> list[Candidate]:
+    """Smaller candidates near a larger one are usually its parts (a finder pattern of a
+    blurred code passes for a Micro QR code): the whole is the one to crop first."""
+    return sorted(candidates, key=lambda c: -side_px(c.corners))
+
+
+def same_place(a: Corners, b: Corners, slack: float = 0.0) -> bool:
+    """Whether two located quadrilaterals are (parts of) the same code: their centres closer
+    than the larger one's side, plus `slack` (how far it may have moved since)."""
+    ax, ay = (sum(p[i] for p in a) / len(a) for i in (0, 1))
+    bx, by = (sum(p[i] for p in b) / len(b) for i in (0, 1))
+    reach = max(side_px(a), side_px(b)) + slack
+    return (ax - bx) ** 2 + (ay - by) ** 2 < reach**2
 
 
 def unique(found: list[Found]) -> list[Found]:

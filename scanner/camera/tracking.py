@@ -1,18 +1,19 @@
 """Spending the effort across frames, not inside one: the door's decoder for video.
 
 A ticket held up is seen in 30 to 60 frames, and successive frames of it differ: what one
-frame's retry misses, the next frame's different retry often reads. So each frame gets the
-cascade's cheap passes (`Cascade.locate`), and where a code was located but not read a *spot*
-is remembered; each frame then climbs one rung of the retry ladder on each spot (sharpened,
-enlarged, pyzbar, thresholded: a different one each frame) instead of the whole ladder at once.
-A spot the passes do not locate again is still retried where it was, on a crop widened by how
-far a hand moves the ticket in the meantime, for a few frames: a ticket swung or blurred out of
-the passes' reach is often still readable there. Where a code was read, its spot is dropped and
-no retries are spent there while it stays in view: the code is known, and the repeat filter
-would suppress it anyway. A spot that climbed the whole ladder without a read (clutter that
-looks like a code) is retried only every few frames after that.
+frame's retry misses, the next frame's different retry often reads. So every frame gets the
+cascade's cheap full-frame passes (`Cascade.locate`; its fallback pass, for frames where they
+located nothing, on every second frame), and where a code was located but not read a *spot* is
+remembered. Each frame then climbs one rung of the retry ladder on each spot (sharpened, fixed
+threshold, enlarged, pyzbar: a different one each frame) instead of the whole ladder at once,
+spots remembered from earlier frames first. A spot the passes no longer locate is still
+retried where it was for a few frames, on a crop widened by how far a hand moves a ticket in
+the meantime. Where a code was read, its spot is dropped and no retries are spent there for
+half a second: the code is known, and the repeat filter would suppress it anyway. A spot that
+climbed its whole ladder without a read (clutter that looks like a code) is retried only every
+third frame after that.
 
-Every read is zxing's or zbar's own, error-corrected read of a crop of the current frame:
+Every read is zxing's or zbar's own error-corrected read of a crop of the current frame:
 memory only chooses where and how to look, so it cannot make up a code.
 """
 
@@ -20,7 +21,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scanner.camera.cascade import Candidate, Cascade, crop_around, side_px, to_gray, unique
+from scanner.camera.cascade import (
+    Candidate,
+    Cascade,
+    Rung,
+    crop_around,
+    largest_first,
+    same_place,
+    to_gray,
+    unique,
+)
 from scanner.camera.decoders import Corners, Found, Image
 
 SPOT_FRAMES = 8  # a spot not located again for this many frames is forgotten
@@ -28,7 +38,7 @@ READ_FRAMES = 15  # where a code was read, no retries for this many frames (half
 MOVE_PX = 15  # how far a hand moves a ticket between frames, at most: a stale spot's margin
 MAX_SPOTS = 2  # spots retried per frame
 AFTER_LADDER_EVERY = 3  # a spot that climbed the whole ladder is retried every third frame
-DIM_EVERY = 2  # a dim frame is brightened and read on every second frame
+FALLBACK_EVERY = 2  # the cascade's fallback pass (fixed threshold, or a dim frame brightened)
 
 
 @dataclass
@@ -36,11 +46,11 @@ class Spot:
     """Where a code was located but not read."""
 
     corners: Corners
-    modules: int | None
     born: int  # the frame it was first located in
     seen: int  # the frame it was last located in
-    rungs: int  # the length of its ladder
-    climbed: int = 0  # rungs tried so far; the next is rungs[climbed % len(rungs)]
+    ladder: list[Rung]  # the retries for it (Cascade.rungs)
+    coarse: bool = False
+    climbed: int = 0  # rungs tried so far; the next is ladder[climbed % len(ladder)]
     tried: int = -1  # the frame it was last retried in
 
 
@@ -58,7 +68,7 @@ class TrackingCascade:
     def decode(self, frame: Image) -> list[Found]:
         self.frame += 1
         gray = to_gray(frame)
-        sight = self.cascade.locate(gray, dim_pass=self.frame % DIM_EVERY == 0)
+        sight = self.cascade.locate(gray, fallback=self.frame % FALLBACK_EVERY == 0)
         found = list(sight.found)
         self._remember(found)
         for spot, candidate in self._due(sight.candidates)[:MAX_SPOTS]:
@@ -72,19 +82,17 @@ class TrackingCascade:
         """The spots to retry on this frame, each with this frame's candidate where it was
         located again: spots remembered from earlier frames first, then new ones."""
         located: dict[int, tuple[Spot, Candidate | None]] = {}
-        # The largest first: smaller candidates near it are its parts (a finder pattern of a
-        # blurred code looks like a Micro QR code to zxing), and the whole is what to crop.
-        for candidate in sorted(candidates, key=lambda c: -side_px(c.corners)):
+        for candidate in largest_first(candidates):
             if self._recently_read(candidate.corners):
                 continue
             spot = next((s for s in self.spots if _same(s.corners, candidate.corners)), None)
-            rungs = len(self.cascade.rungs(candidate))
+            ladder = self.cascade.rungs(candidate)
             if spot is None:
-                spot = Spot(candidate.corners, candidate.modules, self.frame, self.frame, rungs)
+                spot = Spot(candidate.corners, self.frame, self.frame, ladder, candidate.coarse)
                 self.spots.append(spot)
             elif spot.seen < self.frame:  # the same code, moved: follow it
-                spot.corners, spot.modules = candidate.corners, candidate.modules
-                spot.seen, spot.rungs = self.frame, rungs
+                spot.corners, spot.seen = candidate.corners, self.frame
+                spot.ladder, spot.coarse = ladder, candidate.coarse
             located.setdefault(id(spot), (spot, candidate))
         due = list(located.values()) + [(s, None) for s in self._stale()]
         due.sort(key=lambda pair: pair[0].born)
@@ -93,22 +101,21 @@ class TrackingCascade:
     def _stale(self) -> list[Spot]:
         """Spots not located in this frame, to retry where they were. Not a coarse one: the
         passes read a coarse code that is still there."""
-        ladder = len(self.cascade.ladder)
-        return [s for s in self.spots if s.seen < self.frame and s.rungs == ladder]
+        return [s for s in self.spots if s.seen < self.frame and not s.coarse]
 
     def _ready(self, spot: Spot) -> bool:
         """Every frame until it has climbed its whole ladder, then every few frames."""
-        return spot.climbed < spot.rungs or self.frame - spot.tried >= AFTER_LADDER_EVERY
+        climbed_all = spot.climbed >= len(spot.ladder)
+        return not climbed_all or self.frame - spot.tried >= AFTER_LADDER_EVERY
 
     def _climb(self, spot: Spot, candidate: Candidate | None, gray: Image) -> list[Found]:
         """One rung on the spot: on this frame's candidate where it was located again, else
         on the frame where it was last located, widened by how far it may have moved."""
         if candidate is not None:
-            crop, rungs = candidate.crop(), self.cascade.rungs(candidate)
+            crop = candidate.crop()
         else:
-            margin = MOVE_PX * (self.frame - spot.seen)
-            crop, rungs = crop_around(gray, spot.corners, margin), self.cascade.ladder
-        rung = rungs[spot.climbed % len(rungs)]
+            crop = crop_around(gray, spot.corners, MOVE_PX * (self.frame - spot.seen))
+        rung = spot.ladder[spot.climbed % len(spot.ladder)]
         spot.climbed += 1
         spot.tried = self.frame
         return self.cascade.retry(crop, rung)
@@ -130,10 +137,5 @@ class TrackingCascade:
 
 
 def _same(a: Corners, b: Corners) -> bool:
-    """Whether two located quadrilaterals are the same code: their centres closer than the
-    larger one's side (a ticket moves less than its size between frames, and zxing locates
-    parts of a blurred code, such as one finder pattern, near its whole)."""
-    ax, ay = (sum(p[i] for p in a) / len(a) for i in (0, 1))
-    bx, by = (sum(p[i] for p in b) / len(b) for i in (0, 1))
-    reach = max(side_px(a), side_px(b)) + MOVE_PX
-    return (ax - bx) ** 2 + (ay - by) ** 2 < reach**2
+    """The same code, moved by a hand between frames."""
+    return same_place(a, b, MOVE_PX)
