@@ -21,20 +21,20 @@ import cv2
 import numpy as np
 
 from scanner.camera.synthetic import (
-    _GEOMETRY,
     FRAME_SIZE,
+    GEOMETRY,
     Image,
     Pose,
     SensorGrain,
     TicketMint,
-    _background,
-    _blank_ticket_face,
-    _motion_blur,
-    _projected_corners,
+    background,
+    blank_ticket_face,
     camera_finish,
     damaged_ticket,
+    motion_blur,
     paper_ticket,
     phone_screen,
+    projected_corners,
     qr_modules,
 )
 
@@ -104,7 +104,7 @@ class _Motion:
     """Where the ticket is in each frame of a clip: centre, module size and angles."""
 
     def __init__(self, rng: np.random.Generator, category: str, extent: float) -> None:
-        (low, high), roll, tilt = _GEOMETRY[category]
+        (low, high), roll, tilt = GEOMETRY[category]
         width, height = FRAME_SIZE
         self.size = (float(rng.uniform(low, high)), float(rng.uniform(low, high)))
         self.size_hand = _Hand.new(rng, (high - low) * 0.08, (high - low) * 0.01)
@@ -202,8 +202,8 @@ def _layer(face: Image, pose: Pose, code_modules: int) -> tuple[Image, Image, in
     (0..1), the box's top-left corner, and whether the whole code lies inside the frame."""
     width, height = FRAME_SIZE
     side_units = face.shape[0] / FACE_PX
-    corners = _projected_corners(side_units * pose.module_px, pose)
-    code = _projected_corners(code_modules * pose.module_px, pose)
+    corners = projected_corners(side_units * pose.module_px, pose)
+    code = projected_corners(code_modules * pose.module_px, pose)
     in_view = bool(
         np.all((code[:, 0] >= 0) & (code[:, 0] < width) & (code[:, 1] >= 0) & (code[:, 1] < height))
     )
@@ -249,9 +249,9 @@ class _Renderer:
         self.rng = rng
         self.look = _LOOKS.get(category, _Look())
         busy = category == "none_clutter"
-        self.scene = _background(rng, FRAME_SIZE, busy)
+        self.scene = background(rng, FRAME_SIZE, busy)
         if text is None:
-            self.face = _blank_ticket_face(rng)
+            self.face = blank_ticket_face(rng)
             self.code_modules = 0
             geometry = "nominal"
         else:
@@ -291,7 +291,7 @@ class _Renderer:
         smear = math.hypot(*velocity) * EXPOSURE
         if smear >= 1.5:
             angle = math.degrees(math.atan2(velocity[1], velocity[0]))
-            pixels, cover = _motion_blur(pixels, smear, angle), _motion_blur(cover, smear, angle)
+            pixels, cover = motion_blur(pixels, smear, angle), motion_blur(cover, smear, angle)
         if self.look.glare is not None:
             pixels = self._glare(pixels, pose, x0, y0, index)
         height, width = pixels.shape

@@ -92,7 +92,7 @@ def qr_modules(text: str) -> Image:
 # --- scenes -------------------------------------------------------------------------------
 
 
-def _background(rng: np.random.Generator, size: tuple[int, int], busy: bool) -> Image:
+def background(rng: np.random.Generator, size: tuple[int, int], busy: bool) -> Image:
     width, height = size
     top, bottom = rng.uniform(60, 200, 2)
     left_right = rng.uniform(-40, 40)
@@ -177,7 +177,7 @@ def _ticket_face(modules: Image, px: int, dark: int, light: int, margin: int) ->
     return cv2.copyMakeBorder(code, margin, margin, margin, margin, border, value=light)
 
 
-def _projected_corners(face_side: float, pose: Pose, focal: float = 1100.0) -> Image:
+def projected_corners(face_side: float, pose: Pose, focal: float = 1100.0) -> Image:
     """The four corners of a square face of `face_side` units after rotating it in 3-D and
     projecting it through a pinhole camera."""
     ax, ay, az = (math.radians(a) for a in (pose.tilt_x_deg, pose.tilt_y_deg, pose.roll_deg))
@@ -198,7 +198,7 @@ def place_face(scene: Image, face: Image, face_px_per_unit: float, pose: Pose) -
     """Warp a square `face` image (drawn at `face_px_per_unit` pixels per module) into `scene`
     so that one module measures `pose.module_px` pixels; anti-aliased like a lens would."""
     side_units = face.shape[0] / face_px_per_unit
-    target = _projected_corners(side_units * pose.module_px, pose)
+    target = projected_corners(side_units * pose.module_px, pose)
     shrink = face_px_per_unit / pose.module_px
     if shrink > 1:
         face = cv2.GaussianBlur(face, (0, 0), 0.45 * shrink)
@@ -329,7 +329,7 @@ def _face_for(category: str, modules: Image, rng: np.random.Generator) -> Image:
 
 
 # Per category: module size range (pixels), roll and tilt limits (degrees).
-_GEOMETRY: dict[str, tuple[tuple[float, float], float, float]] = {
+GEOMETRY: dict[str, tuple[tuple[float, float], float, float]] = {
     "nominal": ((3.0, 6.0), 15, 15),
     "blur": ((3.5, 6.0), 15, 15),
     "motion_blur": ((3.5, 6.0), 15, 15),
@@ -350,7 +350,7 @@ _GEOMETRY: dict[str, tuple[tuple[float, float], float, float]] = {
 def _place_codes(
     scene: Image, category: str, texts: Sequence[str], rng: np.random.Generator
 ) -> list[Pose]:
-    module_px, roll, tilt = _GEOMETRY[category]
+    module_px, roll, tilt = GEOMETRY[category]
     height, width = scene.shape
     lanes = len(texts)
     poses = []
@@ -375,7 +375,7 @@ def _degrade(scene: Image, category: str, poses: list[Pose], rng: np.random.Gene
     if category == "blur":
         img = cv2.GaussianBlur(img, (0, 0), m * float(rng.uniform(0.35, 0.55)))
     elif category == "motion_blur":
-        img = _motion_blur(img, m * float(rng.uniform(1.0, 2.2)), float(rng.uniform(0, 180)))
+        img = motion_blur(img, m * float(rng.uniform(1.0, 2.2)), float(rng.uniform(0, 180)))
     elif category in ("low_light", "empty_dark"):
         img = img * float(rng.uniform(0.06, 0.18)) + rng.normal(0, 4, img.shape)
     elif category == "glare":
@@ -388,7 +388,7 @@ def _degrade(scene: Image, category: str, poses: list[Pose], rng: np.random.Gene
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
-def _motion_blur(img: Image, length: float, angle_deg: float) -> Image:
+def motion_blur(img: Image, length: float, angle_deg: float) -> Image:
     size = max(3, math.ceil(length) | 1)
     kernel: Image = np.zeros((size, size), np.float32)
     kernel[size // 2, :] = 1.0
@@ -448,7 +448,7 @@ def render_sample(
     category: str, rng: np.random.Generator, mint: TicketMint, size: tuple[int, int] = FRAME_SIZE
 ) -> Sample:
     busy = category in ("clutter", "empty_clutter", "empty_ticket")
-    scene = _background(rng, size, busy)
+    scene = background(rng, size, busy)
     texts: tuple[str, ...] = ()
     poses: list[Pose] = []
     if category in CODE_CATEGORIES:
@@ -466,7 +466,7 @@ def render_sample(
     return Sample(category, camera_finish(_degrade(scene, category, poses, rng), rng), texts, spots)
 
 
-def _blank_ticket_face(rng: np.random.Generator) -> Image:
+def blank_ticket_face(rng: np.random.Generator) -> Image:
     """A printed ticket with text and boxes but no code (a ticket folded the wrong way)."""
     face: Image = np.full((300, 300), int(rng.integers(200, 250)), np.uint8)
     for _ in range(12):
@@ -475,7 +475,7 @@ def _blank_ticket_face(rng: np.random.Generator) -> Image:
 
 
 def _place_blank_ticket(scene: Image, rng: np.random.Generator) -> None:
-    face = _blank_ticket_face(rng)
+    face = blank_ticket_face(rng)
     pose = _pose(rng, (scene.shape[1], scene.shape[0]), (3.0, 5.0), 50)
     place_face(scene, face, 6, pose)
 
@@ -556,7 +556,7 @@ class SyntheticSource:
         mint = TicketMint(opts.seed)
         self.codes = list(codes) or [mint.code(rng) for _ in range(opts.count)]
         self._faces = [paper_ticket(qr_modules(code), rng) for code in self.codes]
-        self._background = _background(rng, opts.size, busy=False)
+        self._background = background(rng, opts.size, busy=False)
         self._rng = rng
         self._clock = clock
         self._index = 0

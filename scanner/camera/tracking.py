@@ -4,9 +4,10 @@ A ticket held up is seen in 30 to 60 frames, and successive frames of it differ:
 frame's retry misses, the next frame's different retry often reads. So every frame gets the
 cascade's cheap full-frame passes (`Cascade.locate`; its fallback pass, for frames where they
 located nothing, on every second frame), and where a code was located but not read a *spot* is
-remembered. Each frame then climbs one rung of the retry ladder on each spot (sharpened, fixed
-threshold, enlarged, pyzbar: a different one each frame) instead of the whole ladder at once,
-spots remembered from earlier frames first. A spot the passes no longer locate is still
+remembered. Each frame then climbs one rung of the retry ladder on each spot instead of the
+whole ladder at once, spots remembered from earlier frames first: sharpened on every second
+frame (cheap, and it reads the most), and in between each other rung in turn (fixed threshold,
+enlarged, pyzbar). A spot the passes no longer locate is still
 retried where it was for a few frames, on a crop widened by how far a hand moves a ticket in
 the meantime. Where a code was read, its spot is dropped and no retries are spent there for
 half a second: the code is known, and the repeat filter would suppress it anyway. A spot that
@@ -50,7 +51,7 @@ class Spot:
     seen: int  # the frame it was last located in
     ladder: list[Rung]  # the retries for it (Cascade.rungs)
     coarse: bool = False
-    climbed: int = 0  # rungs tried so far; the next is ladder[climbed % len(ladder)]
+    climbed: int = 0  # retries so far
     tried: int = -1  # the frame it was last retried in
 
 
@@ -105,7 +106,7 @@ class TrackingCascade:
 
     def _ready(self, spot: Spot) -> bool:
         """Every frame until it has climbed its whole ladder, then every few frames."""
-        climbed_all = spot.climbed >= len(spot.ladder)
+        climbed_all = spot.climbed >= 2 * len(spot.ladder) - 2
         return not climbed_all or self.frame - spot.tried >= AFTER_LADDER_EVERY
 
     def _climb(self, spot: Spot, candidate: Candidate | None, gray: Image) -> list[Found]:
@@ -115,7 +116,7 @@ class TrackingCascade:
             crop = candidate.crop()
         else:
             crop = crop_around(gray, spot.corners, MOVE_PX * (self.frame - spot.seen))
-        rung = spot.ladder[spot.climbed % len(spot.ladder)]
+        rung = spot.ladder[_rung(spot.climbed, len(spot.ladder))]
         spot.climbed += 1
         spot.tried = self.frame
         return self.cascade.retry(crop, rung)
@@ -134,6 +135,14 @@ class TrackingCascade:
 
     def _recently_read(self, corners: Corners) -> bool:
         return any(_same(corners, read) for read, _ in self.reads)
+
+
+def _rung(climbed: int, rungs: int) -> int:
+    """The first rung (sharpened: cheap, and the most fruitful) on every second retry, the
+    others in turn between: 0, 1, 0, 2, 0, 3, ..."""
+    if climbed % 2 == 0 or rungs == 1:
+        return 0
+    return 1 + (climbed // 2) % (rungs - 1)
 
 
 def _same(a: Corners, b: Corners) -> bool:
