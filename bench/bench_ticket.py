@@ -126,20 +126,23 @@ class PassesOnly(TrackingCascade):
 
 
 class FirstRung(TrackingCascade):
-    """Stage 2: one retry, always the first rung (sharpened), of each code located in the
-    frame; nothing remembered."""
+    """Stage 2: one retry, the first rung (sharpened), of each code located in the frame;
+    nothing remembered."""
 
     def _climb(self, spot: Spot, candidate: Candidate | None, gray: Image) -> list[Found]:
-        spot.climbed = 0
+        spot.ladder = spot.ladder[:1]
         return super()._climb(spot, candidate, gray)
+
+    def _ready(self, spot: Spot) -> bool:
+        return True
 
     def _stale(self) -> list[Spot]:
         return []
 
 
 class LocatedOnly(TrackingCascade):
-    """Stage 3: the ladder climbed one rung per frame, but only on codes located in the frame
-    (no retries where a code was located before)."""
+    """Stage 3: and the other rungs, one per frame in turn, but only on codes located in the
+    frame (no retries where a code was located before)."""
 
     def _stale(self) -> list[Spot]:
         return []

@@ -4,10 +4,10 @@ A ticket held up is seen in 30 to 60 frames, and successive frames of it differ:
 frame's retry misses, the next frame's different retry often reads. So every frame gets the
 cascade's cheap full-frame passes (`Cascade.locate`; its fallback pass, for frames where they
 located nothing, on every second frame), and where a code was located but not read a *spot* is
-remembered. Each frame then climbs one rung of the retry ladder on each spot instead of the
-whole ladder at once, spots remembered from earlier frames first: sharpened on every second
-frame (cheap, and it reads the most), and in between each other rung in turn (fixed threshold,
-enlarged, pyzbar). A spot the passes no longer locate is still
+remembered. Each frame then retries each spot, spots remembered from earlier frames first,
+with two rungs of the retry ladder instead of all of them: the first (sharpened: cheap, and it
+reads the most) and, when that does not read, the next of the others in turn (fixed threshold,
+enlarged, pyzbar, ...), a different one each frame. A spot the passes no longer locate is still
 retried where it was for a few frames, on a crop widened by how far a hand moves a ticket in
 the meantime. Where a code was read, its spot is dropped and no retries are spent there for
 half a second: the code is known, and the repeat filter would suppress it anyway. A spot that
@@ -51,7 +51,7 @@ class Spot:
     seen: int  # the frame it was last located in
     ladder: list[Rung]  # the retries for it (Cascade.rungs)
     coarse: bool = False
-    climbed: int = 0  # retries so far
+    climbed: int = 0  # rungs beyond the first tried so far
     tried: int = -1  # the frame it was last retried in
 
 
@@ -106,19 +106,23 @@ class TrackingCascade:
 
     def _ready(self, spot: Spot) -> bool:
         """Every frame until it has climbed its whole ladder, then every few frames."""
-        climbed_all = spot.climbed >= 2 * len(spot.ladder) - 2
+        climbed_all = spot.climbed >= len(spot.ladder) - 1
         return not climbed_all or self.frame - spot.tried >= AFTER_LADDER_EVERY
 
     def _climb(self, spot: Spot, candidate: Candidate | None, gray: Image) -> list[Found]:
-        """One rung on the spot: on this frame's candidate where it was located again, else
-        on the frame where it was last located, widened by how far it may have moved."""
+        """The first rung and, if that does not read, the next of the others, on this frame's
+        candidate where the spot was located again, else on the frame where it was last
+        located, widened by how far it may have moved."""
         if candidate is not None:
             crop = candidate.crop()
         else:
             crop = crop_around(gray, spot.corners, MOVE_PX * (self.frame - spot.seen))
-        rung = spot.ladder[_rung(spot.climbed, len(spot.ladder))]
-        spot.climbed += 1
         spot.tried = self.frame
+        found = self.cascade.retry(crop, spot.ladder[0])
+        if found or len(spot.ladder) == 1:
+            return found
+        rung = spot.ladder[1 + spot.climbed % (len(spot.ladder) - 1)]
+        spot.climbed += 1
         return self.cascade.retry(crop, rung)
 
     def _remember(self, found: list[Found]) -> None:
@@ -135,14 +139,6 @@ class TrackingCascade:
 
     def _recently_read(self, corners: Corners) -> bool:
         return any(_same(corners, read) for read, _ in self.reads)
-
-
-def _rung(climbed: int, rungs: int) -> int:
-    """The first rung (sharpened: cheap, and the most fruitful) on every second retry, the
-    others in turn between: 0, 1, 0, 2, 0, 3, ..."""
-    if climbed % 2 == 0 or rungs == 1:
-        return 0
-    return 1 + (climbed // 2) % (rungs - 1)
 
 
 def _same(a: Corners, b: Corners) -> bool:
