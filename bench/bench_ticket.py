@@ -21,7 +21,7 @@ Figures, per decoder and category:
 - `false_codes`: codes that are not the clip's ticket (any code in a clip without one).
 
 Beside them, in the same run, the door's decoder built up stage by stage (`passes_only`,
-`first_rung`, `located_only`, then `door`) and the per-frame cascade (`cascade_per_frame`: the
+`first_rung`, then `door`) and the per-frame cascade (`cascade_per_frame`: the
 whole retry ladder on every frame): what each stage buys, and what it costs.
 
 Targets (issue 22), hard categories combined (small, blur, damaged, glare, phone): read >= 99%,
@@ -121,7 +121,7 @@ def _ms(seconds: float) -> float | str:
 class PassesOnly(TrackingCascade):
     """Stage 1: the cascade's cheap passes on every frame, no retries."""
 
-    def _climb(self, spot: Spot, candidate: Candidate | None, gray: Image) -> list[Found]:
+    def _climb(self, spot: Spot, candidate: Candidate) -> list[Found]:
         return []
 
 
@@ -129,20 +129,12 @@ class FirstRung(TrackingCascade):
     """Stage 2: one retry, the first rung (sharpened), of each code located in the frame;
     nothing remembered."""
 
-    def _climb(self, spot: Spot, candidate: Candidate | None, gray: Image) -> list[Found]:
+    def _climb(self, spot: Spot, candidate: Candidate) -> list[Found]:
         spot.ladder = spot.ladder[:1]
-        return super()._climb(spot, candidate, gray)
+        return super()._climb(spot, candidate)
 
     def _ready(self, spot: Spot) -> bool:
         return True
-
-    def _stale(self) -> list[Spot]:
-        return []
-
-
-class LocatedOnly(TrackingCascade):
-    """Stage 3: and the other rungs, one per frame in turn, but only on codes located in the
-    frame (no retries where a code was located before)."""
 
     def _stale(self) -> list[Spot]:
         return []
@@ -152,11 +144,10 @@ def main() -> None:
     one_core()
     cv2.setNumThreads(1)
     lanes = {
-        "door": Lane(TrackingCascade().decode),  # stage 4: and where codes were located before
+        "door": Lane(TrackingCascade().decode),  # stage 3: the other rungs in turn, one a frame
         "zxing": Lane(ZxingDecoder().decode),
         "passes_only": Lane(PassesOnly().decode),
         "first_rung": Lane(FirstRung().decode),
-        "located_only": Lane(LocatedOnly().decode),
         "cascade_per_frame": Lane(Cascade().decode),  # the whole ladder on every frame
     }
     offset, never_shown = 0.0, 0

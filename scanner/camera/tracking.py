@@ -4,15 +4,16 @@ A ticket held up is seen in 30 to 60 frames, and successive frames of it differ:
 frame's retry misses, the next frame's different retry often reads. So every frame gets the
 cascade's cheap full-frame passes (`Cascade.locate`; its fallback pass, for frames where they
 located nothing, on every second frame), and where a code was located but not read a *spot* is
-remembered. Each frame then retries each spot, spots remembered from earlier frames first,
-with two rungs of the retry ladder instead of all of them: the first (sharpened: cheap, and it
-reads the most) and, when that does not read, the next of the others in turn (fixed threshold,
-enlarged, pyzbar, ...), a different one each frame. A spot the passes no longer locate is still
-retried where it was for a few frames, on a crop widened by how far a hand moves a ticket in
-the meantime. Where a code was read, its spot is dropped and no retries are spent there for
-half a second: the code is known, and the repeat filter would suppress it anyway. A spot that
-climbed its whole ladder without a read (clutter that looks like a code) is retried only every
-third frame after that.
+remembered (and followed as the hand moves it). Each frame then retries the spots it located,
+those remembered from earlier frames first, with two rungs of the retry ladder instead of all
+of them: the first (sharpened: cheap, and it reads the most) and, when that does not read, the
+next of the others in turn (fixed threshold, enlarged, pyzbar, ...), a different one each
+frame. Where a code was read, its spot is dropped and no retries are spent there for half a
+second: the code is known, and the repeat filter would suppress it anyway. A spot that climbed
+its whole ladder without a read (clutter that looks like a code) is retried only every third
+frame after that. A spot not located for a few frames is forgotten. (Retrying a spot where it
+was when the passes no longer locate it was measured too: it read nothing more, and was left
+out.)
 
 Every read is zxing's or zbar's own error-corrected read of a crop of the current frame:
 memory only chooses where and how to look, so it cannot make up a code.
@@ -26,7 +27,6 @@ from scanner.camera.cascade import (
     Candidate,
     Cascade,
     Rung,
-    crop_around,
     largest_first,
     same_place,
     to_gray,
@@ -36,7 +36,7 @@ from scanner.camera.decoders import Corners, Found, Image
 
 SPOT_FRAMES = 8  # a spot not located again for this many frames is forgotten
 READ_FRAMES = 15  # where a code was read, no retries for this many frames (half a second)
-MOVE_PX = 15  # how far a hand moves a ticket between frames, at most: a stale spot's margin
+MOVE_PX = 15  # how far a hand moves a ticket between frames, at most
 MAX_SPOTS = 2  # spots retried per frame
 AFTER_LADDER_EVERY = 3  # a spot that climbed the whole ladder is retried every third frame
 FALLBACK_EVERY = 2  # the cascade's fallback pass (fixed threshold, or a dim frame brightened)
@@ -50,7 +50,6 @@ class Spot:
     born: int  # the frame it was first located in
     seen: int  # the frame it was last located in
     ladder: list[Rung]  # the retries for it (Cascade.rungs)
-    coarse: bool = False
     climbed: int = 0  # rungs beyond the first tried so far
     tried: int = -1  # the frame it was last retried in
 
@@ -73,50 +72,38 @@ class TrackingCascade:
         found = list(sight.found)
         self._remember(found)
         for spot, candidate in self._due(sight.candidates)[:MAX_SPOTS]:
-            read = self._climb(spot, candidate, gray)
+            read = self._climb(spot, candidate)
             self._remember(read)
             found.extend(read)
         self._expire()
         return unique(found)
 
-    def _due(self, candidates: list[Candidate]) -> list[tuple[Spot, Candidate | None]]:
-        """The spots to retry on this frame, each with this frame's candidate where it was
-        located again: spots remembered from earlier frames first, then new ones."""
-        located: dict[int, tuple[Spot, Candidate | None]] = {}
+    def _due(self, candidates: list[Candidate]) -> list[tuple[Spot, Candidate]]:
+        """The spots located in this frame to retry, each with its candidate here: spots
+        remembered from earlier frames first, then new ones."""
+        located: dict[int, tuple[Spot, Candidate]] = {}
         for candidate in largest_first(candidates):
             if self._recently_read(candidate.corners):
                 continue
             spot = next((s for s in self.spots if _same(s.corners, candidate.corners)), None)
             ladder = self.cascade.rungs(candidate)
             if spot is None:
-                spot = Spot(candidate.corners, self.frame, self.frame, ladder, candidate.coarse)
+                spot = Spot(candidate.corners, self.frame, self.frame, ladder)
                 self.spots.append(spot)
             elif spot.seen < self.frame:  # the same code, moved: follow it
-                spot.corners, spot.seen = candidate.corners, self.frame
-                spot.ladder, spot.coarse = ladder, candidate.coarse
+                spot.corners, spot.seen, spot.ladder = candidate.corners, self.frame, ladder
             located.setdefault(id(spot), (spot, candidate))
-        due = list(located.values()) + [(s, None) for s in self._stale()]
-        due.sort(key=lambda pair: pair[0].born)
+        due = sorted(located.values(), key=lambda pair: pair[0].born)
         return [(s, c) for s, c in due if self._ready(s)]
-
-    def _stale(self) -> list[Spot]:
-        """Spots not located in this frame, to retry where they were. Not a coarse one: the
-        passes read a coarse code that is still there."""
-        return [s for s in self.spots if s.seen < self.frame and not s.coarse]
 
     def _ready(self, spot: Spot) -> bool:
         """Every frame until it has climbed its whole ladder, then every few frames."""
         climbed_all = spot.climbed >= len(spot.ladder) - 1
         return not climbed_all or self.frame - spot.tried >= AFTER_LADDER_EVERY
 
-    def _climb(self, spot: Spot, candidate: Candidate | None, gray: Image) -> list[Found]:
-        """The first rung and, if that does not read, the next of the others, on this frame's
-        candidate where the spot was located again, else on the frame where it was last
-        located, widened by how far it may have moved."""
-        if candidate is not None:
-            crop = candidate.crop()
-        else:
-            crop = crop_around(gray, spot.corners, MOVE_PX * (self.frame - spot.seen))
+    def _climb(self, spot: Spot, candidate: Candidate) -> list[Found]:
+        """The first rung and, if that does not read, the next of the others."""
+        crop = candidate.crop()
         spot.tried = self.frame
         found = self.cascade.retry(crop, spot.ladder[0])
         if found or len(spot.ladder) == 1:
