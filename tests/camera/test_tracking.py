@@ -39,7 +39,7 @@ def test_a_ticket_located_on_one_frame_is_read_on_the_next_with_another_retry() 
 
 
 def test_retries_go_on_frame_after_frame_until_one_reads() -> None:
-    sample = hard_ticket("small", 33)  # far away: read by the fourth frame's retry
+    sample = hard_ticket("small", 13)  # far away: read by the fourth frame's retries
     tracking = TrackingCascade()
     assert [tracking.decode(sample.image) for _ in range(3)] == [[], [], []]
     assert [f.text for f in tracking.decode(sample.image)] == list(sample.texts)
