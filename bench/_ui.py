@@ -23,6 +23,9 @@ def application() -> QApplication:
 
 def window_for(session: DoorSession, size: tuple[int, int] = (1280, 720)) -> DoorWindow:
     window = DoorWindow(session)
+    # Nobody answers "close this door?" here: without this, app.quit() is refused by the
+    # window's close question and the benchmark's event loop never ends.
+    window.ask_before_closing = False
     window.resize(*size)
     window.show()
     return window

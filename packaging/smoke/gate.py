@@ -14,14 +14,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "packaging"))
+import elf  # noqa: E402
+
 LIMIT_MB = 250.0
 SHIM_MAX_BYTES = 1_000_000  # the shim is 17 kB; OpenCV's own OpenBLAS is 30 MB and more
 PLACEHOLDER_MAX_BYTES = 100_000
-
-
-def unpacked_mb(folder: Path) -> float:
-    files = (p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
-    return sum(p.stat().st_size for p in files) / 1e6
 
 
 def blas_problems(internal: Path) -> list[str]:
@@ -63,7 +61,7 @@ def main(argv: list[str]) -> int:
     if not internal.is_dir():
         print(f"package gate FAILED: {app} is not a build (run `make package`)", file=sys.stderr)
         return 1
-    size = unpacked_mb(app)
+    size = elf.folder_size(app) / 1e6
     problems = [] if size <= args.limit_mb else [f"unpacked {size:.1f} MB > {args.limit_mb:g} MB"]
     if sys.platform.startswith("linux"):
         problems += blas_problems(internal)

@@ -43,11 +43,15 @@ LOCKS = {
 }
 
 
-def _declared(extras: list[str]) -> set[str]:
-    requirements = PROJECT["dependencies"] + [
+def _requirements(extras: list[str]) -> list[str]:
+    """The door app's requirements and those of `extras`, as pyproject.toml writes them."""
+    return PROJECT["dependencies"] + [
         r for extra in extras for r in PROJECT["optional-dependencies"][extra]
     ]
-    return {canonicalize_name(Requirement(r).name) for r in requirements}
+
+
+def _declared(extras: list[str]) -> set[str]:
+    return {canonicalize_name(Requirement(r).name) for r in _requirements(extras)}
 
 
 def _files(paths: list[str], left_out: tuple[str, ...]) -> Iterator[Path]:
@@ -111,11 +115,7 @@ def _locked(lock: str) -> dict[str, list[tuple[Version, str]]]:
 @pytest.mark.parametrize("lock", LOCKS)
 def test_each_lock_pins_every_requirement_of_its_set_within_its_range(lock: str) -> None:
     pins = _locked(lock)
-    extras = LOCKS[lock]
-    wanted = PROJECT["dependencies"] + [
-        r for extra in extras for r in PROJECT["optional-dependencies"][extra]
-    ]
-    for text in wanted:
+    for text in _requirements(LOCKS[lock]):
         requirement = Requirement(text)
         name = canonicalize_name(requirement.name)
         assert name in pins, f"{lock} lacks {name}: run `make lock`"
