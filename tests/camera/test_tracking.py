@@ -28,7 +28,7 @@ def hard_ticket(category: str, index: int) -> Sample:
 
 def blurred_ticket() -> Sample:
     """Defocused: neither sharpened nor thresholded does it read; enlarged, it does."""
-    return hard_ticket("blur", 13)
+    return hard_ticket("blur", 36)
 
 
 def test_a_ticket_located_on_one_frame_is_read_on_the_next_with_another_retry() -> None:
