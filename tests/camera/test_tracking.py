@@ -3,32 +3,15 @@ never a code that is not there. Deterministic: seeded frames, frames counted, no
 
 from __future__ import annotations
 
-from itertools import islice
-
 import numpy as np
 import pytest
 
 from scanner.camera.cascade import Cascade
 from scanner.camera.decoders import ZxingDecoder
-from scanner.camera.frames import Frame
 from scanner.camera.handheld import EMPTY_CLIP_CATEGORIES, FPS, render_clip
 from scanner.camera.pipeline import CodeEvent, ScanPipeline
-from scanner.camera.synthetic import Sample, corpus
 from scanner.camera.tracking import TrackingCascade
-
-
-def hard_ticket(category: str, index: int) -> Sample:
-    """A ticket zxing alone does not read, and the cheap passes locate but do not read."""
-    sample = next(islice(corpus(7, index + 1, [category]), index, None))
-    assert ZxingDecoder().decode(sample.image) == []
-    sight = Cascade().locate(sample.image)
-    assert sight.found == [] and sight.candidates
-    return sample
-
-
-def blurred_ticket() -> Sample:
-    """Defocused: neither sharpened nor thresholded does it read; enlarged, it does."""
-    return hard_ticket("blur", 36)
+from tests.camera.held_up import HeldUp, blurred_ticket, hard_ticket
 
 
 def test_a_ticket_located_on_one_frame_is_read_on_the_next_with_another_retry() -> None:
@@ -48,26 +31,6 @@ def test_retries_go_on_frame_after_frame_until_one_reads() -> None:
 def test_the_per_frame_cascade_climbs_the_whole_ladder_on_one_frame() -> None:
     sample = blurred_ticket()
     assert [f.text for f in Cascade().decode(sample.image)] == list(sample.texts)
-
-
-class HeldUp:
-    """The same frame over and over at 30 fps: a ticket held still in front of the camera."""
-
-    live = False
-    name = "held"
-
-    def __init__(self, image: np.ndarray, frames: int) -> None:
-        self.image, self.frames, self.finished, self._next = image, frames, False, 0
-
-    def read(self) -> Frame | None:
-        if self._next >= self.frames:
-            self.finished = True
-            return None
-        self._next += 1
-        return Frame(self.image, 0.0, self._next - 1, (self._next - 1) / FPS)
-
-    def close(self) -> None:
-        self.finished = True
 
 
 def test_a_ticket_held_for_three_seconds_is_reported_once_from_its_second_frame() -> None:
