@@ -40,7 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
-from _common import emit, one_core
+from _common import emit, load_average, one_core
 
 from scanner.camera.cascade import Candidate, Cascade
 from scanner.camera.decoders import Found, Image, ZxingDecoder
@@ -150,7 +150,7 @@ def main() -> None:
         "first_rung": Lane(FirstRung().decode),
         "cascade_per_frame": Lane(Cascade().decode),  # the whole ladder on every frame
     }
-    offset, never_shown = 0.0, 0
+    offset, never_shown, load = 0.0, 0, load_average()
     for number, clip in enumerate(clips(SEED, PER_CATEGORY, CATEGORIES)):
         order = list(lanes.values())
         turn = number % len(order)  # each decoder first in turn: none always meets a cold cache
@@ -181,6 +181,7 @@ def main() -> None:
     emit(
         "ticket",
         clips_per_category=PER_CATEGORY,
+        load_at_start_and_end=[load, load_average()],
         never_shown=never_shown,
         decoders=results,
         cpu_ratio_to_zxing=ratios,
