@@ -133,11 +133,8 @@ class FirstRung(TrackingCascade):
         spot.ladder = spot.ladder[:1]
         return super()._climb(spot, candidate)
 
-    def _ready(self, spot: Spot) -> bool:
+    def _ready(self, spot: Spot, candidate: Candidate) -> bool:
         return True
-
-    def _stale(self) -> list[Spot]:
-        return []
 
 
 def main() -> None:

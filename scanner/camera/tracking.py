@@ -68,7 +68,8 @@ class TrackingCascade:
     def decode(self, frame: Image) -> list[Found]:
         self.frame += 1
         gray = to_gray(frame)
-        sight = self.cascade.locate(gray, fallback=self.frame % FALLBACK_EVERY == 0)
+        fallback = self.frame % FALLBACK_EVERY == 0
+        sight = self.cascade.locate(gray, fallback, halve_large=True)
         found = list(sight.found)
         self._remember(found)
         for spot, candidate in self._due(sight.candidates)[:MAX_SPOTS]:
@@ -94,10 +95,15 @@ class TrackingCascade:
                 spot.corners, spot.seen, spot.ladder = candidate.corners, self.frame, ladder
             located.setdefault(id(spot), (spot, candidate))
         due = sorted(located.values(), key=lambda pair: pair[0].born)
-        return [(s, c) for s, c in due if self._ready(s)]
+        return [(s, c) for s, c in due if self._ready(s, c)]
 
-    def _ready(self, spot: Spot) -> bool:
-        """Every frame until it has climbed its whole ladder, then every few frames."""
+    def _ready(self, spot: Spot, candidate: Candidate) -> bool:
+        """Every frame until it has climbed its whole ladder, then every few frames. A coarse
+        one from its second frame on: a phone held close stays in view, while clutter that
+        passes for a code for one frame (the most costly retry on a frame without a code)
+        does not."""
+        if candidate.coarse and spot.born == self.frame:
+            return False
         climbed_all = spot.climbed >= len(spot.ladder) - 1
         return not climbed_all or self.frame - spot.tried >= AFTER_LADDER_EVERY
 
