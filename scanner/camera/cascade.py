@@ -281,12 +281,10 @@ class Cascade:
                     break
         return unique(found)
 
-    def locate(self, gray: Image, fallback: bool = True, halve_large: bool = False) -> Sight:
+    def locate(self, gray: Image, fallback: bool = True) -> Sight:
         """The cheap passes: codes read, and plausible candidates located but not read.
         `fallback=False` skips step 3, the fallback for a frame where nothing was located
-        (a video spreads it over its frames); `halve_large` runs it on a frame larger than
-        REDUCE_UP_TO subsampled to half (video: the same ticket is in the next frames, and a
-        1080p camera's codes are larger in pixels)."""
+        (a video spreads it over its frames)."""
         large = gray.shape[1] > REDUCE_UP_TO
         result = self._read(self.primary_large if large else self.primary, gray)
         dim = is_dim(gray)
@@ -307,12 +305,6 @@ class Cascade:
             found = [Crop(bright, 0, 0, 0.5).to_frame(f) for f in result.found]
             unread = [u.scaled(2) for u in result.unread]
             return Sight(found, self._candidates(unread, bright, 0.5, None))
-        if large and halve_large:
-            half = np.ascontiguousarray(gray[::2, ::2])
-            result = self._read(self.fallback, half)
-            found = [Crop(half, 0, 0, 0.5).to_frame(f) for f in result.found]
-            unread = [u.scaled(2) for u in result.unread]
-            return Sight(found, self._candidates(unread, gray, 1.0, None))
         result = self._read(self.fallback, gray)
         return Sight(result.found, self._candidates(result.unread, gray, 1.0, reduced))
 

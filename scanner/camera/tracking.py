@@ -68,8 +68,7 @@ class TrackingCascade:
     def decode(self, frame: Image) -> list[Found]:
         self.frame += 1
         gray = to_gray(frame)
-        fallback = self.frame % FALLBACK_EVERY == 0
-        sight = self.cascade.locate(gray, fallback, halve_large=True)
+        sight = self.cascade.locate(gray, fallback=self.frame % FALLBACK_EVERY == 0)
         found = list(sight.found)
         self._remember(found)
         for spot, candidate in self._due(sight.candidates)[:MAX_SPOTS]:
