@@ -42,6 +42,11 @@ def one_core() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 
+def load_average() -> float:
+    """The machine's one-minute load: figures measured on a shared machine say how loaded."""
+    return round(os.getloadavg()[0], 2)
+
+
 def ms_percentiles(seconds: list[float]) -> dict[str, float]:
     ordered = sorted(seconds)
     pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731

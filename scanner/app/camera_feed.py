@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from scanner.app.events import CameraState
-from scanner.camera.cascade import Cascade
 from scanner.camera.decoders import Corners, Found, Image
 from scanner.camera.pipeline import CodeSink, FrameDecoder, ScanPipeline
 from scanner.camera.sources import Frame, FrameSource
+from scanner.camera.tracking import TrackingCascade
 
 StateSink = Callable[[CameraState, str], None]
 DETECTION_SHOWN_S = 0.6  # how long an outline stays on the preview after a code was read
@@ -105,7 +105,9 @@ class RecordingDecoder:
 
 
 class CameraFeed:
-    """One camera for one door: its pipeline (threads), preview slot and state."""
+    """One camera for one door: its pipeline (threads), preview slot and state. Its decoder is
+    its own `TrackingCascade` (what it remembers of earlier frames belongs to this camera's
+    picture): a door that changes camera builds a new feed, so nothing carries over."""
 
     def __init__(
         self,
@@ -116,8 +118,7 @@ class CameraFeed:
         decoder: FrameDecoder | None = None,
     ) -> None:
         self.source = PreviewSlot(source)
-        cascade = Cascade()
-        self.decoder = RecordingDecoder(decoder or cascade.decode)
+        self.decoder = RecordingDecoder(decoder or TrackingCascade().decode)
         self.pipeline = ScanPipeline(self.source, on_code, self.decoder, repeat_window_s)
         name = source.name
         self.pipeline.health.subscribe(lambda state: on_state(state, state_words(state, name)))

@@ -2,22 +2,31 @@
 
 Chosen by measurement on the synthetic corpus (docs/camera.md has the table):
 
-1. zxing-cpp, QR only, on the whole frame (it also tries the inverted image: dark-mode phones).
-   Most frames end here: at a door most frames hold no code at all.
-2. If that located nothing, zxing-cpp again with its fixed-threshold binarizer: under a millisecond,
-   and it locates motion-blurred and dim codes the local binarizer does not.
-3. Only where a pass located a code it could not read (zxing returns those with errors): crop
-   that region and retry it sharpened, enlarged and sharpened, then with pyzbar on the sharpened
-   and the thresholded crop. The retries cost a few milliseconds on a small crop, not a frame.
-4. A dim frame (low light) where nothing was located is smoothed, amplified and read again: both
-   binarizers give up on codes only a few grey levels deep in sensor noise.
+1. zxing-cpp, QR only, on the whole frame at full size (it also tries the inverted image:
+   dark-mode phones). Most frames end here: at a door most frames hold no code at all.
+2. If that read nothing, zxing-cpp on the frame reduced to a third, the downscaled search zxing
+   does by itself (it reads coarse codes: a phone held close), done here on a subsampled frame
+   for a fraction of the cost. Images larger than 1280 px (photographs) get zxing's own.
+3. If neither located anything: a dim frame (low light; it skips step 2) is reduced to half
+   (against sensor noise), amplified and read again; any other frame is read with zxing's
+   fixed-threshold binarizer (a quarter of a millisecond), which locates motion-blurred codes
+   the local one misses.
+4. Only where a pass located a code it could not read (zxing returns those with errors): crop
+   that region and climb the retry ladder on it (sharpened; zxing's fixed threshold; enlarged
+   twice and sharpened, three times for a code of fine modules; pyzbar on the sharpened and on
+   the thresholded crop) until one reads. A few milliseconds on a crop,
+   not a frame. A coarse candidate (8 px per module or more: a phone held close, or far more
+   often finder-like clutter) gets only the cheap rung, on the reduced frame.
+
+`Cascade.decode` is stateless: one frame, every code in it. Video gets `TrackingCascade`
+(tracking.py), which climbs the same ladder one rung per frame across the frames of a ticket.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -27,6 +36,7 @@ from scanner.camera.decoders import (
     Decoder,
     Found,
     Image,
+    Located,
     PyzbarDecoder,
     ZxingDecoder,
     ZxingResult,
@@ -38,8 +48,12 @@ from scanner.camera.health import record_failure
 log = logging.getLogger(__name__)
 Retry = Callable[[Image], list[Found]]
 
-DIM_LEVEL = 60  # a frame whose 99th-percentile grey is below this is "dim"
+DIM_LEVEL = 60  # a frame with fewer than 1% of its pixels at this grey or above is "dim"
 MAX_CROPS = 4  # regions retried per frame, so a cluttered frame cannot run away
+REDUCE_BY = 3  # zxing's own downscaled search: a third each way
+REDUCE_UP_TO = 1280  # longer images (photographs, 1080p) get zxing's own, averaged, search
+COARSE_PX = 8.0  # a located code with modules this large gets only the cheap rung
+FINE_PX = 2.5  # one with modules this small is also enlarged three times
 
 
 def to_gray(frame: Image) -> Image:
@@ -61,14 +75,40 @@ def threshold(gray: Image, block: int = 31) -> Image:
 
 
 def brighten(gray: Image) -> Image:
-    """A dim frame, box-filtered against sensor noise and amplified to use the full range."""
-    soft = cv2.blur(gray, (3, 3))
-    top = float(np.percentile(soft[::8, ::8], 99.5))
-    return cv2.convertScaleAbs(soft, alpha=250 / max(top, 1.0))
+    """A dim frame at half size (averaging four pixels halves the sensor noise), amplified to
+    use the full range."""
+    height, width = gray.shape
+    half = cv2.resize(gray, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
+    top = _percentile(half[::4, ::4], 99.5)
+    gain = np.minimum(np.arange(256) * (250 / max(top, 1.0)), 255).astype(np.uint8)
+    bright: Image = cv2.LUT(half, gain)
+    return bright
+
+
+def _percentile(sample: Image, q: float) -> float:
+    """Of 8-bit pixels, from their histogram: np.percentile sorts, several times slower."""
+    counts = np.cumsum(np.bincount(sample.ravel(), minlength=256))
+    return float(np.searchsorted(counts, counts[-1] * q / 100))
+
+
+def is_dim(gray: Image) -> bool:
+    """Whether fewer than 1% of the pixels reach DIM_LEVEL (its 99th percentile is below it),
+    on a 1/64 sample: plenty for a brightness estimate."""
+    sample = gray[::8, ::8]
+    return int(np.count_nonzero(sample >= DIM_LEVEL)) < sample.size * 0.01
+
+
+def reduce(gray: Image) -> Image:
+    """A camera frame at a third of its size each way, for zxing's downscaled search done here:
+    subsampled, where zxing averages. At camera sizes the lens has already averaged neighbouring
+    pixels and both read the same codes; averaging costs more than the decoding."""
+    return np.ascontiguousarray(gray[1::REDUCE_BY, 1::REDUCE_BY])
 
 
 @dataclass(frozen=True)
 class Crop:
+    """Part of a frame: `x`, `y` its corner in frame pixels, `scale` its pixels per frame pixel."""
+
     image: Image
     x: int
     y: int
@@ -79,6 +119,14 @@ class Crop:
             (self.x + px / self.scale, self.y + py / self.scale) for px, py in found.corners
         )
         return Found(found.text, corners)
+
+    def scaled(self, factor: float) -> Crop:
+        return Crop(self.image, self.x, self.y, self.scale * factor)
+
+
+def side_px(corners: Corners) -> float:
+    points = np.array(corners, dtype=np.float64)
+    return float(np.linalg.norm(points - np.roll(points, -1, axis=0), axis=1).mean())
 
 
 def plausible(corners: Corners, min_side: float = 12.0) -> bool:
@@ -94,22 +142,76 @@ def plausible(corners: Corners, min_side: float = 12.0) -> bool:
     return shortest >= min_side and longest <= max_aspect * shortest
 
 
-def crop_around(gray: Image, corners: Corners, max_side: int = 400) -> Crop:
+def crop_around(
+    image: Image, corners: Corners, margin: float = 0.0, scale: float = 1.0, max_side: int = 400
+) -> Crop:
     """The candidate with a margin for its quiet zone, and more around a small candidate: zxing
-    often locates only part of a blurred or tilted code. A large crop is shrunk to `max_side`,
-    since its modules are big enough to survive it and retries cost by the pixel."""
-    xs = [p[0] for p in corners]
-    ys = [p[1] for p in corners]
+    often locates only part of a blurred or tilted code. `corners` and `margin` (more pixels:
+    a code that may have moved since it was located) are in frame pixels; `image` is the frame
+    at `scale`. A large crop is shrunk to `max_side`, since its modules are big enough to
+    survive it and retries cost by the pixel."""
+    xs = [p[0] * scale for p in corners]
+    ys = [p[1] * scale for p in corners]
     side = max(max(xs) - min(xs), max(ys) - min(ys))
-    pad = side * (0.6 if side >= 80 else 1.5)
-    height, width = gray.shape
+    pad = side * (0.6 if side >= 80 * scale else 1.5) + margin * scale
+    height, width = image.shape
     x0, x1 = max(0, int(min(xs) - pad)), min(width, int(max(xs) + pad) + 1)
     y0, y1 = max(0, int(min(ys) - pad)), min(height, int(max(ys) + pad) + 1)
-    image = gray[y0:y1, x0:x1]
-    scale = min(1.0, max_side / max(image.shape))
-    if scale < 1.0:
-        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    return Crop(image, x0, y0, scale)
+    cut = image[y0:y1, x0:x1]
+    shrink = min(1.0, max_side / max(cut.shape)) if cut.size else 1.0
+    if shrink < 1.0:
+        cut = cv2.resize(cut, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
+    return Crop(cut, round(x0 / scale), round(y0 / scale), scale * shrink)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A code located but not read: where (frame pixels); the image to retry it in (the frame,
+    a dim frame's brightened copy, or for a coarse one the reduced frame) at `scale` pixels per
+    frame pixel; and its side in modules when zxing read its version."""
+
+    corners: Corners
+    image: Image
+    scale: float = 1.0
+    modules: int | None = None
+
+    @property
+    def module_px(self) -> float | None:
+        return side_px(self.corners) / self.modules if self.modules else None
+
+    @property
+    def coarse(self) -> bool:
+        """8 px per module or more: a phone held close, or finder-like clutter."""
+        module = self.module_px
+        return module is not None and module >= COARSE_PX
+
+    @property
+    def fine(self) -> bool:
+        """Under 2.5 px per module: a ticket held far away; its crop is small."""
+        module = self.module_px
+        return module is not None and module < FINE_PX
+
+    def crop(self, margin: float = 0.0) -> Crop:
+        return crop_around(self.image, self.corners, margin, self.scale)
+
+
+@dataclass
+class Sight:
+    """What the cheap passes made of a frame: the codes read, and the candidates to retry."""
+
+    found: list[Found]
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One retry of a candidate's crop: its name, the retry, and how much it enlarged the crop
+    (to map what it reads back to the frame)."""
+
+    name: str
+    retry: Retry
+    enlarged: float = 1.0
+    fine_only: bool = False  # only for fine candidates, whose crops are small enough
 
 
 class Cascade:
@@ -118,10 +220,16 @@ class Cascade:
     name = "cascade"
 
     def __init__(self, use_pyzbar: bool = True) -> None:
-        self.primary = ZxingDecoder("zxing")
-        self.fallback = ZxingDecoder("zxing_fixed", binarizer="FixedThreshold")
-        # A brightened dim frame is mostly amplified noise: skip the inverted and downscaled
-        # searches there, which cost the most on noise and found nothing more.
+        # zxing's own downscaled search is done in `locate`, cheaper and only when needed, for
+        # frames up to REDUCE_UP_TO wide; larger images get zxing's own.
+        self.primary = ZxingDecoder("zxing", downscale=False)
+        self.primary_large = ZxingDecoder("zxing")
+        self.reduced = ZxingDecoder("zxing_reduced", downscale=False)
+        # The inverted search is the primary's: a second one here found nothing more.
+        self.fallback = ZxingDecoder("zxing_fixed", False, False, "FixedThreshold")
+        # On a crop it is cheap, and there the inverted search still finds dark-mode screens.
+        self.fixed_crop = ZxingDecoder("zxing_fixed_crop", True, False, "FixedThreshold")
+        # A brightened dim frame is mostly amplified noise: no inverted search there either.
         self.dim = ZxingDecoder("zxing_dim", False, False, "FixedThreshold")
         self.pyzbar: Decoder | None = None
         if use_pyzbar:
@@ -130,44 +238,90 @@ class Cascade:
                 self.pyzbar = PyzbarDecoder()
             else:
                 log.warning("pyzbar unavailable, decoding without it: %s", reason)
-        self._retries = self._build_retries()
+        self.ladder = self._build_ladder()
         # zxing-cpp sets itself up on its first image (~8 ms): pay that here, not on a ticket.
         self.primary.decode(np.zeros((64, 64), np.uint8))
 
-    def _build_retries(self) -> list[tuple[Retry, float]]:
-        """Retries for a located but unread code, cheapest and most fruitful first; the second
-        member is the factor the retry enlarged the crop by."""
-        zx = self.primary
-        retries: list[tuple[Retry, float]] = [
-            (lambda img: zx.decode(sharpen(img)), 1.0),
-            (lambda img: zx.decode(sharpen(enlarge(img), 3.0, 1.5)), 2.0),
+    def _build_ladder(self) -> list[Rung]:
+        """Retries for a located but unread code, cheapest and most fruitful first."""
+        zx, fixed = self.primary, self.fixed_crop
+        ladder = [
+            Rung("sharpened", lambda img: zx.decode(sharpen(img))),
+            Rung("fixed_threshold", fixed.decode),
+            Rung("enlarged", lambda img: zx.decode(sharpen(enlarge(img), 3.0, 1.5)), 2.0),
+            Rung(
+                "enlarged_3x", lambda img: zx.decode(sharpen(enlarge(img, 3), 4.0, 1.5)), 3.0, True
+            ),
         ]
         pyzbar = self.pyzbar
         if pyzbar is not None:
-            retries.append((lambda img: guarded(pyzbar, sharpen(img)), 1.0))
-            retries.append((lambda img: guarded(pyzbar, threshold(img)), 1.0))
-        return retries
+            ladder.append(Rung("pyzbar", lambda img: guarded(pyzbar, sharpen(img))))
+            ladder.append(Rung("pyzbar_threshold", lambda img: guarded(pyzbar, threshold(img))))
+        return ladder
+
+    def rungs(self, candidate: Candidate | None = None) -> list[Rung]:
+        """The ladder for `candidate`: a coarse one's modules need no enlarging, and only the
+        cheap rung ever read one; only a fine one is enlarged three times."""
+        if candidate is not None and candidate.coarse:
+            return self.ladder[:1]
+        fine = candidate is not None and candidate.fine
+        return [rung for rung in self.ladder if fine or not rung.fine_only]
 
     def decode(self, frame: Image) -> list[Found]:
-        gray = to_gray(frame)
-        result, seen_in = self._locate(gray)
-        found = list(result.found)
-        candidates = [c for c in result.unread if plausible(c)]
-        for corners in candidates[:MAX_CROPS]:
-            found.extend(self._retry(crop_around(seen_in, corners)))
-        return _unique(found)
+        sight = self.locate(to_gray(frame))
+        found = list(sight.found)
+        for candidate in largest_first(sight.candidates)[:MAX_CROPS]:
+            if any(same_place(candidate.corners, f.corners) for f in found if f.corners):
+                continue  # part of a code already read
+            crop = candidate.crop()
+            for rung in self.rungs(candidate):
+                read = self.retry(crop, rung)
+                if read:
+                    found.extend(read)
+                    break
+        return unique(found)
 
-    def _locate(self, gray: Image) -> tuple[ZxingResult, Image]:
-        """The cheap passes: codes read, codes located but unread, and the image they were
-        located in (a dim frame's are retried on its brightened copy)."""
-        result = self._read(self.primary, gray)
+    def locate(self, gray: Image, fallback: bool = True) -> Sight:
+        """The cheap passes: codes read, and plausible candidates located but not read.
+        `fallback=False` skips step 3, the fallback for a frame where nothing was located
+        (a video spreads it over its frames)."""
+        large = gray.shape[1] > REDUCE_UP_TO
+        result = self._read(self.primary_large if large else self.primary, gray)
+        dim = is_dim(gray)
+        reduced = None
+        if not (large or dim or result.found):  # a dim frame's is the brightened pass below
+            reduced = reduce(gray)
+            layer = self._read(self.reduced, reduced)
+            back = Crop(reduced, 0, 0, 1 / REDUCE_BY)
+            result.found.extend(back.to_frame(f) for f in layer.found)
+            result.unread.extend(u.scaled(REDUCE_BY) for u in layer.unread)
         if result.found or result.unread:
-            return result, gray
+            return Sight(result.found, self._candidates(result.unread, gray, 1.0, reduced))
+        if not fallback:
+            return Sight([])
+        if dim:  # a fixed threshold finds nothing on a dim frame
+            bright = brighten(gray)
+            result = self._read(self.dim, bright)
+            found = [Crop(bright, 0, 0, 0.5).to_frame(f) for f in result.found]
+            unread = [u.scaled(2) for u in result.unread]
+            return Sight(found, self._candidates(unread, bright, 0.5, None))
         result = self._read(self.fallback, gray)
-        if result.found or result.unread or not _is_dim(gray):
-            return result, gray
-        bright = brighten(gray)
-        return self._read(self.dim, bright), bright
+        return Sight(result.found, self._candidates(result.unread, gray, 1.0, reduced))
+
+    def _candidates(
+        self, unread: list[Located], image: Image, scale: float, reduced: Image | None
+    ) -> list[Candidate]:
+        """The plausible ones; a coarse one is retried in the reduced frame, where its modules
+        are a few pixels and its crop small."""
+        candidates = []
+        for u in unread:
+            if not plausible(u.corners):
+                continue
+            candidate = Candidate(u.corners, image, scale, u.modules)
+            if candidate.coarse and reduced is not None:
+                candidate = Candidate(u.corners, reduced, 1 / REDUCE_BY, u.modules)
+            candidates.append(candidate)
+        return candidates
 
     def _read(self, decoder: ZxingDecoder, gray: Image) -> ZxingResult:
         try:
@@ -176,25 +330,35 @@ class Cascade:
             record_failure(decoder.name, exc)
             return ZxingResult([], [])
 
-    def _retry(self, crop: Crop) -> list[Found]:
-        for retry, scale in self._retries:
-            try:
-                found = retry(crop.image)
-            except Exception as exc:  # a failed retry only means no code from it
-                record_failure("retry", exc)
-                continue
-            if found:
-                at = Crop(crop.image, crop.x, crop.y, crop.scale * scale)
-                return [at.to_frame(f) for f in found]
-        return []
+    def retry(self, crop: Crop, rung: Rung) -> list[Found]:
+        """One rung on one crop; what it reads, in frame pixels."""
+        if crop.image.size == 0:
+            return []
+        try:
+            found = rung.retry(crop.image)
+        except Exception as exc:  # a failed retry only means no code from it
+            record_failure("retry", exc)
+            return []
+        at = crop.scaled(rung.enlarged)
+        return [at.to_frame(f) for f in found]
 
 
-def _is_dim(gray: Image) -> bool:
-    sample = gray[::8, ::8]  # a 1/64 sample is plenty for a brightness estimate
-    return float(np.percentile(sample, 99)) < DIM_LEVEL
+def largest_first(candidates: list[Candidate]) -> list[Candidate]:
+    """Smaller candidates near a larger one are usually its parts (a finder pattern of a
+    blurred code passes for a Micro QR code): the whole is the one to crop first."""
+    return sorted(candidates, key=lambda c: -side_px(c.corners))
 
 
-def _unique(found: list[Found]) -> list[Found]:
+def same_place(a: Corners, b: Corners, slack: float = 0.0) -> bool:
+    """Whether two located quadrilaterals are (parts of) the same code: their centres closer
+    than the larger one's side, plus `slack` (how far it may have moved since)."""
+    ax, ay = (sum(p[i] for p in a) / len(a) for i in (0, 1))
+    bx, by = (sum(p[i] for p in b) / len(b) for i in (0, 1))
+    reach = max(side_px(a), side_px(b)) + slack
+    return (ax - bx) ** 2 + (ay - by) ** 2 < reach**2
+
+
+def unique(found: list[Found]) -> list[Found]:
     seen: dict[str, Found] = {}
     for item in found:
         seen.setdefault(item.text, item)

@@ -30,11 +30,23 @@ class Found:
     corners: Corners = field(default=(), compare=False)
 
 
+@dataclass(frozen=True)
+class Located:
+    """A code zxing located but could not read (checksum or format errors): where to look
+    harder. `modules` is its side in modules when zxing read its version, else None."""
+
+    corners: Corners
+    modules: int | None = None
+
+    def scaled(self, factor: float) -> Located:
+        corners = tuple((x * factor, y * factor) for x, y in self.corners)
+        return Located(corners, self.modules)
+
+
 @dataclass
 class ZxingResult:
     found: list[Found]
-    # Codes zxing located but could not read (checksum, format errors): where to look harder.
-    unread: list[Corners]
+    unread: list[Located]
 
 
 class Decoder(Protocol):
@@ -55,6 +67,18 @@ def guarded(decoder: Decoder, gray: Image) -> list[Found]:
 def _position_corners(position: Any) -> Corners:
     points = (position.top_left, position.top_right, position.bottom_right, position.bottom_left)
     return tuple((float(p.x), float(p.y)) for p in points)
+
+
+def _side_modules(code: Any) -> int | None:
+    """A located code's side in modules, from the version zxing read: "7" is a QR code of
+    version 7, "M3" a Micro QR code of version 3 (what zxing often takes one finder of a blurred
+    QR code for); rectangular rMQR and unread versions give None."""
+    version = str((getattr(code, "extra", None) or {}).get("Version", ""))
+    if version.isdigit():
+        return 17 + 4 * int(version)
+    if version[:1] == "M" and version[1:].isdigit():
+        return 9 + 2 * int(version[1:])
+    return None
 
 
 class ZxingDecoder:
@@ -84,7 +108,7 @@ class ZxingDecoder:
             if code.valid and code.text:
                 result.found.append(Found(code.text, corners))
             else:
-                result.unread.append(corners)
+                result.unread.append(Located(corners, _side_modules(code)))
         return result
 
     def decode(self, gray: Image) -> list[Found]:

@@ -15,11 +15,11 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scanner.camera.cascade import Cascade
 from scanner.camera.decoders import Decoder, Found, Image
 from scanner.camera.dedupe import DEFAULT_WINDOW_S, RepeatFilter
 from scanner.camera.frames import Frame, FrameSource
 from scanner.camera.health import CameraHealth, CameraState
+from scanner.camera.tracking import TrackingCascade
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,8 @@ class ScanPipeline:
     ) -> None:
         self.source = source
         self.on_code = on_code
-        self._decode: FrameDecoder = _as_callable(decoder or Cascade())
+        # Frames come in order: the cascade that spends its retries across them.
+        self._decode: FrameDecoder = _as_callable(decoder or TrackingCascade())
         self.repeats = RepeatFilter(repeat_window_s)
         self.stats = PipelineStats()
         self._clock = clock

@@ -20,6 +20,7 @@ import numpy as np
 import segno
 from numpy.typing import NDArray
 
+from scanner.camera.decoders import ZxingDecoder
 from scanner.camera.frames import BadSourceSpec, Frame
 from scanner.checkin.issuing import SigningKey, keyring_for, mint_seedjson, mint_tk1
 from scanner.checkin.keyring import Keyring
@@ -42,6 +43,7 @@ CODE_CATEGORIES = (
     "phone_dark",
     "clutter",
     "multi",
+    "damaged",
 )
 EMPTY_CATEGORIES = ("empty_room", "empty_clutter", "empty_dark", "empty_ticket")
 SEEDJSON_SECRET = "synthetic-platform-secret"  # noqa: S105 (test material, not a secret)
@@ -90,7 +92,7 @@ def qr_modules(text: str) -> Image:
 # --- scenes -------------------------------------------------------------------------------
 
 
-def _background(rng: np.random.Generator, size: tuple[int, int], busy: bool) -> Image:
+def background(rng: np.random.Generator, size: tuple[int, int], busy: bool) -> Image:
     width, height = size
     top, bottom = rng.uniform(60, 200, 2)
     left_right = rng.uniform(-40, 40)
@@ -175,7 +177,7 @@ def _ticket_face(modules: Image, px: int, dark: int, light: int, margin: int) ->
     return cv2.copyMakeBorder(code, margin, margin, margin, margin, border, value=light)
 
 
-def _projected_corners(face_side: float, pose: Pose, focal: float = 1100.0) -> Image:
+def projected_corners(face_side: float, pose: Pose, focal: float = 1100.0) -> Image:
     """The four corners of a square face of `face_side` units after rotating it in 3-D and
     projecting it through a pinhole camera."""
     ax, ay, az = (math.radians(a) for a in (pose.tilt_x_deg, pose.tilt_y_deg, pose.roll_deg))
@@ -196,7 +198,7 @@ def place_face(scene: Image, face: Image, face_px_per_unit: float, pose: Pose) -
     """Warp a square `face` image (drawn at `face_px_per_unit` pixels per module) into `scene`
     so that one module measures `pose.module_px` pixels; anti-aliased like a lens would."""
     side_units = face.shape[0] / face_px_per_unit
-    target = _projected_corners(side_units * pose.module_px, pose)
+    target = projected_corners(side_units * pose.module_px, pose)
     shrink = face_px_per_unit / pose.module_px
     if shrink > 1:
         face = cv2.GaussianBlur(face, (0, 0), 0.45 * shrink)
@@ -215,6 +217,69 @@ def place_face(scene: Image, face: Image, face_px_per_unit: float, pose: Pose) -
 def paper_ticket(modules: Image, rng: np.random.Generator, px: int = 6) -> Image:
     ink, paper = int(rng.integers(10, 60)), int(rng.integers(200, 250))
     return _ticket_face(modules, px, ink, paper, margin=int(px * rng.uniform(1, 4)))
+
+
+def damaged_ticket(modules: Image, rng: np.random.Generator, px: int = 6) -> Image:
+    """A paper ticket that has spent a day in a pocket: creases, stains, faded patches and pen
+    strokes across the code, as much as still reads when the ticket is scanned flat. Damage
+    beyond the code's error correction, or over a finder pattern, would make a ticket no camera
+    reads in any frame, which measures nothing about decoding: such damage is drawn anew."""
+    clean = paper_ticket(modules, rng, px)
+    for _ in range(20):
+        face = clean.copy()
+        _damage(face, modules.shape[0], px, rng)
+        if ZxingDecoder(downscale=False).decode(face):
+            return face
+    return clean
+
+
+def _damage(face: Image, side_modules: int, px: int, rng: np.random.Generator) -> None:
+    paper = int(np.percentile(face[:px, :px], 50))
+    n = side_modules - 2 * QUIET_ZONE  # the code's side in modules
+    margin = (face.shape[0] - side_modules * px) // 2
+    origin = margin + QUIET_ZONE * px  # the code's top-left module, in face pixels
+
+    def spot(away_from_finders: bool) -> tuple[int, int]:
+        while True:
+            mx, my = (float(v) for v in rng.uniform(0, n, 2))
+            in_finder = ((mx < 9 or mx > n - 9) and my < 9) or (mx < 9 and my > n - 9)
+            if not (away_from_finders and in_finder):
+                return int(origin + mx * px), int(origin + my * px)
+
+    for _ in range(int(rng.integers(3, 8))):
+        kind = int(rng.integers(0, 4))
+        centre = spot(away_from_finders=kind in (1, 2))
+        if kind == 0:  # a crease: a light fold line with a thin shadow beside it
+            angle = float(rng.uniform(0, math.pi))
+            reach = n * px
+            dx, dy = math.cos(angle) * reach, math.sin(angle) * reach
+            a = (int(centre[0] - dx), int(centre[1] - dy))
+            b = (int(centre[0] + dx), int(centre[1] + dy))
+            cv2.line(face, a, b, min(255, paper + 10), max(1, int(px * rng.uniform(0.4, 0.9))))
+            shadow = (int(math.sin(angle) * px * 0.6), -int(math.cos(angle) * px * 0.6))
+            a2, b2 = (a[0] + shadow[0], a[1] + shadow[1]), (b[0] + shadow[0], b[1] + shadow[1])
+            cv2.line(face, a2, b2, max(0, paper - 70), max(1, px // 4))
+        elif kind == 1:  # a stain: dark and light modules both pulled towards its tone
+            mask = np.zeros(face.shape, np.uint8)
+            axes = (int(px * rng.uniform(2, 6)), int(px * rng.uniform(2, 6)))
+            cv2.ellipse(mask, centre, axes, float(rng.uniform(0, 180)), 0, 360, 255, -1)
+            alpha = (mask > 0) * float(rng.uniform(0.35, 0.6))
+            face[:] = (face * (1 - alpha) + float(rng.uniform(90, 160)) * alpha).astype(np.uint8)
+        elif kind == 2:  # a scuffed patch: the ink there faded towards the paper
+            half = (int(px * rng.uniform(1.5, 4)), int(px * rng.uniform(1.5, 4)))
+            x0, y0 = max(0, centre[0] - half[0]), max(0, centre[1] - half[1])
+            patch = face[y0 : centre[1] + half[1], x0 : centre[0] + half[0]].astype(np.float32)
+            fade = float(rng.uniform(0.3, 0.6))
+            patch = paper - (paper - patch) * fade
+            face[y0 : centre[1] + half[1], x0 : centre[0] + half[0]] = patch.astype(np.uint8)
+        else:  # a pen stroke
+            points = [centre]
+            for _ in range(int(rng.integers(1, 3))):
+                step = rng.uniform(-n * px / 3, n * px / 3, 2)
+                points.append((int(points[-1][0] + step[0]), int(points[-1][1] + step[1])))
+            stroke = np.array(points, np.int32).reshape(-1, 1, 2)
+            width = max(1, int(px * rng.uniform(0.25, 0.5)))
+            cv2.polylines(face, [stroke], False, int(rng.integers(20, 80)), width)
 
 
 def phone_screen(modules: Image, rng: np.random.Generator, dark_mode: bool, px: int = 6) -> Image:
@@ -258,11 +323,13 @@ def _pose(
 def _face_for(category: str, modules: Image, rng: np.random.Generator) -> Image:
     if category in ("phone", "phone_dark"):
         return phone_screen(modules, rng, dark_mode=category == "phone_dark")
+    if category == "damaged":
+        return damaged_ticket(modules, rng)
     return paper_ticket(modules, rng)
 
 
 # Per category: module size range (pixels), roll and tilt limits (degrees).
-_GEOMETRY: dict[str, tuple[tuple[float, float], float, float]] = {
+GEOMETRY: dict[str, tuple[tuple[float, float], float, float]] = {
     "nominal": ((3.0, 6.0), 15, 15),
     "blur": ((3.5, 6.0), 15, 15),
     "motion_blur": ((3.5, 6.0), 15, 15),
@@ -276,13 +343,14 @@ _GEOMETRY: dict[str, tuple[tuple[float, float], float, float]] = {
     "phone_dark": ((2.5, 4.5), 25, 30),
     "clutter": ((2.2, 4.5), 20, 20),
     "multi": ((2.5, 4.5), 20, 15),
+    "damaged": ((3.0, 5.0), 15, 15),
 }
 
 
 def _place_codes(
     scene: Image, category: str, texts: Sequence[str], rng: np.random.Generator
 ) -> list[Pose]:
-    module_px, roll, tilt = _GEOMETRY[category]
+    module_px, roll, tilt = GEOMETRY[category]
     height, width = scene.shape
     lanes = len(texts)
     poses = []
@@ -307,7 +375,7 @@ def _degrade(scene: Image, category: str, poses: list[Pose], rng: np.random.Gene
     if category == "blur":
         img = cv2.GaussianBlur(img, (0, 0), m * float(rng.uniform(0.35, 0.55)))
     elif category == "motion_blur":
-        img = _motion_blur(img, m * float(rng.uniform(1.0, 2.2)), float(rng.uniform(0, 180)))
+        img = motion_blur(img, m * float(rng.uniform(1.0, 2.2)), float(rng.uniform(0, 180)))
     elif category in ("low_light", "empty_dark"):
         img = img * float(rng.uniform(0.06, 0.18)) + rng.normal(0, 4, img.shape)
     elif category == "glare":
@@ -320,7 +388,7 @@ def _degrade(scene: Image, category: str, poses: list[Pose], rng: np.random.Gene
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
-def _motion_blur(img: Image, length: float, angle_deg: float) -> Image:
+def motion_blur(img: Image, length: float, angle_deg: float) -> Image:
     size = max(3, math.ceil(length) | 1)
     kernel: Image = np.zeros((size, size), np.float32)
     kernel[size // 2, :] = 1.0
@@ -344,21 +412,43 @@ def _glare(
     return lit
 
 
-def camera_finish(img: Image, rng: np.random.Generator) -> Image:
-    """What every frame goes through: lens softness, sensor noise and MJPEG compression."""
+SENSOR_NOISE = 2.5  # standard deviation of the sensor's noise, in grey levels
+
+
+def camera_finish(img: Image, rng: np.random.Generator, grain: Image | None = None) -> Image:
+    """What every frame goes through: lens softness, sensor noise and MJPEG compression.
+    `grain` is sensor noise drawn beforehand (`SensorGrain`), cheaper than drawing it here."""
     soft = cv2.GaussianBlur(img, (0, 0), 0.6).astype(np.float32)
-    noisy = np.clip(soft + rng.normal(0, 2.5, img.shape), 0, 255).astype(np.uint8)
+    noise = rng.normal(0, SENSOR_NOISE, img.shape) if grain is None else grain
+    noisy = np.clip(soft + noise, 0, 255).astype(np.uint8)
     quality = int(rng.integers(60, 90))
     ok, jpeg = cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, quality])
     decoded: Image | None = cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE) if ok else None
     return noisy if decoded is None else decoded
 
 
+class SensorGrain:
+    """Sensor noise for many frames from a few drawn fields, each frame a randomly shifted cut of
+    one: drawing a frame's worth of normal deviates costs more than the rest of a frame."""
+
+    def __init__(self, rng: np.random.Generator, size: tuple[int, int], fields: int = 3) -> None:
+        width, height = size
+        self._size = size
+        shape = (fields, height + 64, width + 64)
+        self._fields = (rng.standard_normal(shape, np.float32) * SENSOR_NOISE).astype(np.float32)
+
+    def draw(self, rng: np.random.Generator) -> Image:
+        width, height = self._size
+        field, dx, dy = (int(v) for v in rng.integers(0, (len(self._fields), 64, 64)))
+        cut: Image = self._fields[field, dy : dy + height, dx : dx + width]
+        return cut
+
+
 def render_sample(
     category: str, rng: np.random.Generator, mint: TicketMint, size: tuple[int, int] = FRAME_SIZE
 ) -> Sample:
     busy = category in ("clutter", "empty_clutter", "empty_ticket")
-    scene = _background(rng, size, busy)
+    scene = background(rng, size, busy)
     texts: tuple[str, ...] = ()
     poses: list[Pose] = []
     if category in CODE_CATEGORIES:
@@ -376,11 +466,16 @@ def render_sample(
     return Sample(category, camera_finish(_degrade(scene, category, poses, rng), rng), texts, spots)
 
 
-def _place_blank_ticket(scene: Image, rng: np.random.Generator) -> None:
+def blank_ticket_face(rng: np.random.Generator) -> Image:
     """A printed ticket with text and boxes but no code (a ticket folded the wrong way)."""
-    face = np.full((300, 300), int(rng.integers(200, 250)), np.uint8)
+    face: Image = np.full((300, 300), int(rng.integers(200, 250)), np.uint8)
     for _ in range(12):
         _clutter_item(face, rng, busy=True)
+    return face
+
+
+def _place_blank_ticket(scene: Image, rng: np.random.Generator) -> None:
+    face = blank_ticket_face(rng)
     pose = _pose(rng, (scene.shape[1], scene.shape[0]), (3.0, 5.0), 50)
     place_face(scene, face, 6, pose)
 
@@ -461,7 +556,7 @@ class SyntheticSource:
         mint = TicketMint(opts.seed)
         self.codes = list(codes) or [mint.code(rng) for _ in range(opts.count)]
         self._faces = [paper_ticket(qr_modules(code), rng) for code in self.codes]
-        self._background = _background(rng, opts.size, busy=False)
+        self._background = background(rng, opts.size, busy=False)
         self._rng = rng
         self._clock = clock
         self._index = 0

@@ -24,6 +24,7 @@ from scanner.app.session import DoorSession
 from scanner.camera.synthetic import SyntheticSource
 from scanner.checkin.reasons import TicketStatus
 from scanner.store.store import Store
+from tests.camera.held_up import HeldUp, blurred_ticket
 from tests.store_jobs import read_one, store_of
 
 
@@ -216,3 +217,25 @@ def test_sync_state_reaches_subscribers_when_not_enrolled(session: DoorSession) 
     session.start()
     assert got.wait(30)
     assert heard[0].state.link == "not_enrolled" and heard[0].offline_since is None
+
+
+def test_the_doors_camera_reads_a_hard_ticket_on_its_second_frame_and_afresh_on_a_new_camera(
+    data_dir: Path, clock: FixedClock
+) -> None:
+    """The door decodes with the cascade that spends its retries across frames (the one-frame
+    cascade would climb its whole ladder on the first frame), and each camera has its own: a
+    ticket just read on one camera is read as promptly on the next."""
+    ticket = blurred_ticket()
+    session = DoorSession(data_dir, clock=clock, synchronous=True)
+    heard: list[VerdictCommitted] = []
+    session.subscribe(heard.append, VerdictCommitted)
+    try:
+        for camera in ("front", "side"):
+            session.camera.open(HeldUp(ticket.image, 30, camera))
+            session.camera.step()
+            before = len(heard)
+            session.camera.step()
+            assert len(heard) == before + 1, camera
+    finally:
+        session.close()
+    assert len(heard) == 2

@@ -33,6 +33,7 @@ FLOORS = {
     "phone_dark": 0.9,
     "clutter": 0.9,
     "multi": 0.9,
+    "damaged": 0.8,
 }
 OVERALL_FLOOR = 0.88
 
