@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -218,6 +219,8 @@ class Checkin(Base):
     day: Mapped[int | None] = mapped_column(Integer)
     annuls: Mapped[str | None] = mapped_column(String(36))
     note: Mapped[str | None] = mapped_column(Text)
+    # The door decided the scan offline, as it recorded it (null: an older door did not say).
+    offline: Mapped[bool | None] = mapped_column(Boolean)
     received_at: Mapped[datetime] = mapped_column()
     server_reason: Mapped[str | None] = mapped_column(String(32))
     annulled_by: Mapped[str | None] = mapped_column(String(36))

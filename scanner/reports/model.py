@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from scanner.reports.breakdowns import Breakdowns
 from scanner.reports.rows import EntryRow, EventInfo, ReportSource, TicketRow
 from scanner.reports.wall_clock import WallClock, quarter_hour
 
@@ -44,6 +45,7 @@ class Mark(NamedTuple):
     door: str
     device_id: str
     day: int | None
+    device_name: str | None = None  # as enrolled, when the source knows it
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ class Report:
     last_exit: dict[str, Mark] = field(repr=False)
     inside_now: frozenset[str] = field(repr=False)
     local: WallClock = field(repr=False)  # a moment as a naive wall time in the event's zone
+    breakdowns: Breakdowns = field(default_factory=Breakdowns)  # by door, reason, operator
 
     @property
     def passages(self) -> dict[str, tuple[Mark | None, Mark | None]]:
@@ -234,6 +237,7 @@ class JournalPass:
         self.charts: dict[date, _DayChart] = {}
         self.last_day: int | None = None
         self.tickets_counted = False
+        self.breakdowns = Breakdowns()
 
     def read(self, entries: Iterable[EntryRow], progress: Progress | None) -> Iterator[EntryRow]:
         """The entries, counted on their way through (a writer may list them meanwhile)."""
@@ -251,6 +255,7 @@ class JournalPass:
 
     def add(self, entry: EntryRow) -> None:
         self.totals.entries += 1
+        self.breakdowns.add(entry)
         at = entry.scanned_at
         at = at if at.tzinfo is UTC else at.astimezone(UTC)
         door = self.doors.get(entry.door) or self.door(entry.door)
@@ -268,7 +273,7 @@ class JournalPass:
             return
         if entry.ticket_id is None:
             return
-        mark = Mark(entry.entry_id, at, entry.door, entry.device_id, entry.day)
+        mark = Mark(entry.entry_id, at, entry.door, entry.device_id, entry.day, entry.device_name)
         by_hand = entry.by_hand
         if by_hand:
             self.hand.append(
@@ -372,6 +377,7 @@ class JournalPass:
             last_exit=self.last_exit,
             inside_now=inside,
             local=self.clock,
+            breakdowns=self.breakdowns,
         )
 
     def count_tickets(self, report: Report, tickets: Iterable[TicketRow]) -> Iterator[TicketRow]:

@@ -14,7 +14,8 @@ from typing import IO
 
 from scanner.reports.csv_writer import write_csv
 from scanner.reports.model import JournalPass, Options, Progress, Report, build_report
-from scanner.reports.parts import PARTS, Part, attendees, parts, scan_log_part
+from scanner.reports.part_list import PARTS, parts
+from scanner.reports.parts import Part, attendees, scan_log_part
 from scanner.reports.pdf_process import write_pdf
 from scanner.reports.rows import ReportSource
 from scanner.reports.xlsx_writer import write_xlsx
@@ -39,7 +40,7 @@ def check_request(fmt: str, kind: str) -> None:
         raise ReportRequestError(f"unknown report {kind!r}: use one of {', '.join(KINDS)}")
     if fmt == "csv" and kind == "full":
         raise ReportRequestError(
-            "a CSV file holds one part: ask for summary, arrivals, scan-log, attendees or conflicts"
+            f"a CSV file holds one part: ask for one of {', '.join(PARTS)}"
         )
     if fmt == "pdf" and kind not in ("full", "summary"):
         raise ReportRequestError(
