@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -156,6 +157,11 @@ class Device(Base):
     # The newest change cursor the device has shown it holds (and when): pruning keeps the rest.
     cursor: Mapped[int | None] = mapped_column(BigInteger)
     cursor_at: Mapped[datetime | None] = mapped_column()
+    # What the door told at its last upload: the organizer's page shows it (null: not yet).
+    last_seen_at: Mapped[datetime | None] = mapped_column()
+    app_version: Mapped[str | None] = mapped_column(String(64))
+    waiting: Mapped[int | None] = mapped_column(Integer)  # its entries not yet uploaded
+    clock_offset_s: Mapped[float | None] = mapped_column(Float)  # door clock minus ours
 
 
 class EnrollmentCode(Base):

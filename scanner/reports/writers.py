@@ -39,9 +39,7 @@ def check_request(fmt: str, kind: str) -> None:
     if kind not in KINDS:
         raise ReportRequestError(f"unknown report {kind!r}: use one of {', '.join(KINDS)}")
     if fmt == "csv" and kind == "full":
-        raise ReportRequestError(
-            f"a CSV file holds one part: ask for one of {', '.join(PARTS)}"
-        )
+        raise ReportRequestError(f"a CSV file holds one part: ask for one of {', '.join(PARTS)}")
     if fmt == "pdf" and kind not in ("full", "summary"):
         raise ReportRequestError(
             "the PDF holds the summary, charts and conflicts; use CSV or XLSX for the "

@@ -196,7 +196,8 @@ class Syncer:
 
     def _upload(self, push: _Push, entries: list[UploadEntry]) -> None:
         sent_at = self.now()
-        answer = push.client.upload(push.event_id, entries)
+        waiting = max(0, self.store.unsent_count() - len(entries))
+        answer = push.client.upload(push.event_id, entries, sent_at, waiting)
         now = self.now()
         self.store.record_answers(answer.results, now)
         self._counts = self._counts.answered(result.status for result in answer.results)

@@ -41,7 +41,11 @@ class Settings:
     organizer_per_minute: int = 300  # organizer requests per client address
     prune_interval_s: float = 3600  # how often the change log prunes itself (0: never)
     prune_stale_after_s: float = 7 * 24 * 3600  # doors silent longer re-snapshot when back
+    sign_in_per_minute: int = 10  # failed organizer-page sign-ins per client address
+    # Behind a proxy that ends TLS: trust its X-Forwarded-Proto (the page's cookie is Secure).
+    trust_forwarded_proto: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
-        return cls(database_url=default_database_url())
+        trust = os.environ.get("SCANNER_SERVER_TRUST_FORWARDED_PROTO", "") in ("1", "true", "yes")
+        return cls(database_url=default_database_url(), trust_forwarded_proto=trust)
