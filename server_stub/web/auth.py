@@ -85,7 +85,7 @@ def current(request: Request) -> PageSession | None:
     """The signed-in organizer, or None (no cookie, a forged or expired one, a revoked token)."""
     value = request.cookies.get(SESSION_COOKIE, "")
     payload, _, signature = value.partition(".")
-    if not payload or not hmac.compare_digest(signature, _sign(_key(request), payload.encode())):
+    if not payload or not _same(signature, _sign(_key(request), payload.encode())):
         return None
     try:
         body = json.loads(base64.urlsafe_b64decode(payload))
@@ -128,8 +128,13 @@ def check_change(request: Request, session: PageSession | None, sent: str | None
         raise CrossSite("cross-site")
     anchor_missing = session is None and not request.cookies.get(PRE_COOKIE)
     expected = csrf_token(request, session)
-    if anchor_missing or not sent or not hmac.compare_digest(sent, expected):
+    if anchor_missing or not sent or not _same(sent, expected):
         raise CrossSite("csrf")
+
+
+def _same(sent: str, expected: str) -> bool:
+    """Constant time, and any text may be sent (compare_digest refuses non-ASCII str)."""
+    return hmac.compare_digest(sent.encode("utf-8", "replace"), expected.encode())
 
 
 def own_origin(request: Request) -> str:

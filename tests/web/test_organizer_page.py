@@ -16,6 +16,7 @@ import httpx
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 from server_stub.testing import LiveServer, SeededEvent, free_port
@@ -40,7 +41,14 @@ fetch(arguments[0], {method: "POST", credentials: "same-origin",
 def sign_in(driver: WebDriver, server: LiveServer, token: str) -> None:
     driver.get(f"{server.url}/organizer")
     driver.find_element(By.ID, "token").send_keys(token)
-    driver.find_element(By.ID, "sign-in").click()
+    submit(driver, "sign-in")
+
+
+def submit(driver: WebDriver, button_id: str) -> None:
+    """Click a form's button and wait for the answer's page to replace this one."""
+    button = driver.find_element(By.ID, button_id)
+    button.click()
+    WebDriverWait(driver, 10).until(staleness_of(button))
 
 
 def text_of(driver: WebDriver, element_id: str) -> str:
@@ -72,9 +80,9 @@ def test_an_organizer_follows_a_door_live_revokes_it_and_downloads_reports(
 
         driver.get(f"{server.url}/organizer/devices")
         assert "North laptop" in text_of(driver, "devices")
-        driver.find_element(By.ID, f"revoke-{door.device_id}").click()  # click one
+        submit(driver, f"revoke-{door.device_id}")  # click one
         assert "device_revoked" in text_of(driver, "revoke-warning")
-        driver.find_element(By.ID, "confirm-revoke").click()  # click two
+        submit(driver, "confirm-revoke")  # click two
         assert "revoked" in text_of(driver, f"device-{door.device_id}")
         answer = door.client.post(
             f"/events/{event.event_id}/checkins",
@@ -139,7 +147,9 @@ def another_site(target: str) -> Iterator[str]:
             pass
 
     port = free_port()
-    httpd = http.server.HTTPServer(("127.0.0.1", port), Handler)
+    # threads: the browser keeps idle connections open, which would hold up a one-thread server
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

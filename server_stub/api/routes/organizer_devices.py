@@ -20,6 +20,7 @@ from server_stub.api.routes.organizer_page import (
     event_name,
     html,
     language,
+    page_answers,
     refused,
     sign_in_page,
 )
@@ -44,7 +45,7 @@ def _shell(request: Request, session: auth.PageSession, title: str, body: str,
     return html(request, page(lang, title, body, nav="devices", csrf=csrf, event_name=name), status)
 
 
-@router.get("/devices", response_class=HTMLResponse, responses=HTML)
+@router.get("/devices", responses=HTML)
 def devices(request: Request) -> Response:
     session = auth.current(request)
     if session is None:
@@ -119,7 +120,7 @@ def _device(request: Request, session: auth.PageSession, device_id: str) -> Devi
     return device
 
 
-@router.get("/devices/{device_id}/revoke", response_class=HTMLResponse, responses=HTML)
+@router.get("/devices/{device_id}/revoke", responses=page_answers(401, 404))
 def confirm_revoke(request: Request, device_id: DeviceId) -> Response:
     """The second click: what happens at that door, and the button that does it."""
     session = auth.current(request)
@@ -151,8 +152,7 @@ def confirm_revoke(request: Request, device_id: DeviceId) -> Response:
 
 @router.post(
     "/devices/{device_id}/revoke",
-    response_class=HTMLResponse,
-    responses={303: {"description": "revoked"}, **HTML},
+    responses=page_answers(303, 401, 403, 404),
     openapi_extra=form_body("csrf", required=("csrf",)),
 )
 async def revoke(request: Request, device_id: DeviceId) -> Response:
@@ -179,8 +179,7 @@ def _revoke(request: Request, event_id: str, device_id: str) -> bool:
 
 @router.post(
     "/enrolment-codes",
-    response_class=HTMLResponse,
-    responses=HTML,
+    responses=page_answers(401, 403, 422),
     openapi_extra=form_body("csrf", "door", "list", "hours", required=("door",)),
 )
 async def enrolment_code(request: Request) -> Response:

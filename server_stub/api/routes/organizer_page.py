@@ -7,16 +7,19 @@ a token in a URL. Every route is in the OpenAPI document, so the schemathesis ru
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi import Path as FastApiPath
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from scanner.reports.model import Options
-from server_stub.api.errors import ApiError
+from scanner.reports.writers import FORMATS, KINDS, MEDIA_TYPES, ReportRequestError, check_request
+from server_stub.api.errors import ApiError, responses
 from server_stub.api.ratelimit import RateLimiter, client_address
 from server_stub.api.routes.report_files import report_response
 from server_stub.models import Event
@@ -39,9 +42,44 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
-HTML: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/html": {"schema": {"type": "string"}}}}
+_WHY = {
+    200: "the page",
+    303: "done: on to the next page",
+    401: "not signed in, or a wrong token (the sign-in form)",
+    403: "another site's request, or a form without its CSRF token",
+    404: "no such device",
+    406: "a report format that does not exist",
+    422: "no such report, or a door name that is not valid",
+    429: "too many failed sign-ins from this address",
 }
+
+
+def page_answers(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The page's answers for the OpenAPI document: HTML, each with what it means; a request
+    FastAPI cannot validate gets the API's JSON refusal (400, 422) unless `codes` say HTML."""
+    html_body = {"text/html": {"schema": {"type": "string"}}}
+    page = {code: {"description": _WHY[code], "content": html_body} for code in (200, *codes)}
+    return {**responses(), **page}
+
+
+HTML = page_answers(401)
+
+
+def _report_files() -> list[str]:
+    """Every report file there is, as `part.format`: the page's download paths."""
+    files = []
+    for kind in KINDS:
+        for fmt in FORMATS:
+            try:
+                check_request(fmt, kind)
+            except ReportRequestError:
+                continue
+            files.append(f"{kind}.{fmt}")
+    return files
+
+
+REPORT_FILE = "^(" + "|".join(re.escape(name) for name in _report_files()) + ")$"
+REPORT_MEDIA = tuple(MEDIA_TYPES.values())
 
 
 def language(request: Request) -> str:
@@ -93,7 +131,7 @@ def refused(request: Request, why: auth.CrossSite) -> HTMLResponse:
     return sign_in_page(request, message, 403)
 
 
-@router.get("", response_class=HTMLResponse, responses=HTML)
+@router.get("", responses=HTML)
 def live_page(request: Request) -> Response:
     """The live view when signed in, else the sign-in form."""
     session = auth.current(request)
@@ -115,8 +153,7 @@ def live_page(request: Request) -> Response:
 
 @router.post(
     "/sign-in",
-    response_class=HTMLResponse,
-    responses={303: {"description": "signed in"}, **HTML},
+    responses=page_answers(303, 401, 403, 429),
     openapi_extra=form_body("token", "csrf", required=("token",)),
 )
 async def sign_in(request: Request) -> Response:
@@ -154,8 +191,7 @@ def _organizer(request: Request, token: str) -> tuple[str, str] | None:
 
 @router.post(
     "/sign-out",
-    response_class=HTMLResponse,
-    responses={303: {"description": "signed out"}, **HTML},
+    responses=page_answers(303, 403),
     openapi_extra=form_body("csrf"),
 )
 async def sign_out(request: Request) -> Response:
@@ -176,7 +212,7 @@ def _unsigned(request: Request) -> HTMLResponse:
     )
 
 
-@router.get("/live", response_class=HTMLResponse, responses=HTML)
+@router.get("/live", responses=HTML)
 def live_fragment(request: Request) -> Response:
     """The live view's contents, swapped in by the page when the stream says something changed."""
     session = auth.current(request)
@@ -188,7 +224,10 @@ def live_fragment(request: Request) -> Response:
 
 @router.get(
     "/stream",
-    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+    responses={
+        **page_answers(401),
+        200: {"content": {"text/event-stream": {}}},  # `change` events, data: a version
+    },
 )
 async def stream(
     request: Request,
@@ -218,7 +257,7 @@ async def stream(
     return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
 
 
-@router.get("/downloads", response_class=HTMLResponse, responses=HTML)
+@router.get("/downloads", responses=HTML)
 def downloads(request: Request) -> Response:
     session = auth.current(request)
     if session is None:
@@ -249,11 +288,18 @@ def downloads(request: Request) -> Response:
 
 @router.get(
     "/reports/{kind}",
-    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, 422: {}},
+    responses={
+        **page_answers(401),
+        200: {
+            "content": {
+                m.split(";")[0]: {"schema": {"type": "string"}} for m in MEDIA_TYPES.values()
+            }
+        },
+    },
 )
 async def report_download(
     request: Request,
-    kind: str,
+    kind: Annotated[str, FastApiPath(pattern=REPORT_FILE, description="e.g. scan-log.csv")],
     emails: Annotated[bool, Query(description="include e-mail addresses")] = False,
 ) -> Response:
     """A report file (as `/api/v1/events/{id}/reports/{kind}`), for the signed-in organizer."""
@@ -268,7 +314,13 @@ async def report_download(
         return HTMLResponse(e(exc.detail), exc.status, headers=SECURITY_HEADERS)
 
 
-@router.get("/assets/{name}", responses={200: {"content": {"text/css": {}}}, 404: {}})
+@router.get(
+    "/assets/{name}",
+    responses={
+        200: {"content": {media.split(";")[0]: {} for media in ASSET_TYPES.values()}},
+        404: {"description": "no such file", "content": {"text/plain": {}}},
+    },
+)
 def asset(name: str) -> Response:
     """The page's own script and styles: nothing is loaded from anywhere else."""
     media = ASSET_TYPES.get(name)
