@@ -58,7 +58,9 @@ def page_answers(*codes: int) -> dict[int | str, dict[str, Any]]:
     """The page's answers for the OpenAPI document: HTML, each with what it means; a request
     FastAPI cannot validate gets the API's JSON refusal (400, 422) unless `codes` say HTML."""
     html_body = {"text/html": {"schema": {"type": "string"}}}
-    page = {code: {"description": _WHY[code], "content": html_body} for code in (200, *codes)}
+    page: dict[int | str, dict[str, Any]] = {
+        code: {"description": _WHY[code], "content": html_body} for code in (200, *codes)
+    }
     return {**responses(), **page}
 
 
