@@ -101,8 +101,9 @@ def _device_table(rows: list[list[str]], lang: str) -> str:
             f'<a class="button danger" href="{BASE}/devices/{e(device_id)}/revoke" '
             f'id="revoke-{e(device_id)}">{w("Revoke")}</a>'
         )  # fmt: skip
-        tds = "".join(
-            f"<td{' class=num' if i >= 4 else ''}>{e(c)}</td>" for i, c in enumerate(cells)
+        tds = "".join(  # data-label: a phone shows each device as a card of labelled lines
+            f'<td data-label="{w(title)}"{" class=num" if i >= 4 else ""}>{e(c)}</td>'
+            for i, (title, c) in enumerate(zip(COLUMNS, cells, strict=True))
         )
         body += f'<tr id="device-{e(device_id)}">{tds}<td>{action}</td></tr>'
     return (
