@@ -19,7 +19,10 @@ async def read_form(request: Request) -> dict[str, str]:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return {}
-    fields = parse_qs(text, keep_blank_values=True, max_num_fields=20)
+    try:
+        fields = parse_qs(text, keep_blank_values=True, max_num_fields=20)
+    except ValueError:  # more fields than any of the page's forms has
+        return {}
     return {k: v[0] for k, v in fields.items() if "\x00" not in k + v[0]}
 
 

@@ -19,7 +19,7 @@ from server_stub.web.chart import arrivals_svg
 from server_stub.web.layout import e, table
 from server_stub.web.words import word
 
-_cache: dict[str, tuple[int, Report]] = {}
+_cache: dict[tuple[str, str], tuple[int, Report]] = {}  # (database, event) -> the newest
 _lock = threading.Lock()
 
 
@@ -32,14 +32,16 @@ def live_version(db: Database, event_id: str) -> int:
 
 
 def live_report(db: Database, event_id: str) -> tuple[int, Report]:
+    """The event's report, made again only when its live version moved."""
     version = live_version(db, event_id)
+    key = (str(db.engine.url), event_id)
     with _lock:
-        cached = _cache.get(event_id)
+        cached = _cache.get(key)
         if cached and cached[0] == version:
             return cached
     report = event_report(db, event_id)
     with _lock:
-        _cache[event_id] = (version, report)
+        _cache[key] = (version, report)
     return version, report
 
 

@@ -23,7 +23,7 @@ from server_stub.api.errors import ApiError, responses
 from server_stub.api.ratelimit import RateLimiter, client_address
 from server_stub.api.routes.report_files import report_response
 from server_stub.models import Event
-from server_stub.services.devices import authenticate
+from server_stub.services.devices import DeviceRevoked, authenticate
 from server_stub.web import auth
 from server_stub.web.forms import form_body, read_form
 from server_stub.web.layout import BASE, csrf_field, e, page, say
@@ -184,7 +184,7 @@ def _organizer(request: Request, token: str) -> tuple[str, str] | None:
     with request.app.state.db.reading() as session:
         try:
             principal = authenticate(session, token)
-        except Exception:  # a device token, revoked: not an organizer either
+        except DeviceRevoked:  # a revoked device's token: no organizer either
             return None
     if principal is None or principal.kind != "organizer":
         return None
