@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run screenshots translations test lint bench bench-short extras-check system-deps clean \
-	package lock upgrade
+	package lock upgrade browser-deps
 
 # A venv built from one lock file ($(1): the venv, $(2): the lock), then the project itself in it,
 # editable and without reaching the index.
@@ -38,6 +38,7 @@ screenshots: $(STAMP)
 	@command -v Xvfb >/dev/null || { echo 'error: Xvfb is missing (sudo apt-get install xvfb)' >&2; exit 1; }
 	PYTHONPATH=. xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python scripts/screenshots.py docs/screenshots
 	PYTHONPATH=. xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python scripts/kiosk_screenshots.py docs/screenshots
+	PYTHONPATH=. $(BIN)/python scripts/organizer_screenshots.py docs/screenshots  # Debian's chromium
 
 translations: $(STAMP)
 	$(BIN)/python scripts/translations.py
@@ -48,7 +49,15 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy --strict scanner server_stub
 
-test: lint
+# The organizer page's browser tests drive Debian's chromium: installed here when missing and
+# possible; otherwise those tests skip with one line saying so.
+BROWSER_PACKAGES := chromium chromium-driver
+
+browser-deps:
+	@bash scripts/system-deps.sh $(BROWSER_PACKAGES) 2>/dev/null || \
+		echo "note: chromium and chromium-driver could not be installed: the browser tests will skip"
+
+test: lint browser-deps
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)

@@ -8,7 +8,9 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -156,6 +158,11 @@ class Device(Base):
     # The newest change cursor the device has shown it holds (and when): pruning keeps the rest.
     cursor: Mapped[int | None] = mapped_column(BigInteger)
     cursor_at: Mapped[datetime | None] = mapped_column()
+    # What the door told at its last upload: the organizer's page shows it (null: not yet).
+    last_seen_at: Mapped[datetime | None] = mapped_column()
+    app_version: Mapped[str | None] = mapped_column(String(64))
+    waiting: Mapped[int | None] = mapped_column(Integer)  # its entries not yet uploaded
+    clock_offset_s: Mapped[float | None] = mapped_column(Float)  # door clock minus ours
 
 
 class EnrollmentCode(Base):
@@ -227,6 +234,8 @@ class Checkin(Base):
     day: Mapped[int | None] = mapped_column(Integer)
     annuls: Mapped[str | None] = mapped_column(String(36))
     note: Mapped[str | None] = mapped_column(Text)
+    # The door decided the scan offline, as it recorded it (null: an older door did not say).
+    offline: Mapped[bool | None] = mapped_column(Boolean)
     received_at: Mapped[datetime] = mapped_column()
     server_reason: Mapped[str | None] = mapped_column(String(32))
     annulled_by: Mapped[str | None] = mapped_column(String(36))

@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     WithJsonSchema,
 )
@@ -152,6 +153,11 @@ class CheckinEntry(BaseModel):
     day: int | None = Field(None, ge=1, le=366)
     annuls: UUID | None = Field(None, description="for kind 'undo': the entry it annuls")
     note: FactText | None = None
+    offline: StrictBool | None = Field(
+        None,
+        description="the door decided this scan while it could not reach the server, as it "
+        "recorded it (null or missing: not recorded, as with doors before this member)",
+    )
 
 
 class CheckinBatch(BaseModel):

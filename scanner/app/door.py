@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from scanner.app.clock import Clock, SystemClock
@@ -19,21 +20,32 @@ ALL_TYPES = "*"  # a door's check-in list chosen on purpose: none, every ticket 
 
 
 class Door:
-    def __init__(self, store: Store, settings: DoorSettings, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: DoorSettings,
+        clock: Clock | None = None,
+        offline: Callable[[], bool | None] = lambda: None,
+    ) -> None:
+        """`offline`: asked at each scan whether the door decides without the server's recent
+        word; the journal keeps the answer and the upload carries it (reports count it)."""
         self.store = store
         self.settings = settings
         self.clock = clock or SystemClock()
+        self.offline = offline
 
     def check(self, text: str, source: str = "camera") -> ScanRecord:
         """Decide on a code and commit it to the journal; returns only after the commit."""
-        return self.store.scan(text, self.settings, self.clock.now(), source)
+        return self.store.scan(text, self.settings, self.clock.now(), source, self.offline())
 
     def admit_by_hand(
         self, ticket_id: str, reason: str | None = None, paid_at_door: bool = False
     ) -> ScanRecord:
         """Check in a ticket found by search (a dead phone): the same rules, no code."""
         now = self.clock.now()
-        return self.store.admit_by_hand(ticket_id, self.settings, now, reason, paid_at_door)
+        return self.store.admit_by_hand(
+            ticket_id, self.settings, now, reason, paid_at_door, self.offline()
+        )
 
     def undo(self, entry_id: str, why: str) -> ScanRecord:
         operator = self.settings.operator or "unknown"

@@ -122,6 +122,7 @@ class DoorSession:
                 saved.checkin_list,
             ),
             self.door_clock,
+            lambda: self._decided_offline(),  # the sync state at the moment of each scan
         )
         self.wedge = WedgeAssembler(idle_end_s=0.3)
         # The hand scanner's repeats, in the camera's window (the camera filters its own
@@ -360,7 +361,7 @@ class DoorSession:
             source=source,
             scanned_at=now,
             timezone=self.timezone(),
-            offline=self._decided_offline(),
+            offline=self._decided_offline() if result.offline is None else result.offline,
             captured_at=captured_at,
             committed_at=time.time(),
             advice=advice,

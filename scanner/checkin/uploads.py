@@ -50,6 +50,9 @@ class UploadEntry:
     day: int | None
     annuls: str | None  # for an undo: the entry it annuls
     note: str | None
+    # The door decided this scan without reaching the server (its link was down): what the
+    # door recorded, not guessed from upload delay. None: the door did not record it.
+    offline: bool | None = None
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -68,6 +71,7 @@ class UploadEntry:
             "day": self.day,
             "annuls": self.annuls,
             "note": self.note,
+            "offline": self.offline,
         }
 
 

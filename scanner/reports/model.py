@@ -24,6 +24,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from scanner.checkin.clock_trust import ahead_of_receipt
+from scanner.reports.breakdowns import Breakdowns
 from scanner.reports.rows import EntryRow, EventInfo, ReportSource, TicketRow
 from scanner.reports.wall_clock import WallClock, quarter_hour
 
@@ -47,6 +48,7 @@ class Mark(NamedTuple):
     door: str
     device_id: str
     day: int | None
+    device_name: str | None = None  # as enrolled, when the source knows it
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,7 @@ class Report:
     last_exit: dict[str, Mark] = field(repr=False)
     inside_now: frozenset[str] = field(repr=False)
     local: WallClock = field(repr=False)  # a moment as a naive wall time in the event's zone
+    breakdowns: Breakdowns = field(default_factory=Breakdowns)  # by door, reason, operator
 
     @property
     def passages(self) -> dict[str, tuple[Mark | None, Mark | None]]:
@@ -250,6 +253,7 @@ class JournalPass:
         self.wrong_clocks: dict[str, WrongClock] = {}
         self.last_day: int | None = None
         self.tickets_counted = False
+        self.breakdowns = Breakdowns()
 
     def read(self, entries: Iterable[EntryRow], progress: Progress | None) -> Iterator[EntryRow]:
         """The entries, counted on their way through (a writer may list them meanwhile)."""
@@ -267,6 +271,7 @@ class JournalPass:
 
     def add(self, entry: EntryRow) -> None:
         self.totals.entries += 1
+        self.breakdowns.add(entry)
         at = entry.scanned_at
         at = at if at.tzinfo is UTC else at.astimezone(UTC)
         door = self.doors.get(entry.door) or self.door(entry.door)
@@ -286,7 +291,7 @@ class JournalPass:
             return
         if entry.ticket_id is None:
             return
-        mark = Mark(entry.entry_id, at, entry.door, entry.device_id, entry.day)
+        mark = Mark(entry.entry_id, at, entry.door, entry.device_id, entry.day, entry.device_name)
         by_hand = entry.by_hand
         if by_hand:
             self.hand.append(
@@ -406,6 +411,7 @@ class JournalPass:
             last_exit=self.last_exit,
             inside_now=inside,
             local=self.clock,
+            breakdowns=self.breakdowns,
         )
 
     def count_tickets(self, report: Report, tickets: Iterable[TicketRow]) -> Iterator[TicketRow]:

@@ -21,7 +21,6 @@ from scanner.reports.rows import EntryRow, EventInfo, TicketRow
 from scanner.reports.wall_clock import WallClock
 
 Cell = str | int | datetime | None
-PARTS = ("summary", "arrivals", "scan-log", "attendees", "conflicts")
 
 
 @dataclass(frozen=True)
@@ -55,17 +54,6 @@ def reason_words(code: str) -> str:
 
 
 RESULT_WORDS = {"admitted": "admitted", "rejected": "refused", "exited": "exit"}
-
-
-def parts(report: Report, keys: tuple[str, ...] = PARTS) -> list[Part]:
-    makers: dict[str, Callable[[Report], Part]] = {
-        "summary": summary,
-        "arrivals": arrivals,
-        "scan-log": scan_log,
-        "attendees": attendees,
-        "conflicts": conflicts,
-    }
-    return [makers[key](report) for key in keys]
 
 
 def _table(title: str, columns: list[tuple[str, str]], rows: list[tuple[Cell, ...]]) -> Table:
@@ -239,7 +227,7 @@ def scan_log_part(
             received = e.received_at
             yield (
                 local(at), utc(at), e.door, e.checkin_list, e.direction,
-                _result(e), reason_words(e.reason) if e.kind == "scan" else e.note, e.ticket_id,
+                _result(e), _reason(e), e.ticket_id,
                 e.order_code, types.get(e.ticket_type or "", e.ticket_type), e.holder_name,
                 e.device_id, e.device_name, _yes_no(e.offline), e.operator,
                 local(received) if received else None,
@@ -272,6 +260,14 @@ def _result(entry: EntryRow) -> str:
     if entry.kind == "undo":
         return "undo of " + RESULT_WORDS.get(entry.outcome, entry.outcome)
     return RESULT_WORDS.get(entry.outcome, entry.outcome)
+
+
+def _reason(entry: EntryRow) -> str | None:
+    """Why a scan was refused (or let in by an exception); nothing for a plain admission or
+    exit: "Welcome" is what the door says, not a reason."""
+    if entry.kind != "scan":
+        return entry.note
+    return None if entry.reason == "ok" else reason_words(entry.reason)
 
 
 def _yes_no(flag: bool | None) -> str:
@@ -315,11 +311,12 @@ def conflicts(report: Report) -> Part:
     for which in ("First", "Second"):
         columns += [
             (f"{which} admission", "datetime"), (f"{which} door", "text"),
-            (f"{which} device", "text"), (f"{which} entry id", "text"),
+            (f"{which} device name", "text"), (f"{which} device", "text"),
+            (f"{which} entry id", "text"),
         ]  # fmt: skip
 
     def side(mark: Mark) -> tuple[Cell, ...]:
-        return (report.local(mark.at), mark.door, mark.device_id, mark.entry_id)
+        return (report.local(mark.at), mark.door, mark.device_name, mark.device_id, mark.entry_id)
 
     types = report.event.ticket_types
     rows: list[tuple[Cell, ...]] = [

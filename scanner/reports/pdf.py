@@ -31,6 +31,7 @@ from PySide6.QtGui import (
 )
 
 from scanner.reports import parts as P
+from scanner.reports.detail_parts import doors_and_operators, peaks
 from scanner.reports.fonts import font_files
 from scanner.reports.model import DaySeries, Report
 
@@ -146,6 +147,8 @@ class _Pages:
         for day in report.days:
             self._chart(day)
         self._table(P.conflicts(report).tables[0], empty="No conflicts.")
+        for table in (*peaks(report).tables, *doors_and_operators(report).tables):
+            self._table(table, empty="None.")
         for table in summary.tables[4:]:
             self._table(table, empty="None.")
 
@@ -202,7 +205,7 @@ class _Pages:
         widths = self._widths(header, rows)
         self._row(header, widths, self.fonts[8], header=True)
         for row in rows:
-            if self.y + 13 > BODY_BOTTOM:
+            if self.y + self._height(row, widths, self.body) > BODY_BOTTOM:
                 self._page()
                 self._row(header, widths, self.fonts[8], header=True)
             self._row(row, widths, self.body)
@@ -211,19 +214,33 @@ class _Pages:
         self.y += 4
 
     def _widths(self, header: list[str], rows: list[list[str]]) -> list[float]:
-        """Natural widths; when they do not fit, the widest columns give way first."""
-        body, bold = self.metrics(self.body), self.metrics(self._bold(self.body))
+        """Natural widths; when they do not fit, the widest columns give way first, down to
+        their longest word: a cell wraps onto more lines, it is never cut."""
+        body, bold = self.metrics(self.body), self.metrics(self._bold(self.fonts[8]))
         natural = [bold.horizontalAdvance(h) + 8 for h in header]
+        least = [max(bold.horizontalAdvance(w) for w in [*h.split(), ""]) + 8 for h in header]
         for row in rows[:500]:  # a sample sets the widths: conflicts can run long
             for i, cell in enumerate(row):
                 natural[i] = max(natural[i], body.horizontalAdvance(cell) + 8)
+                words = [body.horizontalAdvance(w) for w in cell.split(" ")]
+                least[i] = max(least[i], max(words, default=0) + 8)
         if sum(natural) <= WIDTH:
             return natural
         low, high = 0.0, max(natural)
         for _ in range(30):  # the cap at which the capped widths just fill the line
             cap = (low + high) / 2
-            low, high = (cap, high) if sum(min(w, cap) for w in natural) < WIDTH else (low, cap)
-        return [min(w, low) for w in natural]
+            fits = sum(max(min(w, cap), m) for w, m in zip(natural, least, strict=True)) < WIDTH
+            low, high = (cap, high) if fits else (low, cap)
+        return [max(min(w, low), m) for w, m in zip(natural, least, strict=True)]
+
+    def _height(self, cells: list[str], widths: list[float], font: QFont) -> float:
+        """A row's height: as many lines as its most wrapped cell needs."""
+        metrics = self.metrics(font)
+        lines = 1.0
+        for cell, width in zip(cells, widths, strict=True):
+            box = metrics.boundingRect(QRectF(0, 0, width - 6, 1000), _WRAP, cell)
+            lines = max(lines, round(box.height() / metrics.lineSpacing()))
+        return 13.0 + (lines - 1) * metrics.lineSpacing()
 
     def _bold(self, font: QFont) -> QFont:
         bold = QFont(font)
@@ -233,19 +250,17 @@ class _Pages:
     def _row(
         self, cells: list[str], widths: list[float], font: QFont, header: bool = False
     ) -> None:
-        height = 13.0
+        used = self._bold(font) if header else font
+        height = self._height(cells, widths, used)
         painter = self.painter
         if painter is not None:
-            used = self._bold(font) if header else font
-            metrics = self.metrics(used)
             painter.setFont(used)
             if header:
                 painter.fillRect(QRectF(MARGIN, self.y, sum(widths), height), QColor("#E8EEF4"))
             x = MARGIN
             for cell, width in zip(cells, widths, strict=True):
-                text = metrics.elidedText(cell, Qt.TextElideMode.ElideRight, width - 6)
-                align = _RIGHT if _numeric(cell) and not header else _LEFT
-                painter.drawText(QRectF(x + 3, self.y, width - 6, height), align, text)
+                align = _RIGHT if _numeric(cell) and not header else _WRAP
+                painter.drawText(QRectF(x + 3, self.y, width - 6, height), align, cell)
                 x += width
             painter.setPen(QPen(QColor("#CCCCCC"), 0.4))
             painter.drawLine(
@@ -368,7 +383,7 @@ def _text(value: P.Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.strftime("%Y-%m-%d %H:%M:%S")  # conflicts lie seconds apart
     return str(value)
 
 
@@ -380,3 +395,4 @@ _PAPERLESS = ("entry id", "device")
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter
+_WRAP = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap

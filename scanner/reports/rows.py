@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import NamedTuple, Protocol
 
-# An entry the server received this long after the door scanned it was decided while the door
-# could not reach the server (an online door uploads within seconds of a scan).
-OFFLINE_AFTER = timedelta(seconds=60)
 BY_HAND_FORMATS = (None, "MANUAL")  # the wire drops MANUAL: a hand admission has no format
 
 
@@ -57,7 +54,7 @@ class EntryRow(NamedTuple):
     annulled: bool = False  # an undo names this entry
     note: str | None = None
     received_at: datetime | None = None  # the server's receive time, when known
-    offline: bool | None = None  # None: not known (another door's entry learnt from sync)
+    offline: bool | None = None  # as the door recorded it; None: not known
     device_name: str | None = None  # the name the device was enrolled with, when known
 
     @property
@@ -68,11 +65,6 @@ class EntryRow(NamedTuple):
             and self.ticket_id is not None
             and self.code_format in BY_HAND_FORMATS
         )
-
-
-def decided_offline(scanned_at: datetime, received_at: datetime | None) -> bool:
-    """True when the server got the entry late, or has not got it yet."""
-    return received_at is None or received_at - scanned_at > OFFLINE_AFTER
 
 
 class ReportSource(Protocol):

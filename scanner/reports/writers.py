@@ -15,7 +15,8 @@ from typing import IO
 from scanner.private_files import create_private
 from scanner.reports.csv_writer import write_csv
 from scanner.reports.model import JournalPass, Options, Progress, Report, build_report
-from scanner.reports.parts import PARTS, Part, attendees, parts, scan_log_part
+from scanner.reports.part_list import PARTS, parts
+from scanner.reports.parts import Part, attendees, scan_log_part
 from scanner.reports.pdf_process import write_pdf
 from scanner.reports.rows import ReportSource
 from scanner.reports.xlsx_writer import write_xlsx
@@ -39,9 +40,7 @@ def check_request(fmt: str, kind: str) -> None:
     if kind not in KINDS:
         raise ReportRequestError(f"unknown report {kind!r}: use one of {', '.join(KINDS)}")
     if fmt == "csv" and kind == "full":
-        raise ReportRequestError(
-            "a CSV file holds one part: ask for summary, arrivals, scan-log, attendees or conflicts"
-        )
+        raise ReportRequestError(f"a CSV file holds one part: ask for one of {', '.join(PARTS)}")
     if fmt == "pdf" and kind not in ("full", "summary"):
         raise ReportRequestError(
             "the PDF holds the summary, charts and conflicts; use CSV or XLSX for the "

@@ -25,9 +25,9 @@ _NEXT_SEQ = text("SELECT COALESCE(MAX(seq), 0) + 1 FROM journal")
 _INSERT = text(
     "INSERT INTO journal (id, seq, device_id, event_id, kind, ticket_id, code_fp, format,"
     " direction, outcome, reason, door, operator, source, scanned_at, day, annuls, note,"
-    " upload_state) VALUES (:id, :seq, :device_id, :event_id, :kind, :ticket_id, :code_fp,"
-    " :format, :direction, :outcome, :reason, :door, :operator, :source, :scanned_at, :day,"
-    " :annuls, :note, 'pending')"
+    " offline, upload_state) VALUES (:id, :seq, :device_id, :event_id, :kind, :ticket_id,"
+    " :code_fp, :format, :direction, :outcome, :reason, :door, :operator, :source, :scanned_at,"
+    " :day, :annuls, :note, :offline, 'pending')"
 )
 
 
@@ -44,6 +44,7 @@ class ScanRecord:
     entry_id: str
     seq: int
     verdict: Verdict
+    offline: bool | None = None  # decided without the server's recent word (as recorded)
 
 
 def iso(moment: datetime) -> str:
@@ -53,7 +54,7 @@ def iso(moment: datetime) -> str:
 def append(conn: Connection, **entry: Any) -> tuple[str, int]:
     entry_id = str(uuid.uuid4())
     seq = int(conn.execute(_NEXT_SEQ).scalar_one())
-    conn.execute(_INSERT, {"id": entry_id, "seq": seq, **entry})
+    conn.execute(_INSERT, {"id": entry_id, "seq": seq, "offline": None, **entry})
     return entry_id, seq
 
 
@@ -64,10 +65,11 @@ def record_scan(
     door: DoorSettings,
     now: datetime,
     source: str,
+    offline: bool | None = None,
 ) -> ScanRecord:
     event_id = event.id
     check = verify_code(code_text, event.keyring, lambda t: tickets.issued_proof(conn, event_id, t))
-    return record_check(conn, event, check, door, now, source)
+    return record_check(conn, event, check, door, now, source, offline=offline)
 
 
 def record_check(
@@ -78,8 +80,10 @@ def record_check(
     now: datetime,
     source: str,
     note: str | None = None,
+    offline: bool | None = None,
 ) -> ScanRecord:
-    """`note`: why staff admitted a ticket by hand (kept in the journal)."""
+    """`note`: why staff admitted a ticket by hand (kept in the journal). `offline`: the door
+    decided without the server's recent word (None: not known); uploaded with the entry."""
     event_id = event.id
     verdict, fp = _decide(conn, event, check, door, now)
     entry_id, seq = append(
@@ -100,8 +104,9 @@ def record_check(
         day=verdict.day if verdict.day is not None else event_day(event.policy, now),
         annuls=None,
         note=note or ("checked in by hand, without a code" if check.format == "MANUAL" else None),
+        offline=offline,
     )
-    return ScanRecord(entry_id, seq, verdict)
+    return ScanRecord(entry_id, seq, verdict, offline)
 
 
 def _decide(

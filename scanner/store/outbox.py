@@ -22,7 +22,7 @@ from scanner.checkin.uploads import EntryAnswer, UploadEntry, entry_kind, wire_f
 
 WIRE_COLUMNS = (
     "id, seq, kind, ticket_id, code_fp, format, direction, outcome, reason, door, operator,"
-    " scanned_at, day, annuls, note"
+    " scanned_at, day, annuls, note, offline"
 )
 _PENDING = text(
     f"SELECT {WIRE_COLUMNS} FROM journal WHERE upload_state = 'pending' ORDER BY seq LIMIT :n"  # noqa: S608
@@ -63,6 +63,7 @@ def upload_entry(row: Any) -> UploadEntry:
         day=row.day,
         annuls=row.annuls,
         note=row.note,
+        offline=None if row.offline is None else bool(row.offline),
     )
 
 

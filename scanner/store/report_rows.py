@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, text
 
-from scanner.reports.rows import EntryRow, EventInfo, TicketRow, decided_offline
+from scanner.reports.rows import EntryRow, EventInfo, TicketRow
 from scanner.store import tickets
 from scanner.store.records import get_setting
 
@@ -24,13 +24,14 @@ _ENTRIES = text(
     "SELECT e.*, t.ticket_type, t.holder_name, t.order_code FROM ("
     " SELECT j.id AS entry_id, j.scanned_at AS at, j.kind, j.direction, j.outcome, j.reason,"
     "  j.door, j.device_id, j.ticket_id, j.operator, j.format, j.day, j.annuls, j.note,"
-    "  j.uploaded_at, j.upload_state, 1 AS mine, NULL AS device_name,"
+    "  j.uploaded_at, j.upload_state, j.offline, 1 AS mine, NULL AS device_name,"
     "  EXISTS (SELECT 1 FROM journal u WHERE u.annuls = j.id) AS annulled"
     " FROM journal j WHERE j.event_id = :event"
     " UNION ALL"
     " SELECT r.entry_id, r.at, 'scan', r.direction,"
     "  CASE r.direction WHEN 'exit' THEN 'exited' ELSE 'admitted' END, 'ok', r.door,"
-    "  r.device_id, r.ticket_id, NULL, NULL, r.day, NULL, NULL, NULL, NULL, 0, r.device_name,"
+    "  r.device_id, r.ticket_id, NULL, NULL, r.day, NULL, NULL, NULL, NULL, NULL, 0,"
+    "  r.device_name,"
     "  r.annulled"
     " FROM remote_passages r WHERE r.event_id = :event"
     "  AND NOT EXISTS (SELECT 1 FROM journal l WHERE l.id = r.entry_id)"
@@ -70,7 +71,7 @@ def entry_rows(conn: Connection, event_id: str) -> Iterator[EntryRow]:
     parse = datetime.fromisoformat
     for (
         entry_id, at_text, kind, direction, outcome, reason, door, device_id, ticket_id,
-        operator, code_format, day, annuls, note, uploaded_at, state, mine, device_name,
+        operator, code_format, day, annuls, note, uploaded_at, state, offline, mine, device_name,
         annulled, ticket_type, holder_name, order_code,
     ) in result:  # fmt: skip
         at = parse(at_text)
@@ -80,7 +81,7 @@ def entry_rows(conn: Connection, event_id: str) -> Iterator[EntryRow]:
             ticket_type, holder_name, order_code, checkin_list if mine else None, operator,
             code_format if mine else "remote",  # never "by hand": not known for other doors
             day, annuls, bool(annulled), note, received,
-            decided_offline(at, received) if mine else None,
+            None if offline is None else bool(offline),  # as the door recorded it
             device_name_of(device_id, device_name),
         )  # fmt: skip
 

@@ -127,6 +127,8 @@ class JournalEntry(Base):
     day: Mapped[int | None]
     annuls: Mapped[str | None] = mapped_column(String(36))
     note: Mapped[str | None] = mapped_column(Text)
+    # decided without the server's recent word, as the door knew at the scan (None: not known)
+    offline: Mapped[bool | None]
     upload_state: Mapped[str] = mapped_column(String(12), default="pending")
     server_reason: Mapped[str | None] = mapped_column(Text)
     conflict_json: Mapped[str | None] = mapped_column(Text)

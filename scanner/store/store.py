@@ -110,11 +110,16 @@ class Store:
         self._read(self._current_event)
 
     def scan(
-        self, code_text: str, door: DoorSettings, now: datetime, source: str
+        self,
+        code_text: str,
+        door: DoorSettings,
+        now: datetime,
+        source: str,
+        offline: bool | None = None,
     ) -> journal.ScanRecord:
         def job(conn: Connection) -> journal.ScanRecord:
             return journal.record_scan(
-                conn, self._current_event(conn), code_text, door, now, source
+                conn, self._current_event(conn), code_text, door, now, source, offline
             )
 
         return self._writer.run(job)
@@ -126,11 +131,14 @@ class Store:
         now: datetime,
         reason: str | None = None,
         paid_at_door: bool = False,
+        offline: bool | None = None,
     ) -> journal.ScanRecord:
         def job(conn: Connection) -> journal.ScanRecord:
             event = self._current_event(conn)
             check = manual_check(ticket_id, paid_at_door)
-            return journal.record_check(conn, event, check, door, now, "manual", reason)
+            return journal.record_check(
+                conn, event, check, door, now, "manual", reason, offline=offline
+            )
 
         return self._writer.run(job)
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from functools import cache
 from typing import IO, Any
 
 import httpx
@@ -29,6 +32,17 @@ from scanner.sync.errors import (
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 
+@cache
+def user_agent() -> str:
+    from importlib import metadata  # slow to import: once, when the first client is made
+
+    try:
+        version = metadata.version("door-scanner")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"door-scanner/{version}"
+
+
 class ApiClient:
     def __init__(
         self,
@@ -39,6 +53,7 @@ class ApiClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers["User-Agent"] = user_agent()  # the organizer's page shows each door's version
         self._http = httpx.Client(
             base_url=server_url.rstrip("/") + "/api/v1",
             headers=headers,
@@ -69,10 +84,23 @@ class ApiClient:
         except PageError as exc:
             raise BadAnswer(str(exc)) from None
 
-    def upload(self, event_id: str, entries: Sequence[UploadEntry]) -> UploadAnswer:
-        """The server's answer for each entry, checked to be for exactly these, in order."""
+    def upload(
+        self,
+        event_id: str,
+        entries: Sequence[UploadEntry],
+        sent_at: datetime | None = None,
+        waiting: int | None = None,
+    ) -> UploadAnswer:
+        """The server's answer for each entry, checked to be for exactly these, in order.
+        `sent_at` (the door's clock, as the Date header) and `waiting` (entries left after
+        these) tell the organizer how the door is doing."""
         wire = {"entries": [entry.to_wire() for entry in entries]}
-        body = self._json("POST", f"/events/{event_id}/checkins", json=wire)
+        headers = {}
+        if sent_at is not None:
+            headers["Date"] = format_datetime(sent_at.astimezone(UTC), usegmt=True)
+        if waiting is not None:
+            headers["Door-Waiting"] = str(waiting)
+        body = self._json("POST", f"/events/{event_id}/checkins", json=wire, headers=headers)
         try:
             return UploadAnswer.from_wire(body, entries)
         except AnswerError as exc:

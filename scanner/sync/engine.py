@@ -200,7 +200,8 @@ class Syncer:
 
     def _upload(self, push: _Push, entries: list[UploadEntry]) -> None:
         sent_at = self.now()
-        answer = push.client.upload(push.event_id, entries)
+        waiting = max(0, self.store.unsent_count() - len(entries))
+        answer = push.client.upload(push.event_id, entries, sent_at, waiting)
         now = self.now()
         # when the server took them, by its own clock (ours may be off)
         self.store.record_answers(answer.results, answer.server_time or now)

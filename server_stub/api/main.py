@@ -11,7 +11,16 @@ from server_stub import __version__
 from server_stub.api import errors
 from server_stub.api.limits import BodyLimit
 from server_stub.api.ratelimit import RateLimiter
-from server_stub.api.routes import annulments, enroll, health, organizer, report_files, sync
+from server_stub.api.routes import (
+    annulments,
+    enroll,
+    health,
+    organizer,
+    organizer_devices,
+    organizer_page,
+    report_files,
+    sync,
+)
 from server_stub.core.config import Settings
 from server_stub.db import Database, migrate, open_database
 from server_stub.services.platform import signing_secret
@@ -40,6 +49,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.limiters = {
         "enroll": RateLimiter(settings.enroll_per_minute),
         "organizer": RateLimiter(settings.organizer_per_minute),
+        "sign_in": RateLimiter(settings.sign_in_per_minute),  # the page's failed sign-ins
     }
     app.state.pruner = Pruner(
         db, settings.prune_interval_s, timedelta(seconds=settings.prune_stale_after_s)
@@ -50,6 +60,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     for module in (health, enroll, sync, organizer, annulments, report_files):
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(organizer_page.router)  # the organizers' page (docs/organizer.md)
+    app.include_router(organizer_devices.router)
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # Snapshots (and change pages, exports) shrink about tenfold; only for clients that accept it.

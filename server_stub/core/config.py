@@ -50,7 +50,11 @@ class Settings:
     # The server's clock: what it tells devices and the receive time of their entries (a test
     # sets another, to play a day ahead or behind).
     clock: Callable[[], datetime] = utc_now
+    sign_in_per_minute: int = 10  # failed organizer-page sign-ins per client address
+    # Behind a proxy that ends TLS: trust its X-Forwarded-Proto (the page's cookie is Secure).
+    trust_forwarded_proto: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
-        return cls(database_url=default_database_url())
+        trust = os.environ.get("SCANNER_SERVER_TRUST_FORWARDED_PROTO", "") in ("1", "true", "yes")
+        return cls(database_url=default_database_url(), trust_forwarded_proto=trust)

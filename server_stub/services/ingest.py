@@ -149,6 +149,7 @@ def _row(
         "day": e.day,
         "annuls": None if e.annuls is None else str(e.annuls),
         "note": e.note,
+        "offline": e.offline,
         "received_at": now,
         "server_reason": None,
         "annulled_by": None,

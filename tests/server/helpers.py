@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,3 +93,16 @@ class Cli:
         self.capsys.readouterr()
         assert main([*args, "--db", self.db]) == 2
         return self.capsys.readouterr().err
+
+
+def page_session(server: LiveServer, organizer_token: str) -> str:
+    """Signs in on the organizers' page as a browser would; the session cookie's value."""
+    with httpx.Client(base_url=server.url, timeout=30) as browser:
+        form = browser.get("/organizer")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert csrf is not None, form.text
+        answer = browser.post(
+            "/organizer/sign-in", data={"token": organizer_token, "csrf": csrf.group(1)}
+        )
+        assert answer.status_code == 303, answer.text
+        return str(answer.cookies["organizer_session"])

@@ -16,17 +16,19 @@ from hypothesis import strategies as st
 from schemathesis import Case, GenerationMode
 
 from server_stub.testing import LiveServer, SeededEvent
-from tests.server.helpers import Door
+from tests.server.helpers import Door, page_session
 
 MAX_EXAMPLES = {GenerationMode.POSITIVE: 300, GenerationMode.NEGATIVE: 300}
 ORGANIZER_ONLY = ("/conflicts", "/stats", "/export.csv", "/annul")
+PAGE = "/organizer"  # the organizers' page: a session cookie, not a bearer token
 
 
 @pytest.fixture
 def schema(server: LiveServer) -> Iterator[schemathesis.BaseSchema]:
     spec = httpx.get(server.url + "/openapi.json").json()
     # 410 (snapshot_required) is the contract's answer to a valid but stale cursor.
-    accepted = ["2xx", "401", "403", "404", "409", "410"]
+    # 303: the page's forms answer with a redirect; 429: its sign-in counts failed attempts.
+    accepted = ["2xx", "303", "401", "403", "404", "409", "410", "429"]
     config = schemathesis.Config.from_dict(
         {"checks": {"positive_data_acceptance": {"expected-statuses": accepted}}}
     )
@@ -55,6 +57,8 @@ def test_api_survives_generated_requests(
             fixed = {"event_id": event.event_id}
             strategies.append(operation.as_strategy(mode, path_parameters=fixed))
 
+    cookie = page_session(server, event.organizer_token)
+
     @settings(
         max_examples=MAX_EXAMPLES[mode],
         deadline=None,
@@ -65,6 +69,10 @@ def test_api_survives_generated_requests(
     @given(case=st.one_of(strategies))
     def run(case: Case) -> None:
         headers = {"Authorization": f"Bearer {_token(case, device, event)}"}
+        if case.operation.path.startswith(PAGE):
+            headers = {"Cookie": f"organizer_session={cookie}"}
+            if case.operation.path.endswith("/stream"):
+                case.query = {"wait": 0}  # the live stream ends at once
         case.call_and_validate(base_url=server.url, headers=headers)
 
     run()

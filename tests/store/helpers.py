@@ -65,3 +65,14 @@ def query(directory: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+
+
+def journal_rows(
+    directory: Path, like: list[tuple[Any, ...]] | None = None
+) -> list[tuple[Any, ...]]:
+    """The journal, oldest first; `like`: cut to the columns those rows (read before an
+    upgrade) have. Later revisions add columns at the end, null at first: the ones a file
+    had must keep their values."""
+    rows = query(directory, "SELECT * FROM journal ORDER BY seq")
+    width = len(like[0]) if like else None
+    return [row[:width] for row in rows]

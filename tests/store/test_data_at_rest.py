@@ -17,7 +17,7 @@ from scanner.store import sealing
 from scanner.store.cipher import connect_file, is_plain
 from scanner.store.failures import DataFileUnavailable
 from scanner.store.store import Store
-from tests.store.helpers import query
+from tests.store.helpers import journal_rows, query
 from tests.store.schema_files.make import fixture_path
 
 
@@ -54,13 +54,13 @@ def test_a_plain_file_of_an_earlier_build_is_encrypted_with_everything_in_it(
     directory = tmp_path / "data"
     directory.mkdir()
     shutil.copyfile(fixture_path("0001"), directory / "scanner.sqlite3")  # plain, old schema
-    journal = query(directory, "SELECT * FROM journal ORDER BY seq")
+    journal = journal_rows(directory)
     names = query(directory, "SELECT holder_name, email FROM tickets")
     assert attendee_texts(names)[0] in stored_bytes(directory)
 
     Store(directory, synchronous=True).close()
 
-    assert query(directory, "SELECT * FROM journal ORDER BY seq") == journal
+    assert journal_rows(directory, journal) == journal
     assert sorted(query(directory, "SELECT holder_name, email FROM tickets")) == sorted(names)
     on_disk = stored_bytes(directory)  # the data file and the copy made before the upgrade
     assert not any(text in on_disk for text in attendee_texts(names))

@@ -10,7 +10,7 @@ from scanner.app.door import open_door
 from scanner.checkin.reasons import Reason
 from scanner.checkin.wording import describe
 from scanner.store.database import HEAD_REVISION
-from tests.store.helpers import change, query
+from tests.store.helpers import change, journal_rows, query
 from tests.store.schema_files.make import NOW
 from tests.store.test_schema_files import copy_of
 
@@ -29,14 +29,14 @@ def test_a_0006_file_upgrades_and_its_synced_passages_show_their_device_id(
         " (SELECT ticket_id FROM journal WHERE ticket_id IS NOT NULL) ORDER BY ticket_id LIMIT 1",
     )
     ((ticket,),) = query(directory, "SELECT ticket_id FROM remote_passages")
-    journal = query(directory, "SELECT * FROM journal ORDER BY seq")
+    journal = journal_rows(directory)
 
     door = open_door(directory, "Main entrance", clock=FixedClock(NOW))
     verdict = door.admit_by_hand(ticket).verdict  # the same rules as a scan
     door.close()
 
     assert query(directory, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
-    assert query(directory, "SELECT * FROM journal ORDER BY seq")[: len(journal)] == journal
+    assert journal_rows(directory, journal)[: len(journal)] == journal
     assert query(directory, "SELECT device_name FROM remote_passages") == [(None,)]
     assert verdict.reason is Reason.ALREADY_CHECKED_IN and verdict.first_admission is not None
     assert verdict.first_admission.device_name is None

@@ -68,6 +68,8 @@ def _kind(annotation: Any) -> Any:
         return "text"
     if annotation is int:
         return "integer"
+    if annotation is bool:
+        return "boolean"
     if annotation is datetime or getattr(annotation, "__name__", "") == "AwareDatetime":
         return "time"
     if is_dataclass(annotation):

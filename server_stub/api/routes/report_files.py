@@ -28,6 +28,7 @@ from scanner.reports.writers import (
 from server_stub.api.deps import AuthenticatedRoute, DbDep, OrganizerDep
 from server_stub.api.errors import ApiError, responses
 from server_stub.api.ratelimit import rate_limited
+from server_stub.db import Database
 from server_stub.models import utcnow
 from server_stub.services.report_rows import ServerReportSource
 
@@ -78,22 +79,29 @@ async def report_file(
     emails: Annotated[bool, Query(description="include e-mail addresses")] = False,
     delimiter: Annotated[str, Query(pattern="^[,;]$", description="CSV: , or ;")] = ",",
 ) -> StreamingResponse:
-    """summary, arrivals, scan-log, attendees, conflicts, or full (XLSX and PDF): as CSV, XLSX
-    or PDF by extension (`scan-log.csv`) or Accept header."""
+    """summary, arrivals, peaks, doors, scan-log, attendees, no-shows, conflicts, or full (XLSX
+    and PDF): as CSV, XLSX or PDF by extension (`scan-log.csv`) or Accept header."""
+    return await report_response(db, event_id, kind, accept, Options(names, emails), delimiter)
+
+
+async def report_response(
+    db: Database, event_id: str, kind: str, accept: str | None, options: Options, delimiter: str
+) -> StreamingResponse:
+    """The report file as an attachment (the organizer's page downloads through this too)."""
     fmt, kind = report_format(kind, accept)
     kind = kind or default_kind(fmt)
     try:
         check_request(fmt, kind)
     except ReportRequestError as exc:
         raise ApiError(422, "report_not_available", str(exc)) from None
-    request = Request(fmt, kind, Options(names=names, emails=emails), delimiter)
+    request = Request(fmt, kind, options, delimiter)
     spool = await run_in_threadpool(_make, db, event_id, request)
     filename = f"report-{event_id}-{kind}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return StreamingResponse(_chunks(spool), media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
-def _make(db: DbDep, event_id: str, request: Request) -> IO[bytes]:
+def _make(db: Database, event_id: str, request: Request) -> IO[bytes]:
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     produce(ServerReportSource(db, event_id), utcnow(), request, spool)
     spool.seek(0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from server_stub.api.deps import AuthenticatedRoute, DbDep, DeviceDep, EventDep, NowDep
@@ -13,6 +13,7 @@ from server_stub.db import Database
 from server_stub.models import Event, utcnow
 from server_stub.schemas import ChangesResponse, CheckinBatch, CheckinResponse
 from server_stub.services.changes import SnapshotRequired, parse_cursor, read_changes
+from server_stub.services.device_status import note_upload
 from server_stub.services.ingest import Uploader, ingest
 from server_stub.services.pruning import record_cursor
 from server_stub.services.snapshot import snapshot_lines
@@ -110,9 +111,20 @@ def _holds(db: Database, request: Request, device_id: str, cursor: int) -> None:
     responses=responses(401, 403, 413, 422),
 )
 def upload_checkins(
-    event_id: str, batch: CheckinBatch, who: DeviceDep, db: DbDep, now: NowDep
+    event_id: str,
+    batch: CheckinBatch,
+    who: DeviceDep,
+    db: DbDep,
+    now: NowDep,
+    user_agent: Annotated[str | None, Header(description="the door's build")] = None,
+    date: Annotated[str | None, Header(description="the door's clock (RFC 9110)")] = None,
+    door_waiting: Annotated[
+        str | None, Header(description="entries the door holds besides these")
+    ] = None,
 ) -> dict[str, Any]:
-    """Store journal entries once each (idempotent by `id`); answer per entry, in order."""
+    """Store journal entries once each (idempotent by `id`); answer per entry, in order. The
+    optional headers feed the organizer's device list; odd values are ignored, never refused."""
     with db.event_lock(event_id), db.writing() as session:
         results = ingest(session, event_id, Uploader(who.id, who.checkin_list), batch.entries, now)
+        note_upload(session, who.id, now, user_agent, date, door_waiting)
     return {"results": results, "server_time": now}
