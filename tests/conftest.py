@@ -11,6 +11,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests read English words unless they ask for another language (whatever the machine's locale).
 os.environ["SCANNER_LANGUAGE"] = "en"
+# The doors nearby are heard on loopback only: nothing a test does leaves this machine.
+os.environ["SCANNER_PEER_INTERFACE"] = "loopback"
 os.environ["LANGUAGE"] = "en"  # the system language the kiosk and window fall back to
 # The device key that seals secrets: a test run never touches the user's own.
 os.environ.setdefault("SCANNER_KEY_FILE", f"/tmp/door-scanner-tests-{os.getpid()}/device.key")

@@ -87,7 +87,10 @@ class PeerService:
         self._device_id = self.store.device_id
         self._name = self.store.device_name()
         where = self.settings.interface
-        server = socket.create_server((where.bind, self.settings.port), reuse_port=False)
+        try:
+            server = socket.create_server((where.bind, self.settings.port))
+        except OSError:  # the port is taken (two doors on one machine): any, announced
+            server = socket.create_server((where.bind, 0))
         server.settimeout(0.5)
         self._server = server
         host, port = server.getsockname()[:2]
