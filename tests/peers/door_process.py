@@ -69,8 +69,7 @@ def answer(session: DoorSession, command: str, argument: str) -> dict[str, Any]:
             "listening": state.listening,
             "refused": state.refused,
             "nearby": [
-                {"id": p.device_id, "name": p.name, "offset": p.clock_offset_s}
-                for p in state.peers
+                {"id": p.device_id, "name": p.name, "offset": p.clock_offset_s} for p in state.peers
             ],
         }
     if command == "sync":  # a cycle now (as the window's "Sync now"), then the state

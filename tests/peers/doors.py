@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -116,10 +117,8 @@ class DoorProcess:
     def _pipes_closed(self) -> None:
         for pipe in (self.child.stdin, self.child.stdout):
             if pipe is not None and not pipe.closed:
-                try:
+                with contextlib.suppress(OSError):
                     pipe.close()
-                except OSError:
-                    pass
 
     def close(self) -> None:
         if self.child.poll() is None:
@@ -208,8 +207,6 @@ class Relay:
 
 
 def _drop(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()
