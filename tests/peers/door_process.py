@@ -6,6 +6,7 @@ line on stdout:
     undo ENTRY_ID      -> {"entry_id"}
     knows ENTRY_ID     -> {"known": bool, "annulled": bool | null}   (another door's passage)
     peers              -> {"running", "nearby": [{"id", "name", "offset"}], "refused", "listening"}
+    conflicts          -> {"tickets": [ticket ids admitted twice]}
     sync               -> {"link"}   (and a sync cycle woken)
     quit
 
@@ -72,6 +73,8 @@ def answer(session: DoorSession, command: str, argument: str) -> dict[str, Any]:
                 {"id": p.device_id, "name": p.name, "offset": p.clock_offset_s} for p in state.peers
             ],
         }
+    if command == "conflicts":
+        return {"tickets": sorted(c.ticket_id for c in session.conflicts())}
     if command == "sync":  # a cycle now (as the window's "Sync now"), then the state
         session.sync_now()
         return {"link": str(session.sync_state.link)}
