@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from scanner.store.store import Store
 
 if TYPE_CHECKING:  # the links load only when a door starts them (`scanner check` never does)
+    from scanner.peers.discovery import Interface
     from scanner.peers.service import PeerService, PeerSettings
     from scanner.peers.state import PeersState
 
@@ -52,21 +53,25 @@ def parse_address(text: str) -> tuple[str, int]:
 
 def settings_from(values: dict[str, str]) -> PeerSettings | None:
     """The peer settings the stored values say (None: switched off)."""
-    from scanner.peers.discovery import InterfaceError, interface
     from scanner.peers.service import DEFAULT_PORT, PeerSettings
 
     if values.get(ON, "on") == "off":
         return None
-    chosen = os.environ.get(ENV_INTERFACE) or values.get(INTERFACE) or "all"
-    try:
-        where = interface(chosen)
-    except InterfaceError as exc:
-        raise PeerSettingError(str(exc)) from None
+    where = _interface(os.environ.get(ENV_INTERFACE) or values.get(INTERFACE) or "all")
     port_text = values.get(PORT, str(DEFAULT_PORT))
     if not port_text.isdigit() or int(port_text) > 65535:
         raise PeerSettingError(f"peer port {port_text!r} is not a port number")
     addresses = tuple(parse_address(a) for a in values.get(ADDRESSES, "").split())
     return PeerSettings(where, int(port_text), addresses, values.get(DISCOVERY, "on") != "off")
+
+
+def _interface(setting: str) -> Interface:
+    from scanner.peers.discovery import InterfaceError, interface
+
+    try:
+        return interface(setting)
+    except InterfaceError as exc:
+        raise PeerSettingError(str(exc)) from None
 
 
 def peer_settings(store: Store) -> PeerSettings | None:
@@ -140,3 +145,86 @@ def remembered(store: Store) -> tuple[PeersState, str] | None:
         bool(seen["running"]), peers, seen["listening"], why=seen["why"], refused=seen["refused"]
     )
     return state, seen["at"]
+
+
+def describe(store: Store) -> list[str]:
+    """`scanner sync` and `scanner status`: the doors nearby as the door running here last saw
+    them, and this door's peer settings."""
+    try:
+        settings = peer_settings(store)
+    except PeerSettingError as exc:
+        return [f"doors nearby: a setting is wrong: {exc}"]
+    if settings is None:
+        return ["doors nearby: switched off (scanner peers --on)"]
+    where = f"  listens on {settings.interface}, port {settings.port or 'any'}" + (
+        "" if settings.discovery else ", without multicast discovery"
+    )
+    given = [f"  given by hand: {host}:{port}" for host, port in settings.addresses]
+    if store.peer_secret() is None:
+        first = "doors nearby: none (no peer secret: enrol, or pair by hand with scanner peers)"
+        return [first, where, *given]
+    seen = remembered(store)
+    if seen is None:
+        return ["doors nearby: not known yet (no door has run here since)", where, *given]
+    state, at = seen
+    lines = peer_lines(state)
+    lines[0] += f", as of {at[:19]}"
+    return [*lines, where, *given]
+
+
+def change_settings(
+    store: Store,
+    *,
+    on: bool | None = None,
+    interface: str | None = None,
+    port: int | None = None,
+    add: list[str] | None = None,
+    remove: list[str] | None = None,
+    discovery: bool | None = None,
+) -> None:
+    """Change the peer settings (checked before anything is kept)."""
+    values = store.app_settings(KEYS)
+    if on is not None:
+        values[ON] = "on" if on else "off"
+    if interface is not None:
+        _interface(interface)  # this machine's, whatever $SCANNER_PEER_INTERFACE says now
+        values[INTERFACE] = interface
+    if port is not None:
+        values[PORT] = str(port)
+    if discovery is not None:
+        values[DISCOVERY] = "on" if discovery else "off"
+    listed = [a for a in values.get(ADDRESSES, "").split() if a]
+    for text in add or []:
+        host, number = parse_address(text)
+        if f"{host}:{number}" not in listed:
+            listed.append(f"{host}:{number}")
+    for text in remove or []:
+        host, number = parse_address(text)
+        if f"{host}:{number}" not in listed:
+            raise PeerSettingError(f"{text} is not among the addresses given by hand")
+        listed.remove(f"{host}:{number}")
+    values[ADDRESSES] = " ".join(listed)
+    settings_from({**values, ON: "on"})  # refuses a bad interface or port before keeping it
+    store.save_app_settings(values)
+
+
+def pair(store: Store, secret: str | None) -> str:
+    """Pair this door by hand (an event with no internet at all): keep `secret`, or a new one;
+    returns it in the form a lead types at the other doors."""
+    import base64
+
+    from scanner.peers.trust import MIN_SECRET, pairing_secret
+
+    if secret is None:
+        raw = pairing_secret()
+    else:
+        letters = secret.replace("-", "").replace(" ", "").upper()
+        try:
+            raw = base64.b32decode(letters + "=" * (-len(letters) % 8))
+        except ValueError:
+            raise PeerSettingError("a pairing secret is letters A-Z and digits 2-7") from None
+        if len(raw) < MIN_SECRET:
+            raise PeerSettingError("that pairing secret is too short: type all of it")
+    store.set_peer_secret(raw, "paired")
+    text = base64.b32encode(raw).decode().rstrip("=")
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))

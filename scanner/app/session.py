@@ -548,6 +548,15 @@ class DoorSession:
     def enrolment(self) -> device.Enrolment | None:
         return self._store.enrolment()
 
+    def peer_lines(self) -> list[str]:
+        """The doors nearby in lines (`scanner status`): this session's view when it listens,
+        else what the door running here last kept."""
+        from scanner.app import neighbours
+
+        if self.peers_state is not None:
+            return neighbours.peer_lines(self.peers_state)
+        return neighbours.describe(self._store)
+
     def stored_sync_state(self) -> SyncState:
         """What the last sync cycle left in the store (for a command that does not sync)."""
         from scanner.sync.engine import read_state

@@ -56,13 +56,19 @@ class Channel:
 
 
 def handshake(
-    sock: socket.socket, secret: bytes, device_id: str, *, initiated: bool, address: str
+    sock: socket.socket,
+    secret: bytes,
+    event_id: str,
+    device_id: str,
+    *,
+    initiated: bool,
+    address: str,
 ) -> Channel:
     """Say hello (the initiator first) and derive the connection's keys. Raises NotOurs for a
     door of another event (or none), ProtocolError for anything else; the socket is the
     caller's to close then. Whether the peer holds the secret shows at its first sealed frame."""
     sock.settimeout(HANDSHAKE_S)
-    tag = event_tag(secret)
+    tag = event_tag(secret, event_id)
     mine = Hello(tag, device_id, new_nonce())
     if initiated:
         send_frame(sock, mine.to_bytes())
@@ -80,5 +86,5 @@ def handshake(
         raise ProtocolError("a hello with a nonce of the wrong size")
     ours, peer = (device_id, mine.nonce), (theirs.device_id, theirs.nonce)
     initiator, responder = (ours, peer) if initiated else (peer, ours)
-    sealer = connection_keys(secret, initiator, responder, initiated)
+    sealer = connection_keys(secret, event_id, initiator, responder, initiated)
     return Channel(sock, sealer, theirs.device_id, address, initiated)

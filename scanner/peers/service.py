@@ -100,7 +100,9 @@ class PeerService:
         self._spawn(self._accepting, "peers-accept")
         self._spawn(self._dialing, "peers-dial")
         if self.settings.discovery:
-            self._discovery = Discovery(where, event_tag(secret), self._device_id, port, self.found)
+            self._discovery = Discovery(
+                where, event_tag(secret, self._event_id), self._device_id, port, self.found
+            )
             self._discovery.start()
         return self._changed()
 
@@ -190,7 +192,12 @@ class PeerService:
         assert self._secret is not None
         try:
             channel = handshake(
-                sock, self._secret, self._device_id, initiated=initiated, address=where
+                sock,
+                self._secret,
+                self._event_id,
+                self._device_id,
+                initiated=initiated,
+                address=where,
             )
         except NotOurs:
             self._refuse(sock, where)

@@ -32,19 +32,22 @@ class NotOurs(Exception):
     a frame forged, replayed or cut); the connection is dropped."""
 
 
-def event_tag(secret: bytes) -> str:
+def event_tag(secret: bytes, event_id: str) -> str:
     """What doors announce and say hello with, to find their own event's doors: it names the
-    group without telling its secret."""
-    return hmac.new(secret, PROTOCOL + b" tag", hashlib.sha256).hexdigest()[:16]
+    group (the secret and the event: doors paired by hand for another event never match)
+    without telling its secret."""
+    message = PROTOCOL + b" tag\0" + event_id.encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:16]
 
 
 def new_nonce() -> bytes:
     return secrets.token_bytes(NONCE_BYTES)
 
 
-def new_secret() -> bytes:
-    """A secret for doors paired by hand at the venue (an event with no internet at all)."""
-    return secrets.token_bytes(32)
+def pairing_secret() -> bytes:
+    """A secret for doors paired by hand at the venue (an event with no internet at all): 160
+    bits, 32 letters for a lead to type at each door."""
+    return secrets.token_bytes(20)
 
 
 @dataclass
@@ -77,11 +80,17 @@ class Sealer:
 
 
 def connection_keys(
-    secret: bytes, initiator: tuple[str, bytes], responder: tuple[str, bytes], we_initiated: bool
+    secret: bytes,
+    event_id: str,
+    initiator: tuple[str, bytes],
+    responder: tuple[str, bytes],
+    we_initiated: bool,
 ) -> Sealer:
-    """The sealer for one connection, from the secret, each side's (device id, nonce)."""
+    """The sealer for one connection, from the secret, the event, each side's (device id,
+    nonce)."""
     (id_i, nonce_i), (id_r, nonce_r) = initiator, responder
-    info = PROTOCOL + b" keys\0" + id_i.encode() + b"\0" + id_r.encode()
+    names = (event_id, id_i, id_r)
+    info = PROTOCOL + b" keys\0" + b"\0".join(name.encode() for name in names)
     material = HKDF(hashes.SHA256(), 64, nonce_i + nonce_r, info).derive(secret)
     to_responder = _Direction(ChaCha20Poly1305(material[:32]))
     to_initiator = _Direction(ChaCha20Poly1305(material[32:]))

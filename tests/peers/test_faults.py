@@ -28,9 +28,9 @@ from scanner.checkin.change_records import RemotePassage
 from scanner.checkin.reasons import Direction
 from scanner.peers.channel import handshake
 from scanner.peers.protocol import Entries, Hi, _LENGTH, encode
-port, secret, ticket = int(sys.argv[1]), bytes.fromhex(sys.argv[2]), sys.argv[3]
+port, secret, ticket, event = int(sys.argv[1]), bytes.fromhex(sys.argv[2]), *sys.argv[3:5]
 sock = socket.create_connection(("127.0.0.1", port))
-channel = handshake(sock, secret, "dev-dying", initiated=True, address="south")
+channel = handshake(sock, secret, event, "dev-dying", initiated=True, address="south")
 channel.send(Hi("Dying gate", datetime.now(UTC), 0))
 passage = RemotePassage("00000000-0000-4000-8000-00000000dead", ticket, Direction.ENTRY,
                         datetime.now(UTC), "west", "dev-dying", None, "Dying gate")
@@ -58,9 +58,9 @@ def test_a_peer_killed_mid_message_costs_nothing(venue: Venue) -> None:
     )
     venue.server_down()
     south = venue.start(south_dir)
-    ticket = venue.event.ticket_ids[0]
+    ticket, secret = venue.event.ticket_ids[0], _secret(south_dir).hex()
     dying = subprocess.Popen(
-        [sys.executable, "-c", KILLED_MID_MESSAGE, str(port), _secret(south_dir).hex(), ticket],
+        [sys.executable, "-c", KILLED_MID_MESSAGE, str(port), secret, ticket, venue.event.event_id],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -156,7 +156,7 @@ def test_a_laptop_cannot_forge_or_replay_entries(venue: Venue) -> None:
             peer_discovery="off",
             peer_addresses=f"127.0.0.1:{relay.port}",
         )
-        tag = event_tag(_secret(south_dir))  # public: every door announces it
+        tag = event_tag(_secret(south_dir), venue.event.event_id)  # public: every door announces it
         venue.server_down()
         north, south, east = (venue.start(d) for d in (north_dir, south_dir, east_dir))
         south.nearby(1)
@@ -165,7 +165,7 @@ def test_a_laptop_cannot_forge_or_replay_entries(venue: Venue) -> None:
 
         # forged: the event's tag, but sealed without the secret
         forged_id = "00000000-0000-4000-8000-0000000f0e9e"
-        _forge(port, tag, venue.event.ticket_ids[1], forged_id)
+        _forge(port, tag, venue.event.event_id, venue.event.ticket_ids[1], forged_id)
         south.wait_for("peers", lambda a: a["refused"] >= 1)
         assert south.ask(f"knows {forged_id}")["known"] is False
         assert south.scan(venue.code(1))["reason"] == "ok"
@@ -185,7 +185,7 @@ def test_a_laptop_cannot_forge_or_replay_entries(venue: Venue) -> None:
         relay.close()
 
 
-def _forge(port: int, tag: str, ticket_id: str, entry_id: str) -> None:
+def _forge(port: int, tag: str, event_id: str, ticket_id: str, entry_id: str) -> None:
     from datetime import UTC, datetime
 
     with socket.create_connection(("127.0.0.1", port), timeout=WAIT_S) as sock:
@@ -194,7 +194,7 @@ def _forge(port: int, tag: str, ticket_id: str, entry_id: str) -> None:
         theirs = Hello.from_bytes(read_frame(sock))
         guessed = b"\x00" * 32  # anything but the event's secret
         sealer = connection_keys(
-            guessed, ("dev-laptop", mine.nonce), (theirs.device_id, theirs.nonce), True
+            guessed, event_id, ("dev-laptop", mine.nonce), (theirs.device_id, theirs.nonce), True
         )
         passage = RemotePassage(
             entry_id, ticket_id, Direction.ENTRY, datetime.now(UTC), "north", "dev-laptop"
