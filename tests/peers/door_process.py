@@ -7,6 +7,7 @@ line on stdout:
     knows ENTRY_ID     -> {"known": bool, "annulled": bool | null}   (another door's passage)
     peers              -> {"running", "nearby": [{"id", "name", "offset"}], "refused", "listening"}
     conflicts          -> {"tickets": [ticket ids admitted twice]}
+    count              -> {"remote": other doors' passages held, "cpu_s": CPU seconds used}
     sync               -> {"link"}   (and a sync cycle woken)
     quit
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -73,6 +75,9 @@ def answer(session: DoorSession, command: str, argument: str) -> dict[str, Any]:
                 {"id": p.device_id, "name": p.name, "offset": p.clock_offset_s} for p in state.peers
             ],
         }
+    if command == "count":  # other doors' passages held here, and this process's CPU so far
+        (held,) = read_sql(store_of(session), "SELECT COUNT(*) FROM remote_passages")[0]
+        return {"remote": int(held), "cpu_s": time.process_time()}
     if command == "conflicts":
         return {"tickets": sorted(c.ticket_id for c in session.conflicts())}
     if command == "sync":  # a cycle now (as the window's "Sync now"), then the state
