@@ -11,27 +11,33 @@ mid-message costs a resend, never a duplicate.
 
 from __future__ import annotations
 
+import bisect
 import logging
+import queue
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 
+from scanner.checkin.change_records import RemotePassage
 from scanner.checkin.sync_counts import ChangeCounts
 from scanner.peers.channel import Channel, handshake
 from scanner.peers.discovery import Discovery, Found, Interface
-from scanner.peers.protocol import BATCH, Entries, Hi, Ping, ProtocolError
+from scanner.peers.protocol import BATCH, Entries, Hi, PeerRecord, Ping, ProtocolError
 from scanner.peers.state import Peer, PeersState
 from scanner.peers.trust import NotOurs, event_tag
+from scanner.store.peer_entries import PeerEntry
 from scanner.store.store import Store
 
 log = logging.getLogger(__name__)
+GATHER_S = 0.02  # entries heard within this long are applied in one transaction
 PING_S = 3.0  # a link with nothing to say pings this often
 DEAD_S = 10.0  # a link silent this long is dead
 RETRY_S = (0.5, 1.0, 2.0, 5.0, 10.0)  # dialing an address that did not answer
+POLITE_S = 2.0  # a door found by discovery waits this long for it to dial first
 DEFAULT_PORT = 47820
 Listener = Callable[[PeersState], None]
 Applied = Callable[[ChangeCounts], None]
@@ -70,6 +76,8 @@ class PeerService:
         self._secret: bytes | None = None
         self._event_id = ""
         self._refused = 0
+        self._outbox = _Outbox()
+        self._incoming: queue.Queue[tuple[_Link, Sequence[tuple[int, PeerRecord]]]] = queue.Queue()
         self.state = PeersState(False, why="not started")
 
     # -- life ------------------------------------------------------------------------------
@@ -84,6 +92,7 @@ class PeerService:
             return self._publish(PeersState(False, why="no peer secret: enrol, or pair by hand"))
         self._secret = secret
         self._event_id = self.store.current_event_id()
+        self._outbox.floor = self.store.own_peer_last_seq()
         self._device_id = self.store.device_id
         self._name = self.store.device_name()
         where = self.settings.interface
@@ -98,6 +107,7 @@ class PeerService:
         for address in self.settings.addresses:
             self._targets[address] = _Target(None)
         self._spawn(self._accepting, "peers-accept")
+        self._spawn(self._applying, "peers-apply")
         self._spawn(self._dialing, "peers-dial")
         if self.settings.discovery:
             self._discovery = Discovery(
@@ -119,9 +129,23 @@ class PeerService:
             self._server.close()
 
     def wake(self) -> None:
-        """A passage or undo was just recorded here: tell the peers now."""
+        """A passage or undo was just recorded here: tell the peers now. It is read from the
+        store once, here, for every link (not once per link)."""
+        if self._secret is None:
+            return
+        with self._outbox.lock:
+            after = self._outbox.last()
+            self._outbox.add(self.store.own_peer_entries(self._event_id, after, BATCH))
         for link in self._all_links():
             link.wake()
+
+    def own_entries(self, after: int) -> list[PeerEntry]:
+        """This door's entries after seq `after` (at most BATCH): recent ones from memory."""
+        with self._outbox.lock:
+            recent = self._outbox.after(after)
+        if recent is not None:
+            return recent
+        return self.store.own_peer_entries(self._event_id, after, BATCH)  # a peer catching up
 
     def add_address(self, host: str, port: int) -> None:
         with self._lock:
@@ -129,11 +153,14 @@ class PeerService:
         self._dial.set()
 
     def found(self, found: Found) -> None:
-        """Discovery saw a door of this event (any thread)."""
+        """Discovery saw a door of this event (any thread). Of two doors that see each other,
+        the one with the smaller id dials; the other waits a little first (one link, not two),
+        then dials all the same (the first may not reach it)."""
+        polite = POLITE_S if found.device_id < self._device_id else 0.0
         with self._lock:
             target = self._targets.setdefault((found.host, found.port), _Target(found.device_id))
             target.device_id = found.device_id
-            target.next_try = 0.0
+            target.next_try = time.monotonic() + polite
         self._dial.set()
 
     def discovery_sockets(self) -> list[socket.socket]:
@@ -219,9 +246,13 @@ class PeerService:
 
     def _refuse(self, sock: socket.socket, where: str) -> None:
         sock.close()
+        log.warning("refused a connection from %s: not one of this event's doors", where)
+        self.refused()
+
+    def refused(self) -> None:
+        """A connection (or a link's first frame) was not from one of this event's doors."""
         with self._lock:
             self._refused += 1
-        log.warning("refused a connection from %s: not one of this event's doors", where)
         self._changed()
 
     # -- what links report -----------------------------------------------------------------
@@ -236,21 +267,47 @@ class PeerService:
             links = self._links.get(link.channel.peer_id) or []
             return bool(links) and links[-1] is link
 
-    def heard(self, link: _Link, items: Iterable[tuple[int, object]]) -> int:
-        """Apply a peer's entries through the store, then hold them; how many were applied."""
-        items = list(items)
+    def heard(self, link: _Link, items: Sequence[tuple[int, PeerRecord]]) -> None:
+        """A peer's entries, to be applied (by the applying thread, with what other peers said
+        meanwhile: one store transaction for them all)."""
+        self._incoming.put((link, items))
+
+    def _applying(self) -> None:
+        while not self._stop.is_set():
+            try:
+                first = self._incoming.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            time.sleep(GATHER_S)  # what other doors say in this moment goes in the same commit
+            batch = [first]
+            while True:
+                try:
+                    batch.append(self._incoming.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                self._apply(batch)
+            except Exception:  # a full disk, a closed store: the links end, and resend later
+                log.exception("peers' entries not applied")
+                for link, _items in batch:
+                    link.close()
+
+    def _apply(self, batch: list[tuple[_Link, Sequence[tuple[int, PeerRecord]]]]) -> None:
         records = [
             record
+            for _link, items in batch
             for _seq, record in items
-            if getattr(record, "device_id", None) != self._device_id  # our own, echoed
+            if not isinstance(record, RemotePassage) or record.device_id != self._device_id
         ]
-        counts = self.store.apply_peer_records(self._event_id, records, self.now())  # type: ignore[arg-type]
-        peer = link.channel.peer_id
+        counts = self.store.apply_peer_records(self._event_id, records, self.now())
         with self._lock:
-            self._holds[peer] = max(self._holds.get(peer, 0), max(seq for seq, _ in items))
+            for link, items in batch:
+                peer = link.channel.peer_id
+                self._holds[peer] = max(self._holds.get(peer, 0), max(seq for seq, _ in items))
+        for link, items in batch:
+            link.heard(len(items))
         if self._applied is not None and (counts.passage or counts.annulment):
             self._applied(counts)
-        return len(records)
 
     def dropped(self, link: _Link, why: str) -> None:
         with self._lock:
@@ -294,6 +351,35 @@ class PeerService:
             except Exception:  # a view's bug must not end a link
                 log.exception("a peers state listener failed")
         return state
+
+
+class _Outbox:
+    """This door's latest entries, shared by the links: every own entry after `floor` is here
+    (those before it are read from the store when a peer catches up)."""
+
+    KEEP = 2000
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.floor = 0
+        self.entries: list[PeerEntry] = []
+
+    def last(self) -> int:
+        return self.entries[-1][0] if self.entries else self.floor
+
+    def add(self, found: list[PeerEntry]) -> None:
+        self.entries += found
+        if len(self.entries) > self.KEEP:
+            dropped = self.entries[: -self.KEEP]
+            self.entries = self.entries[-self.KEEP :]
+            self.floor = dropped[-1][0]
+
+    def after(self, seq: int) -> list[PeerEntry] | None:
+        """Entries after `seq` (None: older than what is kept)."""
+        if seq < self.floor:
+            return None
+        start = bisect.bisect_right(self.entries, seq, key=lambda entry: entry[0])
+        return self.entries[start : start + BATCH]
 
 
 @dataclass
@@ -341,12 +427,10 @@ class _Link:
                 if isinstance(message, Hi):
                     self._hi(message)
                 elif isinstance(message, Entries) and message.items:
-                    heard = self.service.heard(self, message.items)
-                    if self.peer is not None:
-                        self.peer = replace(self.peer, heard=self.peer.heard + heard)
+                    self.service.heard(self, message.items)
         except NotOurs as exc:
             why = str(exc)
-            self.service._refused += 1
+            self.service.refused()
         except (ProtocolError, OSError) as exc:
             why = str(exc) or type(exc).__name__
         except Exception as exc:  # a bug or a full disk: this link ends, the door goes on
@@ -354,6 +438,10 @@ class _Link:
             why = type(exc).__name__
         self.close()
         self.service.dropped(self, why)
+
+    def heard(self, count: int) -> None:
+        if self.peer is not None:
+            self.peer = replace(self.peer, heard=self.peer.heard + count)
 
     def _hi(self, hi: Hi) -> None:
         now = self.service.now()
@@ -378,7 +466,7 @@ class _Link:
             sent = self._wait_hold()
             while sent is not None and not self.channel.closed:
                 if service.is_active(self):
-                    batch = service.store.own_peer_entries(service._event_id, sent, BATCH)
+                    batch = service.own_entries(sent)
                     if batch:
                         self.channel.send(Entries(tuple(batch)))
                         sent = batch[-1][0]

@@ -397,6 +397,10 @@ class Store:
         """This door's passages and undos after seq `after`, oldest first, with their seq."""
         return self._read(lambda conn: peer_entries.own_entries(conn, event_id, after, limit))
 
+    def own_peer_last_seq(self) -> int:
+        """This device's last journal seq (0: none yet)."""
+        return self._read(peer_entries.last_seq)
+
     def apply_peer_records(
         self, event_id: str, found: Sequence[RemotePassage | Annulment], now: datetime
     ) -> ChangeCounts:
