@@ -548,6 +548,13 @@ class DoorSession:
     def enrolment(self) -> device.Enrolment | None:
         return self._store.enrolment()
 
+    def change_peer_settings(self, **changes: Any) -> None:
+        """Where this door listens for the doors nearby (neighbours.change_settings; raises
+        PeerSettingError, keeping nothing). Heard from the next start on."""
+        from scanner.app import neighbours
+
+        neighbours.change_settings(self._store, **changes)
+
     def peer_lines(self) -> list[str]:
         """The doors nearby in lines (`scanner status`): this session's view when it listens,
         else what the door running here last kept."""

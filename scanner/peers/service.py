@@ -33,7 +33,7 @@ from scanner.store.peer_entries import PeerEntry
 from scanner.store.store import Store
 
 log = logging.getLogger(__name__)
-GATHER_S = 0.02  # entries heard within this long are applied in one transaction
+GATHER_S = 0.05  # entries heard within this long are applied in one transaction
 PING_S = 3.0  # a link with nothing to say pings this often
 DEAD_S = 10.0  # a link silent this long is dead
 RETRY_S = (0.5, 1.0, 2.0, 5.0, 10.0)  # dialing an address that did not answer
