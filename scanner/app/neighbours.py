@@ -98,6 +98,8 @@ def peer_lines(state: PeersState) -> list[str]:
     if not state.running:
         return [f"doors nearby: none (not listening: {state.why})"]
     lines = [f"doors nearby: {len(state.peers)} (listening on {state.listening})"]
+    if state.why:
+        lines.append(f"  {state.why}: only the addresses given by hand are dialled")
     for peer in state.peers:
         clock = ""
         if abs(peer.clock_offset_s) > CLOCK_WARNING_S:

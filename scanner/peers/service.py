@@ -76,6 +76,7 @@ class PeerService:
         self._secret: bytes | None = None
         self._event_id = ""
         self._refused = 0
+        self._problem: str | None = None  # e.g. discovery failed (the links may still work)
         self._outbox = _Outbox()
         self._incoming: queue.Queue[tuple[_Link, Sequence[tuple[int, PeerRecord]]]] = queue.Queue()
         self.state = PeersState(False, why="not started")
@@ -110,10 +111,17 @@ class PeerService:
         self._spawn(self._applying, "peers-apply")
         self._spawn(self._dialing, "peers-dial")
         if self.settings.discovery:
-            self._discovery = Discovery(
-                where, event_tag(secret, self._event_id), self._device_id, port, self.found
-            )
-            self._discovery.start()
+            tag = event_tag(secret, self._event_id)
+            discovery = Discovery(where, tag, self._device_id, port, self.found)
+            try:
+                discovery.start()
+            except Exception as exc:  # no multicast here: the addresses by hand still work
+                log.warning("multicast discovery on %s failed: %s", where, exc)
+                discovery.stop()
+                words = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+                self._problem = f"multicast discovery on {where} failed ({words})"
+            else:
+                self._discovery = discovery
         return self._changed()
 
     def stop(self) -> None:
@@ -338,6 +346,7 @@ class PeerService:
                 tuple(sorted(peers.values(), key=lambda p: (p.name or "", p.device_id))),
                 self._listening,
                 str(self.settings.interface),
+                why=self._problem,
                 refused=refused,
                 manual=manual,
             )

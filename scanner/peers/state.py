@@ -18,7 +18,8 @@ class Peer:
 
 @dataclass(frozen=True)
 class PeersState:
-    """`running` False: the door does not listen (no peer secret, or switched off: `why`)."""
+    """`running` False: the door does not listen (no peer secret, or switched off: `why`);
+    running, `why` is a problem it works around (multicast discovery failed)."""
 
     running: bool
     peers: tuple[Peer, ...] = ()
