@@ -24,6 +24,7 @@ os.environ.setdefault(
 os.environ.setdefault("SCANNER_LOG_DIR", f"/tmp/door-scanner-tests-{os.getpid()}/logs")
 
 import shutil
+import subprocess
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -102,3 +103,24 @@ def no_thread_left_running() -> Iterator[None]:
     still = [t.name for t in left if t.is_alive()]
     if still:
         pytest.fail(f"threads left running after the test: {', '.join(sorted(still))}")
+
+
+@pytest.fixture(scope="session")
+def loopback_multicast() -> Iterator[None]:
+    """Multicast on the loopback interface, switched on for these tests when it is off (and
+    off again after them); without root that cannot be done, and the tests say so."""
+    from tests.peers.doors import can_switch_loopback_multicast, loopback_has_multicast
+
+    if loopback_has_multicast():
+        yield
+        return
+    if not can_switch_loopback_multicast():
+        pytest.skip(
+            "discovery is tested on loopback, whose multicast flag is off: switching it on"
+            " (`ip link set lo multicast on`) needs root"
+        )
+    subprocess.run(["ip", "link", "set", "lo", "multicast", "on"], check=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["ip", "link", "set", "lo", "multicast", "off"], check=False)

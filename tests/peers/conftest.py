@@ -4,7 +4,6 @@ companion API on 127.0.0.1 for their enrolment."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -14,31 +13,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from server_stub.testing import SeededEvent, free_port, live_server, seed_event, sqlite_url
-from tests.peers.doors import (
-    DoorProcess,
-    can_switch_loopback_multicast,
-    enrol_door,
-    loopback_has_multicast,
-)
-
-
-@pytest.fixture(scope="session")
-def loopback_multicast() -> Iterator[None]:
-    """Multicast on the loopback interface, switched on for these tests when it is off (and
-    off again after them); without root that cannot be done, and the tests say so."""
-    if loopback_has_multicast():
-        yield
-        return
-    if not can_switch_loopback_multicast():
-        pytest.skip(
-            "discovery is tested on loopback, whose multicast flag is off: switching it on"
-            " (`ip link set lo multicast on`) needs root"
-        )
-    subprocess.run(["ip", "link", "set", "lo", "multicast", "on"], check=True)
-    try:
-        yield
-    finally:
-        subprocess.run(["ip", "link", "set", "lo", "multicast", "off"], check=False)
+from tests.peers.doors import DoorProcess, enrol_door
 
 
 @dataclass

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -145,15 +144,15 @@ def test_before_the_first_sync_a_verdict_is_offline_only_when_the_list_is_old(
 
 
 def test_the_sync_badge_shows_the_doors_nearby_while_offline(
-    make_window: MakeWindow, server: Server, tmp_path: Path, qtbot: QtBot
+    make_window: MakeWindow,
+    server: Server,
+    tmp_path: Path,
+    qtbot: QtBot,
+    loopback_multicast: None,
 ) -> None:
     """Two door sessions on this machine (discovery on loopback): with the server stopped, the
     window's badge says the other door is near, and a screenshot of a ticket it let in is
     refused here in words naming it."""
-    from tests.peers.doors import loopback_has_multicast
-
-    if not loopback_has_multicast():
-        pytest.skip("loopback has no multicast here (tests/peers switch it on as root)")
     doors = []
     for folder, door, name in (("north", "north", "North gate"), ("south", "south", None)):
         setup = enrolled_session(server, tmp_path / folder, door, name)
