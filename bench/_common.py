@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
+# Doors in benchmarks hear each other on loopback only: nothing leaves this machine.
+os.environ["SCANNER_PEER_INTERFACE"] = "loopback"
 sys.path.insert(0, str(ROOT))
 
 from scanner.app.demo import DemoEvent, iter_tickets, write_snapshot  # noqa: E402

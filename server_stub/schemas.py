@@ -131,6 +131,11 @@ class EnrollResponse(BaseModel):
     platform_public_b64u: str = Field(description="the snapshot signer's Ed25519 public key")
     platform_fingerprint: str
     server_time: datetime = Field(description="the server's clock: the device measures its own")
+    peer_secret_b64u: str | None = Field(
+        None,
+        description="the event's secret its doors authenticate each other with on the venue's"
+        " network (kept sealed like the token; shown only once)",
+    )
 
 
 class CheckinEntry(BaseModel):

@@ -11,6 +11,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests read English words unless they ask for another language (whatever the machine's locale).
 os.environ["SCANNER_LANGUAGE"] = "en"
+# The doors nearby are heard on loopback only: nothing a test does leaves this machine.
+os.environ["SCANNER_PEER_INTERFACE"] = "loopback"
 os.environ["LANGUAGE"] = "en"  # the system language the kiosk and window fall back to
 # The device key that seals secrets: a test run never touches the user's own.
 os.environ.setdefault("SCANNER_KEY_FILE", f"/tmp/door-scanner-tests-{os.getpid()}/device.key")
@@ -22,6 +24,7 @@ os.environ.setdefault(
 os.environ.setdefault("SCANNER_LOG_DIR", f"/tmp/door-scanner-tests-{os.getpid()}/logs")
 
 import shutil
+import subprocess
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -100,3 +103,24 @@ def no_thread_left_running() -> Iterator[None]:
     still = [t.name for t in left if t.is_alive()]
     if still:
         pytest.fail(f"threads left running after the test: {', '.join(sorted(still))}")
+
+
+@pytest.fixture(scope="session")
+def loopback_multicast() -> Iterator[None]:
+    """Multicast on the loopback interface, switched on for these tests when it is off (and
+    off again after them); without root that cannot be done, and the tests say so."""
+    from tests.peers.doors import can_switch_loopback_multicast, loopback_has_multicast
+
+    if loopback_has_multicast():
+        yield
+        return
+    if not can_switch_loopback_multicast():
+        pytest.skip(
+            "discovery is tested on loopback, whose multicast flag is off: switching it on"
+            " (`ip link set lo multicast on`) needs root"
+        )
+    subprocess.run(["ip", "link", "set", "lo", "multicast", "on"], check=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["ip", "link", "set", "lo", "multicast", "off"], check=False)

@@ -48,6 +48,17 @@ PROBES = [
     *probes("scanner.private_files", "scanner.checkin", "scanner.store", "scanner.reports"),
     *probes("scanner.store", "scanner.sync", "scanner.camera", "scanner.app"),
     *probes("scanner.sync", "scanner.app", "scanner.camera"),
+    # The doors' links sit beside sync: store and the check-in core below them, app above.
+    *probes("scanner.peers", "scanner.app", "scanner.sync", "scanner.camera", "scanner.ui"),
+    *probes("scanner.sync", "scanner.peers"),
+    *probes("scanner.store", "scanner.peers"),
+    *probes("scanner.checkin", "scanner.peers"),
+    *probes("scanner.ui", "scanner.peers", "zeroconf"),
+    *probes("scanner.cli", "scanner.peers", "zeroconf"),
+    *probes("scanner.peers", "PySide6", "httpx", "sqlalchemy", "server_stub", "cv2"),
+    *probes("scanner.peers.service", "zeroconf"),
+    *probes("scanner.app", "zeroconf"),
+    *probes("server_stub", "scanner.peers"),
     *probes("scanner.camera", "scanner.sync", "scanner.app"),
     *probes("scanner.app", "scanner.ui", "scanner.cli"),
     *probes("scanner.ui", "scanner.cli"),
@@ -212,10 +223,11 @@ def test_imports_by_computed_name_hide_no_edge(linted: dict[str, tuple[bool, str
     assert not failed, output
 
 
-HEAVY = ["PySide6", "shiboken6", "cv2", "numpy", "pyzbar", "zxingcpp", "httpx", "sqlalchemy"]
+HEAVY = ["PySide6", "shiboken6", "cv2", "numpy", "pyzbar", "zxingcpp", "httpx", "sqlalchemy",
+         "zeroconf", "ifaddr"]  # fmt: skip
 # Where start-up matters: a new module here may use the heavy libraries only inside functions.
 LAZY = ["scanner/cli", "scanner/app", "scanner/lang", "scanner/checkin", "scanner/reports",
-        "scanner/sync"]  # fmt: skip
+        "scanner/sync", "scanner/peers"]  # fmt: skip
 
 
 @pytest.mark.parametrize("package", LAZY)

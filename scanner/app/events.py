@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from scanner.camera.health import CameraState
 from scanner.checkin.records import Verdict
+from scanner.peers.state import PeersState
 from scanner.store.status import Status
 from scanner.sync.state import Link, SyncState
 
@@ -73,6 +74,11 @@ class CountsChanged:
 class SyncStateChanged:
     state: SyncState
     offline_since: datetime | None  # when the link was last lost (None while online)
+    peers: PeersState | None = None  # the doors nearby (None: this door does not listen)
+
+    @property
+    def nearby(self) -> int:
+        return self.peers.nearby if self.peers is not None else 0
 
     @property
     def tickets_changed(self) -> bool:

@@ -79,6 +79,8 @@ from scanner.sync.state import Link, SyncState
 if TYPE_CHECKING:  # imported when first used: a command that only checks codes loads no sync
     from scanner.app.about import About
     from scanner.camera.pipeline import CodeEvent
+    from scanner.peers.service import PeerService
+    from scanner.peers.state import PeersState
     from scanner.sync.engine import ClientFactory
     from scanner.sync.service import SyncService
 
@@ -103,6 +105,7 @@ class DoorSession:
         sync_poll_s: float | None = None,  # None: the sync service's default
         client_factory: ClientFactory | None = None,  # None: the real HTTP client
         repeat_window_s: float = DEFAULT_WINDOW_S,
+        peers: bool = True,  # tell the doors nearby (as the settings say): see neighbours.py
     ) -> None:
         self._synchronous = synchronous
         self.clock = clock or SystemClock()  # this device's own clock (sync measures it)
@@ -144,6 +147,10 @@ class DoorSession:
         self._cycled = False  # no sync cycle has answered yet in this session
         self._sync: SyncService | None = None
         self._sync_options = (sync_poll_s, client_factory)
+        self._peers_wanted = peers
+        self._peers: PeerService | None = None
+        self._peers_started: threading.Thread | None = None
+        self.peers_state: PeersState | None = None  # None: not started (yet)
         self._started = False
         self._counts_lock = threading.Lock()
         self._counts_queued: Future[None] | None = None
@@ -197,7 +204,48 @@ class DoorSession:
         self._door_worker.submit(self._warm_up)
         if not self._synchronous:
             self.sync.start()
+            if self._peers_wanted:
+                self._peers_started = threading.Thread(
+                    target=self._start_peers, name="peers-start", daemon=True
+                )
+                self._peers_started.start()
         self.camera.start()
+
+    def _start_peers(self) -> None:
+        """Listen for and dial the doors nearby (announcing takes a second: a thread of its
+        own). A door without the event's peer secret, or whose settings switch it off, stays
+        alone; a bad setting is logged and shown, never stops the door."""
+        from scanner.app import neighbours
+
+        try:
+            settings = neighbours.peer_settings(self._store)
+            if settings is None:
+                return
+            service = neighbours.service_for(
+                self._store, self.clock.now, settings, self._peers_applied
+            )
+            service.subscribe(self._peers_changed)
+            self._peers = service
+            service.start()
+        except Exception as exc:  # the door scans alone; the badge and `scanner sync` say why
+            log.warning("the doors nearby are not heard: %s", exc)
+            from scanner.peers.state import PeersState
+
+            self._peers_changed(PeersState(False, why=str(exc)))
+
+    def _peers_applied(self, _counts: object) -> None:
+        """Another door's passages were applied: the counts (and the next verdict) know them."""
+        self.refresh_counts()
+
+    def _peers_changed(self, state: PeersState) -> None:
+        from scanner.app import neighbours
+
+        self.peers_state = state
+        self._events.publish(SyncStateChanged(self.sync_state, self._offline_since, state))
+        try:
+            neighbours.remember(self._store, state, self.clock.now())
+        except Exception:  # closing: the next start says it again
+            log.debug("peers' state not kept", exc_info=True)
 
     def _warm_up(self) -> None:
         """Load what a check and its display need (the event's keys, its time zone, the
@@ -216,6 +264,10 @@ class DoorSession:
         """Stop everything and close the data file; a sync cycle stuck in a request past
         `sync_timeout` keeps the file open, and closes it when it ends."""
         self.camera.close()
+        if self._peers_started is not None:
+            self._peers_started.join(15.0)
+        if self._peers is not None:
+            self._peers.stop()
         self._door_worker.close()  # first: its last scans still ask the jobs thread to count
         self._jobs.close()
         if self._sync is not None:
@@ -403,6 +455,8 @@ class DoorSession:
 
     def _after_write(self) -> None:
         self._wake_sync()
+        if self._peers is not None:
+            self._peers.wake()
         self.refresh_counts()
 
     def recent(self) -> list[VerdictCommitted]:
@@ -508,6 +562,22 @@ class DoorSession:
     def enrolment(self) -> device.Enrolment | None:
         return self._store.enrolment()
 
+    def change_peer_settings(self, **changes: Any) -> None:
+        """Where this door listens for the doors nearby (neighbours.change_settings; raises
+        PeerSettingError, keeping nothing). Heard from the next start on."""
+        from scanner.app import neighbours
+
+        neighbours.change_settings(self._store, **changes)
+
+    def peer_lines(self) -> list[str]:
+        """The doors nearby in lines (`scanner status`): this session's view when it listens,
+        else what the door running here last kept."""
+        from scanner.app import neighbours
+
+        if self.peers_state is not None:
+            return neighbours.peer_lines(self.peers_state)
+        return neighbours.describe(self._store)
+
     def stored_sync_state(self) -> SyncState:
         """What the last sync cycle left in the store (for a command that does not sync)."""
         from scanner.sync.engine import read_state
@@ -583,7 +653,7 @@ class DoorSession:
         else:
             self._offline_since = None
         self.sync_state = state
-        self._events.publish(SyncStateChanged(state, self._offline_since))
+        self._events.publish(SyncStateChanged(state, self._offline_since, self.peers_state))
         if state.counts.touched:
             self._forget_event()  # a new snapshot may bring new keys
             self.refresh_counts()

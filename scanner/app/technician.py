@@ -14,10 +14,12 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from scanner.app import neighbours
 from scanner.app.clock import Clock, SystemClock, monotonic_of
 from scanner.app.door_clock import ClockReading, DoorClock
+from scanner.app.neighbours import PeerSettingError
 from scanner.app.syncing import export_to, service_for, syncer_for
 from scanner.checkin.keyring import Keyring
 from scanner.checkin.line_reader import MAX_LINE_BYTES
@@ -41,6 +43,7 @@ __all__ = [
     "EventSpec",
     "ImportSummary",
     "Link",
+    "PeerSettingError",
     "SyncState",
     "csv_event",
     "is_snapshot",
@@ -167,6 +170,18 @@ class DataFile:
     def sync_service(self) -> SyncService:
         """Syncing on its own thread until stopped (`scanner sync --watch`)."""
         return service_for(self.store, self.clock)
+
+    def peer_lines(self) -> list[str]:
+        """The doors nearby, as the door running here last heard them, in lines."""
+        return neighbours.describe(self.store)
+
+    def change_peer_settings(self, **changes: Any) -> None:
+        """See neighbours.change_settings (PeerSettingError: nothing kept)."""
+        neighbours.change_settings(self.store, **changes)
+
+    def pair(self, secret: str | None) -> str:
+        """Pair by hand with `secret`, or a new one (returned as a lead types it)."""
+        return neighbours.pair(self.store, secret)
 
     def conflicts(self) -> list[Conflict]:
         """Raises NoEventError before an attendee list was imported."""

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from scanner.app.neighbours import ENV_INTERFACE
 from scanner.app.session import DoorSession
 
 DEMO_CAMERA = "synthetic:loop=1,hold=30,gap=25"
@@ -20,6 +22,8 @@ DEMO_CAMERA = "synthetic:loop=1,hold=30,gap=25"
 def demo_session(args: argparse.Namespace) -> Iterator[DoorSession]:
     from scanner.app.demo_site import demo_site  # the demo extra: the companion API's parts
 
+    # the demo's doors hear each other on this machine only (two demo windows find each other)
+    os.environ[ENV_INTERFACE] = "loopback"
     with tempfile.TemporaryDirectory(prefix="scanner-demo-") as tmp:
         folder = Path(tmp)
         (folder / "server").mkdir()

@@ -45,6 +45,11 @@ TABLE = (
     Command("enroll", "sync_commands", "enrol this device with a companion API"),
     Command("sync", "sync_commands", "upload the journal and pull changes"),
     Command("conflicts", "sync_commands", "admissions that collided with another door's"),
+    Command(
+        "peers",
+        "peer_commands",
+        "the doors nearby (heard on the venue's network): list them, set where to listen, pair",
+    ),
     Command("export-journal", "sync_commands", "write the journal to a file for the platform"),
     Command(
         "reset",

@@ -126,6 +126,7 @@ def run_status(args: argparse.Namespace) -> int:
     with session_for(args) as session:
         status = session.status()
         sync_line = _sync_line(session)
+        peer_lines = session.peer_lines()
         set_aside_list = session.set_aside_records() if status.set_aside else []
     if args.json:
         emit_json({**asdict(status), "admitted": status.admitted, "expected": status.expected})
@@ -139,7 +140,7 @@ def run_status(args: argparse.Namespace) -> int:
         emit(f"inside now: {status.inside}")
     emit(f"journal entries not yet uploaded: {status.pending_upload}")
     emit(f"sync: {sync_line}")
-    for line in clock_lines(session.clock_reading()):
+    for line in [*clock_lines(session.clock_reading()), *peer_lines]:
         emit(line)
     if status.set_aside:
         emit(f"records from the server set aside (not applied): {status.set_aside}")

@@ -122,6 +122,9 @@ def run_sync(args: argparse.Namespace) -> int:
             finally:
                 progress.end()
             _show(state, args.json, data.clock_reading())
+            if not args.json:
+                for line in data.peer_lines():
+                    emit(f"  {line}")
             return LINK_EXIT.get(state.link, exits.REFUSED)
         service = data.sync_service()
         service.subscribe(lambda state: _show(state, args.json, data.clock_reading()))

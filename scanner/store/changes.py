@@ -6,6 +6,7 @@ page is applied: one bad record never stops a door from learning later cancellat
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Connection, text
@@ -34,16 +35,31 @@ def apply_changes(
     conn: Connection, event_id: str, page: ChangePage, *, now: datetime
 ) -> ChangeCounts:
     """Apply a page with its cursor; counts per kind, and of the records kept aside."""
+    counts = apply_records(conn, event_id, page.records, now=now)
+    conn.execute(_CURSOR, {"cursor": page.cursor, "event": event_id})
+    return counts
+
+
+def apply_records(
+    conn: Connection,
+    event_id: str,
+    found: Iterable[ChangeRecord | Unreadable],
+    *,
+    now: datetime,
+    source: str = "changes",
+) -> ChangeCounts:
+    """Apply records as the changes feed brings them (a pull's page, or another door's passages
+    heard over the venue's network: `source` "peers"); counts per kind, and of those kept aside.
+    Applying a record twice changes nothing."""
     applied = dict.fromkeys(KINDS, 0)
     kept_aside = 0
-    for index, record in enumerate(page.records):
+    for index, record in enumerate(found):
         if isinstance(record, Unreadable):
             problem = f"change {index}: {record.problem}"
-            set_aside.keep(conn, event_id, "changes", problem, record.record, now)
+            set_aside.keep(conn, event_id, source, problem, record.record, now)
             kept_aside += 1
             continue
         applied[_apply(conn, event_id, record)] += 1
-    conn.execute(_CURSOR, {"cursor": page.cursor, "event": event_id})
     return ChangeCounts(**applied, set_aside=kept_aside)
 
 

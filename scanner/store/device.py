@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
+from scanner.checkin.keyring import b64u_decode, b64u_encode
 from scanner.store.records import get_setting, put_setting
 from scanner.store.sealing import seal, unseal
 
@@ -65,9 +66,20 @@ def forget(conn: Connection) -> None:
     conn.execute(
         text(
             "DELETE FROM settings WHERE key IN ('device_token', 'event_id', 'event_generation',"
-            " 'device_revoked', 'enrolled_event_id', 'server_url', 'device_name')"
+            " 'device_revoked', 'enrolled_event_id', 'server_url', 'device_name', 'peer_secret',"
+            " 'peer_secret_origin')"
         )
     )
+
+
+def save_peer_secret(conn: Connection, secret: bytes, origin: str) -> None:
+    put_setting(conn, "peer_secret", seal(b64u_encode(secret)))
+    put_setting(conn, "peer_secret_origin", origin)
+
+
+def peer_secret(conn: Connection) -> bytes | None:
+    stored = get_setting(conn, "peer_secret")
+    return b64u_decode(unseal(stored)) if stored else None
 
 
 class DeviceLocked(Exception):

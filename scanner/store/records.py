@@ -28,10 +28,16 @@ _INSERTS = {
         "INSERT INTO revocations (event_id, ticket_id, code_fp)"
         " VALUES (:event_id, :ticket_id, :code_fp)"
     ),
+    # An undo is for good: a passage heard again (another door re-sending it, the server after
+    # a door on the venue's network told of it and of its undo) never stands again.
     "passage": (
-        "INSERT OR REPLACE INTO remote_passages (entry_id, event_id, ticket_id, direction, at,"
-        " door, device_id, device_name, day, annulled) VALUES (:entry_id, :event_id, :ticket_id,"
+        "INSERT INTO remote_passages (entry_id, event_id, ticket_id, direction, at, door,"
+        " device_id, device_name, day, annulled) VALUES (:entry_id, :event_id, :ticket_id,"
         " :direction, :at, :door, :device_id, :device_name, :day, 0)"
+        " ON CONFLICT(entry_id) DO UPDATE SET event_id = excluded.event_id,"
+        " ticket_id = excluded.ticket_id, direction = excluded.direction, at = excluded.at,"
+        " door = excluded.door, device_id = excluded.device_id,"
+        " device_name = excluded.device_name, day = excluded.day"
     ),
 }
 _INSERT_SEARCH = (

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from sqlalchemy import Connection, Engine
 
 from scanner.checkin.attendee_csv import CsvError
-from scanner.checkin.change_records import ChangePage
+from scanner.checkin.change_records import Annulment, ChangePage, RemotePassage
 from scanner.checkin.codes import IssuedProof, manual_check
 from scanner.checkin.event_record import CheckinList, EventRecord
 from scanner.checkin.field_values import RowError
@@ -30,6 +30,7 @@ from scanner.store import (
     imports,
     journal,
     outbox,
+    peer_entries,
     recent,
     records,
     search,
@@ -395,6 +396,36 @@ class Store:
         return self._writer.run(
             partial(changes.apply_changes, event_id=event_id, page=page, now=now)
         )
+
+    # -- the doors next to this one (scanner/peers) ---------------------------------------
+
+    def own_peer_entries(
+        self, event_id: str, after: int, limit: int
+    ) -> list[peer_entries.PeerEntry]:
+        """This door's passages and undos after seq `after`, oldest first, with their seq."""
+        return self._read(lambda conn: peer_entries.own_entries(conn, event_id, after, limit))
+
+    def own_peer_last_seq(self) -> int:
+        """This device's last journal seq (0: none yet)."""
+        return self._read(peer_entries.last_seq)
+
+    def apply_peer_records(
+        self, event_id: str, found: Sequence[RemotePassage | Annulment], now: datetime
+    ) -> ChangeCounts:
+        """Another door's passages and undos, heard over the venue's network: applied exactly
+        as the server's changes are (the cursor stays: the server's feed still brings them)."""
+        return self._writer.run(
+            partial(changes.apply_records, event_id=event_id, found=found, now=now)
+        )
+
+    def peer_secret(self) -> bytes | None:
+        """The event's secret the doors next to this one prove themselves with (None: none)."""
+        return self._read(device.peer_secret)
+
+    def set_peer_secret(self, secret: bytes, origin: str) -> None:
+        """Keep the peers' secret (sealed, like the token): from the enrolment, or paired by
+        hand at the venue (`origin`)."""
+        self._writer.run(lambda conn: device.save_peer_secret(conn, secret, origin))
 
     def mark_pushed(self, at: datetime) -> None:
         self._put(sync_figures.LAST_PUSH_AT, at.isoformat())

@@ -60,6 +60,9 @@ def enroll(
     server_time = server_time_text(answer.get("server_time"))
     if server_time is not None:
         store.record_clock(measure(server_time, sent_at, received_at, monotonic()))
+    peers = _peer_secret(answer)
+    if peers is not None:  # a server before the doors heard each other sends none
+        store.set_peer_secret(peers, "enrolment")
     syncer = Syncer(store, now, client_factory, monotonic=monotonic)
     try:
         return syncer.run_once(progress)
@@ -83,6 +86,19 @@ def _enrolment(server_url: str, answer: dict[str, Any]) -> tuple[device.Enrolmen
     if len(public) != 32:
         raise SyncError("the server's snapshot key is not an Ed25519 key")
     return enrolment, public
+
+
+def _peer_secret(answer: dict[str, Any]) -> bytes | None:
+    value = answer.get("peer_secret_b64u")
+    if not isinstance(value, str):
+        return None
+    try:
+        secret = b64u_decode(value)
+    except ValueError:
+        raise SyncError("the server's peer secret is not base64url") from None
+    if len(secret) < 16:
+        raise SyncError("the server's peer secret is too short")
+    return secret
 
 
 def plain_http_warning(server_url: str) -> str | None:

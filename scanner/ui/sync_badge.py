@@ -66,6 +66,20 @@ class SyncBadge(QPushButton):
     def summary(self) -> str:
         if self.state_event is None:
             return _("Sync: starting")
+        if self.state_event.state.link is Link.REVOKED:
+            return _("Device revoked: re-enrol")
+        return self._link_summary() + self._nearby()
+
+    def _nearby(self) -> str:
+        """The doors of this event this one hears on the venue's network (they tell each other
+        their admissions while the server cannot be reached)."""
+        count = self.state_event.nearby if self.state_event else 0
+        if not count:
+            return ""
+        return ngettext(" · {n} door nearby", " · {n} doors nearby", count).format(n=count)
+
+    def _link_summary(self) -> str:
+        assert self.state_event is not None
         state = self.state_event.state
         waiting = _(" · {n} to send").format(n=state.waiting) if state.waiting else ""
         conflicts = (
@@ -83,8 +97,6 @@ class SyncBadge(QPushButton):
             listed = self._list_age()
             old = _(" · list {age} old").format(age=age(listed)) if listed is not None else ""
             return _("Offline use (not enrolled)") + old + waiting
-        if state.link is Link.REVOKED:
-            return _("Device revoked: re-enrol")
         since = self.state_event.offline_since
         when = (
             _(" since {time}").format(time=clock_time(since, self.session.timezone()))

@@ -3,6 +3,8 @@ sealed with the server key (services.secrets_at_rest)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -46,3 +48,10 @@ def public_key(secret: bytes) -> bytes:
 def public_info(session: Session) -> dict[str, str]:
     public = public_key(signing_secret(session))
     return {"public_b64u": b64u_encode(public), "fingerprint": key_fingerprint(public)}
+
+
+def peer_secret(signing_secret: bytes, event_id: str) -> bytes:
+    """The secret an event's doors prove themselves to each other with when the internet is
+    down (docs/sync.md, "Doors next to each other"): derived from the platform's key, so it is
+    never stored, and one event's doors cannot pass for another's."""
+    return hmac.new(signing_secret, b"door-peers/v1\0" + event_id.encode(), hashlib.sha256).digest()

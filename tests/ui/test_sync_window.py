@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from scanner.app.clock import FixedClock
@@ -14,6 +15,7 @@ from scanner.ui.door_window import DoorWindow
 from scanner.ui.sync_badge import SyncDetails
 from scanner.ui.verdict_style import Look
 from scanner.ui.wizard import EnrolWizard, split_link
+from tests.store_jobs import read_sql, store_of
 from tests.ui.conftest import Server, enrolled_session
 
 MakeWindow = Callable[..., DoorWindow]
@@ -139,3 +141,39 @@ def test_before_the_first_sync_a_verdict_is_offline_only_when_the_list_is_old(
     session.sync_now()  # the server answers
     session.submit_code(codes[2], "camera")
     assert not window.panel.offline.isVisibleTo(window.panel)
+
+
+def test_the_sync_badge_shows_the_doors_nearby_while_offline(
+    make_window: MakeWindow,
+    server: Server,
+    tmp_path: Path,
+    qtbot: QtBot,
+    loopback_multicast: None,
+) -> None:
+    """Two door sessions on this machine (discovery on loopback): with the server stopped, the
+    window's badge says the other door is near, and a screenshot of a ticket it let in is
+    refused here in words naming it."""
+    doors = []
+    for folder, door, name in (("north", "north", "North gate"), ("south", "south", None)):
+        setup = enrolled_session(server, tmp_path / folder, door, name)
+        setup.change_peer_settings(port=0)
+        setup.close()
+        doors.append(DoorSession(tmp_path / folder, sync_poll_s=0.2))
+    north, south = doors
+    window = make_window(south)
+    make_window(north)  # (closed with it)
+    server.stop()
+    for session in doors:
+        session.start()
+    qtbot.waitUntil(lambda: "· 1 door nearby" in window.sync_badge.text(), timeout=30_000)
+    assert window.sync_badge.text().startswith("Offline")
+    code = server.event.codes[server.event.ticket_ids[0]]
+    admitted = north.submit_code(code, "camera").result()
+    assert admitted.verdict.reason == "ok"
+    known = "SELECT 1 FROM remote_passages WHERE entry_id = ?"
+    qtbot.waitUntil(lambda: bool(read_sql(store_of(south), known, admitted.entry_id)), timeout=2000)
+    screenshot = south.submit_code(code, "camera").result()
+    assert screenshot.verdict.reason == "already_checked_in"
+    qtbot.waitUntil(
+        lambda: any("North gate" in label.text() for label in window.panel.findChildren(QLabel))
+    )

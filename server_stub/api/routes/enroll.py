@@ -9,7 +9,7 @@ from server_stub.api.errors import ApiError, responses
 from server_stub.api.ratelimit import RateLimiter, client_address, rate_limited
 from server_stub.schemas import EnrollRequest, EnrollResponse
 from server_stub.services.devices import EnrollError, enroll
-from server_stub.services.platform import public_key
+from server_stub.services.platform import peer_secret, public_key
 
 # Only wrong codes count against an address: a venue enrolling a dozen doors at once from behind
 # one NAT address must not be throttled, while guessing codes is.
@@ -31,7 +31,8 @@ def enroll_device(body: EnrollRequest, db: DbDep, request: Request, now: NowDep)
         limiter: RateLimiter = request.app.state.limiters["enroll"]
         limiter.take(client_address(request))
         raise ApiError(403, exc.reason, exc.detail) from None
-    public = public_key(request.app.state.signing_secret)
+    signing_secret = request.app.state.signing_secret
+    public = public_key(signing_secret)
     return EnrollResponse(
         device_id=device.id,
         token=token,
@@ -41,4 +42,5 @@ def enroll_device(body: EnrollRequest, db: DbDep, request: Request, now: NowDep)
         platform_public_b64u=b64u_encode(public),
         platform_fingerprint=key_fingerprint(public),
         server_time=now,
+        peer_secret_b64u=b64u_encode(peer_secret(signing_secret, device.event_id)),
     )
