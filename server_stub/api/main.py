@@ -14,6 +14,8 @@ from server_stub.api.ratelimit import RateLimiter
 from server_stub.api.routes import annulments, enroll, health, organizer, report_files, sync
 from server_stub.core.config import Settings
 from server_stub.db import Database, migrate, open_database
+from server_stub.services.change_relay import PostgresRelay
+from server_stub.services.change_signal import ChangeSignal
 from server_stub.services.platform import signing_secret
 from server_stub.services.pruning import Pruner
 from server_stub.services.secrets_at_rest import open_secrets
@@ -37,6 +39,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = db
     app.state.signing_secret = secret
     app.state.cursors = {}  # device id -> the change cursor last noted for it
+    # Long-polls wait on this; other processes' commits reach it through PostgreSQL's NOTIFY.
+    relay = None if db.is_sqlite else PostgresRelay(db.url)
+    app.state.change_signal = ChangeSignal(relay)
+    db.change_listeners.append(app.state.change_signal.notify)
     app.state.limiters = {
         "enroll": RateLimiter(settings.enroll_per_minute),
         "organizer": RateLimiter(settings.organizer_per_minute),

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from server_stub.api.deps import AuthenticatedRoute, DbDep, DeviceDep, EventDep
 from server_stub.api.errors import ApiError, responses
 from server_stub.db import Database
 from server_stub.models import Event, utcnow
 from server_stub.schemas import ChangesResponse, CheckinBatch, CheckinResponse
-from server_stub.services.changes import SnapshotRequired, parse_cursor, read_changes
+from server_stub.services.change_signal import ChangeSignal
+from server_stub.services.changes import ChangePage, SnapshotRequired, parse_cursor, read_changes
 from server_stub.services.ingest import Uploader, ingest
 from server_stub.services.pruning import record_cursor
 from server_stub.services.snapshot import snapshot_lines
 
 router = APIRouter(route_class=AuthenticatedRoute, tags=["devices"])
+
+WAIT_HEADER = "Changes-Wait"  # the seconds a long-poll was held open at most (docs/sync.md)
+WAIT_TEXT = (
+    "seconds to hold the answer while nothing is new: it comes the moment a change lands, or"
+    " empty when the time is up (capped by the server; the Changes-Wait header says how long)"
+)
 
 NDJSON: dict[int | str, dict[str, Any]] = {
     200: {
@@ -60,34 +69,52 @@ def snapshot(
 @router.get(
     "/events/{event_id}/changes",
     response_model=ChangesResponse,
-    responses=responses(400, 401, 403, 410, 422),
+    responses={
+        200: {"headers": {WAIT_HEADER: {"description": "the wait held, when `wait` was given"}}},
+        **responses(400, 401, 403, 410, 422),
+    },
 )
-def changes(
+async def changes(
     event_id: str,
     who: EventDep,
     db: DbDep,
     request: Request,
+    response: Response,
     since: Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$")] = None,
     limit: Annotated[int | None, Query(ge=1, le=5000)] = None,
+    wait: Annotated[float | None, Query(ge=0, le=3600, description=WAIT_TEXT)] = None,
 ) -> ChangesResponse:
-    """Records (ticket, revocation, passage, annulment) after `since`; 410 means re-snapshot."""
+    """Records (ticket, revocation, passage, annulment) after `since`; 410 means re-snapshot.
+    With `wait`, an answer with nothing new is held until a change lands (a long-poll)."""
     try:
         cursor = parse_cursor(since)
     except ValueError as exc:
         raise ApiError(400, "bad_cursor", str(exc)) from None
-    page_size = limit or request.app.state.settings.changes_page
+    settings = request.app.state.settings
+    read = partial(_read_page, db, event_id, cursor, limit or settings.changes_page)
+    # Database work in the thread pool; the wait itself holds no thread and no connection.
+    page = await run_in_threadpool(read)
+    if who.kind == "device" and cursor:
+        await run_in_threadpool(_holds, db, request, who.id, cursor)
+    if wait is not None:
+        held = min(wait, settings.changes_max_wait_s)
+        response.headers[WAIT_HEADER] = f"{held:g}"
+        signal: ChangeSignal = request.app.state.change_signal
+        if not page.records and held > 0 and await signal.wait_for_change(event_id, cursor, held):
+            page = await run_in_threadpool(read)
+    return ChangesResponse(cursor=page.cursor, records=page.records, more=page.more)
+
+
+def _read_page(db: Database, event_id: str, cursor: int, page_size: int) -> ChangePage:
     with db.reading() as session:
         event = session.get(Event, event_id)
         assert event is not None  # a token's event exists
         try:
-            page = read_changes(session, event, cursor, page_size)
+            return read_changes(session, event, cursor, page_size)
         except SnapshotRequired:
             raise ApiError(
                 410, "snapshot_required", "this cursor is older than the server keeps"
             ) from None
-    if who.kind == "device" and cursor:
-        _holds(db, request, who.id, cursor)
-    return ChangesResponse(cursor=page.cursor, records=page.records, more=page.more)
 
 
 def _holds(db: Database, request: Request, device_id: str, cursor: int) -> None:
