@@ -3,6 +3,7 @@ door's upload lands, on this process and, on PostgreSQL, on another one (docs/sy
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -116,6 +117,20 @@ def test_many_waiting_doors_hold_no_thread_and_all_hear_an_upload(
         south.upload(entry)  # needs a thread and a connection while 60 doors wait
         heard = [passages(answer.result(timeout=60)) for answer in answers]
     assert heard == [[entry["id"]]] * WAITERS
+
+
+def test_a_door_that_hangs_up_leaves_no_waiter(
+    server: LiveServer, event: SeededEvent, device: Door
+) -> None:
+    cursor = device.changes()["cursor"]
+    path = f"/api/v1/events/{event.event_id}/changes?since={cursor}&wait=30"
+    token = device.client.headers["Authorization"]
+    port = int(server.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port)) as door:  # a door closing mid-wait
+        door.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: {token}\r\n\r\n".encode())
+        until(lambda: server.signal.waiting() == 1, "the long-poll is held")
+    # (well before the 30 s the wait would have lasted)
+    until(lambda: server.signal.waiting() == 0, "the server forgets the waiter", within=20)
 
 
 def test_a_stopping_server_answers_its_waiters(tmp_path: Any) -> None:

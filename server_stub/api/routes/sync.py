@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import Annotated, Any, Literal
 
@@ -99,10 +100,29 @@ async def changes(
     if wait is not None:
         held = min(wait, settings.changes_max_wait_s)
         response.headers[WAIT_HEADER] = f"{held:g}"
-        signal: ChangeSignal = request.app.state.change_signal
-        if not page.records and held > 0 and await signal.wait_for_change(event_id, cursor, held):
+        if not page.records and held > 0 and await _changed(request, event_id, cursor, held):
             page = await run_in_threadpool(read)
     return ChangesResponse(cursor=page.cursor, records=page.records, more=page.more)
+
+
+async def _changed(request: Request, event_id: str, cursor: int, held: float) -> bool:
+    """The wait for a change after `cursor`, cut short when the door hangs up (a door that
+    closed or lost its network leaves no waiter behind for the rest of the wait)."""
+    signal: ChangeSignal = request.app.state.change_signal
+    waiting = asyncio.ensure_future(signal.wait_for_change(event_id, cursor, held))
+    gone = asyncio.ensure_future(_hung_up(request))
+    try:
+        await asyncio.wait((waiting, gone), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (gone, waiting):
+            task.cancel()
+        await asyncio.gather(gone, waiting, return_exceptions=True)
+    return not waiting.cancelled() and waiting.result()
+
+
+async def _hung_up(request: Request) -> None:
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def _read_page(db: Database, event_id: str, cursor: int, page_size: int) -> ChangePage:
