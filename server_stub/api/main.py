@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # Long-polls wait on this; other processes' commits reach it through PostgreSQL's NOTIFY.
     relay = None if db.is_sqlite else PostgresRelay(db.url)
     app.state.change_signal = ChangeSignal(relay)
+    app.state.page_reads = {}  # (event, cursor, page size) -> the read woken doors share
     db.change_listeners.append(app.state.change_signal.notify)
     app.state.limiters = {
         "enroll": RateLimiter(settings.enroll_per_minute),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any, Literal
 
@@ -92,7 +93,8 @@ async def changes(
     except ValueError as exc:
         raise ApiError(400, "bad_cursor", str(exc)) from None
     settings = request.app.state.settings
-    read = partial(_read_page, db, event_id, cursor, limit or settings.changes_page)
+    page_size = limit or settings.changes_page
+    read = partial(_read_page, db, event_id, cursor, page_size)
     # Database work in the thread pool; the wait itself holds no thread and no connection.
     page = await run_in_threadpool(read)
     if who.kind == "device" and cursor:
@@ -101,7 +103,7 @@ async def changes(
         held = min(wait, settings.changes_max_wait_s)
         response.headers[WAIT_HEADER] = f"{held:g}"
         if not page.records and held > 0 and await _changed(request, event_id, cursor, held):
-            page = await run_in_threadpool(read)
+            page = await _shared(request, (event_id, cursor, page_size), read)
     return ChangesResponse(cursor=page.cursor, records=page.records, more=page.more)
 
 
@@ -118,6 +120,20 @@ async def _changed(request: Request, event_id: str, cursor: int, held: float) ->
             task.cancel()
         await asyncio.gather(gone, waiting, return_exceptions=True)
     return not waiting.cancelled() and waiting.result()
+
+
+async def _shared(
+    request: Request, key: tuple[str, int, int], read: Callable[[], ChangePage]
+) -> ChangePage:
+    """One change wakes every door waiting at the same cursor: they share one read of it
+    (300 reads at once would queue on the thread pool for seconds). A door that joins a read
+    begun just before a newer change gets the rest when it asks again."""
+    reads: dict[tuple[str, int, int], asyncio.Future[ChangePage]] = request.app.state.page_reads
+    pending = reads.get(key)
+    if pending is None:
+        pending = reads[key] = asyncio.ensure_future(run_in_threadpool(read))
+        pending.add_done_callback(lambda _: reads.pop(key, None))
+    return await asyncio.shield(pending)  # a door hanging up does not cancel the others' read
 
 
 async def _hung_up(request: Request) -> None:
