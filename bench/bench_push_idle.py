@@ -128,7 +128,6 @@ async def measure(
     async with httpx.AsyncClient(base_url=api, timeout=60) as http:
         first = await http.get(route, headers={"Authorization": f"Bearer {keys[0]}"})
         cursor = first.json()["cursor"]
-        polled_cpu = await polling(port, pid, f"{path}?since={cursor}", keys)
         await settled(pid)
         idle_rss = rss_mb(pid)
 
@@ -149,6 +148,10 @@ async def measure(
         answer = await http.post(f"/events/{event_id}/checkins", headers=headers, json=batch)
         assert answer.status_code == 200, answer.text
         answered = [at - uploaded for at in await asyncio.gather(*waits)]
+        cursor = (
+            answer.json()["results"] and (await http.get(route, headers=headers)).json()["cursor"]
+        )
+        polled_cpu = await polling(port, pid, f"{path}?since={cursor}", keys)
     return {
         "rss_idle_mb": round(idle_rss, 1),
         "rss_waiting_mb": round(waiting_rss, 1),
