@@ -7,6 +7,7 @@ PostgreSQL they lock the event's row (services.changes.lock_event). Reads never 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -25,6 +26,7 @@ from server_stub.core.private_files import private_file, private_folder, tighten
 from server_stub.core.server_key import ServerKey, default_key_path
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+log = logging.getLogger("server_stub")
 SERVER_KEY = "server_key"  # in each session's info: the key that seals the database's secrets
 CHANGED = "changed_events"  # in a session's info: event id -> newest seq appended, until commit
 NOTIFY_CHANNEL = "scanner_changes"  # PostgreSQL: every commit that appended changes says so here
@@ -148,7 +150,10 @@ def _announce_changes(db: Database, makers: tuple[sessionmaker[Session], ...]) -
     def after_commit(session: Session) -> None:
         for event_id, seq in session.info.pop(CHANGED, {}).items():
             for listener in list(db.change_listeners):
-                listener(event_id, seq)
+                try:
+                    listener(event_id, seq)
+                except Exception:  # the data is committed: a listener's bug must not undo that
+                    log.exception("a change listener failed")
 
     def after_rollback(session: Session) -> None:
         session.info.pop(CHANGED, None)

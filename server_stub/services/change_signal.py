@@ -19,6 +19,7 @@ timeout, when they read again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,7 +34,8 @@ class _Waiter:
     future: asyncio.Future[None] = field(repr=False)
 
     def wake(self) -> None:
-        self.loop.call_soon_threadsafe(_resolve, self.future)
+        with contextlib.suppress(RuntimeError):  # its loop has closed: nobody waits any more
+            self.loop.call_soon_threadsafe(_resolve, self.future)
 
 
 def _resolve(future: asyncio.Future[None]) -> None:
