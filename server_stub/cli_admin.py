@@ -197,6 +197,9 @@ def prune(args: argparse.Namespace) -> int:
     return 0
 
 
+SHUTDOWN_GRACE_S = 3
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn  # only this command needs it
 
@@ -210,6 +213,9 @@ def serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level=args.log_level,
         ws="none",
+        # Doors' long-polls on the changes feed (held up to 30 s) are cut after this long, so a
+        # restart never waits them out; the doors ask again (docs/sync.md).
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
     )
     return 0
 

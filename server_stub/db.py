@@ -7,8 +7,9 @@ PostgreSQL they lock the event's row (services.changes.lock_event). Reads never 
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, insert, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, insert, make_url, select
+from sqlalchemy import func as sql_func
 from sqlalchemy.orm import Session, sessionmaker
 
 from scanner.private_files import private_file, private_folder, tighten
@@ -24,7 +26,11 @@ from server_stub.core.config import default_data_dir
 from server_stub.core.server_key import ServerKey, default_key_path
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+log = logging.getLogger("server_stub")
 SERVER_KEY = "server_key"  # in each session's info: the key that seals the database's secrets
+CHANGED = "changed_events"  # in a session's info: event id -> newest seq appended, until commit
+NOTIFY_CHANNEL = "scanner_changes"  # PostgreSQL: every commit that appended changes says so here
+ChangeListener = Callable[[str, int], None]  # event id, newest seq: called after the commit
 
 
 def normalise_url(url: str) -> str:
@@ -80,6 +86,8 @@ class Database:
     write: sessionmaker[Session]
     server_key: ServerKey
     _write_lock: AbstractContextManager[object] = field(default_factory=nullcontext)
+    # told of every commit of this process that appended changes (services.change_signal)
+    change_listeners: list[ChangeListener] = field(default_factory=list)
     _event_locks: dict[str, threading.Lock] = field(default_factory=dict)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
 
@@ -115,6 +123,47 @@ class Database:
         self.engine.dispose()
 
 
+def changed(session: Session, event_id: str, seq: int) -> None:
+    """Changes of `event_id` up to `seq` were appended in this session's transaction: its commit
+    tells the listeners (and, on PostgreSQL, every listening process); a rollback forgets it."""
+    session.info.setdefault(CHANGED, {})[event_id] = seq
+
+
+def notify_payload(event_id: str, seq: int) -> str:
+    return f"{event_id} {seq}"
+
+
+def read_notify_payload(payload: str) -> tuple[str, int] | None:
+    event_id, _, seq = payload.rpartition(" ")
+    return (event_id, int(seq)) if event_id and seq.isdigit() else None
+
+
+def _announce_changes(db: Database, makers: tuple[sessionmaker[Session], ...]) -> None:
+    postgres = db.engine.dialect.name == "postgresql"
+
+    def before_commit(session: Session) -> None:
+        if postgres:  # delivered at commit, with the data; dropped with a rollback
+            for event_id, seq in session.info.get(CHANGED, {}).items():
+                payload = notify_payload(event_id, seq)
+                session.execute(select(sql_func.pg_notify(NOTIFY_CHANNEL, payload)))
+
+    def after_commit(session: Session) -> None:
+        for event_id, seq in session.info.pop(CHANGED, {}).items():
+            for listener in list(db.change_listeners):
+                try:
+                    listener(event_id, seq)
+                except Exception:  # the data is committed: a listener's bug must not undo that
+                    log.exception("a change listener failed")
+
+    def after_rollback(session: Session) -> None:
+        session.info.pop(CHANGED, None)
+
+    for maker in makers:
+        event.listen(maker, "before_commit", before_commit)
+        event.listen(maker, "after_commit", after_commit)
+        event.listen(maker, "after_rollback", after_rollback)
+
+
 def server_key(session: Session) -> ServerKey:
     """The key that seals the secrets of the database `session` reads."""
     key = session.info.get(SERVER_KEY)
@@ -143,7 +192,7 @@ def open_database(url: str, key_file: Path | None = None) -> Database:
         )
     writer = engine.execution_options(write=True)
     key = ServerKey(key_file or default_key_path())
-    return Database(
+    db = Database(
         url,
         engine,
         sessionmaker(engine, expire_on_commit=False, info={SERVER_KEY: key}),
@@ -151,6 +200,8 @@ def open_database(url: str, key_file: Path | None = None) -> Database:
         key,
         threading.Lock() if engine.dialect.name == "sqlite" else nullcontext(),
     )
+    _announce_changes(db, (db.read, db.write))
+    return db
 
 
 def insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:

@@ -26,6 +26,7 @@ from server_stub.core.config import Settings
 from server_stub.db import Database, migrate, open_database
 from server_stub.models import Event
 from server_stub.services import devices, events, issuing, tickets
+from server_stub.services.change_signal import ChangeSignal
 from server_stub.services.issuing import Issued
 from server_stub.services.secrets_at_rest import open_secrets
 
@@ -46,6 +47,8 @@ class LiveServer:
     url: str  # http://127.0.0.1:PORT
     database_url: str
     db: Database = field(repr=False)
+    # what long-polls wait on: tests wait for a door's long-poll to be held (`waiting()`)
+    signal: ChangeSignal = field(repr=False, default_factory=ChangeSignal)
 
     @property
     def api(self) -> str:
@@ -81,8 +84,10 @@ def live_server(
             raise RuntimeError("the test server did not start")
         time.sleep(0.01)
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", database_url, db)
+        yield LiveServer(f"http://127.0.0.1:{port}", database_url, db, app.state.change_signal)
     finally:
+        # Long-polls held open are answered now: uvicorn waits for every running request.
+        app.state.change_signal.close()
         server.should_exit = True
         thread.join(timeout=15)
         app.state.pruner.stop()

@@ -103,6 +103,7 @@ class DoorSession:
         clock: Clock | None = None,
         synchronous: bool = False,
         sync_poll_s: float | None = None,  # None: the sync service's default
+        sync_push: bool = True,  # False: poll only (no long-poll on the changes feed)
         client_factory: ClientFactory | None = None,  # None: the real HTTP client
         repeat_window_s: float = DEFAULT_WINDOW_S,
         peers: bool = True,  # tell the doors nearby (as the settings say): see neighbours.py
@@ -146,7 +147,7 @@ class DoorSession:
         self.sync_state = SyncState(Link.NOT_ENROLLED)
         self._cycled = False  # no sync cycle has answered yet in this session
         self._sync: SyncService | None = None
-        self._sync_options = (sync_poll_s, client_factory)
+        self._sync_options = (sync_poll_s, client_factory, sync_push)
         self._peers_wanted = peers
         self._peers: PeerService | None = None
         self._peers_started: threading.Thread | None = None
@@ -185,15 +186,20 @@ class DoorSession:
         if self._sync is None:
             from scanner.sync.engine import Syncer, default_client
             from scanner.sync.service import DEFAULT_POLL_S, SyncService
+            from scanner.sync.watch import default_waiter
 
-            poll_s, client_factory = self._sync_options
+            poll_s, client_factory, push = self._sync_options
             syncer = Syncer(
                 self._store,
                 self.clock.now,
                 client_factory or default_client,
                 monotonic=monotonic_of(self.clock),
             )
-            self._sync = SyncService(syncer, DEFAULT_POLL_S if poll_s is None else poll_s)
+            self._sync = SyncService(
+                syncer,
+                DEFAULT_POLL_S if poll_s is None else poll_s,
+                push=default_waiter if push else None,
+            )
             self._sync.subscribe(self._synced)
         return self._sync
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from functools import cache
@@ -30,6 +31,19 @@ from scanner.sync.errors import (
 )
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+WAIT_HEADER = "Changes-Wait"  # the server held a long-poll (one before it answers at once)
+WAIT_MARGIN_S = 15.0  # a held answer may take this much longer than the wait asked for
+
+
+def _client_options(server_url: str, token: str | None) -> dict[str, Any]:
+    return {
+        "base_url": server_url.rstrip("/") + "/api/v1",
+        # User-Agent: the organizer's page shows each door's version
+        "headers": {
+            **({"Authorization": f"Bearer {token}"} if token else {}),
+            "User-Agent": user_agent(),
+        },
+    }
 
 
 @cache
@@ -52,13 +66,8 @@ class ApiClient:
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        headers["User-Agent"] = user_agent()  # the organizer's page shows each door's version
         self._http = httpx.Client(
-            base_url=server_url.rstrip("/") + "/api/v1",
-            headers=headers,
-            timeout=timeout,
-            transport=transport,
+            **_client_options(server_url, token), timeout=timeout, transport=transport
         )
 
     def close(self) -> None:
@@ -78,11 +87,7 @@ class ApiClient:
 
     def changes(self, event_id: str, since: str | None) -> ChangePage:
         params = {"since": since} if since else {}
-        body = self._json("GET", f"/events/{event_id}/changes", params=params)
-        try:
-            return ChangePage.from_wire(body)
-        except PageError as exc:
-            raise BadAnswer(str(exc)) from None
+        return _page(self._json("GET", f"/events/{event_id}/changes", params=params))
 
     def upload(
         self,
@@ -140,14 +145,64 @@ class ApiClient:
             response = self._http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
             raise _transport_error(exc) from None
-        _raise_for(response)
+        return _body(response, path)
+
+
+@dataclass(frozen=True)
+class Waited:
+    """A long-poll's answer: the page, and whether the server held it (`wait` is newer than
+    some servers: an older one answers at once, without the Changes-Wait header)."""
+
+    page: ChangePage
+    held: bool
+
+
+class ChangeWaiter:
+    """The changes feed as a long-poll, on its own connection: asyncio, so that closing the
+    door cancels a wait at once instead of waiting it out (the sync watch runs it)."""
+
+    def __init__(
+        self,
+        server_url: str,
+        token: str | None = None,
+        *,
+        connect_s: float = 5.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._connect_s = connect_s
+        self._http = httpx.AsyncClient(**_client_options(server_url, token), transport=transport)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def wait(self, event_id: str, since: str, wait_s: float) -> Waited:
+        """The changes after `since`, as soon as there are any, or none after `wait_s`."""
+        path = f"/events/{event_id}/changes"
+        timeout = httpx.Timeout(wait_s + WAIT_MARGIN_S, connect=self._connect_s)
+        params = {"since": since, "wait": f"{wait_s:g}"}
         try:
-            body = response.json()
-        except ValueError:
-            raise BadAnswer(f"the server answered {path} with something that is not JSON") from None
-        if not isinstance(body, dict):
-            raise BadAnswer(f"the server answered {path} with an unexpected shape")
-        return body
+            response = await self._http.get(path, params=params, timeout=timeout)
+        except httpx.TransportError as exc:
+            raise _transport_error(exc) from None
+        return Waited(_page(_body(response, path)), WAIT_HEADER in response.headers)
+
+
+def _body(response: httpx.Response, path: str) -> dict[str, Any]:
+    _raise_for(response)
+    try:
+        body = response.json()
+    except ValueError:
+        raise BadAnswer(f"the server answered {path} with something that is not JSON") from None
+    if not isinstance(body, dict):
+        raise BadAnswer(f"the server answered {path} with an unexpected shape")
+    return body
+
+
+def _page(body: dict[str, Any]) -> ChangePage:
+    try:
+        return ChangePage.from_wire(body)
+    except PageError as exc:
+        raise BadAnswer(str(exc)) from None
 
 
 def _announced_records(header: bytes) -> int | None:

@@ -1,5 +1,7 @@
 """Sync on its own thread: a cycle every poll interval, backing off while it fails, woken early
-after a scan. A scan never waits for it; it never touches widgets (state goes to listeners)."""
+after a scan, and when the change watch (a long-poll, `watch.py`) hears another door's passage.
+While that watch is live the poll slows to PUSHED_POLL_S. A scan never waits for any of it; it
+never touches widgets (state goes to listeners)."""
 
 from __future__ import annotations
 
@@ -10,19 +12,31 @@ from collections.abc import Callable
 from scanner.sync.backoff import Backoff
 from scanner.sync.engine import Syncer
 from scanner.sync.state import Link, SyncState
+from scanner.sync.watch import ChangeWatch, WaiterFactory, default_waiter
 
-DEFAULT_POLL_S = 2.0  # another door's admission shows here within about this long
+DEFAULT_POLL_S = 2.0  # without push, another door's admission shows here within about this long
+PUSHED_POLL_S = 15.0  # the poll while the long-poll is live (it brings other doors' passages)
+PULL_WAIT_S = 30.0  # the longest the watch waits for the pull it asked for
 log = logging.getLogger(__name__)
 Listener = Callable[[SyncState], None]
 
 
 class SyncService:
     def __init__(
-        self, syncer: Syncer, poll_s: float = DEFAULT_POLL_S, backoff: Backoff | None = None
+        self,
+        syncer: Syncer,
+        poll_s: float = DEFAULT_POLL_S,
+        backoff: Backoff | None = None,
+        push: WaiterFactory | None = default_waiter,  # None: poll only
     ) -> None:
         self.syncer = syncer
         self.poll_s = poll_s
         self.backoff = backoff or Backoff()
+        self.watch = (
+            None if push is None else ChangeWatch(syncer.store, self.pull_now, waiter_factory=push)
+        )
+        self._turns = threading.Condition()
+        self._cycles_begun = self._cycles_done = 0
         self._listeners: list[Listener] = []
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -37,10 +51,23 @@ class SyncService:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="sync", daemon=True)
         self._thread.start()
+        if self.watch is not None:
+            self.watch.start()
 
     def wake(self) -> None:
         """Sync now (a scan was just recorded), not at the next poll."""
         self._wake.set()
+
+    def pull_now(self, timeout: float = PULL_WAIT_S) -> bool:
+        """Wake the thread and wait for a cycle begun after this call to end (the watch heard
+        of a change: it asks again only once that change is pulled). False: not in time."""
+        with self._turns:
+            wanted = self._cycles_begun + 1
+        self.wake()
+        with self._turns:
+            return self._turns.wait_for(
+                lambda: self._cycles_done >= wanted or self._stop.is_set(), timeout
+            )
 
     def stop(self, timeout: float = 15.0, then: Callable[[], None] | None = None) -> bool:
         """End the thread, then close the HTTP client and run `then` (e.g. close the store):
@@ -49,6 +76,10 @@ class SyncService:
         self._then = then
         self._stop.set()
         self._wake.set()
+        with self._turns:
+            self._turns.notify_all()  # a watch waiting for a pull
+        if self.watch is not None:
+            self.watch.stop(timeout)
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
@@ -69,10 +100,26 @@ class SyncService:
 
     def step(self) -> tuple[SyncState, float]:
         """One cycle and the delay before the next one (what the thread runs; tests call it)."""
+        with self._turns:
+            self._cycles_begun += 1
+        try:
+            state, delay = self._cycle()
+        finally:
+            with self._turns:
+                self._cycles_done += 1
+                self._turns.notify_all()
+        return state, delay
+
+    def _cycle(self) -> tuple[SyncState, float]:
         state = self.syncer.run_once()
+        watch = self.watch
         if state.link is Link.ONLINE or state.link is Link.NOT_ENROLLED:
             self.backoff.succeeded()
             delay = self.poll_s
+            if watch is not None and watch.live:
+                delay = max(delay, PUSHED_POLL_S)
+            elif watch is not None and state.link is Link.ONLINE:
+                watch.nudge()  # the server is back: the long-poll need not wait its rest out
         else:
             delay = self.backoff.failed()
         if state.next_attempt_in_s is not None:

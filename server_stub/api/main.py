@@ -23,6 +23,7 @@ from server_stub.api.routes import (
 )
 from server_stub.core.config import Settings
 from server_stub.db import Database, migrate, open_database
+from server_stub.services.change_signal import ChangeSignal, Relay
 from server_stub.services.platform import signing_secret
 from server_stub.services.pruning import Pruner
 from server_stub.services.secrets_at_rest import open_secrets
@@ -46,6 +47,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = db
     app.state.signing_secret = secret
     app.state.cursors = {}  # device id -> the change cursor last noted for it
+    # Long-polls wait on this; other processes' commits reach it through PostgreSQL's NOTIFY.
+    app.state.change_signal = ChangeSignal(None if db.is_sqlite else _relay(db))
+    app.state.page_reads = {}  # (event, cursor, page size) -> the read woken doors share
+    db.change_listeners.append(app.state.change_signal.notify)
     app.state.limiters = {
         "enroll": RateLimiter(settings.enroll_per_minute),
         "organizer": RateLimiter(settings.organizer_per_minute),
@@ -68,6 +73,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(errors.CatchAll)  # added last: outermost of ours
     return app
+
+
+def _relay(db: Database) -> Relay:
+    from server_stub.services.change_relay import PostgresRelay  # psycopg: not in the demo
+
+    return PostgresRelay(db.url)
 
 
 def app_from_env() -> FastAPI:

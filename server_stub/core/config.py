@@ -42,6 +42,7 @@ class Settings:
     max_body_bytes: int = 2 * MiB  # larger request bodies get 413 before parsing
     max_batch: int = 500  # check-in entries per upload
     changes_page: int = 5000  # change records per /changes answer ("more" says there is more)
+    changes_max_wait_s: float = 30.0  # the longest a /changes?wait= request is held open
     enroll_ttl_s: int = 24 * 3600  # default lifetime of an enrolment code
     enroll_per_minute: int = 10  # enrolment attempts per client address (then 429)
     organizer_per_minute: int = 300  # organizer requests per client address

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from server_stub.db import insert_rows
+from server_stub.db import changed, insert_rows
 from server_stub.models import Change, Event
 
 
@@ -50,6 +50,7 @@ def append_changes(session: Session, event: Event, records: list[dict[str, Any]]
     ]
     insert_rows(session, Change, rows)
     event.last_seq = start + len(rows)
+    changed(session, event.id, event.last_seq)  # its commit wakes those waiting for changes
 
 
 def parse_cursor(text: str | None) -> int:

@@ -31,7 +31,12 @@ DEMO_ONLY = ("scanner/camera/synthetic.py", "scanner/app/demo_site.py")
 PARTS = {
     "the door app": (["scanner"], [], DEMO_ONLY),
     "the companion API": (["server_stub"], ["server"], ()),
-    "the demo's companion API": (["server_stub"], ["demo"], ()),
+    # (on SQLite: PostgreSQL's LISTEN relay is imported only for a PostgreSQL database)
+    "the demo's companion API": (
+        ["server_stub"],
+        ["demo"],
+        ("server_stub/services/change_relay.py",),
+    ),
     "the demo": (list(DEMO_ONLY), ["demo"], ()),
 }
 # Each lock file and the extras it holds (Makefile, scripts/lock.sh).

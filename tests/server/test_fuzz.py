@@ -15,12 +15,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import Case, GenerationMode
 
-from server_stub.testing import LiveServer, SeededEvent
+from server_stub.core.config import Settings
+from server_stub.testing import LiveServer, SeededEvent, live_server
 from tests.server.helpers import Door, page_session
 
 MAX_EXAMPLES = {GenerationMode.POSITIVE: 300, GenerationMode.NEGATIVE: 300}
 ORGANIZER_ONLY = ("/conflicts", "/stats", "/export.csv", "/annul")
 PAGE = "/organizer"  # the organizers' page: a session cookie, not a bearer token
+
+
+@pytest.fixture
+def server(any_db_url: str) -> Iterator[LiveServer]:
+    """Long-polls (`changes?wait=`) held a moment only: the cases are many, and nothing lands."""
+    settings = Settings(
+        any_db_url, enroll_per_minute=10**6, organizer_per_minute=10**6, changes_max_wait_s=0.05
+    )
+    with live_server(any_db_url, settings) as running:
+        yield running
 
 
 @pytest.fixture

@@ -94,18 +94,19 @@ def platform(tmp_path: Path) -> Iterator[Platform]:
 
 @pytest.fixture
 def make_device(tmp_path: Path) -> Iterator[Any]:
-    stores: list[Store] = []
+    made: list[Device] = []
 
     def make(name: str = "door") -> Device:
         store = Store(tmp_path / name, synchronous=True)
-        stores.append(store)
-        return Device(
-            tmp_path / name, store, Syncer(store, SystemClock().now, short_timeout_client)
+        made.append(
+            Device(tmp_path / name, store, Syncer(store, SystemClock().now, short_timeout_client))
         )
+        return made[-1]
 
     yield make
-    for store in stores:
-        store.close()
+    for device in made:
+        device.syncer.close()  # its kept connection (straight to the server, not the proxy)
+        device.store.close()
 
 
 @pytest.fixture

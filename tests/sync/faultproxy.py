@@ -28,6 +28,8 @@ FAULTS = (
     "respond",  # answer `status` with `body` instead of the server (a proxy, a captive portal)
     "strip_auth",  # relay without the Authorization header (a proxy that drops it)
     "poison",  # answer `status` with `body` when the request body holds `marker`; else pass
+    "cut_held",  # relay, but cut the connection when no answer came within `slow_s`
+    "old_server",  # relay without the `wait` parameter (a server from before long-polls)
 )
 
 
@@ -113,6 +115,8 @@ class FaultProxy:
                 return None
             if fault.mode == "strip_auth":
                 head = _without_header(head, b"authorization")
+            if fault.mode == "old_server":
+                head = _without_wait(head)
             with contextlib.suppress(OSError):  # the client gave up (a timeout): the fault works
                 self._relay(client, _close_header(head), body, fault)
         return None
@@ -124,7 +128,13 @@ class FaultProxy:
                 _reset(upstream)
                 return _reset(client)
             upstream.sendall(head + body)
-            first = upstream.recv(65536)  # the server answers only after it committed
+            if fault.mode == "cut_held":
+                upstream.settimeout(fault.slow_s)
+            try:
+                first = upstream.recv(65536)  # the server answers only after it committed
+            except TimeoutError:  # (cut_held) a proxy that drops connections quiet too long
+                return _reset(client)
+            upstream.settimeout(None)
             if fault.mode == "reset_after_commit":
                 _drain(upstream)
                 return _reset(client)
@@ -167,6 +177,14 @@ def _without_header(head: bytes, name: bytes) -> bytes:
     lines = head.rstrip(b"\r\n").split(b"\r\n")
     kept = [line for line in lines if not line.lower().startswith(name + b":")]
     return b"\r\n".join(kept) + b"\r\n\r\n"
+
+
+def _without_wait(head: bytes) -> bytes:
+    line, _, rest = head.partition(b"\r\n")
+    method, target, version = line.split(b" ", 2)
+    path, _, query = target.partition(b"?")
+    kept = b"&".join(p for p in query.split(b"&") if p and not p.startswith(b"wait="))
+    return b" ".join([method, path + (b"?" + kept if kept else b""), version]) + b"\r\n" + rest
 
 
 def _read_request(sock: socket.socket) -> tuple[bytes, bytes]:
