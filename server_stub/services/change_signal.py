@@ -81,6 +81,11 @@ class ChangeSignal:
         self._closed = True
         self.wake_all()
 
+    @property
+    def closed(self) -> bool:
+        """The server is stopping: waits end at once."""
+        return self._closed
+
     def waiting(self, event_id: str | None = None) -> int:
         """How many wait (for `event_id`, or for any event)."""
         with self._lock:

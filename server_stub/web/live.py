@@ -25,10 +25,15 @@ _lock = threading.Lock()
 
 def live_version(db: Database, event_id: str) -> int:
     """Grows with every stored check-in and every change record (undo, ticket change)."""
+    return live_state(db, event_id)[0]
+
+
+def live_state(db: Database, event_id: str) -> tuple[int, int]:
+    """The live version, and the event's newest change seq (what the change signal counts)."""
     with db.reading() as session:
         seq = session.scalar(select(Event.last_seq).where(Event.id == event_id)) or 0
         count = session.scalar(select(func.count()).where(Checkin.event_id == event_id)) or 0
-    return int(seq) + int(count)
+    return int(seq) + int(count), int(seq)
 
 
 def live_report(db: Database, event_id: str) -> tuple[int, Report]:

@@ -241,6 +241,7 @@ async def stream(
     if session is None:
         return _unsigned(request)
     db, event_id = request.app.state.db, session.event_id
+    signal = request.app.state.change_signal
     loop = asyncio.get_running_loop()
     end = loop.time() + wait
 
@@ -248,7 +249,7 @@ async def stream(
         version = -1
         while True:
             left = end - loop.time()
-            changed = await wait_for_change(db, event_id, version, max(0.0, left))
+            changed = await wait_for_change(db, signal, event_id, version, max(0.0, left))
             if changed != version:
                 version = changed
                 yield f"retry: 500\nevent: change\ndata: {version}\n\n"
