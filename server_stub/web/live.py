@@ -11,13 +11,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from scanner.reports.model import DaySeries, Mark, Report
-from scanner.reports.parts import reason_words
 from server_stub.db import Database
 from server_stub.models import Checkin, Event, utcnow
 from server_stub.services.report_rows import event_report
 from server_stub.web.chart import arrivals_svg
 from server_stub.web.layout import e, table
-from server_stub.web.words import word
+from server_stub.web.words import reason, word
 
 _cache: dict[tuple[str, str], tuple[int, Report]] = {}  # (database, event) -> the newest
 _lock = threading.Lock()
@@ -87,7 +86,7 @@ def fragment(report: Report, lang: str) -> str:
     )  # fmt: skip
     reasons = table(
         [w("Reason"), w("Count")],
-        [(reason_words(code), n) for code, n in report.refused_by_reason],
+        [(reason(lang, code), n) for code, n in report.refused_by_reason],
         w("None."), numeric=frozenset({1}),
     )  # fmt: skip
     local = report.local

@@ -3,6 +3,9 @@ in English (a test keeps the table complete)."""
 
 from __future__ import annotations
 
+from scanner.lang import in_language
+from scanner.reports.parts import reason_words
+
 LANGUAGES = ("en", "de")
 
 GERMAN = {
@@ -108,6 +111,11 @@ def word(lang: str, text: str, **values: str) -> str:
         english, german = SENTENCES[text]
         return (german if lang == "de" else english).format(**values)
     return GERMAN.get(text, text) if lang == "de" else text
+
+
+def reason(lang: str, code: str) -> str:
+    """A refusal reason in the door's own words (its catalogue), in `lang`."""
+    return in_language(lang, reason_words(code))
 
 
 def choose(cookie: str | None, accept_language: str | None) -> str:

@@ -109,3 +109,16 @@ def test_every_word_of_the_page_has_its_german() -> None:
         used |= set(re.findall(r'\bw\("([^"]+)"\)', source.read_text(encoding="utf-8")))
     missing = sorted(u for u in used if u not in GERMAN and u not in SENTENCES)
     assert not missing, missing
+
+
+def test_refusals_on_the_german_page_carry_the_doors_german_words(
+    server: LiveServer, event: SeededEvent
+) -> None:
+    with enroll(server, event, "north") as door:
+        door.upload(door.entry(event.ticket_ids[0], outcome="rejected", reason="wrong_day"))
+    cookie = page_session(server, event.organizer_token)
+    with httpx.Client(base_url=server.url, cookies={"organizer_session": cookie}) as browser:
+        german = browser.get("/organizer", params={"lang": "de"}).text
+        english = browser.get("/organizer", params={"lang": "en"}).text
+    assert "Ticket heute nicht gültig" in german and "Ticket not valid today" not in german
+    assert "Ticket not valid today" in english
