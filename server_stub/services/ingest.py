@@ -157,9 +157,14 @@ def _row(
     }
 
 
+# The column is a 4-byte integer: a scan time decades ahead (a clock set to 9999) is kept as
+# "at least 68 years ahead", not refused: the entry itself is stored as the door recorded it.
+CLOCK_AHEAD_MAX_S = 2**31 - 1
+
+
 def _clock_ahead_s(scanned_at: datetime, received_at: datetime) -> int | None:
     ahead = ahead_of_receipt(scanned_at, received_at)
-    return None if ahead is None else round(ahead.total_seconds())
+    return None if ahead is None else min(round(ahead.total_seconds()), CLOCK_AHEAD_MAX_S)
 
 
 def _undo(
