@@ -4,8 +4,7 @@ door's upload lands, on this process and, on PostgreSQL, on another one (docs/sy
 from __future__ import annotations
 
 import socket
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from typing import Any
@@ -17,18 +16,10 @@ import pytest
 from server_stub.core.config import Settings
 from server_stub.services.change_relay import APPLICATION_NAME
 from server_stub.testing import LiveServer, SeededEvent, live_server, seed_event, server_process
+from tests.conditions import until
 from tests.server.helpers import Door, enroll
 
 WAIT = "Changes-Wait"
-
-
-def until(condition: Callable[[], bool], what: str, within: float = 60.0) -> None:
-    """Wait for a condition (never for a time): fails only if it never comes."""
-    deadline = time.monotonic() + within
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"never happened: {what}")
-        time.sleep(0.01)
 
 
 def long_poll(door: Door, since: str, wait: float = 30) -> httpx.Response:

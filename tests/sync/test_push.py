@@ -4,8 +4,7 @@ picks up again after a server restart (docs/sync.md). Conditions are waited for,
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
@@ -16,18 +15,11 @@ import pytest
 from scanner.sync.service import SyncService
 from scanner.sync.watch import RETRY_PUSH_S, ChangeWatch, Heard, default_waiter
 from server_stub.testing import live_server, seed_event, sqlite_url
+from tests.conditions import until
 from tests.store_jobs import read_sql
 from tests.sync.conftest import Device, Platform
 
 ALREADY = "already_checked_in"
-
-
-def until(condition: Callable[[], bool], what: str, within: float = 60.0) -> None:
-    deadline = time.monotonic() + within
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"never happened: {what}")
-        time.sleep(0.01)
 
 
 def knows(device: Device, entry_id: str) -> bool:

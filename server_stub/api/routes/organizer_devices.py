@@ -21,13 +21,13 @@ from server_stub.api.routes.organizer_page import (
     html,
     language,
     page_answers,
-    refused,
     sign_in_page,
+    signed_change,
 )
 from server_stub.models import Device, Event
 from server_stub.services.devices import create_enrollment_code, list_devices, revoke_device
 from server_stub.web import auth
-from server_stub.web.forms import form_body, read_form
+from server_stub.web.forms import form_body
 from server_stub.web.layout import BASE, csrf_field, e, page, say
 from server_stub.web.live import live_report
 from server_stub.web.words import word
@@ -157,14 +157,10 @@ def confirm_revoke(request: Request, device_id: DeviceId) -> Response:
     openapi_extra=form_body("csrf", required=("csrf",)),
 )
 async def revoke(request: Request, device_id: DeviceId) -> Response:
-    session = await run_in_threadpool(auth.current, request)
-    if session is None:
-        return await run_in_threadpool(sign_in_page, request, "Please sign in.", 401)
-    form = await read_form(request)
-    try:
-        auth.check_change(request, session, form.get("csrf"))
-    except auth.CrossSite as why:
-        return refused(request, why)
+    signed = await signed_change(request)
+    if isinstance(signed, Response):
+        return signed
+    session, _form = signed
     done = await run_in_threadpool(_revoke, request, session.event_id, device_id)
     if not done:
         return HTMLResponse(
@@ -185,14 +181,10 @@ def _revoke(request: Request, event_id: str, device_id: str) -> bool:
 )
 async def enrolment_code(request: Request) -> Response:
     """A one-time enrolment code for a door, shown as text and as a QR code."""
-    session = await run_in_threadpool(auth.current, request)
-    if session is None:
-        return await run_in_threadpool(sign_in_page, request, "Please sign in.", 401)
-    form = await read_form(request)
-    try:
-        auth.check_change(request, session, form.get("csrf"))
-    except auth.CrossSite as why:
-        return refused(request, why)
+    signed = await signed_change(request)
+    if isinstance(signed, Response):
+        return signed
+    session, form = signed
     return await run_in_threadpool(_make_code, request, session, form)
 
 

@@ -133,6 +133,20 @@ def refused(request: Request, why: auth.CrossSite) -> HTMLResponse:
     return sign_in_page(request, message, 403)
 
 
+async def signed_change(request: Request) -> tuple[auth.PageSession, dict[str, str]] | Response:
+    """A change's signed-in session and form, or the page that refuses it: the sign-in page
+    (401) when nobody is signed in, 403 for another site or a missing form token."""
+    session = await run_in_threadpool(auth.current, request)
+    if session is None:
+        return await run_in_threadpool(sign_in_page, request, "Please sign in.", 401)
+    form = await read_form(request)
+    try:
+        auth.check_change(request, session, form.get("csrf"))
+    except auth.CrossSite as why:
+        return refused(request, why)
+    return session, form
+
+
 @router.get("", responses=HTML)
 def live_page(request: Request) -> Response:
     """The live view when signed in, else the sign-in form."""
