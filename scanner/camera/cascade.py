@@ -154,7 +154,7 @@ def crop_around(
     xs = [p[0] * scale for p in corners]
     ys = [p[1] * scale for p in corners]
     side = max(max(xs) - min(xs), max(ys) - min(ys))
-    pad = side * (0.6 if side >= 80 * scale else 1.5) + margin * scale
+    pad = side * (0.6 if side >= 80 * scale else 2.0) + margin * scale
     height, width = image.shape
     x0, x1 = max(0, int(min(xs) - pad)), min(width, int(max(xs) + pad) + 1)
     y0, y1 = max(0, int(min(ys) - pad)), min(height, int(max(ys) + pad) + 1)
