@@ -94,8 +94,9 @@ def _percentile(sample: Image, q: float) -> float:
 
 def is_dim(gray: Image) -> bool:
     """Whether fewer than 1% of the pixels reach DIM_LEVEL (its 99th percentile is below it),
-    on a 1/64 sample: plenty for a brightness estimate."""
-    sample = gray[::8, ::8]
+    on a 1/64 sample: plenty for a brightness estimate. Every 16th row, every 4th pixel in it:
+    half the memory read of every 8th of each, the same verdict on every bench frame."""
+    sample = gray[::16, ::4]
     return int(np.count_nonzero(sample >= DIM_LEVEL)) < sample.size * 0.01
 
 
