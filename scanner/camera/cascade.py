@@ -14,7 +14,8 @@ Chosen by measurement on the synthetic corpus (docs/camera.md has the table):
 4. Only where a pass located a code it could not read (zxing returns those with errors): crop
    that region and climb the retry ladder on it (sharpened; zxing's fixed threshold; enlarged
    twice and sharpened, three times for a code of fine modules; pyzbar on the sharpened and on
-   the thresholded crop) until one reads. A few milliseconds on a crop,
+   the thresholded crop; last, for modules under 5.5 px, enlarged three times and sharpened
+   harder) until one reads. A few milliseconds on a crop,
    not a frame. A coarse candidate (8 px per module or more: a phone held close, or far more
    often finder-like clutter) gets only the cheap rung, on the reduced frame.
 
