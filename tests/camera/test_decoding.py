@@ -16,6 +16,7 @@ from scanner.camera.decoders import Found, ZxingDecoder, guarded
 from scanner.camera.synthetic import CODE_CATEGORIES, Sample, qr_modules
 from scanner.checkin import verify_code
 from scanner.checkin.keyring import Keyring
+from tests.camera.held_up import hard_ticket
 
 # Floors sit below what the seeded corpus gives today (docs/camera.md), so a decoder upgrade that
 # moves a frame or two does not fail CI while a real regression does.
@@ -149,3 +150,17 @@ def test_implausible_candidates_are_not_retried() -> None:
     sliver = ((0.0, 0.0), (400.0, 0.0), (400.0, 30.0), (0.0, 30.0))
     tiny = ((0.0, 0.0), (5.0, 0.0), (5.0, 5.0), (0.0, 5.0))
     assert plausible(square) and not plausible(sliver) and not plausible(tiny)
+
+
+def test_a_still_of_a_defocused_ticket_only_enlarging_harder_reads_is_read() -> None:
+    """4.3 px modules blurred into each other: sharpened, thresholded, enlarged twice and
+    pyzbar all fail; enlarged three times and sharpened harder, the still reads."""
+    sample = hard_ticket("blur", 11)
+    assert [f.text for f in Cascade().decode(sample.image)] == list(sample.texts)
+
+
+def test_a_still_where_only_a_corner_of_a_far_screen_was_located_is_read() -> None:
+    """zxing located one finder pattern (40 px) of a dark-mode screen's code: the retries'
+    crop takes in the rest of the code around it, whichever corner it is."""
+    sample = hard_ticket("phone_dark", 4)
+    assert [f.text for f in Cascade().decode(sample.image)] == list(sample.texts)
