@@ -22,14 +22,22 @@ from tests.peers.doors import ROOT, WAIT_S, Relay
 # A door of the event (it holds the secret) that dies in the middle of sending an admission: it
 # says hello, sends half a frame, and is killed (SIGKILL: the kernel closes its socket).
 KILLED_MID_MESSAGE = """
-import os, signal, socket, sys
+import os, signal, socket, sys, time
 from datetime import UTC, datetime
 from scanner.checkin.change_records import RemotePassage
 from scanner.checkin.reasons import Direction
 from scanner.peers.channel import handshake
 from scanner.peers.protocol import Entries, Hi, _LENGTH, encode
 port, secret, ticket, event = int(sys.argv[1]), bytes.fromhex(sys.argv[2]), *sys.argv[3:5]
-sock = socket.create_connection(("127.0.0.1", port))
+deadline = time.monotonic() + 60  # the door listens once its peers have started
+while True:
+    try:
+        sock = socket.create_connection(("127.0.0.1", port))
+        break
+    except ConnectionRefusedError:
+        if time.monotonic() > deadline:
+            raise
+        time.sleep(0.05)
 channel = handshake(sock, secret, event, "dev-dying", initiated=True, address="south")
 channel.send(Hi("Dying gate", datetime.now(UTC), 0))
 passage = RemotePassage("00000000-0000-4000-8000-00000000dead", ticket, Direction.ENTRY,
