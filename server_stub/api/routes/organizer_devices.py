@@ -17,18 +17,17 @@ from scanner.reports.wall_clock import WallClock
 from server_stub.api.routes.organizer_page import (
     HTML,
     SECURITY_HEADERS,
-    event_name,
-    html,
     language,
     page_answers,
     sign_in_page,
     signed_change,
+    signed_page,
 )
 from server_stub.models import Device, Event
 from server_stub.services.devices import create_enrollment_code, list_devices, revoke_device
 from server_stub.web import auth
 from server_stub.web.forms import form_body
-from server_stub.web.layout import BASE, csrf_field, e, page, say
+from server_stub.web.layout import BASE, csrf_field, e, say
 from server_stub.web.live import live_report
 from server_stub.web.words import word
 
@@ -39,10 +38,7 @@ MAX_HOURS = 30 * 24
 
 def _shell(request: Request, session: auth.PageSession, title: str, body: str,
            status: int = 200) -> HTMLResponse:  # fmt: skip
-    lang = language(request)
-    csrf = auth.csrf_token(request, session)
-    name = event_name(request, session.event_id)
-    return html(request, page(lang, title, body, nav="devices", csrf=csrf, event_name=name), status)
+    return signed_page(request, session, "devices", title, body, status)
 
 
 @router.get("/devices", responses=HTML)

@@ -104,6 +104,16 @@ def event_name(request: Request, event_id: str) -> str:
         return event.name if event is not None else event_id
 
 
+def signed_page(request: Request, session: auth.PageSession, nav: str, title: str, body: str,
+                status: int = 200, name: str | None = None) -> HTMLResponse:  # fmt: skip
+    """A page for the signed-in organizer: the navigation, the event's name (looked up unless
+    given) and the form token its buttons send."""
+    csrf = auth.csrf_token(request, session)
+    name = event_name(request, session.event_id) if name is None else name
+    lang = language(request)
+    return html(request, page(lang, title, body, nav=nav, csrf=csrf, event_name=name), status)
+
+
 def sign_in_page(request: Request, message: str = "", status: int = 200) -> HTMLResponse:
     lang = language(request)
     w = say(lang)
@@ -162,9 +172,7 @@ def live_page(request: Request) -> Response:
         f'<a href="{BASE}">{e(word(lang, "Reload"))}</a></p>'
         '<noscript><meta http-equiv="refresh" content="30"></noscript>'
     )
-    csrf = auth.csrf_token(request, session)
-    return html(request, page(lang, word(lang, "Live"), body, nav="live", csrf=csrf,
-                              event_name=report.event.name))  # fmt: skip
+    return signed_page(request, session, "live", word(lang, "Live"), body, name=report.event.name)
 
 
 @router.post(
@@ -297,10 +305,7 @@ def downloads(request: Request) -> Response:
         f'<section><h2>{w("Reports")}</h2><p class="hint">{w("download_hint")}</p>'
         f'<ul class="downloads">{items}</ul></section>'
     )
-    csrf = auth.csrf_token(request, session)
-    name = event_name(request, session.event_id)
-    return html(request, page(lang, word(lang, "Downloads"), body, nav="downloads", csrf=csrf,
-                              event_name=name))  # fmt: skip
+    return signed_page(request, session, "downloads", word(lang, "Downloads"), body)
 
 
 @router.get(
