@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from scanner.checkin.attendees import AttendeeRow
 from scanner.cli import exits
@@ -21,6 +20,7 @@ from server_stub.services.issuing import issue_codes
 from server_stub.services.tickets import upsert_tickets
 from server_stub.testing import LiveServer, SeededEvent, live_server, seed_event, sqlite_url
 from tests.cli.run import scanner
+from tests.server_rows import server_rows
 
 AHEAD = "this device's clock is 1440 min ahead of the server's"
 
@@ -37,12 +37,7 @@ class Venue:
     codes: dict[int, str]  # event day -> the code of a ticket valid on that day only
 
     def rows(self, sql: str) -> list[Any]:
-        engine = create_engine(self.server.database_url)
-        try:
-            with engine.connect() as conn:
-                return list(conn.execute(text(sql)).all())
-        finally:
-            engine.dispose()
+        return server_rows(self.server.database_url, sql)
 
 
 @pytest.fixture

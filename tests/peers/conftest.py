@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from server_stub.testing import SeededEvent, free_port, live_server, seed_event, sqlite_url
 from tests.peers.doors import DoorProcess, enrol_door
+from tests.server_rows import server_rows
 
 
 @dataclass
@@ -38,13 +38,9 @@ class Venue:
         self.server.close()
 
     def checkins_per_entry(self) -> dict[str, int]:
-        engine = create_engine(sqlite_url(self.folder))
-        try:
-            with engine.connect() as conn:
-                rows = conn.execute(text("SELECT entry_id, COUNT(*) FROM checkins GROUP BY 1"))
-                return {str(entry): int(count) for entry, count in rows}
-        finally:
-            engine.dispose()
+        sql = "SELECT entry_id, COUNT(*) FROM checkins GROUP BY 1"
+        rows = server_rows(sqlite_url(self.folder), sql)
+        return {str(entry): int(count) for entry, count in rows}
 
     def code(self, index: int) -> str:
         return self.event.codes[self.event.ticket_ids[index]]

@@ -20,6 +20,7 @@ from scanner.store.store import Store
 from scanner.sync.engine import Syncer
 from scanner.sync.enrolment import enroll
 from server_stub.testing import LiveServer, SeededEvent, live_server, seed_event, sqlite_url
+from tests.server_rows import server_rows
 from tests.sync.conftest import short_timeout_client
 
 ZONE = ZoneInfo("Europe/Berlin")
@@ -45,12 +46,7 @@ class Venue:
     folder: Path
 
     def query(self, sql: str) -> list[Any]:
-        engine = create_engine(self.server.database_url)
-        try:
-            with engine.connect() as conn:
-                return list(conn.execute(text(sql)).all())
-        finally:
-            engine.dispose()
+        return server_rows(self.server.database_url, sql)
 
 
 class _Doors:

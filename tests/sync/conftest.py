@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
 from scanner.app.clock import SystemClock
 from scanner.app.door import Door, door_settings
@@ -19,6 +18,7 @@ from scanner.sync.engine import Syncer
 from scanner.sync.enrolment import enroll
 from scanner.sync.state import SyncState
 from server_stub.testing import LiveServer, SeededEvent, live_server, seed_event, sqlite_url
+from tests.server_rows import server_rows
 from tests.store_jobs import read_sql
 from tests.sync.faultproxy import FaultProxy
 
@@ -67,12 +67,7 @@ class Platform:
     proxy: FaultProxy
 
     def query(self, sql: str, **params: object) -> list[Any]:
-        engine = create_engine(self.server.database_url)
-        try:
-            with engine.connect() as conn:
-                return list(conn.execute(text(sql), params).all())
-        finally:
-            engine.dispose()
+        return server_rows(self.server.database_url, sql, **params)
 
     def entries_per_id(self) -> dict[str, int]:
         rows = self.query("SELECT entry_id, COUNT(*) FROM checkins GROUP BY entry_id")
