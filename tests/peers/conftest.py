@@ -53,6 +53,15 @@ class Venue:
         enrol_door(directory, self.url, self.event.enrollment_code(short), name, values)
         return directory
 
+    def enrol_by_address(self, south_port: int, dialled: int) -> tuple[Path, Path]:
+        """South listening on `south_port` and North dialling port `dialled` (South's, or a
+        relay's in front of it), discovery off: doors where multicast is blocked."""
+        south = self.enrol("South gate", peer_port=str(south_port), peer_discovery="off")
+        north = self.enrol(
+            "North gate", peer_port="0", peer_discovery="off", peer_addresses=f"127.0.0.1:{dialled}"
+        )
+        return south, north
+
     def start(self, directory: Path, *options: str) -> DoorProcess:
         door = DoorProcess(directory, *options)
         self.doors.append(door)

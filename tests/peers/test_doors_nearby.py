@@ -51,10 +51,7 @@ def test_a_door_given_by_address_where_multicast_is_blocked(venue: Venue) -> Non
     from server_stub.testing import free_port
 
     port = free_port()
-    south_dir = venue.enrol("South gate", peer_port=str(port), peer_discovery="off")
-    north_dir = venue.enrol(
-        "North gate", peer_port="0", peer_discovery="off", peer_addresses=f"127.0.0.1:{port}"
-    )
+    south_dir, north_dir = venue.enrol_by_address(port, port)
     venue.server_down()
     north, south = venue.start(north_dir), venue.start(south_dir)
     assert south.nearby(1)["nearby"][0]["name"] == "North gate"

@@ -60,10 +60,7 @@ def _secret(directory: Path) -> bytes:
 
 def test_a_peer_killed_mid_message_costs_nothing(venue: Venue) -> None:
     port = free_port()
-    south_dir = venue.enrol("South gate", peer_port=str(port), peer_discovery="off")
-    north_dir = venue.enrol(
-        "North gate", peer_port="0", peer_discovery="off", peer_addresses=f"127.0.0.1:{port}"
-    )
+    south_dir, north_dir = venue.enrol_by_address(port, port)
     venue.server_down()
     south = venue.start(south_dir)
     ticket, secret = venue.event.ticket_ids[0], _secret(south_dir).hex()
@@ -119,13 +116,7 @@ def test_a_partition_heals_and_both_sides_record_the_double_entry(venue: Venue) 
     port = free_port()
     relay = Relay(port)
     try:
-        south_dir = venue.enrol("South gate", peer_port=str(port), peer_discovery="off")
-        north_dir = venue.enrol(
-            "North gate",
-            peer_port="0",
-            peer_discovery="off",
-            peer_addresses=f"127.0.0.1:{relay.port}",
-        )
+        south_dir, north_dir = venue.enrol_by_address(port, relay.port)
         venue.server_down()
         north, south = venue.start(north_dir), venue.start(south_dir)
         north.nearby(1)
@@ -156,14 +147,8 @@ def test_a_laptop_cannot_forge_or_replay_entries(venue: Venue) -> None:
     port, east_port = free_port(), free_port()
     relay = Relay(port)
     try:
-        south_dir = venue.enrol("South gate", peer_port=str(port), peer_discovery="off")
+        south_dir, north_dir = venue.enrol_by_address(port, relay.port)
         east_dir = venue.enrol("East gate", peer_port=str(east_port), peer_discovery="off")
-        north_dir = venue.enrol(
-            "North gate",
-            peer_port="0",
-            peer_discovery="off",
-            peer_addresses=f"127.0.0.1:{relay.port}",
-        )
         tag = event_tag(_secret(south_dir), venue.event.event_id)  # public: every door announces it
         venue.server_down()
         north, south, east = (venue.start(d) for d in (north_dir, south_dir, east_dir))
