@@ -3,10 +3,11 @@
 Chosen by measurement on the synthetic corpus (docs/camera.md has the table):
 
 1. zxing-cpp, QR only, on the whole frame at full size (it also tries the inverted image:
-   dark-mode phones). Most frames end here: at a door most frames hold no code at all.
+   dark-mode phones; not on a dark frame where nothing is lit). Most frames end here: at a door
+   most frames hold no code at all.
 2. If that read nothing, zxing-cpp on the frame reduced to a third, the downscaled search zxing
    does by itself (it reads coarse codes: a phone held close), done here on a subsampled frame
-   for a fraction of the cost. Images larger than 1280 px (photographs) get zxing's own.
+   for a fraction of the cost. Images larger than 1920 px (photographs) get zxing's own.
 3. If neither located anything: a dim frame (low light; it skips step 2) is reduced to half
    (against sensor noise), amplified and read again; any other frame is read with zxing's
    fixed-threshold binarizer (a quarter of a millisecond), which locates motion-blurred codes
@@ -17,7 +18,8 @@ Chosen by measurement on the synthetic corpus (docs/camera.md has the table):
    the thresholded crop; last, for modules under 5.5 px, enlarged three times and sharpened
    harder) until one reads. A few milliseconds on a crop,
    not a frame. A coarse candidate (8 px per module or more: a phone held close, or far more
-   often finder-like clutter) gets only the cheap rung, on the reduced frame.
+   often finder-like clutter) gets only the cheap rung, on the reduced frame: one crop around
+   all of a frame's coarse candidates.
 
 `Cascade.decode` is stateless: one frame, every code in it. Video gets `TrackingCascade`
 (tracking.py), which climbs the same ladder one rung per frame across the frames of a ticket.
@@ -25,6 +27,7 @@ Chosen by measurement on the synthetic corpus (docs/camera.md has the table):
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,9 +53,12 @@ log = logging.getLogger(__name__)
 Retry = Callable[[Image], list[Found]]
 
 DIM_LEVEL = 60  # a frame with fewer than 1% of its pixels at this grey or above is "dim"
+DIM_SHARE = 0.01
+UNLIT_SHARE = 0.001  # a dim frame with fewer than this has no lit screen in it to invert
 MAX_CROPS = 4  # regions retried per frame, so a cluttered frame cannot run away
 REDUCE_BY = 3  # zxing's own downscaled search: a third each way
-REDUCE_UP_TO = 1280  # longer images (photographs, 1080p) get zxing's own, averaged, search
+REDUCE_UP_TO = 1920  # larger images (photographs) get zxing's own, averaged, search (at 1080p
+# the subsampled third read the same codes for two thirds of the cost)
 COARSE_PX = 8.0  # a located code with modules this large gets only the cheap rung
 FINE_PX = 2.5  # one with modules this small is also enlarged three times
 BLURRED_PX = 5.5  # one under this is also enlarged three times and sharpened harder, last
@@ -64,8 +70,18 @@ def to_gray(frame: Image) -> Image:
 
 def sharpen(gray: Image, sigma: float = 2.0, amount: float = 1.0) -> Image:
     """Unsharp mask: restores module edges that defocus and motion smear."""
-    soft = cv2.GaussianBlur(gray, (0, 0), sigma)
+    kernel = _gaussian_kernel(sigma)
+    # GaussianBlur's own kernel: its bit-exact 8-bit path costs three times as much, for an
+    # image that differs by at most one grey level.
+    soft = cv2.sepFilter2D(gray, -1, kernel, kernel)
     return cv2.addWeighted(gray, 1 + amount, soft, -amount, 0)
+
+
+@functools.cache
+def _gaussian_kernel(sigma: float) -> Image:
+    """The kernel cv2.GaussianBlur uses on 8-bit images for `sigma`."""
+    kernel: Image = cv2.getGaussianKernel(int(sigma * 6 + 1.5) | 1, sigma)
+    return kernel
 
 
 def enlarge(gray: Image, factor: float = 2.0) -> Image:
@@ -93,12 +109,12 @@ def _percentile(sample: Image, q: float) -> float:
     return float(np.searchsorted(counts, counts[-1] * q / 100))
 
 
-def is_dim(gray: Image) -> bool:
-    """Whether fewer than 1% of the pixels reach DIM_LEVEL (its 99th percentile is below it),
-    on a 1/64 sample: plenty for a brightness estimate. Every 16th row, every 4th pixel in it:
-    half the memory read of every 8th of each, the same verdict on every bench frame."""
+def lit_share(gray: Image) -> float:
+    """The share of pixels at DIM_LEVEL or above, on a 1/64 sample: plenty for a brightness
+    estimate. Every 16th row, every 4th pixel in it: half the memory read of every 8th of
+    each, the same verdicts on every bench frame."""
     sample = gray[::16, ::4]
-    return int(np.count_nonzero(sample >= DIM_LEVEL)) < sample.size * 0.01
+    return int(np.count_nonzero(sample >= DIM_LEVEL)) / sample.size
 
 
 def reduce(gray: Image) -> Image:
@@ -234,6 +250,9 @@ class Cascade:
         # frames up to REDUCE_UP_TO wide; larger images get zxing's own.
         self.primary = ZxingDecoder("zxing", downscale=False)
         self.primary_large = ZxingDecoder("zxing")
+        # The inverted search (dark-mode screens) on a frame with nothing lit: on a dark frame's
+        # noise it cost a third of the frame's decoding at p95, for no code.
+        self.upright = ZxingDecoder("zxing_upright", invert=False, downscale=False)
         self.reduced = ZxingDecoder("zxing_reduced", downscale=False)
         # The inverted search is the primary's: a second one here found nothing more.
         self.fallback = ZxingDecoder("zxing_fixed", False, False, "FixedThreshold")
@@ -296,9 +315,19 @@ class Cascade:
     def decode(self, frame: Image) -> list[Found]:
         sight = self.locate(to_gray(frame))
         found = list(sight.found)
-        for candidate in largest_first(sight.candidates)[:MAX_CROPS]:
-            if any(same_place(candidate.corners, f.corners) for f in found if f.corners):
-                continue  # part of a code already read
+        candidates = [
+            candidate
+            for candidate in largest_first(sight.candidates)[:MAX_CROPS]
+            if not any(same_place(candidate.corners, f.corners) for f in found if f.corners)
+        ]  # a candidate near a code read is part of it
+        coarse = [candidate for candidate in candidates if candidate.coarse]
+        if coarse:  # one crop around them all: their crops of the reduced frame overlap
+            found.extend(self.retry(coarse_crop(coarse), self.ladder[0]))
+        for candidate in candidates:
+            if candidate.coarse or any(
+                same_place(candidate.corners, f.corners) for f in found if f.corners
+            ):
+                continue
             crop = candidate.crop()
             for rung in self.rungs(candidate):
                 read = self.retry(crop, rung)
@@ -312,8 +341,12 @@ class Cascade:
         `fallback=False` skips step 3, the fallback for a frame where nothing was located
         (a video spreads it over its frames)."""
         large = gray.shape[1] > REDUCE_UP_TO
-        result = self._read(self.primary_large if large else self.primary, gray)
-        dim = is_dim(gray)
+        lit = lit_share(gray)
+        dim = lit < DIM_SHARE
+        primary = self.primary_large if large else self.primary
+        if lit < UNLIT_SHARE and not large:
+            primary = self.upright  # no screen is lit: its inverted search reads nothing
+        result = self._read(primary, gray)
         reduced = None
         if not (large or dim or result.found):  # a dim frame's is the brightened pass below
             reduced = reduce(gray)
@@ -370,6 +403,12 @@ class Cascade:
             return []
         at = crop.scaled(rung.enlarged)
         return [at.to_frame(f) for f in found]
+
+
+def coarse_crop(coarse: list[Candidate]) -> Crop:
+    """One crop around all of a frame's coarse candidates (they share its reduced frame)."""
+    corners = tuple(point for candidate in coarse for point in candidate.corners)
+    return crop_around(coarse[0].image, corners, scale=coarse[0].scale)
 
 
 def largest_first(candidates: list[Candidate]) -> list[Candidate]:
