@@ -30,16 +30,33 @@ def blurred_ticket() -> Sample:
     return hard_ticket("blur", 36)
 
 
+def code_frame(
+    text: str,
+    size: tuple[int, int] = (1280, 720),
+    px: int = 9,
+    blur: float = 0.55,
+    dark_mode: bool = False,
+    background: int = 200,
+) -> np.ndarray:
+    """`text`'s code at `px` pixels per module in the middle of a plain frame, defocused by
+    `blur` of a module; `dark_mode`: light modules on a dark screen, which is its quiet zone."""
+    light, ink = (0, 255) if dark_mode else (255, 0)
+    modules = np.where(qr_modules(text) > 0, ink, light)
+    if dark_mode:
+        modules = np.pad(modules, 4, constant_values=light)
+    face = np.kron(modules, np.ones((px, px))).astype(np.uint8)
+    width, height = size
+    frame = np.full((height, width), background, np.uint8)
+    y, x = (height - face.shape[0]) // 2, (width - face.shape[1]) // 2
+    frame[y : y + face.shape[0], x : x + face.shape[1]] = face
+    return cv2.GaussianBlur(frame, (0, 0), blur * px) if blur else frame
+
+
 def close_ticket() -> tuple[np.ndarray, str]:
     """A ticket held close to the camera (9 px per module) and out of focus: zxing alone does
     not read it, the cheap passes locate it as a coarse code, its sharpened crop reads."""
     text = TicketMint(5).code(np.random.default_rng(5))
-    px = 9
-    face = np.kron(np.where(qr_modules(text) > 0, 0, 255), np.ones((px, px))).astype(np.uint8)
-    frame = np.full((720, 1280), 200, np.uint8)
-    y, x = (720 - face.shape[0]) // 2, (1280 - face.shape[1]) // 2
-    frame[y : y + face.shape[0], x : x + face.shape[1]] = face
-    frame = cv2.GaussianBlur(frame, (0, 0), 0.55 * px)
+    frame = code_frame(text)
     assert ZxingDecoder().decode(frame) == []
     sight = Cascade().locate(frame)
     assert sight.found == [] and any(candidate.coarse for candidate in sight.candidates)

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 from scanner.camera import cascade as cascade_module
-from scanner.camera.cascade import Cascade, plausible
+from scanner.camera.cascade import DIM_SHARE, Cascade, lit_share, plausible
 from scanner.camera.decoders import Found, ZxingDecoder, guarded
-from scanner.camera.synthetic import CODE_CATEGORIES, Sample, qr_modules
+from scanner.camera.synthetic import CODE_CATEGORIES, Sample, TicketMint, qr_modules
 from scanner.checkin import verify_code
 from scanner.checkin.keyring import Keyring
-from tests.camera.held_up import hard_ticket
+from tests.camera.held_up import code_frame, hard_ticket
 
 # Floors sit below what the seeded corpus gives today (docs/camera.md), so a decoder upgrade that
 # moves a frame or two does not fail CI while a real regression does.
@@ -164,3 +164,24 @@ def test_a_still_where_only_a_corner_of_a_far_screen_was_located_is_read() -> No
     crop takes in the rest of the code around it, whichever corner it is."""
     sample = hard_ticket("phone_dark", 4)
     assert [f.text for f in Cascade().decode(sample.image)] == list(sample.texts)
+
+
+def test_a_screen_held_close_to_a_1080p_camera_is_read_where_zxing_alone_reads_it() -> None:
+    """20 px per module, out of focus, dark mode: the full size does not read it, zxing alone
+    only through its downscaled search; the cascade's own third of the frame (subsampled,
+    where zxing averages) reads it too."""
+    text = TicketMint(1).code(np.random.default_rng(1))
+    frame = code_frame(text, (1920, 1080), px=20, blur=0.5, dark_mode=True)
+    assert ZxingDecoder(downscale=False).decode(frame) == []
+    assert [f.text for f in ZxingDecoder().decode(frame)] == [text]
+    assert [f.text for f in Cascade().decode(frame)] == [text]
+
+
+def test_a_far_dark_mode_screen_in_a_dark_room_is_read() -> None:
+    """A dark frame goes without the inverted search only when nothing in it is lit: a small
+    lit screen keeps it, though the frame is dim (under 1% of it light)."""
+    text = TicketMint(1).code(np.random.default_rng(1))
+    frame = code_frame(text, (1920, 1080), px=3, blur=0.2, dark_mode=True, background=12)
+    assert lit_share(frame) < DIM_SHARE
+    assert ZxingDecoder(invert=False, downscale=False).decode(frame) == []
+    assert [f.text for f in Cascade().decode(frame)] == [text]
