@@ -46,6 +46,7 @@ PROBES = [
     *probes("scanner.checkin", "scanner.store", "scanner.reports", "scanner.lang", "scanner.app"),
     *probes("scanner.reports", "scanner.store", "scanner.app"),
     *probes("scanner.private_files", "scanner.checkin", "scanner.store", "scanner.reports"),
+    *probes("scanner.listeners", "scanner.checkin", "scanner.store", "scanner.camera"),
     *probes("scanner.store", "scanner.sync", "scanner.camera", "scanner.app"),
     *probes("scanner.sync", "scanner.app", "scanner.camera"),
     # The doors' links sit beside sync: store and the check-in core below them, app above.

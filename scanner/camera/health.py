@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from enum import StrEnum
 
+from scanner.listeners import tell
+
 log = logging.getLogger(__name__)
 
 FAILING_AFTER = 3  # frames in a row whose decoding raised before the camera counts as failing
@@ -119,8 +121,4 @@ class CameraHealth:
             if state is self._state:
                 return
             self._state = state
-        for listener in list(self._listeners):
-            try:
-                listener(state)
-            except Exception:  # the window's problem must not stop the camera
-                log.exception("a camera state listener failed")
+        tell(self._listeners, state, "camera state")

@@ -24,6 +24,7 @@ from functools import partial
 
 from scanner.checkin.change_records import RemotePassage
 from scanner.checkin.sync_counts import ChangeCounts
+from scanner.listeners import tell
 from scanner.peers.channel import Channel, handshake
 from scanner.peers.discovery import Discovery, Found, Interface
 from scanner.peers.protocol import BATCH, Entries, Hi, PeerRecord, Ping, ProtocolError
@@ -354,11 +355,7 @@ class PeerService:
 
     def _publish(self, state: PeersState) -> PeersState:
         self.state = state
-        for listener in list(self._listeners):
-            try:
-                listener(state)
-            except Exception:  # a view's bug must not end a link
-                log.exception("a peers state listener failed")
+        tell(self._listeners, state, "peers state")
         return state
 
 

@@ -9,6 +9,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from scanner.listeners import tell
 from scanner.sync.backoff import Backoff
 from scanner.sync.engine import Syncer
 from scanner.sync.state import Link, SyncState
@@ -124,11 +125,7 @@ class SyncService:
             delay = self.backoff.failed()
         if state.next_attempt_in_s is not None:
             delay = max(delay, state.next_attempt_in_s)
-        for listener in list(self._listeners):
-            try:
-                listener(state)
-            except Exception:  # a window's bug is not a sync failure: no backoff for it
-                log.exception("a sync state listener failed")
+        tell(self._listeners, state, "sync state")  # a window's bug is no sync failure
         return state, delay
 
     def _loop(self) -> None:
