@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from scanner.camera import cascade as cascade_module
-from scanner.camera.cascade import DIM_SHARE, Cascade, lit_share, plausible
+from scanner.camera.cascade import DIM_SHARE, UNLIT_SHARE, Cascade, lit_share, plausible
 from scanner.camera.decoders import Found, ZxingDecoder, guarded
 from scanner.camera.synthetic import CODE_CATEGORIES, Sample, TicketMint, qr_modules
 from scanner.checkin import verify_code
@@ -184,4 +184,13 @@ def test_a_far_dark_mode_screen_in_a_dark_room_is_read() -> None:
     frame = code_frame(text, (1920, 1080), px=3, blur=0.2, dark_mode=True, background=12)
     assert lit_share(frame) < DIM_SHARE
     assert ZxingDecoder(invert=False, downscale=False).decode(frame) == []
+    assert [f.text for f in Cascade().decode(frame)] == [text]
+
+
+def test_a_dim_dark_mode_screen_in_a_dark_room_is_read() -> None:
+    """Nothing in the frame is lit (the screen's light modules are at grey 45): the full size
+    goes without its inverted search there, and the brightened pass does it instead."""
+    text = TicketMint(1).code(np.random.default_rng(1))
+    frame = (code_frame(text, px=4, blur=0.2, dark_mode=True, background=0) * 0.18).astype(np.uint8)
+    assert lit_share(frame) < UNLIT_SHARE
     assert [f.text for f in Cascade().decode(frame)] == [text]
