@@ -1,6 +1,7 @@
 """Start the kiosk with the session and again after a crash: a systemd user unit with
-Restart=always, and an XDG autostart entry for desktops without a systemd user session. Both
-may be active; the kiosk's one-instance lock turns a second start into "bring it forward".
+Restart=always, and an XDG autostart entry for desktops without a systemd user session (a
+session run by systemd skips the entry: X-systemd-skip). Should both start a kiosk, the
+one-instance lock turns the second into "bring it forward", and the unit does not restart then.
 
 A crash loses nothing: every scan is committed to the data file (synchronous=FULL) before its
 verdict is shown.
@@ -17,6 +18,9 @@ from pathlib import Path
 
 UNIT_NAME = "door-scanner-kiosk.service"
 DESKTOP_NAME = "door-scanner-kiosk.desktop"
+# The kiosk's exit status when another kiosk or door window holds its data folder (it brings
+# that one to the front): the unit does not restart on it, or it would every 2 s, for good.
+ALREADY_RUNNING = 3
 
 
 def config_home() -> Path:
@@ -47,6 +51,7 @@ def unit_text(command: list[str]) -> str:
             f"ExecStart={shlex.join(command)}",
             "Restart=always",
             "RestartSec=2",
+            f"RestartPreventExitStatus={ALREADY_RUNNING}",
             "",
             "[Install]",
             "WantedBy=graphical-session.target",
@@ -63,6 +68,8 @@ def desktop_text(command: list[str]) -> str:
             "Name=Door scanner kiosk",
             f"Exec={shlex.join(command)}",
             "X-GNOME-Autostart-enabled=true",
+            # Sessions run by systemd start the unit: its generator makes no second kiosk here.
+            "X-systemd-skip=true",
             "NoDisplay=true",
             "",
         ]

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from scanner.app import kiosk
+from scanner.app.autostart import ALREADY_RUNNING
 from scanner.app.session import DoorSession
 from scanner.app.window_session import demo_session, door_session
 from scanner.lang import on_change
@@ -26,7 +27,6 @@ from scanner.ui.single_instance import KIOSK, WINDOW, SingleInstance
 log = logging.getLogger(__name__)
 
 DEMO_PIN = "1234"
-ALREADY_RUNNING = 3
 WINDOW_LOST = 75  # EX_TEMPFAIL: the unit (Restart=always) starts the kiosk again
 
 

@@ -8,6 +8,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
+from scanner.app.autostart import ALREADY_RUNNING
 from scanner.app.kiosk import kiosk_folder, wanted
 from scanner.app.window_session import demo_session, door_session
 from scanner.ui import kiosk_main
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     instance = SingleInstance(kiosk_folder(args.data_dir), WINDOW, app)
     if not instance.acquire():
         print(instance.refusal(), file=sys.stderr)
-        return kiosk_main.ALREADY_RUNNING
+        return ALREADY_RUNNING
     try:
         return _run(app, args, instance)
     finally:

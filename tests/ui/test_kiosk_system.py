@@ -66,6 +66,9 @@ def test_install_autostart_writes_a_unit_that_restarts_the_kiosk_command(
     desktop = tmp_path / "config" / "autostart" / autostart.DESKTOP_NAME
     text = unit.read_text()
     assert "Restart=always" in text and "WantedBy=graphical-session.target" in text
+    # Not restarted while another kiosk holds the folder; one kiosk from a systemd session.
+    assert "RestartPreventExitStatus=3" in text
+    assert "X-systemd-skip=true" in desktop.read_text()
     exec_start = next(line for line in text.splitlines() if line.startswith("ExecStart="))
     command = shlex.split(exec_start.removeprefix("ExecStart="))
     assert command[-2:] == ["window", "--kiosk"] and str(data_dir.resolve()) in command
