@@ -321,15 +321,13 @@ class Cascade:
         candidates = [
             candidate
             for candidate in largest_first(sight.candidates)[:MAX_CROPS]
-            if not any(same_place(candidate.corners, f.corners) for f in found if f.corners)
-        ]  # a candidate near a code read is part of it
+            if not part_of_read(candidate, found)
+        ]
         coarse = [candidate for candidate in candidates if candidate.coarse]
         if coarse:  # one crop around them all: their crops of the reduced frame overlap
             found.extend(self.retry(coarse_crop(coarse), self.ladder[0]))
         for candidate in candidates:
-            if candidate.coarse or any(
-                same_place(candidate.corners, f.corners) for f in found if f.corners
-            ):
+            if candidate.coarse or part_of_read(candidate, found):
                 continue
             crop = candidate.crop()
             for rung in self.rungs(candidate):
@@ -407,6 +405,11 @@ class Cascade:
             return []
         at = crop.scaled(rung.enlarged)
         return [at.to_frame(f) for f in found]
+
+
+def part_of_read(candidate: Candidate, found: list[Found]) -> bool:
+    """Whether a candidate lies on a code already read: it is part of that code."""
+    return any(same_place(candidate.corners, f.corners) for f in found if f.corners)
 
 
 def coarse_crop(coarse: list[Candidate]) -> Crop:
